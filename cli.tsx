@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import meow from 'meow';
+import {runCheck} from './source/cli/check.js';
+import {runCtl} from './source/cli/ctl.js';
+import {runDaemon} from './source/cli/daemon.js';
+import {detach, reportToParent} from './source/cli/detach.js';
+
+const help = `
+  procui: a process supervisor with a full-screen terminal UI (Circus-compatible).
+
+  Usage
+    $ procui daemon [CONFIG] [-c CMD ...]   run the supervisor headless
+    $ procui check CONFIG                   validate a configuration, start nothing
+    $ procui ctl COMMAND [ARGS]             control a running supervisor (circusctl's commands)
+
+  CONFIG is a Circus INI file or a Procfile; by default ./procui.ini, ./circus.ini or ./Procfile.
+
+  Options (daemon)
+    -c, --command CMD    run CMD as a watcher (repeatable)
+    --endpoint URL       control endpoint: ipc:///path.sock or tcp://127.0.0.1:PORT
+    --detach, -d         return once the daemon is ready; it keeps running in the background
+    --pidfile FILE       write the daemon's pid to FILE
+    --log-level LEVEL    debug, info, warning, error (default: [circus] loglevel, info)
+    --log-output FILE    where procui's own log goes ('-' for stderr, the default)
+
+  Examples
+    $ procui daemon examples/circus.ini
+    $ procui ctl status
+    $ procui ctl incr worker 2
+`;
+
+const daemonFlags = {
+	command: {type: 'string', shortFlag: 'c', isMultiple: true},
+	endpoint: {type: 'string'},
+	detach: {type: 'boolean', shortFlag: 'd', default: false},
+	pidfile: {type: 'string'},
+	logLevel: {type: 'string'},
+	logOutput: {type: 'string'},
+} as const;
+
+async function main(argv: readonly string[]): Promise<number | undefined> {
+	const [subcommand, ...rest] = argv;
+	if (subcommand === 'ctl') {
+		return runCtl(rest);
+	}
+
+	if (subcommand === '--version' || subcommand === '-v') {
+		process.stdout.write(`${cli().pkg.version ?? ''}\n`);
+		return 0;
+	}
+
+	if (subcommand === 'daemon' || subcommand === 'check') {
+		const parsed = cli(rest);
+		const source = {file: parsed.input[0], commands: parsed.flags.command ?? [], useDefault: true};
+		if (parsed.input.length > 1) {
+			process.stderr.write(`procui ${subcommand}: expected one CONFIG, got ${parsed.input.length}: ${parsed.input.join(' ')}\n`);
+			return 2;
+		}
+
+		if (subcommand === 'check') {
+			return runCheck(source);
+		}
+
+		if (parsed.flags.detach) {
+			return detach(argv);
+		}
+
+		await runDaemon({
+			source,
+			endpoint: parsed.flags.endpoint,
+			pidfile: parsed.flags.pidfile,
+			logLevel: parsed.flags.logLevel,
+			logOutput: parsed.flags.logOutput,
+			onReady: (endpoint) => {
+				reportToParent(`ready ${endpoint}`);
+			},
+			onFailure: (message) => {
+				reportToParent(`error: ${message}`);
+			},
+		});
+		return undefined;
+	}
+
+	if (subcommand === undefined || subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {
+		cli(['--help']);
+		return 0;
+	}
+
+	process.stderr.write(`procui: unknown command ${JSON.stringify(subcommand)}. The TUI is not built yet: run \`procui daemon\` and \`procui ctl\`.\n${help}`);
+	return 2;
+
+	function cli(args: readonly string[] = []) {
+		return meow(help, {importMeta: import.meta, argv: [...args], flags: daemonFlags, allowUnknownFlags: false});
+	}
+}
+
+const code = await main(process.argv.slice(2));
+if (code !== undefined) {
+	process.exitCode = code;
+}

@@ -1,0 +1,94 @@
+import {defaultEndpoint} from '../control/endpoint.js';
+import {Supervisor} from '../control/supervisor.js';
+import {LogWriter, type LogWriterLevel} from '../io/log-writer.js';
+import {formatIssue} from '../config/index.js';
+import {load, reportLoadError, resolveSource, type ConfigSource} from './load.js';
+import {writePidfile, removePidfile} from './pidfile.js';
+
+export type DaemonFlags = {
+	readonly source: ConfigSource;
+	readonly endpoint?: string;
+	readonly pidfile?: string;
+	readonly logLevel?: string;
+	readonly logOutput?: string;
+	/** Called once listening (detach tells its parent). */
+	readonly onReady?: (endpoint: string) => void;
+	readonly onFailure?: (message: string) => void;
+};
+
+/** `procui daemon`: the supervisor headless, in the foreground. Resolves never; exits the process. */
+export async function runDaemon(flags: DaemonFlags): Promise<void> {
+	const cwd = process.cwd();
+	const source = resolveSource(flags.source, cwd);
+	let config;
+	try {
+		config = load(source, cwd);
+	} catch (error) {
+		reportLoadError(error, cwd);
+		flags.onFailure?.(error instanceof Error ? error.message : String(error));
+		process.exit(1);
+	}
+
+	const level = (flags.logLevel ?? config.arbiter.loglevel).toLowerCase() as LogWriterLevel;
+	const logger = new LogWriter(flags.logOutput ?? config.arbiter.logoutput, level === ('warn' as LogWriterLevel) ? 'warning' : level);
+	for (const warning of config.warnings) {
+		logger.log('warning', formatIssue(warning, cwd));
+	}
+
+	const pidfile = flags.pidfile ?? config.arbiter.pidfile;
+	if (pidfile) {
+		try {
+			writePidfile(pidfile);
+		} catch (error) {
+			const message = error instanceof Error ? error.message : String(error);
+			process.stderr.write(`procui: ${message}\n`);
+			flags.onFailure?.(message);
+			process.exit(1);
+		}
+	}
+
+	const supervisor = new Supervisor({
+		config,
+		endpoint: flags.endpoint ?? config.arbiter.endpoint ?? defaultEndpoint().url,
+		log: (logLevel, message) => {
+			logger.log(logLevel, message);
+		},
+		reopenLog: () => {
+			logger.reopen();
+		},
+		loadConfig: () => load(source, cwd),
+		handleSignals: true,
+		onExit: (code) => {
+			logger.log('info', 'all watchers stopped; bye');
+			if (pidfile) {
+				removePidfile(pidfile);
+			}
+
+			void logger.close().finally(() => process.exit(code));
+		},
+	});
+	process.on('uncaughtException', (error) => {
+		logger.log('critical', `internal error, stopping every process: ${error.stack ?? error.message}`);
+		supervisor.arbiter.killAll();
+		setTimeout(() => process.exit(70), 200).unref();
+	});
+	process.on('unhandledRejection', (reason) => {
+		logger.log('error', `internal error (unhandled rejection): ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
+	});
+	try {
+		await supervisor.start();
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		process.stderr.write(`procui: ${message}\n`);
+		flags.onFailure?.(message);
+		if (pidfile) {
+			removePidfile(pidfile);
+		}
+
+		process.exit(1);
+	}
+
+	logger.log('info', `procui ${process.env.npm_package_version ?? ''} supervising ${config.watchers.length} watcher(s) from ${config.file ?? 'the command line'}; control endpoint ${supervisor.endpoint}`.replace('  ', ' '));
+	flags.onReady?.(supervisor.endpoint);
+}
+

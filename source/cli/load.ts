@@ -1,0 +1,52 @@
+import path from 'node:path';
+import {ConfigError, findDefaultConfig, formatIssue, loadConfig} from '../config/index.js';
+import type {Config} from '../config/types.js';
+
+export type ConfigSource = {
+	/** A file given on the command line. */
+	readonly file?: string;
+	/** `-c CMD` ad-hoc commands. */
+	readonly commands: readonly string[];
+	/** Fall back to ./procui.ini, ./circus.ini, ./Procfile when neither is given. */
+	readonly useDefault: boolean;
+};
+
+/** The message shown when there is nothing to run. */
+export const noConfigMessage = `procui: no configuration found.
+Looked for ./procui.ini, ./circus.ini and ./Procfile.
+Give one:  procui daemon path/to/circus.ini
+or commands: procui daemon -c "npm run dev" -c "npm run worker"`;
+
+/** Where a configuration comes from, resolved once, so that reloadconfig reads the same file. */
+export function resolveSource(source: ConfigSource, cwd: string): ConfigSource {
+	if (source.file !== undefined || source.commands.length > 0 || !source.useDefault) {
+		return source.file === undefined ? source : {...source, file: path.resolve(cwd, source.file)};
+	}
+
+	const found = findDefaultConfig(cwd);
+	return found === undefined ? source : {...source, file: found};
+}
+
+/** Load and validate; throws ConfigError with every issue. */
+export function load(source: ConfigSource, cwd: string): Config {
+	if (source.file === undefined && source.commands.length === 0) {
+		throw new Error(noConfigMessage);
+	}
+
+	return loadConfig(source.file, {commands: source.commands, cwd, environ: process.env});
+}
+
+/** Print every issue of a failed load (or the plain message) to stderr. */
+export function reportLoadError(error: unknown, cwd: string): void {
+	if (error instanceof ConfigError) {
+		for (const issue of error.issues) {
+			process.stderr.write(`${formatIssue(issue, cwd)}\n`);
+		}
+
+		const errors = error.issues.filter((issue) => issue.severity === 'error').length;
+		process.stderr.write(`procui: the configuration has ${errors} error${errors === 1 ? '' : 's'}; nothing was started.\n`);
+		return;
+	}
+
+	process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+}

@@ -1,0 +1,299 @@
+/**
+A client of a running supervisor's control endpoint: `procui ctl`, `procui attach`, `procui logs`.
+Requests carry a uuid and replies are matched by it, so calls may overlap on one connection.
+*/
+import {randomUUID} from 'node:crypto';
+import net from 'node:net';
+import {toEndpoint, type Endpoint} from './endpoint.js';
+import {ControlConnectionError, ControlTimeoutError, errorCode, errorMessage} from './errors.js';
+import {LineSplitter} from './line-splitter.js';
+import {droppedEvent, isErrorReply, topicMatches, type EventMessage, type Properties, type Reply} from './protocol.js';
+import {TypedEmitter} from './typed-emitter.js';
+
+/** circusctl's default `--timeout`. */
+export const defaultTimeoutMs = 5000;
+/** A reply or event longer than this ends the connection: the server never sends one, so it is not a procui. */
+const maxIncomingLineBytes = 64 * 1024 * 1024;
+
+export type SocketClientOptions = {
+	/** How long to wait for the connection and for each reply, in milliseconds. Default 5000, as circusctl's `--timeout 5`. */
+	readonly timeoutMs?: number;
+};
+
+export type CallOptions = {
+	/** This call's timeout, in milliseconds, instead of the client's. */
+	readonly timeoutMs?: number;
+};
+
+export type SocketClientEvents = {
+	/** Any event received after a `subscribe`, `dropped` notices included. */
+	event: [event: EventMessage];
+	/** The server dropped `count` events because this client read too slowly. */
+	dropped: [count: number];
+	/** The connection ended; `error` says why, unless it was `close()`. */
+	close: [error: ControlConnectionError | undefined];
+};
+
+/** A live subscription; `unsubscribe()` stops it. */
+export type Subscription = {
+	/** The topic patterns it receives. */
+	readonly topics: readonly string[];
+	unsubscribe(): Promise<void>;
+};
+
+/** A call waiting for its reply. */
+type Pending = {
+	/** The command sent, for error messages. */
+	readonly command: string;
+	readonly resolve: (reply: Reply) => void;
+	readonly reject: (error: Error) => void;
+};
+
+/** One `subscribe()`: its topics and where its events go. */
+type SubscriptionEntry = {
+	readonly topics: readonly string[];
+	readonly onEvent: (event: EventMessage) => void;
+};
+
+export class SocketClient extends TypedEmitter<SocketClientEvents> {
+	/** The endpoint this client is connected to. */
+	readonly endpoint: Endpoint;
+	readonly #socket: net.Socket;
+	readonly #timeoutMs: number;
+	readonly #pending = new Map<string, Pending>();
+	readonly #subscriptions = new Set<SubscriptionEntry>();
+	readonly #closed: Promise<void>;
+	#isClosed = false;
+	#closing = false;
+	/** Why the connection failed: a socket error, or an error the server sent without an id (such as a refusal). */
+	#failure: string | undefined;
+
+	/** Connect to a supervisor. Rejects with a `ControlConnectionError` that says what to do when none is there. */
+	static async connect(endpoint: Endpoint | string, options: SocketClientOptions = {}): Promise<SocketClient> {
+		const target = toEndpoint(endpoint);
+		const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
+		const socket = await new Promise<net.Socket>((resolve, reject) => {
+			const socket = target.transport === 'ipc'
+				? net.connect({path: target.path})
+				: net.connect({host: target.host, port: target.port});
+			const timer = setTimeout(() => {
+				socket.destroy();
+				reject(new ControlConnectionError(`cannot connect to ${target.url}: no answer within ${timeoutMs} ms`));
+			}, timeoutMs);
+			const onError = (error: Error) => {
+				clearTimeout(timer);
+				reject(new ControlConnectionError(connectErrorMessage(target, error)));
+			};
+
+			socket.once('error', onError);
+			socket.once('connect', () => {
+				clearTimeout(timer);
+				socket.off('error', onError);
+				resolve(socket);
+			});
+		});
+		return new SocketClient(target, socket, timeoutMs);
+	}
+
+	private constructor(endpoint: Endpoint, socket: net.Socket, timeoutMs: number) {
+		super();
+		this.endpoint = endpoint;
+		this.#socket = socket;
+		this.#timeoutMs = timeoutMs;
+		if (endpoint.transport === 'tcp') {
+			socket.setNoDelay(true);
+		}
+
+		const splitter = new LineSplitter({
+			maxLineBytes: maxIncomingLineBytes,
+			onLine: line => {
+				this.#onLine(line);
+			},
+			onOversized: () => {
+				this.#failure = `a message longer than ${maxIncomingLineBytes} bytes arrived; is ${endpoint.url} a procui?`;
+				socket.destroy();
+			},
+		});
+		socket.on('data', chunk => {
+			splitter.push(chunk);
+		});
+		socket.on('error', error => {
+			this.#failure ??= errorMessage(error);
+		});
+		this.#closed = new Promise(resolve => {
+			socket.once('close', () => {
+				this.#onClose();
+				resolve();
+			});
+		});
+	}
+
+	/** Has the connection ended? */
+	get closed(): boolean {
+		return this.#isClosed;
+	}
+
+	/** Send a command and wait for its reply (an error reply resolves too: check `isErrorReply`).
+	Rejects with `ControlTimeoutError` when no reply comes in time, `ControlConnectionError` when the connection ends first. */
+	async call(command: string, properties: Properties = {}, options: CallOptions = {}): Promise<Reply> {
+		const timeoutMs = checkTimeout(options.timeoutMs ?? this.#timeoutMs);
+		if (this.#isClosed || this.#closing) {
+			throw new ControlConnectionError(`cannot send \`${command}\`: the connection to ${this.endpoint.url} is closed`);
+		}
+
+		const id = randomUUID();
+		return new Promise((resolve, reject) => {
+			const timer = setTimeout(() => {
+				this.#pending.delete(id);
+				reject(new ControlTimeoutError(command, timeoutMs, this.endpoint.url));
+			}, timeoutMs);
+			this.#pending.set(id, {
+				command,
+				resolve(reply) {
+					clearTimeout(timer);
+					resolve(reply);
+				},
+				reject(error) {
+					clearTimeout(timer);
+					reject(error);
+				},
+			});
+			this.#send({id, command, properties});
+		});
+	}
+
+	/** Send a command without waiting: the server runs it and sends no reply, errors included (Circus's `cast`). */
+	cast(command: string, properties: Properties = {}): void {
+		if (this.#isClosed || this.#closing) {
+			throw new ControlConnectionError(`cannot send \`${command}\`: the connection to ${this.endpoint.url} is closed`);
+		}
+
+		this.#send({id: randomUUID(), command, properties, msg_type: 'cast'});
+	}
+
+	/** Receive events whose topic matches one of `topics` (`watcher.web.*`, `logs.web`, `stats`), and `dropped` notices. */
+	async subscribe(topics: readonly string[], onEvent: (event: EventMessage) => void): Promise<Subscription> {
+		const entry: SubscriptionEntry = {topics: [...topics], onEvent};
+		// Registered before the request goes out: the first events can arrive in the same read as the reply.
+		this.#subscriptions.add(entry);
+		try {
+			const reply = await this.call('subscribe', {topics: entry.topics});
+			if (isErrorReply(reply)) {
+				throw new Error(`cannot subscribe to ${topics.join(', ')}: ${reply.reason}`);
+			}
+		} catch (error) {
+			this.#subscriptions.delete(entry);
+			throw error;
+		}
+
+		return {
+			topics: entry.topics,
+			unsubscribe: async () => this.#unsubscribe(entry),
+		};
+	}
+
+	/** End the connection once what was sent has been written; calls still waiting reject with a `ControlConnectionError`. */
+	async close(): Promise<void> {
+		if (!this.#isClosed) {
+			this.#closing = true;
+			// Not waiting for the server's side: replies still to come have nobody to go to.
+			this.#socket.end(() => this.#socket.destroy());
+			await this.#closed;
+		}
+	}
+
+	async #unsubscribe(entry: SubscriptionEntry): Promise<void> {
+		if (!this.#subscriptions.delete(entry) || this.#isClosed || this.#closing) {
+			return;
+		}
+
+		const stillWanted = new Set([...this.#subscriptions].flatMap(other => other.topics));
+		const topics = entry.topics.filter(topic => !stillWanted.has(topic));
+		if (topics.length > 0) {
+			await this.call('unsubscribe', {topics});
+		}
+	}
+
+	#send(message: Readonly<Record<string, unknown>>): void {
+		this.#socket.write(`${JSON.stringify(message)}\n`);
+	}
+
+	#onLine(line: Buffer): void {
+		let message: unknown;
+		try {
+			message = JSON.parse(line.toString('utf8'));
+		} catch {
+			return;
+		}
+
+		if (typeof message !== 'object' || message === null) {
+			return;
+		}
+
+		if ('event' in message && typeof message.event === 'string') {
+			this.#onEvent(message as EventMessage);
+			return;
+		}
+
+		const reply = message as Reply;
+		if (typeof reply.id === 'string') {
+			const pending = this.#pending.get(reply.id);
+			this.#pending.delete(reply.id);
+			pending?.resolve(reply);
+		} else if (isErrorReply(reply)) {
+			// Not an answer to any call: a refusal, or a complaint about a line this client sent.
+			this.#failure = reply.reason;
+		}
+	}
+
+	#onEvent(event: EventMessage): void {
+		const dropped = event.event === droppedEvent;
+		for (const entry of [...this.#subscriptions]) {
+			if (dropped || entry.topics.some(pattern => topicMatches(pattern, event.event))) {
+				entry.onEvent(event);
+			}
+		}
+
+		this.emit('event', event);
+		if (dropped) {
+			this.emit('dropped', Number(event.data.count) || 0);
+		}
+	}
+
+	#onClose(): void {
+		this.#isClosed = true;
+		const reason = this.#failure === undefined ? '' : `: ${this.#failure}`;
+		for (const [id, pending] of this.#pending) {
+			this.#pending.delete(id);
+			pending.reject(new ControlConnectionError(`the connection to ${this.endpoint.url} closed before \`${pending.command}\` was answered${reason}`));
+		}
+
+		this.#subscriptions.clear();
+		this.emit('close', this.#closing ? undefined : new ControlConnectionError(`the connection to ${this.endpoint.url} closed${reason}`));
+	}
+}
+
+function checkTimeout(timeoutMs: number): number {
+	if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+		throw new TypeError(`Expected \`timeoutMs\` to be a positive finite number, got \`${timeoutMs}\` (${typeof timeoutMs})`);
+	}
+
+	return timeoutMs;
+}
+
+function connectErrorMessage(endpoint: Endpoint, error: unknown): string {
+	switch (errorCode(error)) {
+		case 'ENOENT':
+		case 'ECONNREFUSED': {
+			return `cannot connect to ${endpoint.url}: no procui is running there (start one with \`procui daemon\`)`;
+		}
+
+		case 'EACCES': {
+			return `cannot connect to ${endpoint.url}: permission denied (the socket belongs to another user)`;
+		}
+
+		default: {
+			return `cannot connect to ${endpoint.url}: ${errorMessage(error)}`;
+		}
+	}
+}

@@ -1,0 +1,246 @@
+/**
+One client connection on the server side: framing, flow control and the subscriber's queue.
+
+Memory per connection is bounded on every path:
+- input: a line is at most `maxMessageBytes` while it is buffered (see LineSplitter);
+- replies are never dropped, so reading stops while `maxInFlight` requests are running or
+  while more than `maxPendingReplyBytes` of replies wait to be written, and resumes on drain;
+  a client that floods requests without reading replies is slowed, not served into memory;
+- events are dropped once more than `maxQueuedBytes` wait to be written, counted, and
+  announced with one `dropped` event when the socket has drained.
+*/
+import type net from 'node:net';
+import {LineSplitter} from './line-splitter.js';
+import {droppedEvent, errno, errorReply, nowSeconds, topicMatches, type Reply, type Request} from './protocol.js';
+
+/** What a request handler learns about the connection a request came on. */
+export type ConnectionInfo = {
+	/** Sequence number of the connection within this server, for logs. */
+	readonly id: number;
+	/** The peer, for logs: `unix#3` or `127.0.0.1:53412`. */
+	readonly peer: string;
+	/** Aborted when the connection closes: work whose reply nobody will read can stop. */
+	readonly signal: AbortSignal;
+};
+
+export type ConnectionLimits = {
+	/** Longest request line, in bytes. */
+	readonly maxMessageBytes: number;
+	/** Outgoing bytes beyond which events for this subscriber are dropped. */
+	readonly maxQueuedBytes: number;
+	/** Outgoing bytes beyond which the connection's requests are no longer read. */
+	readonly maxPendingReplyBytes: number;
+	/** Requests running at once for one connection before its reading pauses. */
+	readonly maxInFlight: number;
+};
+
+type ConnectionOptions = ConnectionLimits & {
+	readonly id: number;
+	readonly peer: string;
+	readonly socket: net.Socket;
+	readonly onLine: (connection: Connection, line: Buffer) => void;
+	readonly onError: (connection: Connection, error: Error) => void;
+};
+
+export class Connection {
+	readonly info: ConnectionInfo;
+	/** Settles when the socket has closed. */
+	readonly closed: Promise<void>;
+	readonly #socket: net.Socket;
+	readonly #limits: ConnectionLimits;
+	readonly #splitter: LineSplitter;
+	readonly #abort = new AbortController();
+	#topics: readonly string[] = [];
+	#inFlight = 0;
+	#started = false;
+	#peerEnded = false;
+	/** Events dropped since the last `dropped` notice. */
+	#dropped = 0;
+
+	constructor(options: ConnectionOptions) {
+		const {socket} = options;
+		this.#socket = socket;
+		this.#limits = options;
+		this.info = {id: options.id, peer: options.peer, signal: this.#abort.signal};
+		this.#splitter = new LineSplitter({
+			maxLineBytes: options.maxMessageBytes,
+			onLine: line => {
+				options.onLine(this, line);
+			},
+			onOversized: () => {
+				this.sendReply(errorReply(null, `message longer than ${options.maxMessageBytes} bytes; the rest of that line is ignored`, errno.messageError));
+			},
+		});
+		this.closed = new Promise(resolve => {
+			socket.once('close', () => {
+				this.#abort.abort();
+				resolve();
+			});
+		});
+		socket.on('data', chunk => {
+			this.#splitter.push(chunk);
+		});
+		socket.on('end', () => {
+			this.#peerEnded = true;
+			this.#finishIfDone();
+		});
+		socket.on('drain', () => {
+			this.#sendDropNotice();
+			this.#updateFlow();
+		});
+		socket.on('error', error => {
+			options.onError(this, error);
+		});
+	}
+
+	/** Bytes written to the socket and not yet taken by the kernel. */
+	get queuedBytes(): number {
+		return this.#socket.writableLength;
+	}
+
+	get isSubscriber(): boolean {
+		return this.#topics.length > 0;
+	}
+
+	/** Start reading requests (a TCP connection waits until its peer's uid has been checked). */
+	start(): void {
+		this.#started = true;
+		this.#updateFlow();
+	}
+
+	/** Send one error and close: for a peer that may not use this endpoint. */
+	refuse(reply: Reply): void {
+		if (this.#socket.destroyed) {
+			return;
+		}
+
+		this.#socket.end(`${JSON.stringify(reply)}\n`, () => this.#socket.destroy());
+	}
+
+	/** Write a reply. Replies are never dropped; their volume is bounded by pausing reading. */
+	sendReply(reply: Reply): void {
+		if (this.#write(`${JSON.stringify(reply)}\n`)) {
+			this.#updateFlow();
+		}
+	}
+
+	/** Count a request as running until `work` settles (`work` must not reject). */
+	track(work: Promise<void>): void {
+		this.#inFlight++;
+		this.#updateFlow();
+		void work.finally(() => {
+			this.#inFlight--;
+			this.#updateFlow();
+			this.#finishIfDone();
+		});
+	}
+
+	/** Does this connection subscribe to `topic`? */
+	wants(topic: string): boolean {
+		return this.#topics.some(pattern => topicMatches(pattern, topic));
+	}
+
+	/** Queue an event line, or drop it if the subscriber is too far behind. Returns whether it was queued. */
+	pushEvent(line: string): boolean {
+		if (this.#dropped > 0 && this.#socket.writableLength === 0) {
+			// Already drained without a 'drain' event (nothing was ever refused by write()): announce now.
+			this.#sendDropNotice();
+		}
+
+		// Once dropping has started it continues until the socket drains, so the notice arrives
+		// in order: after the events before the gap, before the events after it.
+		if (this.#dropped > 0 || this.#socket.writableLength > this.#limits.maxQueuedBytes) {
+			this.#dropped++;
+			return false;
+		}
+
+		return this.#write(line);
+	}
+
+	/** Apply a `subscribe` or `unsubscribe` request; the server answers both itself. */
+	updateSubscription(request: Request): Reply {
+		const topics = topicsOf(request.properties);
+		if (typeof topics === 'string') {
+			return errorReply(request.id, topics, errno.messageError);
+		}
+
+		if (request.command === 'subscribe') {
+			if (topics === undefined || topics.length === 0) {
+				return errorReply(request.id, '`subscribe` needs `topics`, a list such as ["watcher.web.*", "logs.web"]', errno.messageError);
+			}
+
+			this.#topics = [...new Set([...this.#topics, ...topics])];
+		} else {
+			this.#topics = topics === undefined ? [] : this.#topics.filter(topic => !topics.includes(topic));
+		}
+
+		return {id: request.id, status: 'ok', time: nowSeconds(), topics: this.#topics};
+	}
+
+	/** Close after what is queued has been written. */
+	end(): void {
+		this.#socket.end();
+	}
+
+	destroy(): void {
+		this.#socket.destroy();
+	}
+
+	#write(data: string): boolean {
+		const socket = this.#socket;
+		if (socket.destroyed || socket.writableEnded) {
+			return false;
+		}
+
+		socket.write(data);
+		return true;
+	}
+
+	#sendDropNotice(): void {
+		if (this.#dropped === 0) {
+			return;
+		}
+
+		const count = this.#dropped;
+		this.#dropped = 0;
+		this.#write(`${JSON.stringify({event: droppedEvent, data: {count}, time: nowSeconds()})}\n`);
+	}
+
+	#updateFlow(): void {
+		const socket = this.#socket;
+		if (socket.destroyed) {
+			return;
+		}
+
+		const read = this.#started
+			&& !this.#peerEnded
+			&& this.#inFlight < this.#limits.maxInFlight
+			&& socket.writableLength <= this.#limits.maxPendingReplyBytes;
+		if (read && socket.isPaused()) {
+			socket.resume();
+		} else if (!read && !socket.isPaused()) {
+			socket.pause();
+		}
+	}
+
+	/** A peer that half-closed gets its outstanding replies, then the connection ends (subscriptions with it). */
+	#finishIfDone(): void {
+		if (this.#peerEnded && this.#inFlight === 0 && !this.#socket.writableEnded) {
+			this.#socket.end();
+		}
+	}
+}
+
+function topicsOf(properties: Request['properties']): readonly string[] | undefined | string {
+	const topics = properties?.topics ?? properties?.topic;
+	if (topics === undefined) {
+		return undefined;
+	}
+
+	const list = typeof topics === 'string' ? [topics] : topics;
+	if (!Array.isArray(list) || !list.every(topic => typeof topic === 'string')) {
+		return `Expected \`topics\` to be a list of strings, got \`${JSON.stringify(topics)}\``;
+	}
+
+	return list as string[];
+}

@@ -1,0 +1,175 @@
+/**
+A reply as `procui ctl` prints it: circusctl's plain text (`--json` prints the reply itself).
+Output is sorted where Circus's order is a dict's, so it is stable to read and to diff.
+*/
+import {isErrorReply, type OkReply, type Reply} from './protocol.js';
+
+export {ctlCommands, parseCtlArgs, type CtlArgsResult, type CtlCommand, type CtlRequest} from './ctl-args.js';
+
+/** circusctl's exit codes: 0 when the reply is ok, 3 when it is an error. (1 is the CLI's, for timeouts and bad arguments.) */
+export function ctlExitCode(reply: Reply): 0 | 3 {
+	return isErrorReply(reply) ? 3 : 0;
+}
+
+/** The text `procui ctl COMMAND` prints for `reply`. */
+export function formatCtlReply(command: string, reply: Reply): string {
+	if (isErrorReply(reply)) {
+		return `error: ${reply.reason}`;
+	}
+
+	switch (command) {
+		case 'status': {
+			return isRecord(reply.statuses) ? keyLines(reply.statuses, ': ') : reply.status;
+		}
+
+		case 'list': {
+			const items = Array.isArray(reply.watchers) ? reply.watchers : Array.isArray(reply.pids) ? reply.pids : [];
+			return items.map(String).join(',');
+		}
+
+		case 'numprocesses':
+		case 'numwatchers':
+		case 'incr':
+		case 'decr': {
+			const count = reply[command === 'numwatchers' ? 'numwatchers' : 'numprocesses'];
+			return count === undefined ? 'ok' : String(count);
+		}
+
+		case 'get':
+		case 'options':
+		case 'globaloptions': {
+			return isRecord(reply.options) ? optionLines(reply.options, command !== 'get') : 'ok';
+		}
+
+		case 'listsockets': {
+			return Array.isArray(reply.sockets) ? socketLines(reply.sockets) : 'ok';
+		}
+
+		case 'stats':
+		case 'dstats': {
+			return statsText(reply);
+		}
+
+		default: {
+			return 'ok';
+		}
+	}
+}
+
+function optionLines(options: Readonly<Record<string, unknown>>, sort: boolean): string {
+	const entries = Object.entries(options);
+	if (sort) {
+		entries.sort(([a], [b]) => a.localeCompare(b));
+	}
+
+	return entries.map(([key, value]) => `${key} = ${valueText(value)}`).join('\n');
+}
+
+function keyLines(record: Readonly<Record<string, unknown>>, separator: string): string {
+	return Object.entries(record)
+		.sort(([a], [b]) => a.localeCompare(b))
+		.map(([key, value]) => `${key}${separator}${valueText(value)}`)
+		.join('\n');
+}
+
+function socketLines(sockets: readonly unknown[]): string {
+	return sockets
+		.filter(socket => isRecord(socket))
+		.sort((a, b) => Number(a.fd) - Number(b.fd))
+		.map(socket => {
+			const where = socket.path === undefined ? `${valueText(socket.host)}:${valueText(socket.port)}` : valueText(socket.path);
+			return `${valueText(socket.fd)}: ${valueText(socket.name)} - ${where}`;
+		})
+		.join('\n');
+}
+
+/** `stats`: all watchers (`infos`), one watcher (`name` + `info`), or one process / the supervisor (`info`). */
+function statsText(reply: OkReply): string {
+	if (isRecord(reply.infos)) {
+		return Object.keys(reply.infos)
+			.sort((a, b) => a.localeCompare(b))
+			.map(watcher => watcherStats(watcher, (reply.infos as Record<string, unknown>)[watcher]))
+			.join('\n');
+	}
+
+	if (typeof reply.name === 'string') {
+		return watcherStats(reply.name, reply.info);
+	}
+
+	return processLines(reply.info, '');
+}
+
+function watcherStats(watcher: string, processes: unknown): string {
+	const lines = [`${watcher}:`];
+	if (isRecord(processes)) {
+		for (const pid of Object.keys(processes).sort((a, b) => Number(a) - Number(b))) {
+			lines.push(processLines(processes[pid], '  ', pid));
+		}
+	}
+
+	return lines.join('\n');
+}
+
+/** `1234: 0.0% 1.46M (0.6%) up 12s sleep`: cpu, resident memory (its share of the machine's), age, command; children indented below. */
+function processLines(info: unknown, indent: string, pid?: string): string {
+	if (!isRecord(info)) {
+		// Circus sends a sentence instead of numbers for a process that vanished.
+		return `${indent}${pid === undefined ? '' : `${pid}: `}${valueText(info)}`;
+	}
+
+	const fields = [
+		`${percent(info.cpu)}`,
+		`${valueText(info.mem_info1 ?? '?')} (${percent(info.mem)})`,
+		...(info.age === undefined ? [] : [`up ${duration(info.age)}`]),
+		...(info.cmdline === undefined ? [] : [valueText(info.cmdline)]),
+	];
+	const lines = [`${indent}${pid ?? valueText(info.pid ?? '?')}: ${fields.join(' ')}`];
+	if (Array.isArray(info.children)) {
+		for (const child of info.children) {
+			lines.push(processLines(child, `${indent}  `));
+		}
+	}
+
+	return lines.join('\n');
+}
+
+function percent(value: unknown): string {
+	return typeof value === 'number' ? `${value.toFixed(1)}%` : '?%';
+}
+
+function duration(value: unknown): string {
+	if (typeof value !== 'number' || !Number.isFinite(value)) {
+		return '?';
+	}
+
+	const seconds = Math.floor(value);
+	if (seconds < 60) {
+		return `${seconds}s`;
+	}
+
+	if (seconds < 3600) {
+		return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+	}
+
+	if (seconds < 86_400) {
+		return `${Math.floor(seconds / 3600)}h${String(Math.floor(seconds / 60) % 60).padStart(2, '0')}m`;
+	}
+
+	return `${Math.floor(seconds / 86_400)}d${String(Math.floor(seconds / 3600) % 24).padStart(2, '0')}h`;
+}
+
+function valueText(value: unknown): string {
+	if (typeof value === 'string') {
+		return value;
+	}
+
+	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+		return String(value);
+	}
+
+	return JSON.stringify(value) ?? String(value);
+}
+
+function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

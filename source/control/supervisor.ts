@@ -1,0 +1,323 @@
+import fs from 'node:fs';
+import type {Config} from '../config/types.js';
+import {Arbiter} from '../core/arbiter.js';
+import {ProcSampler, type ProcInfo} from '../io/proc-stats.js';
+import {onSignals, type HandledSignal} from '../io/signals.js';
+import {dispatch, type CommandContext} from './commands.js';
+import {reloadConfig} from './config-reload.js';
+import {toEndpoint} from './endpoint.js';
+import type {Endpoint} from './endpoint.js';
+import {type EventMessage, type Properties, type Reply, nowSeconds, topicMatches} from './protocol.js';
+import {ControlServer} from './server.js';
+import type {SupervisorClient, Subscription} from './supervisor-client.js';
+import {watcherRow} from './views.js';
+import type {Overview} from './rows.js';
+
+/** How often processes are sampled for CPU and memory. */
+const statsIntervalMs = 1000;
+
+export type SupervisorOptions = {
+	readonly config: Config;
+	/** Where the control channel listens. */
+	readonly endpoint: Endpoint | string;
+	/** Where procui's own log lines go. */
+	readonly log: (level: 'debug' | 'info' | 'warning' | 'error', message: string) => void;
+	/** Reopen the supervisor's own log (SIGUSR1). */
+	readonly reopenLog?: () => void;
+	/** Reload a Config from its file (for reloadconfig / SIGHUP). */
+	readonly loadConfig: () => Config;
+	/** Install OS signal handlers (the daemon does; tests may not). */
+	readonly handleSignals?: boolean;
+	/** Called once everything is stopped after quit (by command or signal), with the exit code. */
+	readonly onExit?: (code: number) => void;
+};
+
+/**
+The supervisor as a service: the arbiter, its control endpoint, process sampling and OS signals,
+composed. Both `procui daemon` and the TUI's embedded mode run one of these.
+*/
+export class Supervisor {
+	readonly arbiter: Arbiter;
+	readonly server: ControlServer;
+	readonly #options: SupervisorOptions;
+	readonly #sampler = new ProcSampler();
+	#sample: ReadonlyMap<number, ProcInfo> = new Map();
+	#sampledAt = 0;
+	#statsTimer: NodeJS.Timeout | undefined;
+	#removeSignals: (() => void) | undefined;
+	#quitSignals = 0;
+	#exited = false;
+	readonly #local = new Set<{topics: readonly string[]; onEvent: (event: EventMessage) => void}>();
+	readonly #context: CommandContext;
+
+	constructor(options: SupervisorOptions) {
+		this.#options = options;
+		this.arbiter = new Arbiter(options.config);
+		this.server = new ControlServer({
+			endpoint: options.endpoint,
+			handle: async (request) => this.#handle(request.command, request.properties ?? {}, request.id),
+			log: (level, message) => {
+				options.log(level, message);
+			},
+		});
+		this.#context = {
+			stats: {
+				sample: () => this.#freshSample(),
+				self: () => this.#selfInfo(),
+				children: (pid, recursive) => {
+					const all = this.#sampler.sample([pid]).get(pid)?.children ?? [];
+					if (recursive) {
+						return [...all];
+					}
+
+					const direct = this.#sampler.sample(all);
+					return all.filter((child) => direct.get(child)?.ppid === pid);
+				},
+			},
+			reloadConfig: async () => reloadConfig(this.arbiter, options.loadConfig, options.log),
+			globalOptions: () => ({
+				endpoint: this.endpoint,
+				check_delay: this.arbiter.config.arbiter.checkDelay,
+				warmup_delay: this.arbiter.config.arbiter.warmupDelay,
+				pidfile: this.arbiter.config.arbiter.pidfile ?? null,
+				loglevel: this.arbiter.config.arbiter.loglevel,
+				scrollback: this.arbiter.config.arbiter.scrollback,
+			}),
+			listSockets: () => [],
+		};
+		this.arbiter.on('log', (level, message) => {
+			options.log(level, message);
+		});
+		this.arbiter.on('event', (topic, data) => {
+			this.#publish({event: topic, data, time: nowSeconds()});
+		});
+		this.arbiter.on('output', (watcher, pid, data) => {
+			const topic = `logs.${watcher}`;
+			if (this.server.wants(topic) || this.#localWants(topic)) {
+				this.#publish({event: topic, data: {pid, data: data.toString('utf8')}, time: nowSeconds()});
+			}
+		});
+	}
+
+	/** The endpoint as a URL (with the real port once listening). */
+	get endpoint(): string {
+		return this.server.endpoint.url;
+	}
+
+	/** Listen, install signal handlers, start the autostart watchers. Resolves once listening;
+	watchers start in the background. */
+	async start(): Promise<void> {
+		await this.server.listen();
+		if (this.#options.handleSignals) {
+			this.#removeSignals = onSignals((signal) => {
+				this.#onSignal(signal);
+			});
+		}
+
+		this.#statsTimer = setInterval(() => {
+			this.#sampleNow();
+			const topic = 'stats';
+			if (this.server.wants(topic) || this.#localWants(topic)) {
+				this.#publish({event: topic, data: this.overview(), time: nowSeconds()});
+			}
+		}, statsIntervalMs);
+		void this.arbiter.start();
+	}
+
+	/** The whole picture the UI shows. */
+	overview(): Overview {
+		const sample = this.#freshSample();
+		const self = this.#sampler.selfInfo();
+		return {
+			watchers: this.arbiter.orderedWatchers().map((watcher) => watcherRow(watcher, sample)),
+			supervisor: {pid: process.pid, cpu: self?.cpu ?? 0, rss: self?.rss ?? 0, age: this.arbiter.age},
+			config: this.arbiter.config.file ?? '(command line)',
+			endpoint: this.endpoint,
+		};
+	}
+
+	/** A client that talks to this supervisor without a socket. */
+	client(): SupervisorClient {
+		return {
+			endpoint: this.endpoint,
+			call: async (command, properties = {}) => this.#handle(command, properties, null),
+			subscribe: async (topics, onEvent) => {
+				const entry = {topics, onEvent};
+				this.#local.add(entry);
+				const subscription: Subscription = {
+					topics,
+					unsubscribe: async () => {
+						this.#local.delete(entry);
+					},
+				};
+				return subscription;
+			},
+			close: async () => undefined,
+		};
+	}
+
+	async #handle(command: string, properties: Properties, id: string | null): Promise<Reply> {
+		if (command === 'overview') {
+			return {status: 'ok', id, time: nowSeconds(), ...this.overview()};
+		}
+
+		const reply = await dispatch(this.arbiter, {id: id ?? '', command, properties}, this.#context);
+		if (command === 'quit' && reply.status !== 'error') {
+			// Reply first, then leave.
+			setImmediate(() => {
+				void this.#exit(0);
+			});
+		}
+
+		return id === null ? {...reply, id: null} : reply;
+	}
+
+	#localWants(topic: string): boolean {
+		for (const entry of this.#local) {
+			if (entry.topics.some((pattern) => topicMatches(pattern, topic))) {
+				return true;
+			}
+		}
+
+		return false;
+	}
+
+	#publish(event: EventMessage): void {
+		this.server.publish(event);
+		for (const entry of this.#local) {
+			if (entry.topics.some((pattern) => topicMatches(pattern, event.event))) {
+				entry.onEvent(event);
+			}
+		}
+	}
+
+	#freshSample(): ReadonlyMap<number, ProcInfo> {
+		if (Date.now() - this.#sampledAt > statsIntervalMs / 2) {
+			this.#sampleNow();
+		}
+
+		return this.#sample;
+	}
+
+	#sampleNow(): void {
+		const pids: number[] = [];
+		for (const watcher of this.arbiter.watchers.values()) {
+			for (const record of watcher.processes.values()) {
+				pids.push(record.pid);
+			}
+		}
+
+		this.#sample = this.#sampler.sample(pids);
+		this.#sampledAt = Date.now();
+	}
+
+	#selfInfo(): Record<string, unknown> {
+		const self = this.#sampler.selfInfo();
+		return {
+			pid: process.pid,
+			cpu: self?.cpu ?? 0,
+			mem: self?.mem ?? 0,
+			rss: self?.rss ?? 0,
+			vms: self?.vms ?? 0,
+			age: this.arbiter.age,
+			username: self?.username ?? '',
+			cmdline: 'procui',
+			open_fds: countFds(),
+			output_sources: this.arbiter.redirector.size,
+			queued_commands: this.arbiter.scheduler.pending,
+		};
+	}
+
+	/** OS signals: each only enqueues; quit is never dropped and a second one escalates. */
+	#onSignal(signal: HandledSignal): void {
+		switch (signal) {
+			case 'SIGTERM':
+			case 'SIGINT': {
+				this.#quitSignals++;
+				if (this.#quitSignals === 1) {
+					void this.arbiter.quit().then(async () => this.#exit(0));
+				} else {
+					this.arbiter.killAll();
+				}
+
+				break;
+			}
+
+			case 'SIGQUIT': {
+				this.arbiter.killAll();
+				void this.arbiter.quit().then(async () => this.#exit(0));
+				break;
+			}
+
+			case 'SIGHUP': {
+				this.arbiter.scheduler.enqueue({
+					label: 'reloadconfig (SIGHUP)',
+					coalesceKey: 'sighup',
+					internal: true,
+					run: () => {
+						void this.#context.reloadConfig().catch((error: unknown) => {
+							this.#options.log('error', `reloadconfig: ${error instanceof Error ? error.message : String(error)}`);
+						});
+					},
+				});
+				break;
+			}
+
+			case 'SIGUSR1': {
+				this.arbiter.scheduler.enqueue({
+					label: 'reopen logs (SIGUSR1)',
+					coalesceKey: 'sigusr1',
+					internal: true,
+					run: () => {
+						for (const watcher of this.arbiter.watchers.values()) {
+							watcher.reopenStreams();
+						}
+
+						this.#options.reopenLog?.();
+					},
+				});
+				break;
+			}
+
+			default: {
+				this.arbiter.scheduler.enqueue({
+					label: `ignore ${signal}`,
+					coalesceKey: `ignore ${signal}`,
+					internal: true,
+					run: () => {
+						this.#options.log('debug', `ignoring ${signal}`);
+					},
+				});
+			}
+		}
+	}
+
+	/** Stop serving and leave. Watchers must be stopped already (quit). */
+	async #exit(code: number): Promise<void> {
+		if (this.#exited) {
+			return;
+		}
+
+		this.#exited = true;
+		await this.close();
+		this.#options.onExit?.(code);
+	}
+
+	/** Stop timers, signal handlers and the endpoint (does not stop watchers: `quit` does). */
+	async close(): Promise<void> {
+		clearInterval(this.#statsTimer);
+		this.#removeSignals?.();
+		this.arbiter.dispose();
+		await this.server.close();
+	}
+}
+
+function countFds(): number {
+	try {
+		return fs.readdirSync('/proc/self/fd').length;
+	} catch {
+		return 0;
+	}
+}
+
+export {toEndpoint};

@@ -1,0 +1,61 @@
+import type {ProcessRecord} from '../core/process.js';
+import {exitCode} from '../core/process.js';
+import type {Watcher} from '../core/watcher.js';
+import type {ProcInfo} from '../io/proc-stats.js';
+import {formatBytes, formatCpuTime} from '../io/proc-format.js';
+import type {ProcessRow, WatcherRow} from './rows.js';
+
+/** Process statistics, sampled outside the scheduler and cached. */
+export type StatsProvider = {
+	/** The latest sample of every supervised pid (fresh enough for a reply). */
+	sample(): ReadonlyMap<number, ProcInfo>;
+	/** The supervisor itself, for `dstats`. */
+	self(): Record<string, unknown>;
+	/** Children (or all descendants) of a pid. */
+	children(pid: number, recursive: boolean): number[];
+};
+
+export function processRow(record: ProcessRecord, sample: ReadonlyMap<number, ProcInfo>): ProcessRow {
+	const info = sample.get(record.pid);
+	const now = Date.now();
+	return {
+		pid: record.pid,
+		wid: record.wid,
+		state: record.exit === undefined ? (record.stopReason === undefined ? 'running' : 'stopping') : 'exited',
+		cpu: info?.cpu ?? 0,
+		mem: info?.mem ?? 0,
+		rss: info?.rss ?? 0,
+		vms: info?.vms ?? 0,
+		mem_info1: formatBytes(info?.rss ?? 0),
+		mem_info2: formatBytes(info?.vms ?? 0),
+		ctime: formatCpuTime(info?.cpuTime ?? 0),
+		username: info?.username ?? '',
+		nice: info?.nice ?? 0,
+		cmdline: info?.cmdline ?? '',
+		create_time: info?.createTime ?? record.startedAt / 1000,
+		started: record.startedAt / 1000,
+		age: (now - record.startedAt) / 1000,
+		children: info?.children ?? [],
+		lines: record.ring.size,
+	};
+}
+
+export function watcherRow(watcher: Watcher, sample: ReadonlyMap<number, ProcInfo>): WatcherRow {
+	const processes = [...watcher.processes.values()].sort((a, b) => a.wid - b.wid).map((record) => processRow(record, sample));
+	const last = watcher.lastExit;
+	return {
+		name: watcher.name,
+		status: watcher.status,
+		detail: watcher.detail,
+		numprocesses: watcher.numprocesses,
+		running: watcher.running.length,
+		restarts: watcher.restarts,
+		priority: watcher.config.priority,
+		pty: watcher.config.pty,
+		cmd: watcher.config.args ? `${watcher.config.cmd} ${watcher.config.args}` : watcher.config.cmd,
+		cpu: Math.round(processes.reduce((sum, row) => sum + row.cpu, 0) * 10) / 10,
+		rss: processes.reduce((sum, row) => sum + row.rss, 0),
+		last_exit: last ? {pid: last.pid, exit_code: exitCode(last.status), time: last.time / 1000} : null,
+		processes,
+	};
+}

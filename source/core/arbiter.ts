@@ -1,0 +1,371 @@
+import os from 'node:os';
+import type {Config, WatcherConfig} from '../config/types.js';
+import {Redirector} from '../io/redirector.js';
+import type {LogLevel, WatcherContext} from './context.js';
+import {CommandError} from './errors.js';
+import {Scheduler, type Command} from './scheduler.js';
+import {Watcher} from './watcher.js';
+
+export type ArbiterEvents = {
+	/** A published event: topic and payload. */
+	event: (topic: string, data: Record<string, unknown>) => void;
+	/** Raw output of a process (only emitted while someone listens). */
+	output: (watcher: string, pid: number, data: Buffer) => void;
+	log: (level: LogLevel, message: string) => void;
+};
+
+type Waiter = {
+	/** undefined while not yet settled. */
+	readonly check: () => Record<string, unknown> | Error | undefined;
+	readonly resolve: (value: Record<string, unknown>) => void;
+	readonly reject: (error: Error) => void;
+};
+
+export type ArbiterOptions = {
+	readonly environ?: Readonly<Record<string, string | undefined>>;
+	/** Bound socket fds by name. */
+	readonly sockets?: () => Readonly<Record<string, number>>;
+};
+
+/**
+The supervisor: its watchers and the one scheduler on which every change happens. Public methods
+queue a command and return a promise that settles when the effect is complete (through a waiter,
+never by holding the queue).
+*/
+export class Arbiter {
+	config: Config;
+	readonly scheduler: Scheduler;
+	readonly redirector = new Redirector();
+	readonly watchers = new Map<string, Watcher>();
+	readonly startedAt = Date.now();
+	/** Set once `quit` began; new starts are refused from then on. */
+	stopping = false;
+	readonly #listeners: {[K in keyof ArbiterEvents]: Set<ArbiterEvents[K]>} = {event: new Set(), output: new Set(), log: new Set()};
+	readonly #waiters = new Set<Waiter>();
+	readonly #ctx: WatcherContext;
+	#tick: NodeJS.Timeout | undefined;
+	#checkScheduled = false;
+	#quitPromise: Promise<Record<string, unknown>> | undefined;
+
+	constructor(config: Config, options: ArbiterOptions = {}) {
+		this.config = config;
+		this.scheduler = new Scheduler({
+			onError: (command, error) => {
+				this.log('error', `internal error in command "${command.label}": ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+			},
+		});
+		const sockets = options.sockets ?? (() => ({}));
+		this.#ctx = {
+			scheduler: this.scheduler,
+			redirector: this.redirector,
+			emit: (topic, data) => {
+				this.emit(topic, data);
+			},
+			emitOutput: (watcher, pid, data) => {
+				for (const listener of this.#listeners.output) {
+					listener(watcher, pid, data);
+				}
+			},
+			log: (level, message) => {
+				this.log(level, message);
+			},
+			environ: options.environ ?? process.env,
+			sockets,
+			changed: () => {
+				this.#scheduleCheck();
+			},
+			timer: (label, ms, fn) => setTimeout(() => {
+				this.scheduler.enqueue({label, internal: true, run: fn});
+			}, ms),
+		};
+		for (const watcherConfig of config.watchers) {
+			this.watchers.set(watcherConfig.name, new Watcher(watcherConfig, this.#ctx));
+		}
+	}
+
+	on<K extends keyof ArbiterEvents>(name: K, listener: ArbiterEvents[K]): void {
+		this.#listeners[name].add(listener);
+	}
+
+	off<K extends keyof ArbiterEvents>(name: K, listener: ArbiterEvents[K]): void {
+		this.#listeners[name].delete(listener);
+	}
+
+	emit(topic: string, data: Record<string, unknown>): void {
+		const payload = {...data, time: Date.now() / 1000};
+		for (const listener of this.#listeners.event) {
+			listener(topic, payload);
+		}
+	}
+
+	log(level: LogLevel, message: string): void {
+		for (const listener of this.#listeners.log) {
+			listener(level, message);
+		}
+	}
+
+	/** Watchers in start order: higher priority first, then by name. */
+	orderedWatchers(): Watcher[] {
+		return [...this.watchers.values()].sort((a, b) => b.config.priority - a.config.priority || a.name.localeCompare(b.name));
+	}
+
+	/** Start the autostart watchers in priority order, with `[circus] warmup_delay` between them,
+	and the reconcile tick. Resolves when they all run (or gave up). */
+	async start(): Promise<void> {
+		this.#startTick();
+		const names = this.orderedWatchers().filter((watcher) => watcher.config.autostart && !watcher.config.onDemand).map((watcher) => watcher.name);
+		const delay = this.config.arbiter.warmupDelay * 1000;
+		for (const [index, name] of names.entries()) {
+			if (this.stopping) {
+				return;
+			}
+
+			if (index > 0 && delay > 0) {
+				await new Promise((resolve) => setTimeout(resolve, delay));
+			}
+
+			// Each start is its own command: a user's stop or a quit in between is never refused.
+			await this.startWatchers([name]).catch(() => undefined);
+		}
+	}
+
+	#startTick(): void {
+		clearInterval(this.#tick);
+		this.#tick = setInterval(() => {
+			// One reconcile tick at most in the queue.
+			this.scheduler.enqueue({
+				label: 'reconcile',
+				coalesceKey: 'reconcile',
+				internal: true,
+				run: () => {
+					for (const watcher of this.watchers.values()) {
+						watcher.reconcile();
+					}
+				},
+			});
+		}, Math.max(10, this.config.arbiter.checkDelay * 1000));
+	}
+
+	/** Queue `run`; the promise settles when `settled` says so (checked after every command). */
+	command(label: string, options: {intentKey?: string; internal?: boolean}, run: () => void | (() => Record<string, unknown> | Error | undefined)): Promise<Record<string, unknown>> {
+		return new Promise((resolve, reject) => {
+			const entry: Command = {
+				label,
+				intentKey: options.intentKey,
+				internal: options.internal,
+				run: () => {
+					let check: (() => Record<string, unknown> | Error | undefined) | void;
+					try {
+						check = run();
+					} catch (error) {
+						reject(error instanceof Error ? error : new Error(String(error)));
+						return;
+					}
+
+					if (check) {
+						this.#waiters.add({check, resolve, reject});
+						this.#scheduleCheck();
+					} else {
+						resolve({});
+					}
+				},
+				superseded: (by) => {
+					resolve({superseded: by});
+				},
+			};
+			this.scheduler.enqueue(entry);
+		});
+	}
+
+	#scheduleCheck(): void {
+		if (!this.#checkScheduled) {
+			this.#checkScheduled = true;
+			queueMicrotask(() => {
+				this.#checkScheduled = false;
+				for (const waiter of this.#waiters) {
+					const result = waiter.check();
+					if (result !== undefined) {
+						this.#waiters.delete(waiter);
+						if (result instanceof Error) {
+							waiter.reject(result);
+						} else {
+							waiter.resolve(result);
+						}
+					}
+				}
+			});
+		}
+	}
+
+	get(name: string): Watcher {
+		const watcher = this.watchers.get(name.toLowerCase());
+		if (!watcher) {
+			throw new CommandError(`watcher '${name}' not found`, 'message');
+		}
+
+		return watcher;
+	}
+
+	/** Start watchers; resolves when each runs its processes, gave up, or a later stop superseded it. */
+	async startWatchers(names: readonly string[]): Promise<Record<string, unknown>> {
+		const results = await Promise.all(names.map(async (name) => this.command(`start ${name}`, {intentKey: name}, () => {
+			if (this.stopping) {
+				throw new CommandError('the supervisor is shutting down', 'command');
+			}
+
+			const watcher = this.get(name);
+			const before = new Set(watcher.running.map((record) => record.pid));
+			watcher.start();
+			return () => {
+				if (watcher.gaveUp) {
+					return new CommandError(`${name}: ${watcher.gaveUp}`, 'os');
+				}
+
+				if (watcher.desired !== 'active') {
+					return {superseded: 'stop'};
+				}
+
+				const running = watcher.running;
+				if (running.length >= watcher.numprocesses || !watcher.starting) {
+					const pids = running.map((record) => record.pid);
+					return {started: pids.filter((pid) => !before.has(pid)), kept: pids.filter((pid) => before.has(pid))};
+				}
+
+				return undefined;
+			};
+		})));
+		return names.length === 1 ? {info: results[0]} : {info: Object.fromEntries(names.map((name, index) => [name, results[index]]))};
+	}
+
+	/** Stop watchers; resolves when every process has exited and its output is drained. */
+	async stopWatchers(names: readonly string[], options: {internal?: boolean} = {}): Promise<Record<string, unknown>> {
+		await Promise.all(names.map(async (name) => this.command(`stop ${name}`, {intentKey: name, internal: options.internal}, () => {
+			const watcher = this.get(name);
+			watcher.stop();
+			return () => {
+				if (watcher.desired === 'active') {
+					return {superseded: 'start'};
+				}
+
+				return watcher.processes.size === 0 ? {} : undefined;
+			};
+		})));
+		return {};
+	}
+
+	/** Stop, then start. A stop queued in between wins. */
+	async restartWatchers(names: readonly string[]): Promise<Record<string, unknown>> {
+		await this.stopWatchers(names);
+		return this.startWatchers(names.filter((name) => this.watchers.has(name)));
+	}
+
+	/** Circus's graceful reload: new processes start, old ones stop. */
+	async reloadWatchers(names: readonly string[], graceful: boolean): Promise<Record<string, unknown>> {
+		if (!graceful) {
+			return this.restartWatchers(names);
+		}
+
+		await Promise.all(names.map(async (name) => this.command(`reload ${name}`, {}, () => {
+			const watcher = this.get(name);
+			const old = new Set([...watcher.processes.keys()]);
+			watcher.reload();
+			return () => {
+				const stillOld = [...watcher.processes.keys()].some((generation) => old.has(generation));
+				return !stillOld && !watcher.starting ? {} : undefined;
+			};
+		})));
+		return {};
+	}
+
+	/** Quit: stop every watcher (reverse priority), then resolve. Never refused, never dropped. */
+	async quit(): Promise<Record<string, unknown>> {
+		this.#quitPromise ??= (async () => {
+			this.stopping = true;
+			clearInterval(this.#tick);
+			const order = this.orderedWatchers().reverse();
+			await Promise.all(order.map(async (watcher) => this.stopWatchers([watcher.name], {internal: true})));
+			return {};
+		})();
+		return this.#quitPromise;
+	}
+
+	/** A second quit signal: SIGKILL every process group now. */
+	killAll(): void {
+		this.stopping = true;
+		clearInterval(this.#tick);
+		this.scheduler.enqueue({
+			label: 'kill all',
+			internal: true,
+			run: () => {
+				for (const watcher of this.watchers.values()) {
+					watcher.killNow();
+				}
+			},
+		});
+	}
+
+	/** Add a watcher (Circus `add`). */
+	addWatcher(config: WatcherConfig, start: boolean): Promise<Record<string, unknown>> {
+		return this.command(`add ${config.name}`, {}, () => {
+			if (this.watchers.has(config.name)) {
+				throw new CommandError(`watcher '${config.name}' already exists`, 'message');
+			}
+
+			const watcher = new Watcher(config, this.#ctx);
+			this.watchers.set(config.name, watcher);
+			this.emit(`watcher.${config.name}.add`, {});
+			if (start) {
+				watcher.start();
+				return () => watcher.starting ? undefined : {};
+			}
+
+			return undefined;
+		});
+	}
+
+	/** Remove a watcher, stopping it first unless `nostop`. */
+	async removeWatcher(name: string, nostop: boolean): Promise<Record<string, unknown>> {
+		if (!nostop) {
+			await this.stopWatchers([name]);
+		}
+
+		return this.command(`rm ${name}`, {}, () => {
+			const watcher = this.get(name);
+			if (nostop) {
+				watcher.desired = 'stopped';
+			}
+
+			this.watchers.delete(watcher.name);
+			this.emit(`watcher.${watcher.name}.remove`, {});
+		});
+	}
+
+	/** Replace watchers' configuration (reloadconfig, `set`): the Watcher object is kept. */
+	replaceConfig(name: string, config: WatcherConfig): void {
+		this.get(name).config = config;
+	}
+
+	/** The ctx watchers use; for the config reloader that creates new ones. */
+	newWatcher(config: WatcherConfig): Watcher {
+		return new Watcher(config, this.#ctx);
+	}
+
+	/** Resolves once the queue is empty. */
+	async idle(): Promise<void> {
+		await this.scheduler.onIdle();
+	}
+
+	/** Stop timers; for tests and after quit. */
+	dispose(): void {
+		clearInterval(this.#tick);
+	}
+
+	/** The supervisor's uptime, in seconds. */
+	get age(): number {
+		return (Date.now() - this.startedAt) / 1000;
+	}
+
+	get hostname(): string {
+		return os.hostname();
+	}
+}

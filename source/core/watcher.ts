@@ -1,0 +1,531 @@
+import os from 'node:os';
+import type {WatcherConfig} from '../config/types.js';
+import {LineRing} from '../io/line-buffer.js';
+import {signalGroup, signalProcess, spawnChild, SpawnError, type ExitStatus} from '../io/spawn.js';
+import {primaryGid, resolveGid, resolveUid} from '../io/users.js';
+import type {WatcherContext} from './context.js';
+import {describeExit, exitCode, isRunning, type ProcessRecord, type StopReason} from './process.js';
+import {afterExit, checkFlapping, spawnRetryDelay, type FlappingState, type SlotHistory} from './restart-policy.js';
+import {planSpawn} from './spawn-plan.js';
+import {openStreams, type WatcherStreams} from './streams.js';
+
+/** Circus's four watcher states. */
+export type WatcherStatus = 'stopped' | 'starting' | 'active' | 'stopping';
+
+let nextGeneration = 1;
+
+/** After SIGKILL, how long output may stay open before procui stops reading it. */
+const drainGraceMs = 2000;
+
+export function signalName(signal: number): string {
+	for (const [name, number] of Object.entries(os.constants.signals)) {
+		if (number === signal) {
+			return name;
+		}
+	}
+
+	return String(signal);
+}
+
+/**
+A watcher: N processes of one command. Every method runs inside a scheduler command and returns
+at once; waiting (a graceful stop, a back-off) is a timer that comes back as a command.
+*/
+export class Watcher {
+	config: WatcherConfig;
+	numprocesses: number;
+	/** What the user asked for; reconcile moves the processes towards it. */
+	desired: 'active' | 'stopped' = 'stopped';
+	/** Between a start and the moment all processes first run. */
+	starting = false;
+	readonly processes = new Map<number, ProcessRecord>();
+	/** Restarts per wid (exits not asked for that were replaced). */
+	restarts = 0;
+	/** Why the watcher gave up, when it did. */
+	gaveUp: string | undefined;
+	/** Consecutive spawn failures, and the last one's reason. */
+	spawnFailures = 0;
+	lastSpawnError: string | undefined;
+	/** Last exit of any process, for display. */
+	lastExit: {pid: number; status: ExitStatus; time: number} | undefined;
+	/** Flapping: retry time while in a flapping pause. */
+	flappingUntil: number | undefined;
+	flapping: FlappingState = {exits: [], tries: 0};
+	readonly #slots = new Map<number, SlotHistory>();
+	readonly #ctx: WatcherContext;
+	#streams: WatcherStreams | undefined;
+	/** The streams each process writes to (a process outlives a restart's new streams). */
+	readonly #streamsOf = new Map<number, WatcherStreams>();
+	#spawnTimer: {at: number; timer: NodeJS.Timeout} | undefined;
+	#lastSpawnAt = 0;
+	/** Bumped on every start and stop; timers from an older epoch are dropped. */
+	#epoch = 0;
+	/** The `stop` event has been published for the current stopped state. */
+	#stopAnnounced = true;
+
+	constructor(config: WatcherConfig, ctx: WatcherContext) {
+		this.config = config;
+		this.numprocesses = config.singleton ? Math.min(1, config.numprocesses) : config.numprocesses;
+		this.#ctx = ctx;
+	}
+
+	get name(): string {
+		return this.config.name;
+	}
+
+	get status(): WatcherStatus {
+		if (this.desired === 'stopped') {
+			return this.processes.size > 0 ? 'stopping' : 'stopped';
+		}
+
+		return this.starting ? 'starting' : 'active';
+	}
+
+	/** procui's finer state: what a person needs to know at a glance. */
+	get detail(): string {
+		if (this.gaveUp) {
+			return `gave up: ${this.gaveUp}`;
+		}
+
+		if (this.flappingUntil !== undefined) {
+			return `flapping: retry in ${Math.max(0, Math.ceil((this.flappingUntil - Date.now()) / 1000))} s (try ${this.flapping.tries})`;
+		}
+
+		if (this.#spawnTimer && this.desired === 'active') {
+			const wait = Math.max(0, this.#spawnTimer.at - Date.now());
+			if (this.spawnFailures > 0) {
+				return `spawn failed ${this.spawnFailures}×: ${this.lastSpawnError ?? ''}; retry in ${(wait / 1000).toFixed(1)} s`;
+			}
+
+			if ([...this.#slots.values()].some((slot) => slot.streak > 1)) {
+				return `backing off: respawn in ${(wait / 1000).toFixed(1)} s`;
+			}
+		}
+
+		return this.status;
+	}
+
+	/** Running processes (not exited, not asked to stop). */
+	get running(): ProcessRecord[] {
+		return [...this.processes.values()].filter((record) => isRunning(record));
+	}
+
+	start(): void {
+		this.#epoch++;
+		this.#cancelSpawnTimer();
+		this.gaveUp = undefined;
+		this.flappingUntil = undefined;
+		this.flapping = {exits: [], tries: 0};
+		this.spawnFailures = 0;
+		this.#slots.clear();
+		if (this.desired !== 'active') {
+			this.desired = 'active';
+			this.#stopAnnounced = false;
+			this.#ctx.emit(`watcher.${this.name}.start`, {});
+		}
+
+		this.starting = this.running.length < this.numprocesses;
+		this.#streams ??= openStreams(this.config, this.#ctx.log);
+		this.reconcile(true);
+	}
+
+	stop(reason: StopReason = 'stop'): void {
+		this.#epoch++;
+		this.#cancelSpawnTimer();
+		this.desired = 'stopped';
+		this.starting = false;
+		this.flappingUntil = undefined;
+		for (const record of this.processes.values()) {
+			this.#stopProcess(record, reason);
+		}
+
+		this.#settle();
+	}
+
+	/** Stop every process and start new ones (Circus's graceful `reload`: new ones spawn at once). */
+	reload(): void {
+		if (this.desired !== 'active') {
+			this.start();
+			return;
+		}
+
+		if (this.config.sendHup) {
+			for (const record of this.running) {
+				signalProcess(record.pid, os.constants.signals.SIGHUP);
+			}
+
+			return;
+		}
+
+		for (const record of this.running) {
+			this.#stopProcess(record, 'restart');
+		}
+
+		this.starting = true;
+		this.reconcile(true);
+	}
+
+	setNumprocesses(count: number): number {
+		this.numprocesses = Math.max(0, this.config.singleton ? Math.min(1, count) : count);
+		if (this.desired === 'active') {
+			this.reconcile(true);
+		}
+
+		return this.numprocesses;
+	}
+
+	/** Move actual towards desired: replace missing processes, retire extra and expired ones. */
+	reconcile(explicitStart = false): void {
+		if (this.desired !== 'active') {
+			this.#settle();
+			return;
+		}
+
+		const now = Date.now();
+		for (const record of this.running) {
+			if (record.expiresAt !== undefined && now >= record.expiresAt) {
+				this.#stopProcess(record, 'max_age');
+			}
+		}
+
+		const running = this.running;
+		if (running.length > this.numprocesses) {
+			// Retire the newest extras, as Circus does.
+			const newestFirst = running.sort((a, b) => b.startedAt - a.startedAt);
+			for (const record of newestFirst.slice(0, running.length - this.numprocesses)) {
+				this.#stopProcess(record, 'scale');
+			}
+		}
+
+		if (this.flappingUntil !== undefined && now < this.flappingUntil) {
+			this.#armSpawnTimer(this.flappingUntil);
+			return;
+		}
+
+		this.flappingUntil = undefined;
+		if (!this.config.respawn && !this.starting && !explicitStart) {
+			if (this.processes.size === 0 && !this.config.onDemand) {
+				this.stop();
+			}
+
+			return;
+		}
+
+		this.#spawnMissing(now);
+		this.#settle();
+	}
+
+	#spawnMissing(now: number): void {
+		while (this.running.length < this.numprocesses) {
+			const warmupAt = this.#lastSpawnAt + this.config.warmupDelay * 1000;
+			if (this.config.warmupDelay > 0 && now < warmupAt) {
+				this.#armSpawnTimer(warmupAt);
+				return;
+			}
+
+			const wid = this.#nextWid();
+			const slot = this.#slots.get(wid);
+			const retryAt = this.#lastSpawnAt + spawnRetryDelay(this.spawnFailures);
+			const notBefore = Math.max(slot?.notBefore ?? 0, this.spawnFailures > 0 ? retryAt : 0);
+			if (now < notBefore) {
+				this.#armSpawnTimer(notBefore);
+				return;
+			}
+
+			if (!this.#spawn(wid, now)) {
+				return;
+			}
+		}
+
+		if (this.starting && this.running.length >= this.numprocesses) {
+			this.starting = false;
+		}
+	}
+
+	/** Circus's `_nextwid`: the smallest id in 1..2n not held by a process still present. */
+	#nextWid(): number {
+		const used = new Set([...this.processes.values()].map((record) => record.wid));
+		for (let wid = 1; ; wid++) {
+			if (!used.has(wid)) {
+				return wid;
+			}
+		}
+	}
+
+	#spawn(wid: number, now: number): boolean {
+		this.#lastSpawnAt = now;
+		const generation = nextGeneration++;
+		let record: ProcessRecord | undefined;
+		try {
+			const plan = planSpawn(this.config, wid, this.#ctx.sockets(), this.#ctx.environ);
+			const uid = this.config.uid === undefined ? undefined : resolveUid(this.config.uid);
+			const gid = this.config.gid === undefined ? (uid === undefined ? undefined : primaryGid(uid)) : resolveGid(this.config.gid);
+			const ring = new LineRing({capacity: this.config.scrollback});
+			const child = spawnChild({
+				...plan,
+				uid,
+				gid,
+				pty: this.config.pty,
+				onExit: (status) => {
+					this.#ctx.scheduler.enqueue({
+						label: `exit ${this.name}/${child.pid}`,
+						internal: true,
+						run: () => {
+							this.#onExit(generation, status);
+						},
+					});
+				},
+			});
+			const streams = this.#streams;
+			if (streams) {
+				this.#streamsOf.set(generation, streams);
+			}
+
+			const ctx = this.#ctx;
+			const name = this.name;
+			const source = ctx.redirector.attach(child, `${name}/${child.pid}`, (data, channel) => {
+				ring.push(data);
+				streams?.write(channel, data, child.pid);
+				ctx.emitOutput(name, child.pid, data);
+			});
+			const maxAge = this.config.maxAge > 0 ? (this.config.maxAge + Math.random() * this.config.maxAgeVariance) * 1000 : undefined;
+			record = {
+				pid: child.pid,
+				wid,
+				generation,
+				startedAt: now,
+				expiresAt: maxAge === undefined ? undefined : now + maxAge,
+				child,
+				source,
+				ring,
+				stopReason: undefined,
+				exit: undefined,
+				drained: false,
+				killTimer: undefined,
+			};
+			this.processes.set(generation, record);
+			void source.drained.then(() => {
+				this.#ctx.scheduler.enqueue({
+					label: `drained ${name}/${child.pid}`,
+					internal: true,
+					run: () => {
+						this.#onDrained(generation);
+					},
+				});
+			});
+			if (maxAge !== undefined) {
+				this.#ctx.timer(`max_age ${name}/${child.pid}`, maxAge, () => {
+					this.reconcile();
+				});
+			}
+		} catch (error) {
+			return this.#spawnFailed(error);
+		}
+
+		this.spawnFailures = 0;
+		this.lastSpawnError = undefined;
+		this.#ctx.emit(`watcher.${this.name}.spawn`, {process_pid: record.pid, wid});
+		this.#ctx.log('debug', `${this.name}: spawned process ${record.pid} (wid ${wid})`);
+		return true;
+	}
+
+	#spawnFailed(error: unknown): boolean {
+		const reason = error instanceof Error ? error.message : String(error);
+		this.spawnFailures++;
+		this.lastSpawnError = reason;
+		const code = error instanceof SpawnError ? error.code : 'EINVAL';
+		this.#ctx.emit(`watcher.${this.name}.spawn_failed`, {reason, code, failures: this.spawnFailures});
+		const limit = this.config.maxRetry;
+		if (limit !== -1 && this.spawnFailures >= Math.max(1, limit)) {
+			this.gaveUp = `${reason} (${this.spawnFailures} failed spawns, max_retry ${limit})`;
+			this.#ctx.log('error', `${this.name}: giving up: ${this.gaveUp}`);
+			this.stop();
+			return false;
+		}
+
+		this.#ctx.log('warning', `${this.name}: spawn failed (${this.spawnFailures}): ${reason}`);
+		this.#armSpawnTimer(this.#lastSpawnAt + spawnRetryDelay(this.spawnFailures));
+		return false;
+	}
+
+	#armSpawnTimer(at: number): void {
+		if (this.#spawnTimer && this.#spawnTimer.at <= at) {
+			return;
+		}
+
+		this.#cancelSpawnTimer();
+		const epoch = this.#epoch;
+		const timer = this.#ctx.timer(`respawn ${this.name}`, Math.max(0, at - Date.now()), () => {
+			if (this.#spawnTimer?.timer === timer) {
+				this.#spawnTimer = undefined;
+			}
+
+			if (epoch === this.#epoch) {
+				this.reconcile();
+			}
+		});
+		this.#spawnTimer = {at, timer};
+	}
+
+	#cancelSpawnTimer(): void {
+		if (this.#spawnTimer) {
+			clearTimeout(this.#spawnTimer.timer);
+			this.#spawnTimer = undefined;
+		}
+	}
+
+	#stopProcess(record: ProcessRecord, reason: StopReason, signal = this.config.stopSignal, timeoutSeconds = this.config.gracefulTimeout): void {
+		if (record.drained) {
+			return;
+		}
+
+		record.stopReason ??= reason;
+		// The whole group: a shell's children go too, so nothing is orphaned.
+		signalGroup(record.pid, signal);
+		this.#ctx.emit(`watcher.${this.name}.kill`, {process_pid: record.pid, signal});
+		if (record.killTimer === undefined) {
+			record.killTimer = this.#ctx.timer(`kill ${this.name}/${record.pid}`, timeoutSeconds * 1000, () => {
+				if (record.exit === undefined) {
+					this.#ctx.log('warning', `${this.name}: process ${record.pid} did not stop within ${timeoutSeconds} s; sending SIGKILL`);
+				}
+
+				if (!record.drained) {
+					signalGroup(record.pid, os.constants.signals.SIGKILL);
+					// Output still held open by a process outside the group: stop reading it once
+					// the exit is known, so a stop always completes.
+					this.#ctx.timer(`drain ${this.name}/${record.pid}`, drainGraceMs, () => {
+						if (record.exit !== undefined && !record.drained) {
+							for (const fd of record.source.fds) {
+								fd.forceClose();
+							}
+						}
+					});
+				}
+			});
+		}
+	}
+
+	/** `kill`: stop one process or all with a given signal and timeout. */
+	kill(pid: number | undefined, signal: number, timeoutSeconds: number): number[] {
+		const targets = [...this.processes.values()].filter((record) => pid === undefined || record.pid === pid);
+		for (const record of targets) {
+			clearTimeout(record.killTimer);
+			record.killTimer = undefined;
+			this.#stopProcess(record, 'kill', signal, timeoutSeconds);
+		}
+
+		return targets.map((record) => record.pid);
+	}
+
+	/** Stop all processes at once with SIGKILL (second SIGTERM, SIGQUIT). */
+	killNow(): void {
+		this.desired = 'stopped';
+		this.starting = false;
+		this.#epoch++;
+		this.#cancelSpawnTimer();
+		for (const record of this.processes.values()) {
+			record.stopReason ??= 'quit';
+			signalGroup(record.pid, os.constants.signals.SIGKILL);
+		}
+	}
+
+	findProcess(pid: number): ProcessRecord | undefined {
+		return [...this.processes.values()].find((record) => record.pid === pid);
+	}
+
+	#onExit(generation: number, status: ExitStatus): void {
+		const record = this.processes.get(generation);
+		if (!record) {
+			return;
+		}
+
+		record.exit = status;
+		const now = Date.now();
+		this.lastExit = {pid: record.pid, status, time: now};
+		this.#ctx.emit(`watcher.${this.name}.reap`, {process_pid: record.pid, exit_code: exitCode(status), wid: record.wid});
+		if (record.stopReason === undefined) {
+			this.#ctx.log(status.code === 0 ? 'info' : 'warning', `${this.name}: process ${record.pid} exited on its own (${describeExit(status, signalName)})`);
+			this.#crashed(record, now);
+		}
+
+		if (record.drained) {
+			this.#remove(record);
+		}
+
+		this.reconcile();
+	}
+
+	#crashed(record: ProcessRecord, now: number): void {
+		if (this.desired !== 'active' || !this.config.respawn) {
+			return;
+		}
+
+		this.restarts++;
+		this.#slots.set(record.wid, afterExit(this.#slots.get(record.wid), now - record.startedAt, now, this.config.backoff));
+		if (!this.config.flapping.enabled) {
+			return;
+		}
+
+		const verdict = checkFlapping(this.flapping, now, this.config.flapping);
+		this.flapping = verdict.state;
+		if (verdict.kind === 'flapping') {
+			this.#ctx.log('warning', `${this.name}: flapping (${this.config.flapping.attempts} exits within ${this.config.flapping.window} s); retry in ${this.config.flapping.retryIn} s`);
+			this.#ctx.emit(`watcher.${this.name}.flapping`, {tries: verdict.state.tries, retry_in: this.config.flapping.retryIn});
+			for (const other of this.running) {
+				this.#stopProcess(other, 'flapping');
+			}
+
+			this.flappingUntil = verdict.retryAt;
+		} else if (verdict.kind === 'give-up') {
+			this.gaveUp = `flapping: ${this.config.flapping.maxRetry} retries used`;
+			this.#ctx.log('error', `${this.name}: giving up: ${this.gaveUp}`);
+			this.#ctx.emit(`watcher.${this.name}.flapping`, {tries: verdict.state.tries, gave_up: true});
+			this.stop();
+		}
+	}
+
+	#onDrained(generation: number): void {
+		const record = this.processes.get(generation);
+		if (!record) {
+			return;
+		}
+
+		record.drained = true;
+		record.ring.flush();
+		this.#streamsOf.get(generation)?.end(record.pid);
+		this.#streamsOf.delete(generation);
+		if (record.exit !== undefined) {
+			this.#remove(record);
+			this.reconcile();
+		}
+	}
+
+	#remove(record: ProcessRecord): void {
+		clearTimeout(record.killTimer);
+		this.processes.delete(record.generation);
+		this.#settle();
+	}
+
+	/** After processes changed: a stopping watcher that has none left is stopped. */
+	#settle(): void {
+		if (this.desired === 'stopped' && this.processes.size === 0 && !this.#stopAnnounced) {
+			this.#stopAnnounced = true;
+			const streams = this.#streams;
+			this.#streams = undefined;
+			void streams?.close();
+			this.#ctx.emit(`watcher.${this.name}.stop`, {});
+		}
+
+		this.#ctx.changed();
+	}
+
+	/** Reopen log files (SIGUSR1). */
+	reopenStreams(): void {
+		this.#streams?.reopen();
+	}
+
+	/** Processes that exited but whose output is still open (a grandchild holds it). */
+	get lingering(): number {
+		return [...this.processes.values()].filter((record) => record.exit !== undefined && !record.drained).length;
+	}
+}

@@ -1,0 +1,98 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import type {Writable} from 'node:stream';
+
+/** Bytes of log lines that may wait for a slow reader before lines are dropped. */
+const maxPendingBytes = 256 * 1024;
+
+const levels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+export type LogWriterLevel = (typeof levels)[number];
+
+function timestamp(date: Date): string {
+	const pad = (value: number): string => String(value).padStart(2, '0');
+	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
+}
+
+/**
+The supervisor's own log: stderr or a file, written without ever blocking the event loop. When
+the reader is slow (a stderr pipe nobody reads), lines are dropped and counted instead of
+stalling supervision, and the count is written once the reader catches up.
+*/
+export class LogWriter {
+	readonly #target: string;
+	readonly #minimum: number;
+	#stream: Writable | undefined;
+	#dropped = 0;
+
+	/** `target`: `-` for stderr, or a file path. */
+	constructor(target: string, level: LogWriterLevel) {
+		this.#target = target;
+		this.#minimum = levels.indexOf(level);
+		this.#open();
+	}
+
+	#open(): void {
+		if (this.#target === '-') {
+			// A non-blocking handle on fd 2: process.stderr is synchronous for pipes on Linux and
+			// would freeze the supervisor behind a reader that never reads.
+			try {
+				const socket = new net.Socket({fd: 2, readable: false, writable: true});
+				socket.on('error', () => undefined);
+				this.#stream = socket;
+			} catch {
+				this.#stream = process.stderr;
+			}
+		} else {
+			const stream = fs.createWriteStream(this.#target, {flags: 'a'});
+			stream.on('error', () => undefined);
+			this.#stream = stream;
+		}
+
+		this.#stream.on('drain', () => {
+			if (this.#dropped > 0) {
+				const count = this.#dropped;
+				this.#dropped = 0;
+				this.#stream?.write(`${timestamp(new Date())} procui[${process.pid}] [WARNING] ${count} log lines dropped: the log reader was too slow\n`);
+			}
+		});
+	}
+
+	get dropped(): number {
+		return this.#dropped;
+	}
+
+	enabled(level: LogWriterLevel): boolean {
+		return levels.indexOf(level) >= this.#minimum;
+	}
+
+	log(level: LogWriterLevel, message: string): void {
+		if (!this.enabled(level) || !this.#stream) {
+			return;
+		}
+
+		if (this.#stream.writableLength > maxPendingBytes) {
+			this.#dropped++;
+			return;
+		}
+
+		this.#stream.write(`${timestamp(new Date())} procui[${process.pid}] [${level.toUpperCase()}] ${message}\n`);
+	}
+
+	/** Reopen the log file (SIGUSR1, after logrotate moved it). */
+	reopen(): void {
+		if (this.#target !== '-') {
+			this.#stream?.end();
+			this.#open();
+		}
+	}
+
+	async close(): Promise<void> {
+		const stream = this.#stream;
+		this.#stream = undefined;
+		if (stream && stream !== process.stderr) {
+			await new Promise<void>((resolve) => {
+				stream.end(resolve);
+			});
+		}
+	}
+}

@@ -1,0 +1,265 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {performance} from 'node:perf_hooks';
+import {
+	parseBootTime,
+	parseCmdline,
+	parseMemTotal,
+	parseStat,
+	parseStatm,
+	parseUid,
+	readProcFile,
+	type ProcStat,
+} from './proc-files.js';
+import {systemConstants} from './system-constants.js';
+import {UserNames} from './user-names.js';
+
+/**
+Per-process statistics read straight from /proc (Linux only), the fields of Circus's
+`stats` (psutil's `get_info`) without psutil.
+
+A sample lists /proc once and reads every process's `stat` (for the parent map that
+`children` needs), then `statm`, `status` and `cmdline` of the processes asked for: about
+4 small reads per sampled process plus one per process on the machine.
+*/
+
+/** One process's statistics, as of one sample. */
+export type ProcInfo = {
+	readonly pid: number;
+	readonly ppid: number;
+	/** Kernel command name (`comm`, at most 15 bytes). */
+	readonly name: string;
+	/** `R` running, `S` sleeping, `D` disk wait, `Z` zombie, `T` stopped, ... */
+	readonly state: string;
+	/** CPU % since this sampler's previous sample of the process (100 = one core; 0 on the first), one decimal, as psutil. */
+	readonly cpu: number;
+	/** User plus system CPU time so far, in seconds (Circus shows it as `ctime`). */
+	readonly cpuTime: number;
+	/** Resident set size in bytes (Circus's `mem_info1`). */
+	readonly rss: number;
+	/** Virtual memory size in bytes (Circus's `mem_info2`). */
+	readonly vms: number;
+	/** RSS as a % of total memory, three decimals, as Circus. */
+	readonly mem: number;
+	/** When the process started, seconds since the epoch. */
+	readonly createTime: number;
+	/** Seconds since it started. */
+	readonly age: number;
+	readonly nice: number;
+	readonly threads: number;
+	/** Real uid. */
+	readonly uid: number;
+	/** User name of `uid`, or the number as text. */
+	readonly username: string;
+	/** Basename of the program, as Circus's `cmdline` (the kernel name for a zombie). */
+	readonly cmdline: string;
+	/** The full argument list (empty for a zombie). */
+	readonly argv: readonly string[];
+	/** All descendants' pids, breadth first (children, then grandchildren, ...). */
+	readonly children: readonly number[];
+};
+
+/** Options of a `ProcSampler`; the defaults are the real system. */
+export type ProcSamplerOptions = {
+	/** Where procfs is mounted. Default `/proc`. */
+	readonly procRoot?: string;
+	/** The user database. Default `/etc/passwd`. */
+	readonly passwdFile?: string;
+	/** Wall clock for `age`, ms since the epoch. Default `Date.now`. */
+	readonly now?: () => number;
+};
+
+type Previous = {
+	readonly startTicks: number;
+	readonly cpuTicks: number;
+	/** `performance.now()` of the sample. */
+	readonly at: number;
+};
+
+function isPid(name: string): boolean {
+	const first = name.charCodeAt(0);
+	return first >= 0x30 && first <= 0x39;
+}
+
+function round(value: number, decimals: number): number {
+	const scale = 10 ** decimals;
+	return Math.round(value * scale) / scale;
+}
+
+/** The program's basename, as Circus takes it: first word of argv[0]. */
+function programName(argv: readonly string[], fallback: string): string {
+	const first = argv[0]?.trim().split(/\s+/)[0];
+	return first === undefined || first.length === 0 ? fallback : path.basename(first);
+}
+
+/** Samples /proc for a set of pids; keeps each pid's previous CPU time to give CPU %. */
+export class ProcSampler {
+	readonly #procRoot: string;
+	readonly #now: () => number;
+	readonly #users: UserNames;
+	readonly #clockTicks: number;
+	readonly #pageSize: number;
+	readonly #memTotal: number;
+	readonly #bootTime: number;
+	readonly #previous = new Map<number, Previous>();
+
+	constructor(options: ProcSamplerOptions = {}) {
+		this.#procRoot = options.procRoot ?? '/proc';
+		this.#now = options.now ?? Date.now;
+		this.#users = new UserNames(options.passwdFile);
+		({clockTicks: this.#clockTicks, pageSize: this.#pageSize} = systemConstants());
+		this.#memTotal = parseMemTotal(readProcFile(`${this.#procRoot}/meminfo`) ?? '') ?? 0;
+		this.#bootTime = parseBootTime(readProcFile(`${this.#procRoot}/stat`) ?? '') ?? 0;
+	}
+
+	/** Statistics of `pids`; a pid that does not exist (or vanishes while being read) is absent. */
+	sample(pids: Iterable<number>): Map<number, ProcInfo> {
+		const wanted = [...pids];
+		const infos = new Map<number, ProcInfo>();
+		if (wanted.length === 0) {
+			return infos;
+		}
+
+		const at = performance.now();
+		const table = this.#scan();
+		const childrenOf = new Map<number, number[]>();
+		for (const stat of table.values()) {
+			const siblings = childrenOf.get(stat.ppid);
+			if (siblings === undefined) {
+				childrenOf.set(stat.ppid, [stat.pid]);
+			} else {
+				siblings.push(stat.pid);
+			}
+		}
+
+		for (const pid of wanted) {
+			const stat = table.get(pid);
+			const info = stat === undefined ? undefined : this.#info(stat, at, descendants(pid, childrenOf));
+			if (info !== undefined) {
+				infos.set(pid, info);
+			}
+		}
+
+		for (const pid of this.#previous.keys()) {
+			if (!table.has(pid)) {
+				this.#previous.delete(pid);
+			}
+		}
+
+		return infos;
+	}
+
+	/** Statistics of this process (Circus's `dstats`); `children` is left empty, as there. */
+	selfInfo(): ProcInfo | undefined {
+		const stat = parseStat(readProcFile(`${this.#procRoot}/${process.pid}/stat`, true) ?? '');
+		return stat === undefined ? undefined : this.#info(stat, performance.now(), []);
+	}
+
+	/** Every process's stat, by pid. */
+	#scan(): Map<number, ProcStat> {
+		const table = new Map<number, ProcStat>();
+		let names: string[];
+		try {
+			names = fs.readdirSync(this.#procRoot);
+		} catch {
+			return table;
+		}
+
+		for (const name of names) {
+			if (!isPid(name)) {
+				continue;
+			}
+
+			const text = readProcFile(`${this.#procRoot}/${name}/stat`, true);
+			const stat = text === undefined ? undefined : parseStat(text);
+			if (stat !== undefined) {
+				table.set(stat.pid, stat);
+			}
+		}
+
+		return table;
+	}
+
+	#info(stat: ProcStat, at: number, children: readonly number[]): ProcInfo | undefined {
+		const directory = `${this.#procRoot}/${stat.pid}`;
+		const statm = readProcFile(`${directory}/statm`, true);
+		const status = readProcFile(`${directory}/status`, true);
+		const cmdline = readProcFile(`${directory}/cmdline`);
+		if (statm === undefined || status === undefined || cmdline === undefined) {
+			return undefined; // Gone while being read.
+		}
+
+		const previous = this.#previous.get(stat.pid);
+		let cpu = 0;
+		// A different start time is a new process that reused the pid: no previous sample.
+		if (previous !== undefined && previous.startTicks === stat.startTicks && at > previous.at) {
+			const seconds = (stat.cpuTicks - previous.cpuTicks) / this.#clockTicks;
+			cpu = round((seconds / ((at - previous.at) / 1000)) * 100, 1);
+		}
+
+		this.#previous.set(stat.pid, {startTicks: stat.startTicks, cpuTicks: stat.cpuTicks, at});
+		const {residentPages, virtualPages} = parseStatm(statm);
+		const rss = residentPages * this.#pageSize;
+		const createTime = this.#bootTime + stat.startTicks / this.#clockTicks;
+		const uid = parseUid(status) ?? -1;
+		const argv = parseCmdline(cmdline);
+		return {
+			pid: stat.pid,
+			ppid: stat.ppid,
+			name: stat.name,
+			state: stat.state,
+			cpu: Math.max(0, cpu),
+			cpuTime: stat.cpuTicks / this.#clockTicks,
+			rss,
+			vms: virtualPages * this.#pageSize,
+			mem: this.#memTotal > 0 ? round((rss / this.#memTotal) * 100, 3) : 0,
+			createTime,
+			age: Math.max(0, this.#now() / 1000 - createTime),
+			nice: stat.nice,
+			threads: stat.threads,
+			uid,
+			username: uid === -1 ? '' : this.#users.name(uid),
+			cmdline: programName(argv, stat.name),
+			argv,
+			children,
+		};
+	}
+}
+
+/** All descendants of `pid`, breadth first. */
+function descendants(pid: number, childrenOf: ReadonlyMap<number, readonly number[]>): number[] {
+	const found: number[] = [];
+	const seen = new Set<number>([pid]);
+	let level: readonly number[] = [pid];
+	while (level.length > 0) {
+		const next: number[] = [];
+		for (const parent of level) {
+			for (const child of childrenOf.get(parent) ?? []) {
+				// Guard against a cycle from reads taken at slightly different moments.
+				if (!seen.has(child)) {
+					seen.add(child);
+					found.push(child);
+					next.push(child);
+				}
+			}
+		}
+
+		level = next;
+	}
+
+	return found;
+}
+
+/**
+Open file descriptors of a process (Linux: the entries of /proc/PID/fd), or `undefined`
+when it cannot be read (gone, or another user's). For this process the directory handle
+that the listing itself holds is not counted, so a before/after comparison is exact.
+*/
+export function countOpenFds(pid: number | 'self' = 'self'): number | undefined {
+	try {
+		const count = fs.readdirSync(`/proc/${pid}/fd`).length;
+		return pid === 'self' || pid === process.pid ? count - 1 : count;
+	} catch {
+		return undefined;
+	}
+}

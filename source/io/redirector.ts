@@ -1,0 +1,91 @@
+import type {Child} from './spawn.js';
+import type {FdRef} from './fd-ref.js';
+
+/** Where a source's bytes go. Called synchronously for every chunk, in order. */
+export type OutputHandler = (data: Buffer, channel: 'stdout' | 'stderr') => void;
+
+/** One registered output source: a child's PTY master, or its stdout and stderr pipes. */
+export type OutputSource = {
+	/** Unique for the supervisor's life; the registry's key. Never the bare fd number. */
+	readonly generation: number;
+	readonly pid: number;
+	/** Who owns it, for diagnostics (`watcher/pid`). */
+	readonly owner: string;
+	readonly fds: readonly FdRef[];
+	/** Resolves when every channel has ended: all output has been delivered. */
+	readonly drained: Promise<void>;
+};
+
+let nextSource = 1;
+
+/**
+The registry of every live output source. It reads each one continuously, whether or not anyone
+is looking, hands the bytes to the source's handler, and unregisters the source once all its fds
+are closed. After any churn it holds exactly the sources whose output is still open.
+*/
+export class Redirector {
+	readonly #sources = new Map<number, OutputSource>();
+	#bytes = 0;
+
+	/** Register a child's output. `handler` gets every byte; `onDrained` runs once, at end of output. */
+	attach(child: Child, owner: string, handler: OutputHandler): OutputSource {
+		const generation = nextSource++;
+		let remaining = child.channels.length;
+		let resolveDrained!: () => void;
+		const drained = new Promise<void>((resolve) => {
+			resolveDrained = resolve;
+		});
+		const fds = [...child.channels.map((channel) => channel.read), ...(child.slaveHold ? [child.slaveHold] : [])];
+		const source: OutputSource = {generation, pid: child.pid, owner, fds, drained};
+		this.#sources.set(generation, source);
+		const finish = (): void => {
+			remaining--;
+			if (remaining === 0) {
+				this.#sources.delete(generation);
+				resolveDrained();
+			}
+		};
+
+		if (remaining === 0) {
+			remaining = 1;
+			finish();
+		}
+
+		for (const channel of child.channels) {
+			let done = false;
+			const end = (): void => {
+				if (!done) {
+					done = true;
+					// Idempotent: the stream's own close handler may have released it already.
+					channel.read.release('reader');
+					finish();
+				}
+			};
+
+			channel.stream.on('data', (data: Buffer) => {
+				this.#bytes += data.length;
+				handler(data, channel.name);
+			});
+			channel.stream.once('close', end);
+			channel.stream.once('end', () => {
+				// 'close' follows; wait for it so the fd is really gone.
+			});
+		}
+
+		return source;
+	}
+
+	/** The live sources, oldest first. */
+	get sources(): readonly OutputSource[] {
+		return [...this.#sources.values()];
+	}
+
+	get size(): number {
+		return this.#sources.size;
+	}
+
+	/** Bytes read from every source since start. */
+	get bytesRead(): number {
+		return this.#bytes;
+	}
+}

@@ -1,0 +1,202 @@
+import {Buffer} from 'node:buffer';
+import {describe, expect, test} from 'vitest';
+import {DEFAULT_LINE_CAPACITY, LineRing} from '../../source/io/line-buffer.js';
+
+function texts(ring: LineRing): string[] {
+	return ring.lines().map(line => line.text);
+}
+
+describe('LineRing', () => {
+	test('splits a chunk into lines', () => {
+		const ring = new LineRing();
+		ring.push('one\ntwo\n');
+		expect(texts(ring)).toEqual(['one', 'two']);
+	});
+
+	test('assembles a line split across chunks', () => {
+		const ring = new LineRing();
+		ring.push(Buffer.from('hel'));
+		ring.push(Buffer.from('lo wor'));
+		ring.push(Buffer.from('ld\nnext'));
+		expect(texts(ring)).toEqual(['hello world']);
+	});
+
+	test('shows the unfinished last line as pending', () => {
+		const ring = new LineRing();
+		ring.push('done\nworking');
+		expect(ring.pending()).toBe('working');
+	});
+
+	test('has no pending text after a newline', () => {
+		const ring = new LineRing();
+		ring.push('done\n');
+		expect(ring.pending()).toBe('');
+	});
+
+	test('turns the pending line into a line on flush', () => {
+		const ring = new LineRing();
+		ring.push('no newline at exit');
+		ring.flush();
+		expect([texts(ring), ring.pending()]).toEqual([['no newline at exit'], '']);
+	});
+
+	test('numbers lines from 1 in order', () => {
+		const ring = new LineRing();
+		ring.push('a\nb\nc\n');
+		expect(ring.lines().map(line => line.seq)).toEqual([1, 2, 3]);
+		expect([ring.firstSeq, ring.lastSeq]).toEqual([1, 3]);
+	});
+
+	test('reports an empty ring as lastSeq 0 and firstSeq 1', () => {
+		const ring = new LineRing();
+		expect([ring.firstSeq, ring.lastSeq, ring.size]).toEqual([1, 0, 0]);
+	});
+
+	test('stamps each line with the time of the push that completed it', () => {
+		let now = 1000;
+		const ring = new LineRing({now: () => now});
+		ring.push('first\nsec');
+		now = 2000;
+		ring.push('ond\n');
+		expect(ring.lines().map(line => line.time)).toEqual([1000, 2000]);
+	});
+
+	test('evicts the oldest line beyond its capacity', () => {
+		const ring = new LineRing({capacity: 3});
+		ring.push('1\n2\n3\n4\n5\n');
+		expect(texts(ring)).toEqual(['3', '4', '5']);
+		expect([ring.firstSeq, ring.lastSeq]).toEqual([3, 5]);
+	});
+
+	test('evicts the oldest lines beyond its byte limit', () => {
+		const ring = new LineRing({maxBytes: 10});
+		ring.push('aaaa\nbbbb\ncccc\n');
+		expect(texts(ring)).toEqual(['bbbb', 'cccc']);
+		expect(ring.byteLength).toBe(8);
+	});
+
+	test('counts bytes as UTF-8', () => {
+		const ring = new LineRing();
+		ring.push('é€\n');
+		expect(ring.byteLength).toBe(5);
+	});
+
+	test('keeps only the last capacity lines of one huge chunk, numbered as if all were kept', () => {
+		const ring = new LineRing({capacity: 2});
+		ring.push('a\nb\nc\nd\n');
+		expect(ring.lines().map(line => [line.seq, line.text])).toEqual([
+			[3, 'c'],
+			[4, 'd'],
+		]);
+	});
+
+	test('returns lines from a sequence number, at most a limit', () => {
+		const ring = new LineRing();
+		ring.push('a\nb\nc\nd\n');
+		expect(ring.lines(2, 2).map(line => line.text)).toEqual(['b', 'c']);
+	});
+
+	test('starts at the oldest line held when asked for an evicted one', () => {
+		const ring = new LineRing({capacity: 2});
+		ring.push('a\nb\nc\n');
+		expect(ring.lines(1).map(line => line.seq)).toEqual([2, 3]);
+	});
+
+	test('returns nothing after the newest line', () => {
+		const ring = new LineRing();
+		ring.push('a\n');
+		expect(ring.lines(2)).toEqual([]);
+	});
+
+	test('returns the newest lines with tail', () => {
+		const ring = new LineRing();
+		ring.push('a\nb\nc\n');
+		expect(ring.tail(2).map(line => line.text)).toEqual(['b', 'c']);
+		expect(ring.tail(10).map(line => line.text)).toEqual(['a', 'b', 'c']);
+		expect(ring.tail(0)).toEqual([]);
+	});
+
+	test('wraps around its storage and keeps order', () => {
+		const ring = new LineRing({capacity: 3});
+		for (let i = 1; i <= 10; i++) {
+			ring.push(`${i}\n`);
+		}
+
+		expect(texts(ring)).toEqual(['8', '9', '10']);
+	});
+
+	test('turns a PTY line ending split across chunks into one newline', () => {
+		const ring = new LineRing();
+		ring.push('abc\r');
+		ring.push('\ndef\r\n');
+		expect(texts(ring)).toEqual(['abc', 'def']);
+	});
+
+	test('keeps the last frame of a progress bar', () => {
+		const ring = new LineRing();
+		ring.push('10%\r20%\r');
+		ring.push('30%\r\n');
+		expect(texts(ring)).toEqual(['30%']);
+	});
+
+	test('holds one frame of a progress bar that never prints a newline', () => {
+		const ring = new LineRing();
+		for (let i = 0; i <= 100; i++) {
+			ring.push(`progress ${i}%\r`);
+		}
+
+		expect(ring.pending()).toBe('progress 100%');
+		expect(ring.size).toBe(0);
+	});
+
+	test('keeps colours and removes cursor movement', () => {
+		const ring = new LineRing();
+		ring.push('\u001B[32mok\u001B[0m\u001B[2K\u001B[1G\n');
+		expect(texts(ring)).toEqual(['\u001B[32mok\u001B[0m']);
+	});
+
+	test('decodes a character split across chunks', () => {
+		const ring = new LineRing();
+		const bytes = Buffer.from('né\n');
+		ring.push(bytes.subarray(0, 2));
+		ring.push(bytes.subarray(2));
+		expect(texts(ring)).toEqual(['né']);
+	});
+
+	test('cuts an endless line into lines of maxLineBytes', () => {
+		const ring = new LineRing({maxLineBytes: 4});
+		ring.push('abcdefghij');
+		expect([texts(ring), ring.pending()]).toEqual([['abcd', 'efgh'], 'ij']);
+	});
+
+	test('cuts an over-long complete line too', () => {
+		const ring = new LineRing({maxLineBytes: 4});
+		ring.push('abcdefghij\n');
+		expect(texts(ring)).toEqual(['abcd', 'efgh', 'ij']);
+	});
+
+	test('does not cut a character in two when cutting a line', () => {
+		const ring = new LineRing({maxLineBytes: 4});
+		ring.push('aaaé€xyz');
+		expect(texts(ring).join('') + ring.pending()).toBe('aaaé€xyz');
+	});
+
+	test('does not keep a reference to the caller’s buffer', () => {
+		const ring = new LineRing();
+		const chunk = Buffer.from('abc');
+		ring.push(chunk);
+		chunk.fill(0x78);
+		ring.push('\n');
+		expect(texts(ring)).toEqual(['abc']);
+	});
+
+	test('holds 10,000 lines by default', () => {
+		const ring = new LineRing();
+		ring.push('x\n'.repeat(DEFAULT_LINE_CAPACITY + 5));
+		expect([ring.size, ring.firstSeq]).toEqual([DEFAULT_LINE_CAPACITY, 6]);
+	});
+
+	test('names a bad option in its error', () => {
+		expect(() => new LineRing({capacity: -1})).toThrow('Expected `capacity` to be a positive integer, got `-1` (number)');
+	});
+});

@@ -1,0 +1,160 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import {once} from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, describe, expect, test} from 'vitest';
+import {countOpenFds, ProcSampler, type ProcInfo} from '../../source/io/proc-stats.js';
+
+const children: ChildProcess[] = [];
+
+/** Start a child in its own process group, so afterEach can kill it and its descendants. */
+async function start(command: string, args: string[]): Promise<number> {
+	const child = spawn(command, args, {detached: true, stdio: 'ignore'});
+	children.push(child);
+	await once(child, 'spawn');
+	return child.pid!;
+}
+
+afterEach(async () => {
+	for (const child of children.splice(0)) {
+		if (child.exitCode === null && child.signalCode === null) {
+			const exited = once(child, 'exit');
+			try {
+				process.kill(-child.pid!, 'SIGKILL');
+			} catch {
+				child.kill('SIGKILL');
+			}
+
+			await exited;
+		}
+	}
+});
+
+/** Sample every 100 ms until `check` passes or the deadline is reached; return the last info. */
+async function sampleUntil(
+	sampler: ProcSampler,
+	pid: number,
+	check: (info: ProcInfo | undefined) => boolean,
+	deadline = 15_000,
+): Promise<ProcInfo | undefined> {
+	const end = Date.now() + deadline;
+	let info = sampler.sample([pid]).get(pid);
+	while (!check(info) && Date.now() < end) {
+		await new Promise(resolve => setTimeout(resolve, 100));
+		info = sampler.sample([pid]).get(pid);
+	}
+
+	return info;
+}
+
+describe('ProcSampler', () => {
+	test('describes a sleeping child', async () => {
+		const pid = await start('sleep', ['100']);
+		// Wait for the exec: right after fork the child is still a copy of node.
+		const info = await sampleUntil(new ProcSampler(), pid, found => found?.cmdline === 'sleep');
+		expect(info).toMatchObject({
+			pid,
+			ppid: process.pid,
+			name: 'sleep',
+			cmdline: 'sleep',
+			argv: ['sleep', '100'],
+			uid: os.userInfo().uid,
+			username: os.userInfo().username,
+			nice: new ProcSampler().selfInfo()!.nice,
+			children: [],
+		});
+		expect(info!.rss).toBeGreaterThan(0);
+		expect(info!.vms).toBeGreaterThanOrEqual(info!.rss);
+		expect(info!.mem).toBeGreaterThan(0);
+		expect(Math.abs(info!.createTime - Date.now() / 1000)).toBeLessThan(60);
+		expect(info!.age).toBeGreaterThanOrEqual(0);
+	});
+
+	test('reports 0 % CPU on the first sample of a process', async () => {
+		const pid = await start('sh', ['-c', 'while :; do :; done']);
+		expect(new ProcSampler().sample([pid]).get(pid)?.cpu).toBe(0);
+	});
+
+	test('shows a busy process using most of a core', async () => {
+		const pid = await start('sh', ['-c', 'while :; do :; done']);
+		const info = await sampleUntil(new ProcSampler(), pid, found => (found?.cpu ?? 0) > 50);
+		expect(info?.cpu).toBeGreaterThan(50);
+	});
+
+	test('shows a sleeping process using almost no CPU over the same window', async () => {
+		const busy = await start('sh', ['-c', 'while :; do :; done']);
+		const idle = await start('sleep', ['100']);
+		const sampler = new ProcSampler();
+		const end = Date.now() + 15_000;
+		let infos = sampler.sample([busy, idle]);
+		while ((infos.get(busy)?.cpu ?? 0) <= 50 && Date.now() < end) {
+			await new Promise(resolve => setTimeout(resolve, 100));
+			infos = sampler.sample([busy, idle]);
+		}
+
+		expect(infos.get(busy)?.cpu).toBeGreaterThan(50);
+		expect(infos.get(idle)?.cpu).toBeLessThan(5);
+	});
+
+	test('lists all descendants as children', async () => {
+		const pid = await start('sh', ['-c', 'sleep 100 & sleep 100 & wait']);
+		const info = await sampleUntil(new ProcSampler(), pid, found => found?.children.length === 2);
+		expect(info?.children).toHaveLength(2);
+		const sampler = new ProcSampler();
+		const grandchildren = sampler.sample(info!.children);
+		expect([...grandchildren.values()].map(child => [child.ppid, child.cmdline])).toEqual([
+			[pid, 'sleep'],
+			[pid, 'sleep'],
+		]);
+	});
+
+	test('includes grandchildren in children', async () => {
+		const pid = await start('sh', ['-c', 'sh -c "sleep 100; :" & wait']);
+		const info = await sampleUntil(new ProcSampler(), pid, found => found?.children.length === 2);
+		expect(info?.children).toHaveLength(2);
+	});
+
+	test('leaves out a pid that does not exist', () => {
+		const sampler = new ProcSampler();
+		const missing = 2 ** 22 + 1; // Above Linux's pid_max limit.
+		expect(sampler.sample([missing, process.pid]).has(missing)).toBe(false);
+	});
+
+	test('leaves out a process that has exited and been reaped', async () => {
+		const pid = await start('true', []);
+		await once(children.at(-1)!, 'exit');
+		expect(new ProcSampler().sample([pid]).size).toBe(0);
+	});
+
+	test('returns an empty map for no pids', () => {
+		expect(new ProcSampler().sample([]).size).toBe(0);
+	});
+
+	test('describes the supervisor itself', () => {
+		const info = new ProcSampler().selfInfo();
+		expect(info).toMatchObject({pid: process.pid, name: expect.any(String), children: []});
+		expect(info!.rss).toBeGreaterThan(0);
+	});
+});
+
+describe('countOpenFds', () => {
+	test('goes up by one while a file is open and back after it is closed', () => {
+		const before = countOpenFds();
+		const fd = fs.openSync(path.join(os.tmpdir(), 'procui-fd-count'), 'w');
+		const during = countOpenFds();
+		fs.closeSync(fd);
+		fs.rmSync(path.join(os.tmpdir(), 'procui-fd-count'));
+		expect([during! - before!, countOpenFds()]).toEqual([1, before]);
+	});
+
+	test('counts another process’s descriptors', async () => {
+		const pid = await start('sleep', ['100']);
+		// stdio is /dev/null: at least 0, 1 and 2 (node may add more before exec).
+		expect(countOpenFds(pid)).toBeGreaterThanOrEqual(3);
+	});
+
+	test('returns undefined for a pid that does not exist', () => {
+		expect(countOpenFds(2 ** 22 + 1)).toBeUndefined();
+	});
+});
