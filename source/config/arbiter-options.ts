@@ -1,0 +1,122 @@
+import path from 'node:path';
+import {defaultArbiter, defaultScrollback} from './defaults.js';
+import {quote, type IssueList} from './issues.js';
+import type {SectionReader} from './section-reader.js';
+import type {ArbiterConfig} from './types.js';
+import {boolean, decimalNumber, octal, oneOf, wholeNumber} from './values.js';
+import {warnUnknown} from './unknown-options.js';
+
+const levels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
+
+const known = [
+	'endpoint', 'check_delay', 'warmup_delay', 'pidfile', 'loglevel', 'logoutput', 'umask',
+	'include', 'include_dir', 'procui.scrollback',
+];
+
+/** `[circus]` options procui does not have, and why. */
+const unsupported: Readonly<Record<string, string>> = {
+	endpoint_owner: 'procui\'s Unix socket is private to its user (0600); there is no owner to set',
+	pubsub_endpoint: 'procui has no separate PUB socket: events are sent on the control endpoint after `subscribe`',
+	multicast_endpoint: 'procui does not answer multicast discovery',
+	stats_endpoint: 'procui has no circusd-stats: stats come from the control endpoint (`stats`, `subscribe stats`)',
+	httpd_host: 'procui has no circushttpd web console',
+	httpd_port: 'procui has no circushttpd web console',
+	loggerconfig: 'procui does not read Python logging configurations',
+	fqdn_prefix: 'procui does not use an FQDN prefix',
+	papa_endpoint: 'procui does not use papa',
+	stream_backend: 'procui has one stream backend',
+};
+
+/** Switches that only matter when on: warned about only when set to true. */
+const unsupportedSwitches: Readonly<Record<string, string>> = {
+	statsd: 'procui has no circusd-stats watcher: stats come from the control endpoint',
+	httpd: 'procui has no circushttpd web console',
+	debug: 'procui has no debug mode for helper watchers',
+	debug_gc: 'procui has no garbage-collector debugging',
+	statsd_close_outputs: 'procui has no circusd-stats watcher',
+	httpd_close_outputs: 'procui has no circushttpd web console',
+};
+
+/**
+`[circus]` (circus/config.py `get_config`): check_delay 5.0 (the INI default, not the Arbiter
+class's 1.0), warmup_delay 0, loglevel info, logoutput `-` (stderr). Relative `pidfile` and
+`logoutput` paths are resolved against the config file's folder.
+*/
+export function readArbiter(reader: SectionReader | undefined, configDir: string, issues: IssueList): ArbiterConfig {
+	if (reader === undefined) {
+		return defaultArbiter;
+	}
+
+	for (const [key, reason] of Object.entries(unsupportedSwitches)) {
+		const entry = reader.entry(key);
+		if (entry !== undefined && boolean.read(reader.substitute(entry)) !== false) {
+			issues.warn(entry.origin, `${key}: ${reason}; ignored`);
+		}
+	}
+
+	reader.use('include');
+	reader.use('include_dir');
+	const endpoint = readEndpoint(reader, issues);
+	const pidfile = reader.text('pidfile')?.trim();
+	const logoutput = reader.text('logoutput')?.trim();
+	const umask = reader.optional('umask', octal);
+	const arbiter: ArbiterConfig = {
+		...(endpoint === undefined ? {} : {endpoint}),
+		checkDelay: reader.read('check_delay', decimalNumber(0, {above: true}), defaultArbiter.checkDelay),
+		warmupDelay: reader.read('warmup_delay', decimalNumber(0), defaultArbiter.warmupDelay),
+		...(pidfile === undefined || pidfile === '' ? {} : {pidfile: path.resolve(configDir, pidfile)}),
+		loglevel: readLoglevel(reader, issues),
+		logoutput: logoutput === undefined || logoutput === '' ? '-' : resolveLogoutput(logoutput, configDir, reader, issues),
+		...(umask === undefined ? {} : {umask}),
+		scrollback: reader.read('procui.scrollback', wholeNumber(1), defaultScrollback),
+		raw: Object.fromEntries(reader.section.entries.map(entry => [entry.key, entry.value])),
+	};
+	warnUnknown(reader, known, issues, '[circus] option', unsupported);
+	return arbiter;
+}
+
+/** `tcp://host:port` or `ipc://path`, the two forms of ZeroMQ endpoint procui can serve. */
+function readEndpoint(reader: SectionReader, issues: IssueList): string | undefined {
+	const text = reader.text('endpoint')?.trim();
+	if (text === undefined || text === '') {
+		return undefined;
+	}
+
+	if (/^tcp:\/\/(?:\[[^\]]+\]|[^:/]+):\d+$/.test(text) || /^ipc:\/\/.+/.test(text)) {
+		return text;
+	}
+
+	issues.error(reader.originOf('endpoint'), `endpoint: expected tcp://HOST:PORT or ipc://PATH, got ${quote(text)}`);
+	return undefined;
+}
+
+/** Circus silently falls back to `info` for a level it does not know; procui rejects it.
+`warn` is taken as `warning`. */
+function readLoglevel(reader: SectionReader, issues: IssueList): ArbiterConfig['loglevel'] {
+	const text = reader.text('loglevel')?.trim();
+	if (text === undefined || text === '') {
+		return 'info';
+	}
+
+	const level = oneOf(levels).read(text.toLowerCase() === 'warn' ? 'warning' : text);
+	if (level === undefined) {
+		issues.error(reader.originOf('loglevel'), `loglevel: expected ${levels.join(', ')}, got ${quote(text)}`);
+		return 'info';
+	}
+
+	return level;
+}
+
+/** `-` and `stdout` mean the standard error stream (Circus's StreamHandler); a path is a file. */
+function resolveLogoutput(text: string, configDir: string, reader: SectionReader, issues: IssueList): string {
+	if (text === '-' || text === 'stdout') {
+		return '-';
+	}
+
+	if (text.startsWith('syslog://')) {
+		issues.warn(reader.originOf('logoutput'), 'logoutput: procui does not log to syslog; logging to the standard error stream instead');
+		return '-';
+	}
+
+	return path.resolve(configDir, text);
+}

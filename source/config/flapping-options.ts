@@ -1,0 +1,28 @@
+import type {IssueList} from './issues.js';
+import type {SectionReader} from './section-reader.js';
+import type {FlappingConfig} from './types.js';
+import {boolean, decimalNumber, wholeNumber} from './values.js';
+import {didYouMean} from './unknown-options.js';
+
+const options = ['flapping.attempts', 'flapping.window', 'flapping.retry_in', 'flapping.max_retry'];
+
+/**
+A watcher's flapping rule: `check_flapping` and the flapping plugin's per-watcher overrides
+`flapping.attempts`, `flapping.window`, `flapping.retry_in`, `flapping.max_retry`, over
+`defaults` (the plugin section's values, or the plugin's own defaults 2 / 1 s / 7 s / 5).
+*/
+export function readFlapping(reader: SectionReader, defaults: FlappingConfig, issues: IssueList): FlappingConfig {
+	const flapping: FlappingConfig = {
+		attempts: reader.read('flapping.attempts', wholeNumber(1), defaults.attempts),
+		window: reader.read('flapping.window', decimalNumber(0, {above: true}), defaults.window),
+		retryIn: reader.read('flapping.retry_in', decimalNumber(0), defaults.retryIn),
+		maxRetry: reader.read('flapping.max_retry', wholeNumber(-1), defaults.maxRetry),
+		enabled: reader.read('check_flapping', boolean, defaults.enabled),
+	};
+	for (const entry of reader.unused().filter(candidate => candidate.key.startsWith('flapping.'))) {
+		reader.use(entry.key);
+		issues.warn(entry.origin, `${entry.key}: unknown flapping option${didYouMean(entry.key, options)} (known: ${options.join(', ')}); ignored`);
+	}
+
+	return flapping;
+}

@@ -1,0 +1,158 @@
+import path from 'node:path';
+import {defaultWatcher} from './defaults.js';
+import {readEnvOption} from './env-option.js';
+import {watcherEnv, type EnvSections} from './env-sections.js';
+import {readFlapping} from './flapping-options.js';
+import type {IniSection} from './ini.js';
+import type {IssueList} from './issues.js';
+import {readRlimits} from './rlimits.js';
+import {envSubstitution, SectionReader} from './section-reader.js';
+import {readStream} from './stream-options.js';
+import {caseInsensitiveEnv, socketReferences} from './substitute.js';
+import type {FlappingConfig, WatcherConfig} from './types.js';
+import {boolean, decimalNumber, signal, wholeNumber} from './values.js';
+import {substituteOwnOptions} from './own-options.js';
+import {warnLeftovers} from './watcher-leftovers.js';
+
+/** What a watcher section is read against. */
+export type WatcherContext = {
+	/** The config file's folder: relative paths are resolved against it. */
+	readonly configDir: string;
+	/** The default `working_dir`: the directory procui was started in. */
+	readonly cwd: string;
+	readonly envSections: EnvSections;
+	/** Flapping defaults (from a `[plugin:...]` flapping section, or the plugin's defaults). */
+	readonly flapping: FlappingConfig;
+	/** `[circus] procui.scrollback`, or procui's default. */
+	readonly scrollback: number;
+	/** Names of the `[socket:...]` sections, lower-cased. */
+	readonly sockets: ReadonlySet<string>;
+};
+
+/**
+One `[watcher:NAME]`, with Circus's defaults (circus/config.py, circus/watcher.py) and procui's
+additions (`pty`, `procui.scrollback`, `procui.backoff`). Every option is kept as written in `raw`; options
+procui does not have are warned about. Returns undefined when the section has no `cmd`.
+*/
+export function readWatcher(section: IniSection, context: WatcherContext, issues: IssueList): WatcherConfig | undefined {
+	const name = section.name.slice('watcher:'.length).trim().toLowerCase();
+	const env = watcherEnv(context.envSections, name, issues);
+	const envEntry = section.entries.find(entry => entry.key === 'env');
+	if (envEntry !== undefined) {
+		Object.assign(env, readEnvOption(envEntry, {...context.envSections.global, ...env}, issues));
+	}
+
+	const reader = new SectionReader(section, issues, envSubstitution(caseInsensitiveEnv(context.envSections.global, env), issues));
+	reader.use('env');
+	const cmdEntry = reader.entry('cmd');
+	const cmd = cmdEntry === undefined ? '' : reader.substitute(cmdEntry).trim();
+	if (cmd === '') {
+		issues.error(cmdEntry?.origin ?? section.origin, `[${section.name}]: \`cmd\` is required (the program to run)`);
+	}
+
+	const base = defaultWatcher({
+		name,
+		cmd,
+		origin: section.origin,
+		workingDir: path.resolve(context.cwd),
+		scrollback: context.scrollback,
+		flapping: context.flapping,
+	});
+	const workingDir = reader.text('working_dir')?.trim();
+	const text = (key: string): string | undefined => {
+		const value = reader.text(key)?.trim();
+		return value === undefined || value === '' ? undefined : value;
+	};
+
+	const executable = text('executable');
+	const shellArgs = text('shell_args');
+	const uid = text('uid');
+	const gid = text('gid');
+	const stdoutStream = readStream('stdout_stream', reader, context.configDir, issues);
+	const stderrStream = readStream('stderr_stream', reader, context.configDir, issues);
+	const parsed: WatcherConfig = {
+		...base,
+		args: reader.text('args')?.trim() ?? '',
+		...(executable === undefined ? {} : {executable}),
+		shell: reader.read('shell', boolean, base.shell),
+		...(shellArgs === undefined ? {} : {shellArgs}),
+		workingDir: workingDir === undefined || workingDir === '' ? base.workingDir : path.resolve(context.configDir, workingDir),
+		...(uid === undefined ? {} : {uid}),
+		...(gid === undefined ? {} : {gid}),
+		env,
+		copyEnv: reader.read('copy_env', boolean, base.copyEnv),
+		copyPath: reader.read('copy_path', boolean, base.copyPath),
+		numprocesses: reader.read('numprocesses', wholeNumber(0), base.numprocesses),
+		warmupDelay: reader.read('warmup_delay', decimalNumber(0), base.warmupDelay),
+		autostart: reader.read('autostart', boolean, base.autostart),
+		respawn: reader.read('respawn', boolean, base.respawn),
+		singleton: reader.read('singleton', boolean, base.singleton),
+		priority: reader.read('priority', wholeNumber(), base.priority),
+		stopSignal: reader.read('stop_signal', signal, base.stopSignal),
+		stopChildren: reader.read('stop_children', boolean, base.stopChildren),
+		gracefulTimeout: reader.read('graceful_timeout', decimalNumber(0), base.gracefulTimeout),
+		maxRetry: reader.read('max_retry', wholeNumber(-1), base.maxRetry),
+		maxAge: reader.read('max_age', decimalNumber(0), base.maxAge),
+		maxAgeVariance: reader.read('max_age_variance', decimalNumber(0), base.maxAgeVariance),
+		sendHup: reader.read('send_hup', boolean, base.sendHup),
+		useSockets: reader.read('use_sockets', boolean, base.useSockets),
+		onDemand: reader.read('on_demand', boolean, base.onDemand),
+		closeChildStdin: reader.read('close_child_stdin', boolean, base.closeChildStdin),
+		closeChildStdout: reader.read('close_child_stdout', boolean, base.closeChildStdout),
+		closeChildStderr: reader.read('close_child_stderr', boolean, base.closeChildStderr),
+		...(stdoutStream === undefined ? {} : {stdoutStream}),
+		...(stderrStream === undefined ? {} : {stderrStream}),
+		rlimits: readRlimits(reader, issues),
+		flapping: readFlapping(reader, context.flapping, issues),
+		backoff: reader.read('procui.backoff', boolean, base.backoff),
+		pty: reader.read('pty', boolean, base.pty),
+		scrollback: reader.read('procui.scrollback', wholeNumber(1), base.scrollback),
+		raw: Object.fromEntries(section.entries.map(entry => [entry.key, entry.value])),
+	};
+	warnLeftovers(reader, issues);
+	checkCombinations(parsed, reader, context, issues);
+	if (cmd === '') {
+		return undefined;
+	}
+
+	const substitutedRaw = Object.fromEntries(section.entries.map(entry => [entry.key, reader.substitute(entry)]));
+	return {
+		...parsed,
+		cmd: substituteOwnOptions(parsed.cmd, 'cmd', parsed, substitutedRaw, reader, issues),
+		args: substituteOwnOptions(parsed.args, 'args', parsed, substitutedRaw, reader, issues),
+	};
+}
+
+/** Rules that involve two options. */
+function checkCombinations(watcher: WatcherConfig, reader: SectionReader, context: WatcherContext, issues: IssueList): void {
+	if (watcher.singleton && watcher.numprocesses > 1) {
+		issues.error(reader.originOf('numprocesses'), `numprocesses: a singleton watcher runs at most 1 process, got ${watcher.numprocesses}`);
+	} else if (watcher.numprocesses === 0 && reader.entry('numprocesses') !== undefined) {
+		issues.warn(reader.originOf('numprocesses'), 'numprocesses: 0 starts no process until `incr`');
+	}
+
+	if (watcher.shellArgs !== undefined && !watcher.shell) {
+		issues.warn(reader.originOf('shell_args'), 'shell_args: has no effect without `shell = true`; ignored');
+	}
+
+	if (watcher.copyPath) {
+		issues.warn(reader.originOf('copy_path'), 'copy_path: procui is not a Python program and has no sys.path to pass on; ignored');
+	}
+
+	if (watcher.pty && watcher.stderrStream !== undefined) {
+		issues.warn(
+			reader.originOf('stderr_stream.class'),
+			'stderr_stream: with `pty = true` (procui\'s default) stderr arrives with stdout and goes to stdout_stream; set `pty = false` for a separate stderr stream',
+		);
+	}
+
+	for (const key of ['cmd', 'args'] as const) {
+		for (const socket of socketReferences(watcher[key])) {
+			if (!context.sockets.has(socket)) {
+				issues.warn(reader.originOf(key), `${key}: $(circus.sockets.${socket}) names no [socket:${socket}] section; left as written`);
+			} else if (!watcher.useSockets) {
+				issues.warn(reader.originOf(key), `${key}: uses $(circus.sockets.${socket}) but \`use_sockets\` is false, so the process will not inherit the socket`);
+			}
+		}
+	}
+}

@@ -1,0 +1,152 @@
+import path from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {loadIni, loadIniErrors, summarize} from './fixtures.js';
+
+function watcher(options: string) {
+	return loadIni(`[watcher:w]\ncmd = run\n${options}\n`).watchers[0]!;
+}
+
+describe('watcher options', () => {
+	it('reads every option Circus has', () => {
+		const w = watcher([
+			'args = --port 80',
+			'executable = /usr/bin/python3',
+			'shell = true',
+			'shell_args = -e',
+			'uid = www-data',
+			'gid = 33',
+			'copy_env = true',
+			'numprocesses = 4',
+			'warmup_delay = 0.5',
+			'autostart = false',
+			'respawn = false',
+			'priority = -3',
+			'stop_signal = SIGINT',
+			'stop_children = true',
+			'graceful_timeout = 2.5',
+			'max_retry = -1',
+			'max_age = 3600',
+			'max_age_variance = 0',
+			'send_hup = true',
+			'use_sockets = true',
+			'on_demand = true',
+			'close_child_stdin = false',
+			'close_child_stdout = true',
+			'close_child_stderr = true',
+			'pty = false',
+		].join('\n'));
+		expect(w).toMatchObject({
+			args: '--port 80',
+			executable: '/usr/bin/python3',
+			shell: true,
+			shellArgs: '-e',
+			uid: 'www-data',
+			gid: '33',
+			copyEnv: true,
+			numprocesses: 4,
+			warmupDelay: 0.5,
+			autostart: false,
+			respawn: false,
+			priority: -3,
+			stopSignal: 2,
+			stopChildren: true,
+			gracefulTimeout: 2.5,
+			maxRetry: -1,
+			maxAge: 3600,
+			maxAgeVariance: 0,
+			sendHup: true,
+			useSockets: true,
+			onDemand: true,
+			closeChildStdin: false,
+			closeChildStdout: true,
+			closeChildStderr: true,
+			pty: false,
+		});
+	});
+
+	it('accepts every boolean spelling configparser and Circus accept, in any case', () => {
+		const spellings = ['1', 'yes', 'true', 'on', 'YES', 'True', 'On'];
+		for (const spelling of spellings) {
+			expect(watcher(`singleton = ${spelling}`).singleton).toBe(true);
+		}
+
+		for (const spelling of ['0', 'no', 'false', 'off', 'NO', 'False', 'OFF']) {
+			expect(watcher(`autostart = ${spelling}`).autostart).toBe(false);
+		}
+	});
+
+	it('reads a stop signal by name, number, any case, with or without SIG', () => {
+		expect(['SIGQUIT', 'quit', 'Sigquit', 'QUIT', '3'].map(text => watcher(`stop_signal = ${text}`).stopSignal)).toEqual([3, 3, 3, 3, 3]);
+	});
+
+	it('reads real-time signals relative to SIGRTMIN', () => {
+		expect(watcher('stop_signal = SIGRTMIN+2').stopSignal).toBe(36);
+	});
+
+	it('resolves a relative working_dir against the config file\'s folder', () => {
+		const config = loadIni('[watcher:w]\ncmd = x\nworking_dir = app/current\n');
+		expect(config.watchers[0]!.workingDir).toBe(path.join(config.directory, 'app/current'));
+	});
+
+	it('keeps an absolute working_dir', () => {
+		expect(watcher('working_dir = /srv/app').workingDir).toBe('/srv/app');
+	});
+
+	it('reads rlimits, with an empty value meaning unlimited', () => {
+		expect(watcher('rlimit_nofile = 4096\nrlimit_core =\nrlimit_NPROC = 100').rlimits).toEqual({nofile: 4096, core: null, nproc: 100});
+	});
+
+	it('rejects an rlimit that Linux does not have', () => {
+		expect(summarize(loadIniErrors('[watcher:w]\ncmd = x\nrlimit_nofiles = 10\n'))).toEqual([
+			'3: rlimit_nofiles: unknown resource limit "nofiles" (did you mean `nofile`?); expected one of as, core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack',
+		]);
+	});
+
+	it('reads the env option as a comma-separated list', () => {
+		expect(watcher('env = A=1, B = two words ,C=x=y').env).toEqual({A: '1', B: 'two words', C: 'x=y'});
+	});
+
+	it('reads flapping options and check_flapping', () => {
+		expect(watcher('flapping.attempts = 4\nflapping.window = 2.5\nflapping.retry_in = 10\nflapping.max_retry = -1\ncheck_flapping = false').flapping)
+			.toEqual({attempts: 4, window: 2.5, retryIn: 10, maxRetry: -1, enabled: false});
+	});
+
+	it('takes flapping defaults from a [plugin:...] flapping section', () => {
+		const config = loadIni('[plugin:flapping]\nuse = circus.plugins.flapping.Flapping\nattempts = 3\nretry_in = 2\nmax_retry = 1\n[watcher:a]\ncmd = x\n[watcher:b]\ncmd = y\nflapping.attempts = 9\n');
+		expect(config.watchers.map(w => w.flapping)).toEqual([
+			{attempts: 3, window: 1, retryIn: 2, maxRetry: 1, enabled: true},
+			{attempts: 9, window: 1, retryIn: 2, maxRetry: 1, enabled: true},
+		]);
+		expect(config.warnings).toEqual([]);
+	});
+
+	it('reads procui.backoff', () => {
+		expect(watcher('procui.backoff = false').backoff).toBe(false);
+	});
+
+	it('keeps every option as written in raw, keys lower-cased', () => {
+		expect(watcher('NumProcesses = 2\nfoo.bar = Baz').raw).toEqual({cmd: 'run', numprocesses: '2', 'foo.bar': 'Baz'});
+	});
+
+	it('allows numprocesses = 0 with a warning', () => {
+		const config = loadIni('[watcher:w]\ncmd = x\nnumprocesses = 0\n');
+		expect(config.watchers[0]!.numprocesses).toBe(0);
+		expect(summarize(config.warnings)).toEqual(['3: numprocesses: 0 starts no process until `incr`']);
+	});
+
+	it('rejects a singleton with more than one process', () => {
+		expect(summarize(loadIniErrors('[watcher:w]\ncmd = x\nsingleton = true\nnumprocesses = 3\n'))).toEqual([
+			'4: numprocesses: a singleton watcher runs at most 1 process, got 3',
+		]);
+	});
+
+	it('rejects a watcher without cmd, at its section line', () => {
+		expect(summarize(loadIniErrors('[circus]\ncheck_delay = 1\n\n[watcher:w]\nnumprocesses = 2\n'))).toEqual([
+			'4: [watcher:w]: `cmd` is required (the program to run)',
+		]);
+	});
+
+	it('rejects two watchers whose names differ only in case', () => {
+		expect(summarize(loadIniErrors('[watcher:web]\ncmd = x\n[watcher:Web]\ncmd = y\n'))[0]).toMatch(/^3: \[watcher:Web\]: watcher names are compared without case/);
+	});
+});
