@@ -242,9 +242,9 @@ export class Watcher {
 		}
 	}
 
-	/** Circus's `_nextwid`: the smallest id in 1..2n not held by a process still present. */
+	/** Circus's `_nextwid`: the smallest id not held by a process that has not exited. */
 	#nextWid(): number {
-		const used = new Set([...this.processes.values()].map((record) => record.wid));
+		const used = new Set([...this.processes.values()].filter((record) => record.exit === undefined).map((record) => record.wid));
 		for (let wid = 1; ; wid++) {
 			if (!used.has(wid)) {
 				return wid;

@@ -1,0 +1,162 @@
+import childProcess, {type ChildProcess} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {SocketClient} from '../../source/control/client.js';
+import {isErrorReply, type Properties, type Reply} from '../../source/control/protocol.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
+
+/** Poll `probe` until it returns a value other than undefined/false, or fail after `timeoutMs`. */
+export async function waitFor<T>(probe: () => T | undefined | false | Promise<T | undefined | false>, options: {timeoutMs?: number; intervalMs?: number; what?: string} = {}): Promise<T> {
+	const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+	let last: unknown;
+	for (;;) {
+		try {
+			const value = await probe();
+			if (value !== undefined && value !== false) {
+				return value;
+			}
+
+			last = value;
+		} catch (error) {
+			last = error;
+		}
+
+		if (Date.now() > deadline) {
+			throw new Error(`timed out waiting for ${options.what ?? 'a condition'} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+		}
+
+		await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 25));
+	}
+}
+
+export function tempDir(prefix = 'procui-test-'): string {
+	return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export type Daemon = {
+	readonly dir: string;
+	readonly endpoint: string;
+	readonly process: ChildProcess;
+	readonly client: SocketClient;
+	/** Everything the daemon wrote to stderr so far. */
+	stderr(): string;
+	/** Call and expect an ok reply. */
+	ok(command: string, properties?: Properties): Promise<Reply>;
+	/** Call and return the reply, error or not. */
+	call(command: string, properties?: Properties): Promise<Reply>;
+	/** Resolves with the exit code once the daemon exits. */
+	exited: Promise<number | null>;
+	/** Quit (or kill) the daemon and remove its folder. */
+	stop(): Promise<void>;
+};
+
+/** Start the built `procui daemon` on a config written into a fresh folder. */
+export async function startDaemon(configText: string, options: {name?: string; args?: readonly string[]; env?: NodeJS.ProcessEnv} = {}): Promise<Daemon> {
+	const dir = tempDir();
+	const configFile = path.join(dir, options.name ?? 'circus.ini');
+	fs.writeFileSync(configFile, configText);
+	const socket = path.join(dir, 'run', 'procui.sock');
+	const endpoint = `ipc://${socket}`;
+	const child = childProcess.spawn(process.execPath, [cliPath, 'daemon', configFile, '--endpoint', endpoint, '--log-level', 'debug', ...(options.args ?? [])], {
+		cwd: dir,
+		env: {...process.env, ...options.env},
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	let stderr = '';
+	child.stderr!.setEncoding('utf8');
+	child.stderr!.on('data', (chunk: string) => {
+		stderr += chunk;
+	});
+	child.stdout!.resume();
+	const exited = new Promise<number | null>((resolve) => {
+		child.once('exit', (code) => {
+			resolve(code);
+		});
+	});
+	let exitCode: number | null | undefined;
+	void exited.then((code) => {
+		exitCode = code;
+	});
+	const client = await waitFor(async () => {
+		if (exitCode !== undefined) {
+			throw new Error(`the daemon exited with ${exitCode}: ${stderr}`);
+		}
+
+		return fs.existsSync(socket) ? SocketClient.connect(endpoint, {timeoutMs: 60_000}) : undefined;
+	}, {what: 'the daemon to listen'});
+	const daemon: Daemon = {
+		dir,
+		endpoint,
+		process: child,
+		client,
+		stderr: () => stderr,
+		exited,
+		async call(command, properties = {}) {
+			return client.call(command, properties);
+		},
+		async ok(command, properties = {}) {
+			const reply = await client.call(command, properties);
+			if (isErrorReply(reply)) {
+				throw new Error(`${command} failed: ${reply.reason}`);
+			}
+
+			return reply;
+		},
+		async stop() {
+			if (exitCode === undefined) {
+				await client.call('quit', {}).catch(() => undefined);
+				const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+				await exited;
+				clearTimeout(timer);
+			}
+
+			await client.close();
+			fs.rmSync(dir, {recursive: true, force: true});
+		},
+	};
+	return daemon;
+}
+
+/** Is a process alive (and not a zombie)? */
+export function alive(pid: number): boolean {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+	} catch {
+		return false;
+	}
+}
+
+/** Pids of every process whose command line contains `marker`. */
+export function pidsMatching(marker: string): number[] {
+	const pids: number[] = [];
+	for (const name of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(name) || Number(name) === process.pid) {
+			continue;
+		}
+
+		try {
+			const cmdline = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ');
+			if (cmdline.includes(marker) && alive(Number(name))) {
+				pids.push(Number(name));
+			}
+		} catch {
+			// Gone.
+		}
+	}
+
+	return pids;
+}
+
+/** A unique argument to find a test's processes by: `sleep 1000.123456`-style. */
+export function uniqueSleep(): string {
+	return `${1000 + Math.floor(Math.random() * 1000)}.${process.pid}${Math.floor(Math.random() * 1e6)}`;
+}
+
+export function pids(reply: Reply): number[] {
+	return (reply as unknown as {pids: number[]}).pids;
+}

@@ -1,0 +1,147 @@
+import {afterEach, describe, expect, it} from 'vitest';
+import type {EventMessage, Reply} from '../../source/control/protocol.js';
+import {alive, pids, pidsMatching, startDaemon, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
+
+let daemon: Daemon | undefined;
+
+afterEach(async () => {
+	await daemon?.stop();
+	daemon = undefined;
+});
+
+function field<T>(reply: Reply, name: string): T {
+	return (reply as Record<string, unknown>)[name] as T;
+}
+
+async function events(d: Daemon, topics: string[]): Promise<EventMessage[]> {
+	const seen: EventMessage[] = [];
+	await d.client.subscribe(topics, (event) => {
+		seen.push(event);
+	});
+	return seen;
+}
+
+describe('stopping', () => {
+	it('escalates to SIGKILL after graceful_timeout when a child ignores the stop signal', async () => {
+		const marker = uniqueSleep();
+		daemon = await startDaemon(`
+[watcher:stubborn]
+cmd = sh -c 'trap "" TERM; echo ready; sleep ${marker} & wait; sleep ${marker}'
+graceful_timeout = 1
+`);
+		const seen = await events(daemon, ['watcher.stubborn.']);
+		const [pid] = await waitFor(async () => {
+			const list = pids(await daemon!.ok('list', {name: 'stubborn'}));
+			return list.length === 1 ? list : undefined;
+		});
+		const started = Date.now();
+		await daemon.ok('stop', {name: 'stubborn', waiting: true});
+		expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+		expect(alive(pid!)).toBe(false);
+		const reap = await waitFor(() => seen.find((event) => event.event === 'watcher.stubborn.reap'));
+		expect(reap.data.exit_code).toBe(-9);
+		expect(daemon.stderr()).toMatch(/did not stop within 1 s; sending SIGKILL/);
+	});
+
+	it('leaves no process of a shell\'s family behind after stop', async () => {
+		const marker = uniqueSleep();
+		daemon = await startDaemon(`[watcher:family]\ncmd = sh -c 'sleep ${marker} & sleep ${marker} & wait'\n`);
+		await waitFor(() => pidsMatching(marker).length === 3, {what: 'sh and two sleeps'});
+		await daemon.ok('stop', {name: 'family', waiting: true});
+		expect(pidsMatching(marker)).toEqual([]);
+	});
+
+	it('leaves no process behind after quit, and exits 0', async () => {
+		const marker = uniqueSleep();
+		daemon = await startDaemon(`[watcher:family]\ncmd = sh -c 'sleep ${marker} & sleep ${marker} & wait'\nnumprocesses = 2\n`);
+		await waitFor(() => pidsMatching(marker).length === 6, {what: 'two families'});
+		await daemon.ok('quit');
+		expect(await daemon.exited).toBe(0);
+		expect(pidsMatching(marker)).toEqual([]);
+	});
+
+	it('leaves no process behind after SIGTERM to the daemon, and exits 0', async () => {
+		const marker = uniqueSleep();
+		daemon = await startDaemon(`[watcher:family]\ncmd = sh -c 'sleep ${marker} & sleep ${marker} & wait'\n`);
+		await waitFor(() => pidsMatching(marker).length === 3, {what: 'sh and two sleeps'});
+		daemon.process.kill('SIGTERM');
+		expect(await daemon.exited).toBe(0);
+		expect(pidsMatching(marker)).toEqual([]);
+	});
+});
+
+describe('respawning', () => {
+	it('replaces a process that dies, at once', async () => {
+		const marker = uniqueSleep();
+		daemon = await startDaemon(`[watcher:sleeper]\ncmd = sleep ${marker}\nnumprocesses = 3\n`);
+		const before = await waitFor(async () => {
+			const list = pids(await daemon!.ok('list', {name: 'sleeper'}));
+			return list.length === 3 ? list : undefined;
+		});
+		process.kill(before[0]!, 'SIGKILL');
+		const after = await waitFor(async () => {
+			const list = pids(await daemon!.ok('list', {name: 'sleeper'}));
+			return list.length === 3 && !list.includes(before[0]!) ? list : undefined;
+		}, {what: 'a replacement'});
+		expect(after.filter((pid) => before.includes(pid))).toHaveLength(2);
+	});
+
+	it('reports a crash with its exit status', async () => {
+		daemon = await startDaemon(`[watcher:crasher]\ncmd = sh -c 'sleep 0.2; exit 3'\ncheck_flapping = false\n`);
+		await waitFor(() => /crasher: process \d+ exited on its own \(exit status 3\)/.test(daemon!.stderr()), {what: 'the crash in the log'});
+		const overview = await daemon.ok('overview');
+		const row = field<Array<{name: string; last_exit: {exit_code: number}; restarts: number}>>(overview, 'watchers').find((watcher) => watcher.name === 'crasher')!;
+		expect(row.last_exit.exit_code).toBe(3);
+	});
+
+	it('backs off a crash loop exponentially instead of spinning', async () => {
+		daemon = await startDaemon(`[watcher:crasher]\ncmd = false\ncheck_flapping = false\nautostart = false\n`);
+		const seen = await events(daemon, ['watcher.crasher.spawn']);
+		await daemon.ok('start', {name: 'crasher'});
+		await waitFor(() => seen.length >= 6, {what: 'six spawns', timeoutMs: 20_000});
+		const times = seen.map((event) => event.time);
+		const gaps = times.slice(1).map((time, index) => time - times[index]!);
+		// 0, 0.1, 0.2, 0.4, 0.8 s: each gap at least the one before.
+		expect(gaps.slice(1).every((gap, index) => gap >= gaps[index]!)).toBe(true);
+		expect(gaps.at(-1)!).toBeGreaterThan(0.5);
+		const detail = field<Array<{name: string; detail: string}>>(await daemon.ok('overview'), 'watchers')[0]!.detail;
+		expect(detail).toMatch(/backing off: respawn in/);
+	});
+
+	it('applies Circus\'s flapping rule and shows it in status and stats', async () => {
+		daemon = await startDaemon(`[watcher:flappy]\ncmd = false\nflapping.retry_in = 0.5\nflapping.max_retry = 2\nautostart = false\n`);
+		const seen = await events(daemon, ['watcher.flappy.flapping']);
+		await daemon.ok('start', {name: 'flappy'});
+		await waitFor(() => seen.some((event) => event.data.gave_up === true), {what: 'flapping to give up', timeoutMs: 20_000});
+		expect(seen.filter((event) => event.data.gave_up !== true).length).toBe(2);
+		expect((await daemon.ok('status', {name: 'flappy'})).status).toBe('stopped');
+		const row = field<Array<{detail: string}>>(await daemon.ok('overview'), 'watchers')[0]!;
+		expect(row.detail).toMatch(/gave up: flapping/);
+	});
+});
+
+
+describe('spawn failures', () => {
+	it('reports a missing command, retries max_retry times, gives up, and keeps serving', async () => {
+		daemon = await startDaemon(`[watcher:missing]\ncmd = /no/such/program --flag\nmax_retry = 3\nautostart = false\n\n[watcher:fine]\ncmd = sleep ${uniqueSleep()}\n`);
+		const seen = await events(daemon, ['watcher.missing.']);
+		expect(await daemon.call('start', {name: 'missing'})).toMatchObject({status: 'error', errno: 4});
+		await waitFor(async () => (await daemon!.ok('status', {name: 'missing'})).status === 'stopped' && seen.some((event) => event.event === 'watcher.missing.stop'), {what: 'missing to give up'});
+		const failures = seen.filter((event) => event.event === 'watcher.missing.spawn_failed');
+		expect(failures).toHaveLength(3);
+		expect(failures[0]!.data.reason).toBe('command not found: /no/such/program');
+		const row = field<Array<{name: string; detail: string}>>(await daemon.ok('overview'), 'watchers').find((watcher) => watcher.name === 'missing')!;
+		expect(row.detail).toMatch(/gave up: command not found: \/no\/such\/program \(3 failed spawns, max_retry 3\)/);
+		expect((await daemon.ok('status', {name: 'fine'})).status).toBe('active');
+	});
+
+	it('reports a missing working_dir', async () => {
+		daemon = await startDaemon(`[watcher:lost]\ncmd = sleep 1\nworking_dir = /no/such/dir\nmax_retry = 1\n`);
+		await waitFor(async () => /gave up: working_dir does not exist: \/no\/such\/dir/.test(JSON.stringify(await daemon!.ok('overview'))), {what: 'lost to give up'});
+	});
+
+	it('reports an unknown uid', async () => {
+		daemon = await startDaemon(`[watcher:stranger]\ncmd = sleep 1\nuid = no-such-user-procui\nmax_retry = 1\n`);
+		await waitFor(async () => /gave up: unknown user: no-such-user-procui/.test(JSON.stringify(await daemon!.ok('overview'))), {what: 'stranger to give up'});
+	});
+});
