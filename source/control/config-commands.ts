@@ -1,3 +1,5 @@
+import {ConfigError} from '../config/issues.js';
+import {watcherFromOptions, withOptions} from '../config/watcher-from-options.js';
 import {CommandError} from '../core/errors.js';
 import type {Handler} from './commands.js';
 import {stringProperty} from './commands.js';
@@ -32,7 +34,74 @@ export const configCommands: Record<string, Handler> = {
 
 		return {options};
 	},
+	async set(arbiter, properties) {
+		const watcher = arbiter.get(stringProperty(properties, 'name', true));
+		const changes = stringOptions(properties.options);
+		const keys = Object.keys(changes);
+		if (keys.length === 0) {
+			throw new CommandError('missing property: options (option names and values)', 'message');
+		}
+
+		const next = validated(() => withOptions(watcher.config, changes, {cwd: watcher.config.workingDir, environ: process.env, scrollback: arbiter.config.arbiter.scrollback}));
+		if (keys.every((key) => key.toLowerCase() === 'numprocesses')) {
+			await arbiter.command(`set ${watcher.name}`, {}, () => {
+				watcher.config = next;
+				watcher.setNumprocesses(next.numprocesses);
+			});
+			return {};
+		}
+
+		// Any other option changes what a spawn runs: apply it with a graceful reload (Circus's action 1).
+		await arbiter.command(`set ${watcher.name}`, {}, () => {
+			watcher.config = next;
+			watcher.numprocesses = next.numprocesses;
+		});
+		if (watcher.desired === 'active') {
+			await arbiter.reloadWatchers([watcher.name], true);
+		}
+
+		return {};
+	},
+	async add(arbiter, properties) {
+		const name = stringProperty(properties, 'name', true).toLowerCase();
+		const cmd = stringProperty(properties, 'cmd', true);
+		const args = properties.args;
+		const options: Record<string, string> = {...stringOptions(properties.options), cmd};
+		if (Array.isArray(args)) {
+			options.args = args.map(String).join(' ');
+		} else if (typeof args === 'string' && args !== '') {
+			options.args = args;
+		}
+
+		const config = validated(() => watcherFromOptions(name, options, {cwd: process.cwd(), environ: process.env, scrollback: arbiter.config.arbiter.scrollback}));
+		return arbiter.addWatcher(config, properties.start === true);
+	},
 	async rm(arbiter, properties) {
 		return arbiter.removeWatcher(stringProperty(properties, 'name', true), properties.nostop === true);
 	},
 };
+
+function stringOptions(value: unknown): Record<string, string> {
+	if (value === undefined || value === null) {
+		return {};
+	}
+
+	if (typeof value !== 'object' || Array.isArray(value)) {
+		throw new CommandError(`options must be an object of option names and values, got ${JSON.stringify(value)}`, 'message');
+	}
+
+	return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, option]) => [key, typeof option === 'string' ? option : JSON.stringify(option)]));
+}
+
+/** Run a config validation; its errors become one reply naming each bad option. */
+function validated<T>(build: () => T): T {
+	try {
+		return build();
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			throw new CommandError(error.issues.filter((issue) => issue.severity === 'error').map((issue) => issue.message).join('; '), 'message');
+		}
+
+		throw error;
+	}
+}

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import type {Reply} from '../../source/control/protocol.js';
+import {alive, pids, pidsMatching, startDaemon, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
+
+let daemon: Daemon | undefined;
+
+afterEach(async () => {
+	await daemon?.stop();
+	daemon = undefined;
+});
+
+function field<T>(reply: Reply, name: string): T {
+	return (reply as Record<string, unknown>)[name] as T;
+}
+
+describe('changing watchers at run time', () => {
+	it('add creates a watcher and, with start, runs it; rm stops and removes it', async () => {
+		const marker = uniqueSleep();
+		daemon = await startDaemon('[watcher:base]\ncmd = sleep 1000\nautostart = false\n');
+		await daemon.ok('add', {name: 'extra', cmd: 'sleep', args: [marker], options: {numprocesses: 2}, start: true});
+		expect(field(await daemon.ok('list'), 'watchers')).toEqual(['base', 'extra']);
+		await waitFor(() => pidsMatching(marker).length === 2, {what: 'two extra processes'});
+		await daemon.ok('rm', {name: 'extra'});
+		expect(field(await daemon.ok('list'), 'watchers')).toEqual(['base']);
+		expect(pidsMatching(marker)).toEqual([]);
+	});
+
+	it('add refuses a bad option with the option named, and keeps serving', async () => {
+		daemon = await startDaemon('[watcher:base]\ncmd = sleep 1000\nautostart = false\n');
+		const reply = await daemon.call('add', {name: 'bad', cmd: 'sleep 1', options: {numprocesses: 'many'}});
+		expect(reply).toMatchObject({status: 'error', errno: 3});
+		expect(String(field(reply, 'reason'))).toMatch(/numprocesses/);
+		expect(field(await daemon.ok('list'), 'watchers')).toEqual(['base']);
+	});
+
+	it('set numprocesses rescales without restarting the others', async () => {
+		daemon = await startDaemon(`[watcher:w]\ncmd = sleep ${uniqueSleep()}\n`);
+		const [first] = await waitFor(async () => {
+			const list = pids(await daemon!.ok('list', {name: 'w'}));
+			return list.length === 1 ? list : undefined;
+		});
+		await daemon.ok('set', {name: 'w', options: {numprocesses: '3'}});
+		const after = await waitFor(async () => {
+			const list = pids(await daemon!.ok('list', {name: 'w'}));
+			return list.length === 3 ? list : undefined;
+		});
+		expect(after).toContain(first);
+		expect(field(await daemon.ok('get', {name: 'w', keys: ['numprocesses']}), 'options')).toEqual({numprocesses: 3});
+	});
+
+	it('set of another option reloads the processes with it', async () => {
+		const marker = uniqueSleep();
+		daemon = await startDaemon('[watcher:w]\ncmd = sleep 1000\n');
+		await waitFor(async () => pids(await daemon!.ok('list', {name: 'w'})).length === 1);
+		await daemon.ok('set', {name: 'w', options: {cmd: `sleep ${marker}`}});
+		await waitFor(() => pidsMatching(marker).length === 1, {what: 'the new command to run'});
+		expect(field(await daemon.ok('options', {name: 'w'}), 'options')).toMatchObject({cmd: `sleep ${marker}`});
+	});
+
+	it('reloadconfig applies only the difference: unchanged watchers keep their processes', async () => {
+		const keep = uniqueSleep();
+		const change = uniqueSleep();
+		daemon = await startDaemon(`[watcher:keep]\ncmd = sleep ${keep}\n\n[watcher:scale]\ncmd = sleep ${keep}\n\n[watcher:change]\ncmd = sleep ${change}\n\n[watcher:gone]\ncmd = sleep ${change}\n`);
+		await waitFor(() => pidsMatching(keep).length === 2 && pidsMatching(change).length === 2);
+		const keepPids = pids(await daemon.ok('list', {name: 'keep'}));
+		const scalePids = pids(await daemon.ok('list', {name: 'scale'}));
+		const changePids = pids(await daemon.ok('list', {name: 'change'}));
+		const changed = uniqueSleep();
+		fs.writeFileSync(path.join(daemon.dir, 'circus.ini'), `[watcher:keep]\ncmd = sleep ${keep}\n\n[watcher:scale]\ncmd = sleep ${keep}\nnumprocesses = 2\n\n[watcher:change]\ncmd = sleep ${changed}\n\n[watcher:new]\ncmd = sleep ${changed}\n`);
+		const reply = await daemon.ok('reloadconfig');
+		expect(reply).toMatchObject({added: ['new'], removed: ['gone'], changed: ['change'], rescaled: ['scale']});
+		expect(pids(await daemon.ok('list', {name: 'keep'}))).toEqual(keepPids);
+		await waitFor(async () => pids(await daemon!.ok('list', {name: 'scale'})).length === 2);
+		expect(pids(await daemon.ok('list', {name: 'scale'}))).toContain(scalePids[0]);
+		await waitFor(() => pidsMatching(changed).length === 2, {what: 'changed and new to run the new command'});
+		expect(changePids.some((pid) => alive(pid))).toBe(false);
+		expect(field(await daemon.ok('list'), 'watchers')).toEqual(['change', 'keep', 'new', 'scale']);
+	});
+
+	it('reloadconfig with a broken file keeps the running configuration and says why', async () => {
+		daemon = await startDaemon('[watcher:w]\ncmd = sleep 1000\n');
+		fs.writeFileSync(path.join(daemon.dir, 'circus.ini'), '[watcher:w]\ncmd = sleep 1000\nnumprocesses = lots\n');
+		const reply = await daemon.call('reloadconfig');
+		expect(reply).toMatchObject({status: 'error', errno: 3});
+		expect(String(field(reply, 'reason'))).toMatch(/circus\.ini:3: .*numprocesses/);
+		expect(field(await daemon.ok('list'), 'watchers')).toEqual(['w']);
+	});
+});
+
+describe('malformed control messages', () => {
+	async function raw(socketPath: string, lines: string[]): Promise<Array<Record<string, unknown>>> {
+		const socket = net.connect({path: socketPath});
+		let buffer = '';
+		socket.setEncoding('utf8');
+		socket.on('data', (chunk: string) => {
+			buffer += chunk;
+		});
+		for (const line of lines) {
+			socket.write(`${line}\n`);
+		}
+
+		await waitFor(() => buffer.split('\n').filter(Boolean).length >= lines.length, {what: 'a reply per line'});
+		socket.destroy();
+		return buffer.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+	}
+
+	it('answers garbage, a missing command and a bad property with errors, then serves the next request', async () => {
+		daemon = await startDaemon('[watcher:w]\ncmd = sleep 1000\nautostart = false\n');
+		const replies = await raw(daemon.endpoint.slice('ipc://'.length), [
+			'{not json',
+			'{"id":"a"}',
+			'{"id":"b","command":"incr","properties":{"name":"w","nb":"lots"}}',
+			'{"id":"c","command":"status"}',
+		]);
+		expect(replies.find((reply) => reply.id === null)).toMatchObject({status: 'error', errno: 1});
+		expect(replies.find((reply) => reply.id === 'a')).toMatchObject({status: 'error', errno: 3});
+		expect(replies.find((reply) => reply.id === 'b')).toMatchObject({status: 'error', errno: 3});
+		expect(replies.find((reply) => reply.id === 'c')).toMatchObject({status: 'ok', statuses: {w: 'stopped'}});
+	});
+});
