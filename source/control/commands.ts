@@ -5,6 +5,7 @@ import type {Watcher} from '../core/watcher.js';
 import {errno, errorReply, nowSeconds, type Properties, type Reply, type Request} from './protocol.js';
 import {processRow, watcherRow, type StatsProvider} from './views.js';
 import {configCommands} from './config-commands.js';
+import {logsCommand} from './logs-command.js';
 
 /** A command handler: properties in, reply fields out (or a CommandError). */
 export type Handler = (arbiter: Arbiter, properties: Properties, context: CommandContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
@@ -259,6 +260,7 @@ const handlers: Record<string, Handler> = {
 	listsockets(_arbiter, _properties, context) {
 		return {sockets: context.listSockets()};
 	},
+	logs: logsCommand,
 	...configCommands,
 };
 

@@ -91,11 +91,9 @@ export class Supervisor {
 		this.arbiter.on('event', (topic, data) => {
 			this.#publish({event: topic, data, time: nowSeconds()});
 		});
-		this.arbiter.on('output', (watcher, pid, data) => {
-			const topic = `logs.${watcher}`;
-			if (this.server.wants(topic) || this.#localWants(topic)) {
-				this.#publish({event: topic, data: {pid, data: data.toString('utf8')}, time: nowSeconds()});
-			}
+		this.arbiter.wantsOutput = (watcher) => this.server.wants(`logs.${watcher}`) || this.#localWants(`logs.${watcher}`);
+		this.arbiter.on('output', (watcher, pid, lines) => {
+			this.#publish({event: `logs.${watcher}`, data: {watcher, pid, lines}, time: nowSeconds()});
 		});
 	}
 

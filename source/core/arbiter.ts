@@ -1,5 +1,6 @@
 import os from 'node:os';
 import type {Config, WatcherConfig} from '../config/types.js';
+import type {Line} from '../io/line-buffer.js';
 import {Redirector} from '../io/redirector.js';
 import type {LogLevel, WatcherContext} from './context.js';
 import {CommandError} from './errors.js';
@@ -9,8 +10,8 @@ import {Watcher} from './watcher.js';
 export type ArbiterEvents = {
 	/** A published event: topic and payload. */
 	event: (topic: string, data: Record<string, unknown>) => void;
-	/** Raw output of a process (only emitted while someone listens). */
-	output: (watcher: string, pid: number, data: Buffer) => void;
+	/** New complete lines of a process (only emitted while someone listens). */
+	output: (watcher: string, pid: number, lines: readonly Line[]) => void;
 	log: (level: LogLevel, message: string) => void;
 };
 
@@ -38,6 +39,8 @@ export class Arbiter {
 	readonly redirector = new Redirector();
 	readonly watchers = new Map<string, Watcher>();
 	readonly startedAt = Date.now();
+	/** Whether anyone listens to a watcher's output now; the hot path asks before building lines. */
+	wantsOutput: (watcher: string) => boolean = () => true;
 	/** Set once `quit` began; new starts are refused from then on. */
 	stopping = false;
 	readonly #listeners: {[K in keyof ArbiterEvents]: Set<ArbiterEvents[K]>} = {event: new Set(), output: new Set(), log: new Set()};
@@ -61,9 +64,16 @@ export class Arbiter {
 			emit: (topic, data) => {
 				this.emit(topic, data);
 			},
-			emitOutput: (watcher, pid, data) => {
-				for (const listener of this.#listeners.output) {
-					listener(watcher, pid, data);
+			emitOutput: (watcher, pid, lines) => {
+				if (this.#listeners.output.size === 0 || !this.wantsOutput(watcher)) {
+					return;
+				}
+
+				const fresh = lines();
+				if (fresh.length > 0) {
+					for (const listener of this.#listeners.output) {
+						listener(watcher, pid, fresh);
+					}
 				}
 			},
 			log: (level, message) => {

@@ -1,5 +1,6 @@
 import type {Redirector} from '../io/redirector.js';
 import type {Scheduler} from './scheduler.js';
+import type {Line} from '../io/line-buffer.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 
@@ -9,8 +10,8 @@ export type WatcherContext = {
 	readonly redirector: Redirector;
 	/** Publish an event: topic `watcher.<name>.<event>`. */
 	readonly emit: (topic: string, data: Record<string, unknown>) => void;
-	/** Output for subscribers (`logs.<name>`); returns at once while nobody listens. */
-	readonly emitOutput: (watcher: string, pid: number, data: Buffer) => void;
+	/** New complete lines for subscribers (`logs.<name>`); `lines` is only called while someone listens. */
+	readonly emitOutput: (watcher: string, pid: number, lines: () => readonly Line[]) => void;
 	readonly log: (level: LogLevel, message: string) => void;
 	/** The supervisor's own environment, for copy_env. */
 	readonly environ: Readonly<Record<string, string | undefined>>;

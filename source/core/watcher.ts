@@ -14,6 +14,9 @@ export type WatcherStatus = 'stopped' | 'starting' | 'active' | 'stopping';
 
 let nextGeneration = 1;
 
+/** Finished processes whose output stays readable (`logs`, the TUI). */
+const keptFinished = 8;
+
 /** After SIGKILL, how long output may stay open before procui stops reading it. */
 const drainGraceMs = 2000;
 
@@ -39,6 +42,8 @@ export class Watcher {
 	/** Between a start and the moment all processes first run. */
 	starting = false;
 	readonly processes = new Map<number, ProcessRecord>();
+	/** Output of the most recent finished processes, oldest first. */
+	readonly finished: Array<{pid: number; wid: number; ring: LineRing; exit: ExitStatus | undefined}> = [];
 	/** Restarts per wid (exits not asked for that were replaced). */
 	restarts = 0;
 	/** Why the watcher gave up, when it did. */
@@ -284,9 +289,10 @@ export class Watcher {
 			const ctx = this.#ctx;
 			const name = this.name;
 			const source = ctx.redirector.attach(child, `${name}/${child.pid}`, (data, channel) => {
+				const last = ring.lastSeq;
 				ring.push(data);
 				streams?.write(channel, data, child.pid);
-				ctx.emitOutput(name, child.pid, data);
+				ctx.emitOutput(name, child.pid, () => ring.lines(last + 1));
 			});
 			const maxAge = this.config.maxAge > 0 ? (this.config.maxAge + Math.random() * this.config.maxAgeVariance) * 1000 : undefined;
 			record = {
@@ -491,7 +497,9 @@ export class Watcher {
 		}
 
 		record.drained = true;
+		const last = record.ring.lastSeq;
 		record.ring.flush();
+		this.#ctx.emitOutput(this.name, record.pid, () => record.ring.lines(last + 1));
 		this.#streamsOf.get(generation)?.end(record.pid);
 		this.#streamsOf.delete(generation);
 		if (record.exit !== undefined) {
@@ -503,6 +511,12 @@ export class Watcher {
 	#remove(record: ProcessRecord): void {
 		clearTimeout(record.killTimer);
 		this.processes.delete(record.generation);
+		// Keep the output of recent processes: why a process crashed is in its last lines.
+		this.finished.push({pid: record.pid, wid: record.wid, ring: record.ring, exit: record.exit});
+		if (this.finished.length > keptFinished) {
+			this.finished.shift();
+		}
+
 		this.#settle();
 	}
 

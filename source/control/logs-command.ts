@@ -1,0 +1,68 @@
+import type {Arbiter} from '../core/arbiter.js';
+import {CommandError} from '../core/errors.js';
+import type {Handler} from './commands.js';
+import {stringProperty} from './commands.js';
+
+/** One line of output as `logs` and the `logs.<watcher>` events carry it. */
+export type LogLine = {
+	readonly watcher: string;
+	readonly pid: number;
+	/** Per process, increasing; a gap means lines were evicted or dropped. */
+	readonly seq: number;
+	/** ms since the epoch. */
+	readonly time: number;
+	/** Text with colours (SGR) kept, other control sequences removed. */
+	readonly text: string;
+};
+
+/** Most lines one `logs` reply carries. */
+export const maxLogLines = 100_000;
+
+function collect(arbiter: Arbiter, names: readonly string[], pid: number | undefined): LogLine[] {
+	const lines: LogLine[] = [];
+	for (const name of names) {
+		const watcher = arbiter.get(name);
+		const sources = [...watcher.finished, ...watcher.processes.values()];
+		for (const source of sources) {
+			if (pid !== undefined && source.pid !== pid) {
+				continue;
+			}
+
+			for (const line of source.ring.lines()) {
+				lines.push({watcher: watcher.name, pid: source.pid, seq: line.seq, time: line.time, text: line.text});
+			}
+		}
+	}
+
+	// Stable: lines of one process keep their order; processes interleave by time.
+	return lines.sort((a, b) => a.time - b.time);
+}
+
+/**
+`logs [name] [pid] [lines]` (procui's): the last lines of the scrollback of a watcher, one of its
+processes, or every watcher, interleaved by time. Includes recently finished processes.
+*/
+export const logsCommand: Handler = (arbiter, properties) => {
+	const name = stringProperty(properties, 'name');
+	const pidText = stringProperty(properties, 'pid');
+	const pid = pidText === undefined ? undefined : Number(pidText);
+	if (pid !== undefined && !Number.isInteger(pid)) {
+		throw new CommandError(`pid must be a whole number, got ${JSON.stringify(pidText)}`, 'message');
+	}
+
+	const count = properties.lines === undefined ? 100 : Number(properties.lines);
+	if (!Number.isInteger(count) || count < 0) {
+		throw new CommandError(`lines must be a whole number ≥ 0, got ${JSON.stringify(properties.lines)}`, 'message');
+	}
+
+	const names = name === undefined ? [...arbiter.watchers.keys()] : [arbiter.get(name).name];
+	if (pid !== undefined && name !== undefined) {
+		const watcher = arbiter.get(name);
+		if (![...watcher.finished, ...watcher.processes.values()].some((source) => source.pid === pid)) {
+			throw new CommandError(`process ${pid} not found in watcher ${watcher.name}`, 'message');
+		}
+	}
+
+	const lines = collect(arbiter, names, pid);
+	return {lines: lines.slice(Math.max(0, lines.length - Math.min(count, maxLogLines)))};
+};
