@@ -90,7 +90,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	return 2;
 
 	function cli(args: readonly string[] = []) {
-		return meow(help, {importMeta: import.meta, argv: [...args], flags: daemonFlags, allowUnknownFlags: false});
+		return meow(help, {importMeta: import.meta, argv: [...args], flags: daemonFlags, allowUnknownFlags: false, description: false});
 	}
 }
 
