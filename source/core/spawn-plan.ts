@@ -5,6 +5,8 @@ import {shlexSplit} from './shlex.js';
 /** What one spawn of a watcher runs: argv, environment and working directory. */
 export type SpawnPlan = {
 	readonly file: string;
+	/** argv[0] as the program sees it. */
+	readonly argv0: string;
 	readonly args: readonly string[];
 	readonly env: Readonly<Record<string, string>>;
 	readonly cwd: string;
@@ -39,7 +41,7 @@ export function planSpawn(
 
 	if (config.shell) {
 		const shellArgs = config.shellArgs ? shlexSplit(config.shellArgs) : [];
-		return {file: '/bin/sh', args: [...shellArgs, '-c', line], env, cwd: config.workingDir};
+		return {file: '/bin/sh', argv0: 'sh', args: [...shellArgs, '-c', line], env, cwd: config.workingDir};
 	}
 
 	const argv = shlexSplit(line);
@@ -47,5 +49,5 @@ export function planSpawn(
 		throw new Error('the command is empty');
 	}
 
-	return {file: config.executable ?? argv[0]!, args: argv.slice(1), env, cwd: config.workingDir};
+	return {file: config.executable ?? argv[0]!, argv0: argv[0]!, args: argv.slice(1), env, cwd: config.workingDir};
 }

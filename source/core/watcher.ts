@@ -20,6 +20,11 @@ const keptFinished = 8;
 /** After SIGKILL, how long output may stay open before procui stops reading it. */
 const drainGraceMs = 2000;
 
+/** The newest generation handed out so far. */
+export function lastGeneration(): number {
+	return nextGeneration - 1;
+}
+
 export function signalName(signal: number): string {
 	for (const [name, number] of Object.entries(os.constants.signals)) {
 		if (number === signal) {
@@ -42,6 +47,10 @@ export class Watcher {
 	/** Between a start and the moment all processes first run. */
 	starting = false;
 	readonly processes = new Map<number, ProcessRecord>();
+	/** The most recent spawns (generation, pid), oldest first: what a start started. */
+	readonly spawned: Array<{generation: number; pid: number}> = [];
+	/** Stops asked for by a user (not the watcher's own), so a start can tell it was overtaken. */
+	userStops = 0;
 	/** Output of the most recent finished processes, oldest first. */
 	readonly finished: Array<{pid: number; wid: number; ring: LineRing; exit: ExitStatus | undefined}> = [];
 	/** Restarts per wid (exits not asked for that were replaced). */
@@ -271,6 +280,7 @@ export class Watcher {
 				uid,
 				gid,
 				pty: this.config.pty,
+				rlimits: this.config.rlimits,
 				onExit: (status) => {
 					this.#ctx.scheduler.enqueue({
 						label: `exit ${this.name}/${child.pid}`,
@@ -330,6 +340,11 @@ export class Watcher {
 
 		this.spawnFailures = 0;
 		this.lastSpawnError = undefined;
+		this.spawned.push({generation, pid: record.pid});
+		if (this.spawned.length > 256) {
+			this.spawned.shift();
+		}
+
 		this.#ctx.emit(`watcher.${this.name}.spawn`, {process_pid: record.pid, wid});
 		this.#ctx.log('debug', `${this.name}: spawned process ${record.pid} (wid ${wid})`);
 		return true;

@@ -62,9 +62,13 @@ export class Redirector {
 				}
 			};
 
-			channel.stream.on('data', (data: Buffer) => {
+			const filter = channel.filter;
+			channel.stream.on('data', (chunk: Buffer) => {
+				const data = filter ? filter(chunk) : chunk;
 				this.#bytes += data.length;
-				handler(data, channel.name);
+				if (data.length > 0) {
+					handler(data, channel.name);
+				}
 			});
 			channel.stream.once('close', end);
 			channel.stream.once('end', () => {

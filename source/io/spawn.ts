@@ -4,7 +4,9 @@ import os from 'node:os';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import tty from 'node:tty';
+import {fileURLToPath} from 'node:url';
 import type {Readable} from 'node:stream';
+import {DrainMarker} from './drain-marker.js';
 import {FdRef} from './fd-ref.js';
 import {checkWorkingDir, resolveExecutable, SpawnError} from './executable.js';
 
@@ -32,8 +34,10 @@ export type SpawnOptions = {
 	readonly rows?: number;
 	/** Pipe mode: open stdin as a pipe (else /dev/null). */
 	readonly stdinPipe?: boolean;
-	/** Pipe mode: extra fds passed to the child as fd 3, 4, ... */
+	/** Extra fds passed to the child as fd 3, 4, ... (sockets). */
 	readonly extraFds?: readonly number[];
+	/** `rlimit_<name>`: soft = hard limit, null for infinity. */
+	readonly rlimits?: Readonly<Record<string, number | null>>;
 	readonly onExit: (status: ExitStatus) => void;
 };
 
@@ -43,6 +47,8 @@ export type OutputChannel = {
 	readonly stream: Readable;
 	/** The descriptor the stream reads from. */
 	readonly read: FdRef;
+	/** Applied to every chunk before it is delivered (PTY: removes the drain marker). */
+	readonly filter?: (chunk: Buffer) => Buffer;
 };
 
 export type Child = {
@@ -58,87 +64,136 @@ export type Child = {
 };
 
 type NativePty = {
-	fork(
-		file: string, args: readonly string[], env: readonly string[], cwd: string, cols: number, rows: number,
-		uid: number, gid: number, utf8: boolean, helperPath: string, onExit: (code: number, signal: number) => void,
-	): {fd: number; pid: number; pty: string};
+	open(cols: number, rows: number): {master: number; slave: number; pty: string};
 	resize(fd: number, cols: number, rows: number): void;
 };
 
-let nativePty: {module: NativePty; dir: string} | undefined;
+let nativePty: NativePty | undefined;
 
-/**
-node-pty's UnixTerminal delays `exit` until its socket closes and destroys the socket 200 ms after
-the exit, which loses the tail of a fast-exiting child's output (node-pty #72, #726). procui uses
-node-pty's native fork (forkpty: new session, controlling terminal) and owns the master itself.
-*/
-function loadNativePty(): {module: NativePty; dir: string} {
+/** node-pty's native module: `open` makes a PTY pair; procui spawns and reads it itself. */
+function loadNativePty(): NativePty {
 	if (!nativePty) {
 		const require = createRequire(import.meta.url);
-		const utils = require('node-pty/lib/utils') as {loadNativeModule(name: string): {module: NativePty; dir: string}};
-		nativePty = utils.loadNativeModule('pty');
+		const utils = require('node-pty/lib/utils') as {loadNativeModule(name: string): {module: NativePty}};
+		nativePty = utils.loadNativeModule('pty').module;
 	}
 
 	return nativePty;
 }
 
-function envList(env: Readonly<Record<string, string>>): string[] {
-	return Object.entries(env).map(([key, value]) => `${key}=${value}`);
+let helper: string | undefined;
+
+/** The compiled `procui-exec` (see native/procui-exec.c), built into dist/ by `npm run build`. */
+export function execHelperPath(): string {
+	if (helper === undefined) {
+		const here = path.dirname(fileURLToPath(import.meta.url));
+		const candidates = [path.resolve(here, '../../procui-exec'), path.resolve(here, '../../dist/procui-exec')];
+		helper = candidates.find((candidate) => fs.existsSync(candidate));
+		if (helper === undefined) {
+			throw new SpawnError(`procui-exec is missing (looked in ${candidates.join(', ')}); run \`npm run build\``, 'ENOENT');
+		}
+	}
+
+	return helper;
 }
 
+function helperArgs(options: SpawnOptions, file: string, ctty: boolean): string[] {
+	const args: string[] = [];
+	if (ctty) {
+		args.push('--ctty');
+	}
+
+	args.push('--keep', String(3 + (options.extraFds?.length ?? 0)));
+	for (const [name, limit] of Object.entries(options.rlimits ?? {})) {
+		args.push('--rlimit', `${name}=${limit === null ? 'inf' : String(limit)}`);
+	}
+
+	return [...args, '--', file, options.argv0 ?? options.file, ...options.args];
+}
+
+function startChild(options: SpawnOptions, file: string, stdio: childProcess.StdioOptions, ctty: boolean): childProcess.ChildProcess {
+	const child = childProcess.spawn(execHelperPath(), helperArgs(options, file, ctty), {
+		cwd: options.cwd,
+		env: options.env,
+		uid: options.uid,
+		gid: options.gid,
+		stdio,
+	});
+	if (child.pid === undefined) {
+		throw new SpawnError('the system could not start a process (fork failed)', 'EAGAIN');
+	}
+
+	child.on('error', () => undefined);
+	child.once('exit', (code, signal) => {
+		options.onExit({code, signal: signal ? signalNumber(signal) : null});
+	});
+	return child;
+}
+
+/** If the drain marker has not come back after this long, the slave is closed anyway. */
+const drainMarkerTimeoutMs = 5000;
+
+/**
+PTY mode. The supervisor opens the PTY pair itself (node-pty's native `open`) and keeps its own
+descriptor of the slave side from before the child exists: while it is held, the master cannot
+hang up. After the exit it writes a drain marker into the slave and closes it only once the marker
+has been read back, so not a byte of a fast-exiting child's output is lost (node-pty's own spawn
+loses the tail: its issues #72 and #726). procui-exec makes the slave the child's controlling
+terminal in a new session.
+*/
 function spawnPty(options: SpawnOptions, file: string): Child {
 	const native = loadNativePty();
-	const cols = options.cols ?? 120;
-	const rows = options.rows ?? 40;
-	const hold: {slave?: FdRef} = {};
-	const term = native.module.fork(
-		file, options.args, envList(options.env), options.cwd, cols, rows,
-		options.uid ?? -1, options.gid ?? -1, false, path.join(native.dir, 'spawn-helper'),
-		(code, signal) => {
-			hold.slave?.release('process');
-			options.onExit({code: signal ? null : code, signal: signal || null});
-		},
-	);
-	// The exit callback cannot run before this synchronous code finishes, so the hold is in place.
-	const slaveFd = fs.openSync(term.pty, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
-	const slaveHold = new FdRef(slaveFd, () => {
-		fs.closeSync(slaveFd);
+	const pair = native.open(options.cols ?? 120, options.rows ?? 40);
+	const slaveHold = new FdRef(pair.slave, () => {
+		fs.closeSync(pair.slave);
 	}, 'process');
-	hold.slave = slaveHold;
-	const stream = new tty.ReadStream(term.fd);
-	const read = new FdRef(term.fd, () => {
+	const marker = new DrainMarker(() => {
+		slaveHold.release('process');
+	});
+	let child: childProcess.ChildProcess;
+	try {
+		child = startChild({...options, onExit: (status) => {
+			marker.arm();
+			fs.write(pair.slave, marker.marker, () => undefined);
+			setTimeout(() => {
+				slaveHold.release('process');
+			}, drainMarkerTimeoutMs).unref();
+			options.onExit(status);
+		}}, file, [pair.slave, pair.slave, pair.slave, ...(options.extraFds ?? [])], true);
+	} catch (error) {
+		slaveHold.release('process');
+		fs.closeSync(pair.master);
+		throw error;
+	}
+
+	const stream = new tty.ReadStream(pair.master);
+	const read = new FdRef(pair.master, () => {
 		stream.destroy();
 	}, 'reader');
 	// EIO from the master means every holder of the slave side is gone: end of output.
 	stream.on('error', () => {
 		read.release('reader');
 	});
-	stream.on('end', () => {
-		read.release('reader');
-	});
 	stream.on('close', () => {
 		read.release('reader');
 	});
-	const writer = new tty.WriteStream(term.fd);
-	// The write side shares the master fd; it must never close it on its own.
-	writer.on('error', () => undefined);
 	return {
-		pid: term.pid,
+		pid: child.pid!,
 		mode: 'pty',
-		channels: [{name: 'stdout', stream, read}],
+		channels: [{name: 'stdout', stream, read, filter: (chunk) => marker.filter(chunk)}],
 		slaveHold,
 		write(data) {
 			if (read.closed) {
 				return false;
 			}
 
-			fs.write(term.fd, typeof data === 'string' ? Buffer.from(data) : data, () => undefined);
+			fs.write(pair.master, typeof data === 'string' ? Buffer.from(data) : data, () => undefined);
 			return true;
 		},
-		resize(newCols, newRows) {
+		resize(cols, rows) {
 			if (!read.closed) {
 				try {
-					native.module.resize(term.fd, newCols, newRows);
+					native.resize(pair.master, cols, rows);
 				} catch {
 					// The terminal is going away; nothing to resize.
 				}
@@ -148,30 +203,7 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 }
 
 function spawnPipes(options: SpawnOptions, file: string): Child {
-	const extra = options.extraFds ?? [];
-	const child = childProcess.spawn(file, options.args, {
-		argv0: options.argv0,
-		cwd: options.cwd,
-		env: options.env,
-		uid: options.uid,
-		gid: options.gid,
-		// setsid(): its own session and process group, so stop and kill reach the whole group.
-		detached: true,
-		stdio: [options.stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe', ...extra],
-	});
-	if (child.pid === undefined) {
-		// Node reports a failed spawn through 'error'; the checks above make this rare.
-		let reason = 'spawn failed';
-		child.once('error', (error) => {
-			reason = error.message;
-		});
-		throw new SpawnError(reason, 'EAGAIN');
-	}
-
-	child.on('error', () => undefined);
-	child.once('exit', (code, signal) => {
-		options.onExit({code, signal: signal ? signalNumber(signal) : null});
-	});
+	const child = startChild(options, file, [options.stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(options.extraFds ?? [])], false);
 	const channels: OutputChannel[] = [];
 	for (const [name, stream] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
 		if (!stream) {
@@ -188,7 +220,7 @@ function spawnPipes(options: SpawnOptions, file: string): Child {
 	}
 
 	return {
-		pid: child.pid,
+		pid: child.pid!,
 		mode: 'pipe',
 		channels,
 		write(data) {
