@@ -222,6 +222,8 @@ export class Supervisor {
 			cmdline: 'procui',
 			open_fds: countFds(),
 			output_sources: this.arbiter.redirector.size,
+			processes: [...this.arbiter.watchers.values()].reduce((sum, watcher) => sum + watcher.processes.size, 0),
+			bytes_read: this.arbiter.redirector.bytesRead,
 			queued_commands: this.arbiter.scheduler.pending,
 		};
 	}

@@ -5,7 +5,7 @@ import {Redirector} from '../io/redirector.js';
 import type {LogLevel, WatcherContext} from './context.js';
 import {CommandError} from './errors.js';
 import {Scheduler, type Command} from './scheduler.js';
-import {Watcher} from './watcher.js';
+import {lastGeneration, Watcher} from './watcher.js';
 
 export type ArbiterEvents = {
 	/** A published event: topic and payload. */
@@ -224,21 +224,23 @@ export class Arbiter {
 			}
 
 			const watcher = this.get(name);
-			const before = new Set(watcher.running.map((record) => record.pid));
+			const kept = watcher.running.map((record) => record.pid);
+			const watermark = lastGeneration();
+			const stops = watcher.userStops;
 			watcher.start();
 			return () => {
 				if (watcher.gaveUp) {
 					return new CommandError(`${name}: ${watcher.gaveUp}`, 'os');
 				}
 
+				const started = watcher.spawned.filter((spawn) => spawn.generation > watermark).map((spawn) => spawn.pid);
 				if (watcher.desired !== 'active') {
-					return {superseded: 'stop'};
+					// Overtaken by a user's stop; or (respawn = false) its processes already ran and ended.
+					return watcher.userStops === stops ? {started, kept} : {superseded: 'stop'};
 				}
 
-				const running = watcher.running;
-				if (running.length >= watcher.numprocesses || !watcher.starting) {
-					const pids = running.map((record) => record.pid);
-					return {started: pids.filter((pid) => !before.has(pid)), kept: pids.filter((pid) => before.has(pid))};
+				if (watcher.running.length >= watcher.numprocesses || !watcher.starting) {
+					return {started, kept};
 				}
 
 				return undefined;
@@ -251,6 +253,7 @@ export class Arbiter {
 	async stopWatchers(names: readonly string[], options: {internal?: boolean} = {}): Promise<Record<string, unknown>> {
 		await Promise.all(names.map(async (name) => this.command(`stop ${name}`, {intentKey: name, internal: options.internal}, () => {
 			const watcher = this.get(name);
+			watcher.userStops++;
 			watcher.stop();
 			return () => {
 				if (watcher.desired === 'active') {
