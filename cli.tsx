@@ -3,6 +3,7 @@ import meow from 'meow';
 import {runCheck} from './source/cli/check.js';
 import {runCtl} from './source/cli/ctl.js';
 import {runDaemon} from './source/cli/daemon.js';
+import {runLogs} from './source/cli/logs.js';
 import {detach, reportToParent} from './source/cli/detach.js';
 
 const help = `
@@ -12,6 +13,7 @@ const help = `
     $ procui daemon [CONFIG] [-c CMD ...]   run the supervisor headless
     $ procui check CONFIG                   validate a configuration, start nothing
     $ procui ctl COMMAND [ARGS]             control a running supervisor (circusctl's commands)
+    $ procui logs [WATCHER[.PID]] [-n N] [-f]  its output: scrollback, then live with -f
 
   CONFIG is a Circus INI file or a Procfile; by default ./procui.ini, ./circus.ini or ./Procfile.
 
@@ -42,6 +44,10 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	const [subcommand, ...rest] = argv;
 	if (subcommand === 'ctl') {
 		return runCtl(rest);
+	}
+
+	if (subcommand === 'logs') {
+		return runLogs(rest);
 	}
 
 	if (subcommand === '--version' || subcommand === '-v') {
