@@ -77,6 +77,7 @@ function stamp(time: number): string {
 	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
+// eslint-disable-next-line no-control-regex -- SGR sequences start with ESC.
 const sgr = /\u001B\[[\d;:]*m/g;
 
 /** One line as `procui logs` prints it: `<time> <watcher>.<pid> | <text>`. */
