@@ -100,3 +100,44 @@ describe('procui daemon --detach', () => {
 		expect(result.stderr).toMatch(/numprocesses/);
 	});
 });
+
+describe('procui logs', () => {
+	let daemon: Daemon;
+
+	afterAll(async () => {
+		await daemon?.stop();
+	});
+
+	it('prints the last lines with watcher and pid, then follows live output with -f', async () => {
+		daemon = await startDaemon(`[watcher:talker]\ncmd = sh -c 'i=0; while true; do i=$((i+1)); echo "line $i"; sleep 0.05; done'\n`);
+		await waitFor(async () => ((await daemon.ok('logs', {name: 'talker', lines: 5})) as unknown as {lines: unknown[]}).lines.length === 5);
+		const last = run(['logs', '--endpoint', daemon.endpoint, 'talker', '-n', '3', '--no-color']);
+		expect(last.code).toBe(0);
+		const lines = last.stdout.trim().split('\n');
+		expect(lines).toHaveLength(3);
+		expect(lines[0]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d talker\.\d+ \| line \d+$/);
+		const follower = childProcess.spawn(process.execPath, [cliPath, 'logs', '--endpoint', daemon.endpoint, 'talker', '-n', '1', '-f', '--json'], {stdio: ['ignore', 'pipe', 'pipe']});
+		let out = '';
+		follower.stdout.setEncoding('utf8');
+		follower.stdout.on('data', (chunk: string) => {
+			out += chunk;
+		});
+		const followed = await waitFor(() => {
+			const parsed = out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as {seq: number; text: string});
+			return parsed.length >= 6 ? parsed : undefined;
+		}, {what: 'six followed lines'});
+		follower.kill('SIGINT');
+		// Scrollback and live output join without a gap or a repeat.
+		const numbers = followed.map((line) => Number(line.text.replace('line ', '')));
+		expect(numbers.slice(1).every((number, index) => number === numbers[index]! + 1)).toBe(true);
+		expect(await new Promise((resolve) => {
+			follower.once('exit', resolve);
+		})).toBe(0);
+	});
+
+	it('names an unknown watcher and exits 3', async () => {
+		const result = run(['logs', '--endpoint', daemon.endpoint, 'nope']);
+		expect(result.code).toBe(3);
+		expect(result.stderr).toMatch(/watcher 'nope' not found/);
+	});
+});
