@@ -173,7 +173,7 @@ export class LineRing {
 				index -= this.#capacity;
 			}
 
-			lines.push({seq, time: this.#times[index]!, text: this.#texts[index]!});
+			lines.push({seq, time: this.#times[index]!, text: cleanTerminalText(this.#texts[index]!)});
 		}
 
 		return lines;
@@ -236,7 +236,9 @@ export class LineRing {
 	#appendBytes(block: Buffer, time: number): void {
 		const ascii = isAscii(block);
 		// For ASCII, latin1 decodes to the same text about four times faster than utf8.
-		const parts = cleanTerminalText(block.toString(ascii ? 'latin1' : 'utf8')).split('\n');
+		// Stored raw: cleaning (`cleanTerminalText`) happens when lines are read, which is rare,
+		// instead of on every byte of a flood, most of which is evicted unread.
+		const parts = block.toString(ascii ? 'latin1' : 'utf8').split('\n');
 		let i = 0;
 		if (parts.length > this.#capacity) {
 			// Only the last `capacity` lines can survive: skip the rest, but count them.
