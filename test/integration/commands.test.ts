@@ -1,12 +1,10 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {isErrorReply, type Reply} from '../../source/control/protocol.js';
+import {isErrorReply} from '../../source/control/protocol.js';
+import {field} from '../helpers/reply.js';
 import {alive, pids, startDaemon, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 
 const marker = uniqueSleep();
 
-function field<T>(reply: Reply, name: string): T {
-	return (reply as Record<string, unknown>)[name] as T;
-}
 
 describe('the daemon answers every circusctl command over its socket', () => {
 	let daemon: Daemon;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import type {Reply} from '../../source/control/protocol.js';
+import {field} from '../helpers/reply.js';
 import {alive, pids, pidsMatching, startDaemon, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 
 let daemon: Daemon | undefined;
@@ -12,9 +12,6 @@ afterEach(async () => {
 	daemon = undefined;
 });
 
-function field<T>(reply: Reply, name: string): T {
-	return (reply as Record<string, unknown>)[name] as T;
-}
 
 describe('changing watchers at run time', () => {
 	it('add creates a watcher and, with start, runs it; rm stops and removes it', async () => {

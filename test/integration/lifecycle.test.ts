@@ -1,5 +1,6 @@
 import {afterEach, describe, expect, it} from 'vitest';
-import type {EventMessage, Reply} from '../../source/control/protocol.js';
+import type {EventMessage} from '../../source/control/protocol.js';
+import {field} from '../helpers/reply.js';
 import {alive, pids, pidsMatching, startDaemon, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 
 let daemon: Daemon | undefined;
@@ -9,9 +10,6 @@ afterEach(async () => {
 	daemon = undefined;
 });
 
-function field<T>(reply: Reply, name: string): T {
-	return (reply as Record<string, unknown>)[name] as T;
-}
 
 async function events(d: Daemon, topics: string[]): Promise<EventMessage[]> {
 	const seen: EventMessage[] = [];

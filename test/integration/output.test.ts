@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import type {Reply} from '../../source/control/protocol.js';
+import {field} from '../helpers/reply.js';
 import {startDaemon, waitFor, type Daemon} from '../helpers/daemon.js';
 
 let daemon: Daemon | undefined;
@@ -13,9 +13,6 @@ afterEach(async () => {
 	daemon = undefined;
 });
 
-function field<T>(reply: Reply, name: string): T {
-	return (reply as Record<string, unknown>)[name] as T;
-}
 
 /** 64 KiB as 1,024 lines of 63 characters and a newline, written in one go, then exit. */
 const burst = `python3 -c "import sys; sys.stdout.write(''.join('%063d\\\\n' % i for i in range(1024)))"`;
