@@ -59,7 +59,7 @@ export function formatCtlReply(command: string, reply: Reply): string {
 function optionLines(options: Readonly<Record<string, unknown>>, sort: boolean): string {
 	const entries = Object.entries(options);
 	if (sort) {
-		entries.sort(([a], [b]) => a.localeCompare(b));
+		entries.sort(([a], [b]) => byCodePoint(a, b));
 	}
 
 	return entries.map(([key, value]) => `${key} = ${valueText(value)}`).join('\n');
@@ -67,7 +67,7 @@ function optionLines(options: Readonly<Record<string, unknown>>, sort: boolean):
 
 function keyLines(record: Readonly<Record<string, unknown>>, separator: string): string {
 	return Object.entries(record)
-		.sort(([a], [b]) => a.localeCompare(b))
+		.sort(([a], [b]) => byCodePoint(a, b))
 		.map(([key, value]) => `${key}${separator}${valueText(value)}`)
 		.join('\n');
 }
@@ -87,7 +87,7 @@ function socketLines(sockets: readonly unknown[]): string {
 function statsText(reply: OkReply): string {
 	if (isRecord(reply.infos)) {
 		return Object.keys(reply.infos)
-			.sort((a, b) => a.localeCompare(b))
+			.sort((a, b) => byCodePoint(a, b))
 			.map(watcher => watcherStats(watcher, (reply.infos as Record<string, unknown>)[watcher]))
 			.join('\n');
 	}
@@ -172,4 +172,9 @@ function valueText(value: unknown): string {
 
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Code-point order, as Circus's `sorted()`; `localeCompare` costs a collator set-up per run. */
+function byCodePoint(a: string, b: string): number {
+	return a < b ? -1 : (a > b ? 1 : 0);
 }

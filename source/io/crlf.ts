@@ -23,7 +23,8 @@ export class CrlfNormalizer {
 			return data;
 		}
 
-		const out = Buffer.allocUnsafe(data.length);
+		// Compact in place: what is written never overtakes what is still to be read.
+		const out = data;
 		let written = 0;
 		let start = 0;
 		while (index !== -1) {

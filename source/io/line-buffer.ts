@@ -63,15 +63,21 @@ function characterBoundary(data: Buffer, end: number): number {
 	return at > 0 ? at : end;
 }
 
+/** Slots a new ring starts with. */
+const initialSlots = 64;
+
 /** A bounded ring of output lines with sequence numbers (see the module comment). */
 export class LineRing {
 	readonly #capacity: number;
 	readonly #maxBytes: number;
 	readonly #maxLineBytes: number;
 	readonly #now: () => number;
-	readonly #texts: string[];
-	readonly #sizes: Uint32Array;
-	readonly #times: Float64Array;
+	// Allocated lazily, doubling up to capacity: most processes print a few lines, and a
+	// supervisor of 100 quiet processes should not hold 100 rings of 10,000 empty slots.
+	#texts: string[];
+	#sizes: Uint32Array;
+	#times: Float64Array;
+	#slots: number;
 	#start = 0;
 	#count = 0;
 	#bytes = 0;
@@ -88,9 +94,10 @@ export class LineRing {
 			this.#maxBytes,
 		);
 		this.#now = options.now ?? Date.now;
-		this.#texts = Array.from({length: this.#capacity}, () => '');
-		this.#sizes = new Uint32Array(this.#capacity);
-		this.#times = new Float64Array(this.#capacity);
+		this.#slots = Math.min(this.#capacity, initialSlots);
+		this.#texts = Array.from({length: this.#slots}, () => '');
+		this.#sizes = new Uint32Array(this.#slots);
+		this.#times = new Float64Array(this.#slots);
 	}
 
 	/** Seq of the oldest line held; `lastSeq + 1` when none is held. */
@@ -169,8 +176,8 @@ export class LineRing {
 		for (let i = 0; i < count; i++) {
 			const seq = from + i;
 			let index = this.#start + (seq - first);
-			if (index >= this.#capacity) {
-				index -= this.#capacity;
+			if (index >= this.#slots) {
+				index -= this.#slots;
 			}
 
 			lines.push({seq, time: this.#times[index]!, text: cleanTerminalText(this.#texts[index]!)});
@@ -278,6 +285,8 @@ export class LineRing {
 	#append(text: string, size: number, time: number): void {
 		if (this.#count === this.#capacity) {
 			this.#evict(1);
+		} else if (this.#count === this.#slots) {
+			this.#grow();
 		}
 
 		while (this.#count > 0 && this.#bytes + size > this.#maxBytes) {
@@ -285,8 +294,8 @@ export class LineRing {
 		}
 
 		let index = this.#start + this.#count;
-		if (index >= this.#capacity) {
-			index -= this.#capacity;
+		if (index >= this.#slots) {
+			index -= this.#slots;
 		}
 
 		this.#texts[index] = text;
@@ -297,11 +306,35 @@ export class LineRing {
 		this.#nextSeq++;
 	}
 
+	/** Double the slots (up to capacity), unwrapping the ring so the oldest line is at 0. */
+	#grow(): void {
+		const slots = Math.min(this.#capacity, this.#slots * 2);
+		const texts = Array.from({length: slots}, () => '');
+		const sizes = new Uint32Array(slots);
+		const times = new Float64Array(slots);
+		for (let i = 0; i < this.#count; i++) {
+			let index = this.#start + i;
+			if (index >= this.#slots) {
+				index -= this.#slots;
+			}
+
+			texts[i] = this.#texts[index]!;
+			sizes[i] = this.#sizes[index]!;
+			times[i] = this.#times[index]!;
+		}
+
+		this.#texts = texts;
+		this.#sizes = sizes;
+		this.#times = times;
+		this.#slots = slots;
+		this.#start = 0;
+	}
+
 	#evict(n: number): void {
 		for (let i = 0; i < n; i++) {
 			this.#texts[this.#start] = '';
 			this.#bytes -= this.#sizes[this.#start]!;
-			this.#start = this.#start + 1 === this.#capacity ? 0 : this.#start + 1;
+			this.#start = this.#start + 1 === this.#slots ? 0 : this.#start + 1;
 			this.#count--;
 		}
 	}
