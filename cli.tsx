@@ -5,11 +5,14 @@ import {runCtl} from './source/cli/ctl.js';
 import {runDaemon} from './source/cli/daemon.js';
 import {runLogs} from './source/cli/logs.js';
 import {detach, reportToParent} from './source/cli/detach.js';
+import {looksLikeConfig, runAttach, runTui} from './source/cli/tui.js';
 
 const help = `
   procui: a process supervisor with a full-screen terminal UI (Circus-compatible).
 
   Usage
+    $ procui [CONFIG] [-c CMD ...]          supervisor and full-screen UI in one process
+    $ procui attach [--endpoint URL]        the full-screen UI on a running daemon
     $ procui daemon [CONFIG] [-c CMD ...]   run the supervisor headless
     $ procui check CONFIG                   validate a configuration, start nothing
     $ procui ctl COMMAND [ARGS]             control a running supervisor (circusctl's commands)
@@ -44,6 +47,10 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	const [subcommand, ...rest] = argv;
 	if (subcommand === 'ctl') {
 		return runCtl(rest);
+	}
+
+	if (subcommand === 'attach') {
+		return runAttach(rest);
 	}
 
 	if (subcommand === 'logs') {
@@ -87,12 +94,16 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 		return undefined;
 	}
 
-	if (subcommand === undefined || subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {
+	if (subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {
 		cli(['--help']);
 		return 0;
 	}
 
-	process.stderr.write(`procui: unknown command ${JSON.stringify(subcommand)}. The TUI is not built yet: run \`procui daemon\` and \`procui ctl\`.\n${help}`);
+	if (subcommand === undefined || subcommand.startsWith('-') || looksLikeConfig(subcommand)) {
+		return runTui(argv);
+	}
+
+	process.stderr.write(`procui: unknown command ${JSON.stringify(subcommand)} (and no such configuration file).\n${help}`);
 	return 2;
 
 	function cli(args: readonly string[] = []) {

@@ -1,0 +1,258 @@
+/**
+The two ways into the UI, composed: `procui [CONFIG | -c CMD ...]` runs a supervisor in this
+process and the UI on it (through its in-process client); `procui attach` runs the same UI on a
+daemon's socket. This file owns the process's exit in both.
+*/
+import fs from 'node:fs';
+import path from 'node:path';
+import tty from 'node:tty';
+import {parseArgs} from 'node:util';
+import {SocketClient} from '../control/client.js';
+import {defaultEndpoint, type Endpoint} from '../control/endpoint.js';
+import {Supervisor} from '../control/supervisor.js';
+import {formatIssue} from '../config/index.js';
+import {onSignals} from '../io/signals.js';
+import type {RunUiOptions, UiHandle} from '../ui/run-ui.js';
+import {load, reportLoadError, resolveSource} from './load.js';
+import {OwnLog} from './own-log.js';
+
+export const noTerminalMessage = `procui: the full-screen UI needs a terminal (stdin and stdout must be a TTY).
+Without one:
+  procui daemon [CONFIG]     run the supervisor headless
+  procui ctl status          control a running supervisor (circusctl's commands)
+  procui logs [NAME]         read a running supervisor's output`;
+
+const noConfigMessage = `procui: no configuration found here (looked for ./procui.ini, ./circus.ini, ./Procfile).
+Give one:           procui path/to/circus.ini
+or commands:        procui -c "npm run dev" -c "npm run worker"
+or attach to a daemon: procui attach [--endpoint URL]`;
+
+/** This process's own socket beside the default one, for when another procui holds the default. */
+function fallbackEndpoint(endpoint: Endpoint): string | undefined {
+	return endpoint.transport === 'ipc' ? `ipc://${path.join(path.dirname(endpoint.path), `procui-${process.pid}.sock`)}` : undefined;
+}
+
+/** After the UI quit, how long the supervisor gets to finish closing before the process leaves. */
+const closeGraceMs = 5000;
+
+/** Is the first argument a configuration (an existing file, or a path), rather than a mistyped subcommand? */
+export function looksLikeConfig(argument: string): boolean {
+	return fs.existsSync(argument) || /[./\\]/u.test(argument);
+}
+
+/**
+Load the UI (React, Ink) only when a UI runs, and in production mode: React's development build
+costs several times the CPU per frame (it times and records every component render).
+*/
+async function startUi(options: RunUiOptions): Promise<UiHandle> {
+	process.env.NODE_ENV ??= 'production';
+	const {runUi} = await import('../ui/run-ui.js');
+	return runUi(options);
+}
+
+function hasTerminal(): boolean {
+	return Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
+}
+
+/** Which of stdin, stdout, stderr were terminals when procui started. */
+const startedOnTerminal = [0, 1, 2].map((fd) => tty.isatty(fd));
+
+/**
+Exit. Node puts the terminal's modes back as it exits, and aborts with an assertion when the
+terminal is gone (a closed tmux pane, a dropped SSH session: tcsetattr fails with EIO;
+nodejs/node#51519). A hung-up terminal is no longer a tty to isatty(); close those descriptors
+first, which Node's reset skips.
+*/
+function leave(code: number): never {
+	for (const fd of [0, 1, 2]) {
+		if (startedOnTerminal[fd] && !tty.isatty(fd)) {
+			try {
+				fs.closeSync(fd);
+			} catch {
+				// Already closed.
+			}
+		}
+	}
+
+	process.exit(code);
+}
+
+/** Parse `[CONFIG] [-c CMD ...] [--endpoint URL]`; a usage error is printed and exits 2. */
+function parseTuiArgs(argv: readonly string[], allowConfig: boolean): {file?: string; commands: string[]; endpoint?: string} {
+	try {
+		const {values, positionals} = parseArgs({
+			args: [...argv],
+			options: {command: {type: 'string', short: 'c', multiple: true}, endpoint: {type: 'string'}},
+			allowPositionals: allowConfig,
+			strict: true,
+		});
+		if (positionals.length > 1) {
+			throw new Error(`expected one CONFIG, got ${positionals.length}: ${positionals.join(' ')}`);
+		}
+
+		return {file: positionals[0], commands: values.command ?? [], endpoint: values.endpoint};
+	} catch (error) {
+		process.stderr.write(`procui: ${error instanceof Error ? error.message : String(error)}\n`);
+		return leave(2);
+	}
+}
+
+/** Route signals to the UI: the first quits gracefully, a second forces. */
+function forwardSignals(ui: UiHandle, log?: OwnLog): () => void {
+	let quits = 0;
+	return onSignals((signal) => {
+		if (signal === 'SIGTERM' || signal === 'SIGINT' || signal === 'SIGHUP') {
+			// SIGHUP here is the terminal going away (a closed tmux pane, a dropped SSH session), not "reload".
+			quits++;
+			ui.requestQuit(quits > 1);
+		} else if (signal === 'SIGQUIT') {
+			ui.requestQuit(true);
+		} else if (signal !== 'SIGWINCH') {
+			log?.add('info', `ignoring ${signal}`);
+		}
+	});
+}
+
+/** `procui [CONFIG | -c CMD ...] [--endpoint URL]`: supervisor and UI in one process. Never returns. */
+export async function runTui(argv: readonly string[]): Promise<never> {
+	const args = parseTuiArgs(argv, true);
+	if (!hasTerminal()) {
+		process.stderr.write(`${noTerminalMessage}\n`);
+		return leave(2);
+	}
+
+	const cwd = process.cwd();
+	const source = resolveSource({file: args.file, commands: args.commands, useDefault: true}, cwd);
+	if (source.file === undefined && source.commands.length === 0) {
+		process.stderr.write(`${noConfigMessage}\n`);
+		return leave(2);
+	}
+
+	let config;
+	try {
+		config = load(source, cwd);
+	} catch (error) {
+		reportLoadError(error, cwd);
+		return leave(1);
+	}
+
+	// As the daemon does: messages below [circus] loglevel are left out.
+	const levels = ['debug', 'info', 'warning', 'error'];
+	const least = Math.max(0, levels.indexOf(config.arbiter.loglevel.toLowerCase().replace(/^warn$/u, 'warning').replace(/^critical$/u, 'error')));
+	const log = new OwnLog();
+	for (const warning of config.warnings) {
+		log.add('warning', formatIssue(warning, cwd));
+	}
+
+	let resolveExited: () => void = () => undefined;
+	const exited = new Promise<void>((resolve) => {
+		resolveExited = resolve;
+	});
+	const makeSupervisor = (endpoint: string): Supervisor => new Supervisor({
+		config,
+		endpoint,
+		log: (level, message) => {
+			if (levels.indexOf(level) >= least) {
+				log.add(level, message);
+			}
+		},
+		loadConfig: () => load(source, cwd),
+		// Signals are the UI's here: SIGHUP means the terminal went away.
+		handleSignals: false,
+		onExit: () => {
+			resolveExited();
+		},
+	});
+	const chosen = args.endpoint ?? config.arbiter.endpoint;
+	let supervisor = makeSupervisor(chosen ?? defaultEndpoint().url);
+	try {
+		try {
+			await supervisor.start();
+		} catch (error) {
+			const fallback = chosen === undefined ? fallbackEndpoint(defaultEndpoint()) : undefined;
+			if (fallback === undefined || !(error instanceof Error && error.message.includes('already listening'))) {
+				throw error;
+			}
+
+			// Several `procui` in several projects is normal: the first takes the default endpoint, the others their own.
+			await supervisor.close().catch(() => undefined);
+			supervisor = makeSupervisor(fallback);
+			await supervisor.start();
+			log.add('warning', `another procui listens on the default endpoint; this one listens on ${fallback} (procui ctl --endpoint ${fallback} status)`);
+		}
+	} catch (error) {
+		const message = error instanceof Error ? error.message : String(error);
+		process.stderr.write(`procui: ${message}\n`);
+		if (message.includes('already listening')) {
+			process.stderr.write(`To see that one: procui attach --endpoint ${chosen ?? ''}. To run this one beside it, give it another: --endpoint ipc:///another/path.sock\n`);
+		}
+
+		supervisor.arbiter.killAll();
+		return leave(1);
+	}
+
+	log.add('info', `supervising ${config.watchers.length} watcher(s) from ${config.file ?? 'the command line'}; control endpoint ${supervisor.endpoint}`);
+	const restoreConsole = log.captureConsole();
+	const ui = await startUi({client: supervisor.client(), mode: 'embedded', supervisorLog: log});
+	const removeSignals = forwardSignals(ui, log);
+	process.on('uncaughtException', (error) => {
+		ui.restore();
+		restoreConsole();
+		process.stderr.write(`procui: internal error, stopping every process: ${error.stack ?? error.message}\n`);
+		supervisor.arbiter.killAll();
+		setTimeout(() => leave(70), 200).unref();
+	});
+
+	await ui.done;
+	removeSignals();
+	restoreConsole();
+	const closed = await Promise.race([exited.then(() => true), new Promise<false>((resolve) => {
+		setTimeout(() => {
+			resolve(false);
+		}, closeGraceMs).unref();
+	})]);
+	if (!closed) {
+		// Quitting was forced or did not finish: nothing may outlive procui.
+		supervisor.arbiter.killAll();
+		await supervisor.close().catch(() => undefined);
+	}
+
+	return leave(0);
+}
+
+/** `procui attach [--endpoint URL]`: the UI on a running daemon. Never returns. */
+export async function runAttach(argv: readonly string[]): Promise<never> {
+	const args = parseTuiArgs(argv, false);
+	if (!hasTerminal()) {
+		process.stderr.write(`${noTerminalMessage}\n`);
+		return leave(2);
+	}
+
+	const endpoint = args.endpoint ?? defaultEndpoint().url;
+	let client: SocketClient;
+	try {
+		// Commands wait for their effect (a graceful stop may take graceful_timeout): a long timeout.
+		client = await SocketClient.connect(endpoint, {timeoutMs: 15 * 60_000});
+	} catch (error) {
+		process.stderr.write(`procui attach: ${error instanceof Error ? error.message : String(error)}\n`);
+		return leave(1);
+	}
+
+	// The socket client reports its endpoint as an object; the UI takes the interface's URL.
+	const ui = await startUi({client: {endpoint: client.endpoint.url, call: async (command, properties) => client.call(command, properties), subscribe: async (topics, onEvent) => client.subscribe(topics, onEvent), close: async () => client.close()}, mode: 'attached'});
+	client.on('close', (error) => {
+		if (error !== undefined) {
+			ui.connectionLost(`disconnected: ${error.message}`);
+		}
+	});
+	const removeSignals = forwardSignals(ui);
+	process.on('uncaughtException', (error) => {
+		ui.restore();
+		process.stderr.write(`procui attach: internal error: ${error.stack ?? error.message}\n`);
+		setTimeout(() => leave(70), 100).unref();
+	});
+	await ui.done;
+	removeSignals();
+	await client.close().catch(() => undefined);
+	return leave(0);
+}

@@ -1,0 +1,194 @@
+import {Box, Text, useInput, useStdin} from 'ink';
+import {useCallback, useEffect, useReducer, useRef} from 'react';
+import type {SupervisorClient} from '../../control/supervisor-client.js';
+import {useClock} from '../hooks/use-clock.js';
+import {useCommands} from '../hooks/use-commands.js';
+import {useLive} from '../hooks/use-live.js';
+import {useQuit, type QuitRequests, type UiMode} from '../hooks/use-quit.js';
+import {useTerminalSize} from '../hooks/use-terminal-size.js';
+import {handleKey, type KeyContext} from '../key-handler.js';
+import {computeLayout, minColumns, minRows} from '../layout.js';
+import type {LiveStore} from '../live-store.js';
+import {sourceKey} from '../log-source.js';
+import {chartTarget, logSourceOf, resolveSelection} from '../selection.js';
+import {seriesKey} from '../history.js';
+import {uiReducer} from '../ui-reducer.js';
+import {initialUiState, type Modal} from '../ui-state.js';
+import {ChartPane} from './ChartPane.js';
+import {ConfirmQuit} from './ConfirmQuit.js';
+import {Footer} from './Footer.js';
+import {Header} from './Header.js';
+import {HelpOverlay} from './HelpOverlay.js';
+import {LogPane} from './LogPane.js';
+import {ProcessTable} from './ProcessTable.js';
+import {PromptLine} from './PromptLine.js';
+import {ResultOverlay} from './ResultOverlay.js';
+import {SignalPicker} from './SignalPicker.js';
+import {StatusLine} from './StatusLine.js';
+import {WatcherList} from './WatcherList.js';
+
+export type AppProps = {
+	readonly client: SupervisorClient;
+	readonly store: LiveStore;
+	readonly mode: UiMode;
+	/** Called once, when the UI is done (quit complete, or detached). */
+	readonly onExit: () => void;
+	readonly quitRequests?: QuitRequests;
+};
+
+/** The keys of an open modal, for the footer. */
+function modalHints(modal: Modal): ReadonlyArray<readonly [string, string]> | undefined {
+	switch (modal.kind) {
+		case 'prompt': {
+			return modal.purpose === 'command'
+				? [['⏎', 'run'], ['Esc', 'cancel'], ['Tab', 'complete'], ['↑↓', 'history'], ['Ctrl-U', 'clear']]
+				: [['⏎', 'find'], ['Esc', 'cancel'], ['n/N', 'older/newer match, after']];
+		}
+
+		case 'signal': {
+			return [['↑↓', 'choose'], ['⏎', 'send'], ['Esc', 'cancel']];
+		}
+
+		case 'confirm-quit': {
+			return [['y', 'yes'], ['n', 'no'], ['Ctrl-C', 'force']];
+		}
+
+		case 'help':
+		case 'result': {
+			return [['↑↓ PgUp PgDn', 'scroll'], ['Esc', 'close']];
+		}
+
+		case 'none': {
+			return undefined;
+		}
+	}
+}
+
+/** The whole screen: header, lists, charts, logs, status, key hints, and whatever modal is open. */
+export function App({client, store, mode, onExit, quitRequests}: AppProps) {
+	const live = useLive(store);
+	const [ui, dispatch] = useReducer(uiReducer, initialUiState);
+	const {columns, rows} = useTerminalSize();
+	const now = useClock(ui.running.length > 0 || ui.quit !== undefined ? 100 : 1000);
+	const {isRawModeSupported} = useStdin();
+	const run = useCommands(client, dispatch);
+	const selection = resolveSelection(ui, live.overview);
+	const quit = useQuit({client, mode, ui, overview: live.overview, lost: live.lost, dispatch, onExit, requests: quitRequests});
+	const nameWidth = Math.min(24, Math.max(7, ...selection.watchers.map((name) => name.length)));
+	const layout = computeLayout({columns, rows, watcherCount: selection.watchers.length, processCount: selection.pids.length, nameWidth, list: ui.list, zoom: ui.zoom});
+	const page = Math.max(1, layout.logHeight - 2);
+
+	const source = logSourceOf(ui, selection);
+	// A new object every render; its key changes only when the source does.
+	const sourceRef = useRef(source);
+	sourceRef.current = source;
+	const key = sourceKey(source);
+	useEffect(() => {
+		store.setLogSource(sourceRef.current);
+	}, [store, key]);
+
+	// After `g` in the log pane: once the whole scrollback is in, show its first line.
+	const wantTop = useRef(false);
+	useEffect(() => {
+		if (wantTop.current && !live.log.loading) {
+			wantTop.current = false;
+			dispatch({type: 'log-edge', to: 'top', extent: {start: store.logs.start, end: store.logs.end, page}});
+		}
+	}, [live.log.loading, live.logVersion, store, page]);
+
+	// Actions waiting for the log source's lines (a search typed before they arrived).
+	const afterLoad = useRef<Array<(context: KeyContext) => void>>([]);
+	useEffect(() => {
+		if (!live.log.loading && afterLoad.current.length > 0) {
+			const actions = afterLoad.current.splice(0);
+			for (const action of actions) {
+				action(contextRef.current);
+			}
+		}
+	}, [live.log.loading, live.logVersion]);
+
+	const context: KeyContext = {
+		ui,
+		dispatch,
+		selection,
+		store,
+		run,
+		quit,
+		mode,
+		page,
+		wantTop: () => {
+			wantTop.current = true;
+		},
+		whenLoaded: (action) => {
+			afterLoad.current.push(action);
+		},
+	};
+	const contextRef = useRef(context);
+	contextRef.current = context;
+	const onInput = useCallback((input: string, inkKey: Parameters<typeof handleKey>[2]) => {
+		handleKey(contextRef.current, input, inkKey);
+	}, []);
+	useInput(onInput, {isActive: isRawModeSupported});
+
+	if (layout.tooSmall) {
+		return (
+			<Box flexDirection='column' width={columns} height={rows}>
+				<Text wrap='wrap'>Terminal too small ({columns}×{rows}): procui needs {minColumns}×{minRows} at least, 80×24 or more to shine. q quits.</Text>
+			</Box>
+		);
+	}
+
+	const target = chartTarget(ui, selection);
+	const samples = target === undefined ? undefined : store.history.get(seriesKey(target));
+	const watchers = live.overview?.watchers ?? [];
+	const query = ui.modal.kind === 'prompt' && ui.modal.purpose === 'search' ? ui.modal.text : ui.search.query;
+	const prefix = source.kind === 'all' ? 'watcher' : source.kind === 'watcher' && (selection.watcher?.processes.length ?? 0) > 1 ? 'pid' : 'none';
+	const prefixWidth = Math.min(16, Math.max(4, ...watchers.map((watcher) => watcher.name.length)));
+	const middleHeight = rows - 3;
+	const hint = ui.modal.kind === 'prompt' ? ui.modal.hint : undefined;
+	return (
+		<Box flexDirection='column' width={columns} height={rows}>
+			<Header overview={live.overview} mode={mode} statsAt={live.statsAt} now={now} lost={live.lost} width={columns}/>
+			{ui.modal.kind === 'help' ? <HelpOverlay width={columns} height={middleHeight} scroll={ui.modal.scroll} mode={mode} endpoint={live.overview?.endpoint}/> : (
+				<>
+					{layout.topHeight > 0 ? (
+						<Box height={layout.topHeight} width={columns}>
+							{layout.watchersWidth > 0 ? <WatcherList rows={watchers} selected={selection.watcher?.name} focused={ui.focus === 'watchers'} width={layout.watchersWidth} height={layout.topHeight}/> : null}
+							{layout.processesWidth > 0 ? <ProcessTable watcher={selection.watcher} selected={selection.process?.pid} focused={ui.focus === 'processes'} width={layout.processesWidth} height={layout.topHeight} slot={(name, wid) => store.slots.get(name, wid)}/> : null}
+							<ChartPane label={target?.label} samples={samples} version={live.historyVersion} width={layout.chartsWidth} height={layout.topHeight}/>
+						</Box>
+					) : null}
+					<LogPane
+						buffer={store.logs}
+						log={live.log}
+						version={live.logVersion}
+						follow={ui.follow}
+						anchor={ui.anchor}
+						wrap={ui.wrap}
+						timestamps={ui.timestamps}
+						hscroll={ui.hscroll}
+						query={query}
+						currentMatch={ui.search.match}
+						searchMessage={ui.modal.kind === 'prompt' ? undefined : ui.search.message}
+						prefix={prefix}
+						prefixWidth={prefixWidth}
+						focused={ui.focus === 'logs'}
+						width={columns}
+						height={layout.logHeight}
+					/>
+				</>
+			)}
+			<Box height={1} width={columns}>
+				{ui.modal.kind === 'prompt'
+					? <PromptLine purpose={ui.modal.purpose} text={ui.modal.text} width={columns}/>
+					: <StatusLine ui={ui} notice={live.notice} watchers={watchers} now={now} width={columns}/>}
+			</Box>
+			<Box height={1} width={columns}>
+				<Footer width={columns} modalHints={modalHints(ui.modal)} message={hint}/>
+			</Box>
+			{ui.modal.kind === 'signal' ? <SignalPicker index={ui.modal.index} target={ui.modal.target} screenWidth={columns} screenHeight={rows}/> : null}
+			{ui.modal.kind === 'confirm-quit' ? <ConfirmQuit live={ui.modal.live} screenWidth={columns} screenHeight={rows}/> : null}
+			{ui.modal.kind === 'result' ? <ResultOverlay title={ui.modal.title} lines={ui.modal.lines} scroll={ui.modal.scroll} screenWidth={columns} screenHeight={rows}/> : null}
+		</Box>
+	);
+}

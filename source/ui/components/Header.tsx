@@ -1,0 +1,70 @@
+import os from 'node:os';
+import path from 'node:path';
+import type {Overview} from '../../control/rows.js';
+import {textWidth, truncateColumns} from '../ansi-text.js';
+import {formatBytes, formatPercent, plural} from '../format.js';
+import type {UiMode} from '../hooks/use-quit.js';
+import {paint} from '../sgr.js';
+import {liveProcessCount} from '../watcher-state.js';
+import {Rows} from './Rows.js';
+
+type Props = {
+	readonly overview: Overview | undefined;
+	readonly mode: UiMode;
+	/** When the last overview arrived; 0 before the first. */
+	readonly statsAt: number;
+	readonly now: number;
+	readonly lost: string | undefined;
+	readonly width: number;
+};
+
+/** A path as a person would type it: relative to here, or with ~ for home. */
+export function shortPath(file: string): string {
+	if (!path.isAbsolute(file)) {
+		return file;
+	}
+
+	const relative = path.relative(process.cwd(), file);
+	if (!relative.startsWith('..') && relative !== '') {
+		return relative;
+	}
+
+	const home = os.homedir();
+	return file.startsWith(`${home}/`) ? `~${file.slice(home.length)}` : file;
+}
+
+/** One row: the configuration, counts, total CPU and memory, the endpoint and the mode. */
+export function Header({overview, mode, statsAt, now, lost, width}: Props) {
+	const watchers = overview?.watchers ?? [];
+	const cpu = watchers.reduce((sum, watcher) => sum + watcher.cpu, 0);
+	const rss = watchers.reduce((sum, watcher) => sum + watcher.rss, 0);
+	const processes = liveProcessCount(watchers);
+	const stale = statsAt > 0 && now - statsAt > 3000;
+	const badge = mode === 'embedded' ? ' EMBEDDED ' : ' ATTACHED ';
+	const endpoint = overview?.endpoint ?? '';
+	const long = overview === undefined
+		? 'connecting…'
+		: `${shortPath(overview.config)} · ${plural(watchers.length, 'watcher')} · ${plural(processes, 'process')} · CPU ${formatPercent(cpu)} · MEM ${formatBytes(rss)}`;
+	// Narrow terminals: the same facts, shorter.
+	const short = overview === undefined
+		? long
+		: `${path.basename(overview.config)} · ${plural(watchers.length, 'watcher')} · ${processes} procs · CPU ${formatPercent(cpu)} · MEM ${formatBytes(rss)}`;
+	let warning = '';
+	if (lost !== undefined) {
+		warning = ` ✖ ${lost}`;
+	} else if (stale) {
+		warning = ` ⚠ no update for ${Math.round((now - statsAt) / 1000)} s`;
+	}
+
+	// " procui " + " " + info + warning + gap (≥ 1) + endpoint + " " + badge
+	const room = Math.max(0, width - 8 - 1 - 1 - 1 - textWidth(badge));
+	const infoRoom = Math.max(0, room - textWidth(warning));
+	const info = truncateColumns(textWidth(long) <= infoRoom ? long : short, infoRoom);
+	const endpointRoom = room - textWidth(info) - textWidth(warning) - 1;
+	// Half an endpoint is no use: all of it, or none (the help shows it too).
+	const shownEndpoint = endpoint.length <= endpointRoom ? endpoint : '';
+	const gap = Math.max(1, room + 1 - textWidth(info) - textWidth(warning) - textWidth(shownEndpoint));
+	const line = paint(' procui ', {inverse: true, bold: true, color: 'cyan'}) + ` ${info}` + paint(warning, {color: lost === undefined ? 'yellow' : 'red'})
+		+ ' '.repeat(gap) + paint(shownEndpoint, {color: 'gray'}) + ' ' + paint(badge, {inverse: true, color: mode === 'embedded' ? 'green' : 'blue'});
+	return <Rows rows={[line]} width={width}/>;
+}

@@ -1,0 +1,63 @@
+import {useMemo} from 'react';
+import type {LogBuffer} from '../log-buffer.js';
+import {visibleRows, type LogRowOptions} from '../log-rows.js';
+import {sourceTitle} from '../log-source.js';
+import type {LogState} from '../live-store.js';
+import {truncateColumns} from '../ansi-text.js';
+import {paint} from '../sgr.js';
+import {Pane} from './Pane.js';
+import {Rows} from './Rows.js';
+
+type Props = {
+	readonly buffer: LogBuffer;
+	readonly log: LogState;
+	/** The buffer's version: rows are recomputed only when it, the position or the options change. */
+	readonly version: number;
+	readonly follow: boolean;
+	/** Absolute index after the last line shown, when not following. */
+	readonly anchor: number;
+	readonly wrap: boolean;
+	readonly timestamps: boolean;
+	readonly hscroll: number;
+	/** Text to highlight. */
+	readonly query: string;
+	readonly currentMatch: number | undefined;
+	/** "match 3 of 12", "not found". */
+	readonly searchMessage: string | undefined;
+	readonly prefix: LogRowOptions['prefix'];
+	readonly prefixWidth: number;
+	readonly focused: boolean;
+	readonly width: number;
+	readonly height: number;
+};
+
+/** The log pane: only the rows that fit are computed, from the bottom (or the scrolled-to line) up. */
+export function LogPane(props: Props) {
+	const {buffer, log, version, follow, anchor, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth, width, height} = props;
+	const innerWidth = Math.max(1, width - 2);
+	const innerHeight = Math.max(1, height - 2);
+	// Lines scrolled back to may have been evicted since (a flood fills the buffer in seconds): then the oldest page held.
+	const bottom = follow ? buffer.end : Math.min(Math.max(anchor, Math.min(buffer.end, buffer.start + innerHeight)), buffer.end);
+	const rows = useMemo(
+		() => visibleRows(buffer, bottom, {width: innerWidth, height: innerHeight, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth}).rows,
+		// `version` stands for the buffer's content, which changes in place.
+		[buffer, version, bottom, innerWidth, innerHeight, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth],
+	);
+	const flags = [
+		follow ? 'following' : `paused${buffer.end > bottom ? ` · ${buffer.end - bottom} newer` : ''}`,
+		wrap ? 'wrap' : hscroll > 0 ? `→${hscroll}` : '',
+		timestamps ? 'time' : '',
+		props.searchMessage === undefined ? '' : `/${query}: ${props.searchMessage}`,
+		log.loading ? 'loading…' : '',
+	].filter((flag) => flag !== '');
+	let placeholder: string | undefined;
+	if (buffer.size === 0) {
+		placeholder = log.error === undefined ? (log.loading ? 'loading…' : 'no output yet') : `cannot read logs: ${log.error}`;
+	}
+
+	return (
+		<Pane title={`Logs · ${sourceTitle(log.source)}`} right={flags.join(' · ')} width={width} height={height} focused={props.focused}>
+			<Rows rows={placeholder === undefined ? rows : [paint(truncateColumns(placeholder, innerWidth), {color: log.error === undefined ? 'gray' : 'red'})]} width={innerWidth} height={innerHeight}/>
+		</Pane>
+	);
+}

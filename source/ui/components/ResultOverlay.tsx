@@ -1,0 +1,26 @@
+import {Text} from 'ink';
+import {truncateColumns} from '../ansi-text.js';
+import {Overlay} from './Overlay.js';
+
+type Props = {
+	readonly title: string;
+	readonly lines: readonly string[];
+	readonly scroll: number;
+	readonly screenWidth: number;
+	readonly screenHeight: number;
+};
+
+/** A command's multi-line reply (`:stats`, `:options web`), scrollable. */
+export function ResultOverlay({title, lines, scroll, screenWidth, screenHeight}: Props) {
+	const width = Math.max(20, screenWidth - 8);
+	const height = Math.max(6, Math.min(lines.length + 4, screenHeight - 4));
+	const visible = height - 4;
+	const start = Math.min(scroll, Math.max(0, lines.length - visible));
+	return (
+		<Overlay screenWidth={screenWidth} screenHeight={screenHeight} width={width} height={height} title={`${title}${lines.length > visible ? `  (${start + 1}-${start + visible} of ${lines.length})` : ''}`}>
+			{lines.slice(start, start + visible).map((line, index) => (
+				<Text key={start + index}>{truncateColumns(line, width - 4)}</Text>
+			))}
+		</Overlay>
+	);
+}

@@ -1,0 +1,50 @@
+import type {WatcherRow} from '../../control/rows.js';
+import {fitColumns, tableRow, type Column} from '../columns.js';
+import {formatBytes, formatPercent} from '../format.js';
+import {toneColor, toneGlyph} from '../palette.js';
+import {watcherDetail, watcherStateWord, watcherTone} from '../watcher-state.js';
+import {listWindow} from './list-window.js';
+import {Pane} from './Pane.js';
+import {Rows} from './Rows.js';
+
+type Props = {
+	readonly rows: readonly WatcherRow[];
+	/** The selected watcher's name. */
+	readonly selected: string | undefined;
+	readonly focused: boolean;
+	readonly width: number;
+	readonly height: number;
+};
+
+const columns = (nameWidth: number): ReadonlyArray<Column<WatcherRow>> => [
+	{title: ' ', width: 1, align: 'left', priority: 0, cell: (row) => ({text: toneGlyph[watcherTone(row)], color: toneColor[watcherTone(row)]})},
+	{title: 'WATCHER', width: nameWidth, align: 'left', priority: 0, flex: true, cell: (row) => ({text: row.name})},
+	{title: 'STATE', width: 8, align: 'left', priority: 2, cell: (row) => ({text: watcherStateWord(row), color: toneColor[watcherTone(row)]})},
+	{title: 'PROCS', width: 5, align: 'right', priority: 1, cell: (row) => ({text: `${row.running}/${row.numprocesses}`, color: row.running < row.numprocesses ? 'yellow' : undefined})},
+	{title: 'CPU', width: 5, align: 'right', priority: 1, cell: (row) => ({text: formatPercent(row.cpu)})},
+	{title: 'MEM', width: 6, align: 'right', priority: 1, cell: (row) => ({text: formatBytes(row.rss)})},
+	{title: '↻', width: 3, align: 'right', priority: 3, cell: (row) => ({text: String(row.restarts), color: row.restarts > 0 ? 'yellow' : undefined, dim: row.restarts === 0})},
+	{title: 'DETAIL', width: 12, align: 'left', priority: 5, flex: true, cell: (row) => ({text: watcherDetail(row), dim: true})},
+];
+
+/** The watchers: state glyph and colour, running/desired, CPU, memory, restarts, back-off or flapping. */
+export function WatcherList({rows, selected, focused, width, height}: Props) {
+	const nameWidth = Math.min(24, Math.max(7, ...rows.map((row) => row.name.length)));
+	const fitted = fitColumns(columns(nameWidth), width - 3);
+	const visible = Math.max(0, height - 3);
+	const selectedIndex = Math.max(0, rows.findIndex((row) => row.name === selected));
+	const {start, end} = listWindow(rows.length, selectedIndex, visible);
+	const title = `Watchers (${rows.length})`;
+	const right = rows.length > visible ? `${start + 1}-${end} of ${rows.length}` : '';
+	return (
+		<Pane title={title} right={right} width={width} height={height} focused={focused}>
+			<Rows
+				width={width - 2}
+				rows={[
+					tableRow(fitted, undefined, false, false),
+					...(rows.length === 0 ? [' no watchers'] : rows.slice(start, end).map((row) => tableRow(fitted, row, row.name === selected, focused))),
+				]}
+			/>
+		</Pane>
+	);
+}

@@ -1,0 +1,42 @@
+/** What a keypress may touch, and the small helpers every key handler uses. */
+import type {RunCommand} from './hooks/use-commands.js';
+import type {QuitKind, UiMode} from './hooks/use-quit.js';
+import type {LiveStore} from './live-store.js';
+import type {Selection} from './selection.js';
+import type {LogExtent, UiAction} from './ui-reducer.js';
+import type {UiState} from './ui-state.js';
+
+export type KeyContext = {
+	/** The UI state when the key arrived. */
+	readonly ui: UiState;
+	readonly dispatch: (action: UiAction) => void;
+	/** The UI state resolved against the latest overview. */
+	readonly selection: Selection;
+	/** The supervisor's data: the log buffer is searched and scrolled through it. */
+	readonly store: LiveStore;
+	/** A command on the supervisor, shown in the status line. */
+	readonly run: RunCommand;
+	/** The one way out. */
+	readonly quit: (kind: QuitKind) => void;
+	readonly mode: UiMode;
+	/** Rows of log text on screen. */
+	readonly page: number;
+	/** Ask for the oldest line once the whole scrollback is in (after `g` in the log pane). */
+	readonly wantTop: () => void;
+	/** Run `action` (with the context of that moment) once the log source's lines are in. */
+	readonly whenLoaded: (action: (context: KeyContext) => void) => void;
+};
+
+/** Printable text typed or pasted (no control characters). */
+export const printable = (input: string): string => [...input].filter((char) => char >= ' ' && char !== '\u007F').join('');
+
+/** The log buffer's extent and the page size, for scrolling actions. */
+export function extent(context: KeyContext): LogExtent {
+	return {start: context.store.logs.start, end: context.store.logs.end, page: context.page};
+}
+
+/** A line in the status bar. */
+export function notice(context: KeyContext, tone: 'info' | 'warn' | 'error', text: string): void {
+	context.dispatch({type: 'notice', id: 0, tone, text, time: Date.now()});
+}
+

@@ -1,0 +1,298 @@
+/**
+Everything the UI shows that comes from the supervisor, gathered off the render path: the latest
+overview (a `stats` event a second), CPU and memory history, per-slot restarts, and (through a
+LogFeed) the log pane's scrollback for the current source. Events only file data and mark the store dirty; views
+are told at most once a frame (`frameMs`), however fast events arrive, so a child flooding
+output costs the UI one append per line and one render per frame.
+*/
+import {isErrorReply, type EventMessage} from '../control/protocol.js';
+import type {Overview} from '../control/rows.js';
+import type {SupervisorClient, Subscription} from '../control/supervisor-client.js';
+import {History} from './history.js';
+import type {LogBuffer} from './log-buffer.js';
+import {LogFeed, type LogState, type SourcedLine} from './log-feed.js';
+import type {LogSource} from './log-source.js';
+import {Slots} from './slots.js';
+
+/** One line of procui's own log (embedded mode). */
+export type SupervisorLogLine = {
+	readonly level: 'debug' | 'info' | 'warning' | 'error';
+	readonly message: string;
+	/** Milliseconds since the epoch. */
+	readonly time: number;
+};
+
+/** procui's own log, as the composition root collects it: what was logged so far and what comes next. */
+export type SupervisorLogFeed = {
+	recent(): readonly SupervisorLogLine[];
+	/** Returns the function that stops listening. */
+	subscribe(listener: (line: SupervisorLogLine) => void): () => void;
+};
+
+/** Something worth a line in the status bar that nobody asked for: a watcher flapping, a warning. */
+export type Notice = {
+	readonly level: 'info' | 'warn' | 'error';
+	readonly text: string;
+	readonly time: number;
+};
+
+/** What views read; a new object whenever something changed. */
+export type LiveSnapshot = {
+	readonly overview: Overview | undefined;
+	/** When the last overview arrived (ms since the epoch); 0 before the first. */
+	readonly statsAt: number;
+	readonly historyVersion: number;
+	readonly logVersion: number;
+	readonly log: LogState;
+	/** The latest notice. */
+	readonly notice: Notice | undefined;
+	/** The connection to the supervisor is gone, and why. */
+	readonly lost: string | undefined;
+};
+
+export type {LogState} from './log-feed.js';
+
+export type LiveStoreOptions = {
+	readonly supervisorLog?: SupervisorLogFeed;
+	/** Least time between two change notifications. Default 33 ms (30 a second). */
+	readonly frameMs?: number;
+	/** Lines the log pane keeps. Default 50 000. */
+	readonly logCapacity?: number;
+	/** Lines fetched when the source changes; older ones are fetched when scrolled to. Default 2000. */
+	readonly initialLines?: number;
+	/** Wait after a source change before fetching, so that holding ↓ does not fetch every watcher. Default 60 ms. */
+	readonly fetchDelayMs?: number;
+};
+
+const levelColor: Readonly<Record<SupervisorLogLine['level'], string>> = {debug: '2', info: '39', warning: '33', error: '31'};
+
+/** Most supervisor log lines kept for the `procui` source. */
+const ownLogCapacity = 5000;
+
+export class LiveStore {
+	readonly history = new History();
+	readonly slots = new Slots();
+	readonly logs: LogBuffer;
+	readonly #client: SupervisorClient;
+	readonly #options: LiveStoreOptions;
+	readonly #listeners = new Set<() => void>();
+	readonly #frameMs: number;
+	#snapshot: LiveSnapshot;
+	#overview: Overview | undefined;
+	#statsAt = 0;
+	#notice: Notice | undefined;
+	#lost: string | undefined;
+	#timer: NodeJS.Timeout | undefined;
+	#lastFlush = 0;
+	#main: Subscription | undefined;
+	readonly #feed: LogFeed;
+	readonly #ownLog: SourcedLine[] = [];
+	#ownSeq = 0;
+	#stopOwnLog: (() => void) | undefined;
+	#stopped = false;
+
+	constructor(client: SupervisorClient, options: LiveStoreOptions = {}) {
+		this.#client = client;
+		this.#options = options;
+		this.#frameMs = options.frameMs ?? 33;
+		this.#feed = new LogFeed(client, {
+			capacity: options.logCapacity ?? 50_000,
+			initialLines: options.initialLines ?? 2000,
+			fetchDelayMs: options.fetchDelayMs ?? 60,
+			ownLines: () => this.#ownLog,
+			onChange: () => {
+				this.#changed();
+			},
+			onError: (text) => {
+				this.#notify({level: 'error', text, time: Date.now()});
+			},
+		});
+		this.logs = this.#feed.buffer;
+		this.#snapshot = this.#makeSnapshot();
+	}
+
+	/** Fetch the first overview and subscribe to stats and watcher events. */
+	async start(): Promise<void> {
+		const feed = this.#options.supervisorLog;
+		if (feed) {
+			for (const line of feed.recent()) {
+				this.#onOwnLog(line);
+			}
+
+			this.#stopOwnLog = feed.subscribe((line) => {
+				this.#onOwnLog(line);
+			});
+		}
+
+		try {
+			this.#main = await this.#client.subscribe(['stats', 'watcher'], (event) => {
+				this.#onEvent(event);
+			});
+			const reply = await this.#client.call('overview');
+			if (isErrorReply(reply)) {
+				this.#notify({level: 'error', text: `overview: ${reply.reason}`, time: Date.now()});
+			} else if (this.#statsAt === 0) {
+				this.#onOverview(reply as unknown as Overview);
+			}
+		} catch (error) {
+			this.setLost(error instanceof Error ? error.message : String(error));
+		}
+	}
+
+	/** Stop listening; safe to call twice. */
+	async stop(): Promise<void> {
+		this.#stopped = true;
+		clearTimeout(this.#timer);
+		this.#stopOwnLog?.();
+		const main = this.#main;
+		this.#main = undefined;
+		await Promise.allSettled([main?.unsubscribe(), this.#feed.stop()]);
+	}
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.#listeners.add(listener);
+		return () => {
+			this.#listeners.delete(listener);
+		};
+	};
+
+	getSnapshot = (): LiveSnapshot => this.#snapshot;
+
+	/** The log pane's data state now (the snapshot may be a frame behind). */
+	get log(): LogState {
+		return this.#feed.state;
+	}
+
+	/** Show another source: the buffer starts over, its scrollback is fetched, live lines follow. */
+	setLogSource(source: LogSource): void {
+		this.#feed.setLogSource(source);
+	}
+
+	/** Fetch more of the scrollback; `all`: as much as the buffer holds. False when there is nothing more to fetch. */
+	loadOlder(all = false): boolean {
+		return this.#feed.loadOlder(all);
+	}
+
+	/** The connection ended (attached mode): views say so. */
+	setLost(reason: string): void {
+		this.#lost = reason;
+		this.#changed();
+	}
+
+	#onEvent(event: EventMessage): void {
+		if (event.event === 'stats') {
+			this.#onOverview(event.data as unknown as Overview);
+			return;
+		}
+
+		if (event.event === 'dropped') {
+			this.#feed.markDropped(Number(event.data.count) || 0);
+
+			this.#changed();
+			return;
+		}
+
+		const [, watcher, kind] = /^watcher\.(.+)\.([a-z_]+)$/u.exec(event.event) ?? [];
+		if (watcher === undefined) {
+			return;
+		}
+
+		const data = event.data;
+		switch (kind) {
+			case 'spawn': {
+				this.slots.spawned(watcher, Number(data.wid), Number(data.process_pid));
+				break;
+			}
+
+			case 'reap': {
+				this.slots.reaped(watcher, Number(data.wid), Number(data.exit_code));
+				break;
+			}
+
+			case 'flapping': {
+				this.#notify({level: 'warn', text: data.gave_up === true ? `${watcher} is flapping: gave up after ${String(data.tries)} tries` : `${watcher} is flapping: retry in ${String(data.retry_in)} s`, time: Date.now()});
+				break;
+			}
+
+			case 'spawn_failed': {
+				this.#notify({level: 'error', text: `${watcher} cannot start: ${String(data.reason)}`, time: Date.now()});
+				break;
+			}
+
+			case 'remove': {
+				this.slots.forget(watcher);
+				break;
+			}
+
+			default: {
+				return;
+			}
+		}
+
+		this.#changed();
+	}
+
+	#onOverview(overview: Overview): void {
+		this.#overview = overview;
+		this.#statsAt = Date.now();
+		this.history.add(overview);
+		for (const watcher of overview.watchers) {
+			for (const process of watcher.processes) {
+				this.slots.seen(watcher.name, process.wid, process.pid);
+			}
+		}
+
+		this.#changed();
+	}
+
+	#onOwnLog(line: SupervisorLogLine): void {
+		const text = `\u001B[${levelColor[line.level]}m${line.level.padEnd(7)}\u001B[0m ${line.message}`;
+		const entry = {watcher: 'procui', pid: 0, seq: ++this.#ownSeq, time: line.time, text};
+		this.#ownLog.push(entry);
+		if (this.#ownLog.length > ownLogCapacity) {
+			this.#ownLog.splice(0, this.#ownLog.length - ownLogCapacity);
+		}
+
+		if (line.level === 'warning' || line.level === 'error') {
+			this.#notice = {level: line.level === 'error' ? 'error' : 'warn', text: line.message, time: line.time};
+		}
+
+		this.#feed.addOwn(entry);
+
+		this.#changed();
+	}
+
+	#notify(notice: Notice): void {
+		this.#notice = notice;
+		this.#changed();
+	}
+
+	#makeSnapshot(): LiveSnapshot {
+		return {
+			overview: this.#overview,
+			statsAt: this.#statsAt,
+			historyVersion: this.history.version,
+			logVersion: this.logs.version,
+			log: this.#feed.state,
+			notice: this.#notice,
+			lost: this.#lost,
+		};
+	}
+
+	/** Something changed: tell views at the next frame boundary. */
+	#changed(): void {
+		if (this.#timer !== undefined || this.#stopped) {
+			return;
+		}
+
+		const wait = Math.max(0, this.#lastFlush + this.#frameMs - Date.now());
+		this.#timer = setTimeout(() => {
+			this.#timer = undefined;
+			this.#lastFlush = Date.now();
+			this.#snapshot = this.#makeSnapshot();
+			for (const listener of this.#listeners) {
+				listener();
+			}
+		}, wait);
+	}
+}

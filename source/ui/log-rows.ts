@@ -1,0 +1,99 @@
+/**
+The log pane's visible rows, computed from the bottom up for just the rows that fit: the cost of a
+frame depends on the pane's size, never on how many lines the buffer holds.
+*/
+import {expandTabs, findAll, highlightRanges, padColumns, sliceColumns, textWidth, truncateColumns, wrapColumns, type Highlight} from './ansi-text.js';
+import {formatClock} from './format.js';
+import {gapText, plainText, type LogBuffer, type LogEntry} from './log-buffer.js';
+import {watcherColor} from './palette.js';
+
+/** How the log pane draws its lines. */
+export type LogRowOptions = {
+	/** Columns available. */
+	readonly width: number;
+	/** Rows available. */
+	readonly height: number;
+	/** Wrap long lines (else cut them, and scroll sideways with `hscroll`). */
+	readonly wrap: boolean;
+	/** Columns scrolled to the right when not wrapping. */
+	readonly hscroll: number;
+	/** Prefix each line with its time of day. */
+	readonly timestamps: boolean;
+	/** Prefix each line with its watcher (all watchers), its pid (one watcher with several processes), or nothing. */
+	readonly prefix: 'watcher' | 'pid' | 'none';
+	/** Width the watcher prefix is padded to. */
+	readonly prefixWidth: number;
+	/** Search text to highlight (empty: none). */
+	readonly query: string;
+	/** The entry holding the current match, drawn in the stronger colour. */
+	readonly currentMatch?: number;
+};
+
+const dim = (text: string): string => `\u001B[2m${text}\u001B[22m`;
+const matchStyle = '\u001B[30;43m';
+const currentMatchStyle = '\u001B[30;106m';
+
+/** The prefix columns of an entry: time, then watcher or pid. */
+function prefixOf(entry: LogEntry, options: LogRowOptions): string {
+	let prefix = options.timestamps ? dim(`${formatClock(entry.time)} `) : '';
+	if (entry.kind === 'line') {
+		if (options.prefix === 'watcher') {
+			prefix += `${watcherColor(entry.watcher)}${padColumns(entry.watcher, options.prefixWidth)}\u001B[39m${dim('│')}`;
+		} else if (options.prefix === 'pid') {
+			prefix += dim(`${String(entry.pid).padStart(7)}│`);
+		}
+	}
+
+	return prefix;
+}
+
+/** The text part of an entry, with search matches marked. */
+function bodyOf(entry: LogEntry, index: number, options: LogRowOptions): string {
+	if (entry.kind === 'gap') {
+		return `\u001B[33m${gapText(entry)}\u001B[39m`;
+	}
+
+	const text = expandTabs(entry.text);
+	if (options.query === '') {
+		return text;
+	}
+
+	const style = index === options.currentMatch ? currentMatchStyle : matchStyle;
+	const ranges: Highlight[] = findAll(plainText(entry), options.query).map((range) => ({...range, style}));
+	return ranges.length === 0 ? text : highlightRanges(text, ranges);
+}
+
+/** The rows of one entry at this width. */
+export function entryRows(entry: LogEntry, index: number, options: LogRowOptions): string[] {
+	const prefix = prefixOf(entry, options);
+	const body = bodyOf(entry, index, options);
+	const available = Math.max(1, options.width - textWidth(prefix));
+	if (options.wrap) {
+		const rows = wrapColumns(body, available);
+		const indent = ' '.repeat(textWidth(prefix));
+		return rows.map((row, rowIndex) => (rowIndex === 0 ? prefix : indent) + row);
+	}
+
+	const shifted = options.hscroll > 0 && entry.kind === 'line' ? sliceColumns(body, options.hscroll, options.hscroll + available + 1) : body;
+	return [prefix + truncateColumns(shifted, available)];
+}
+
+/**
+The rows that fill the pane with the entries ending just before `bottom` (an absolute index), and
+the index of the first entry shown.
+*/
+export function visibleRows(buffer: LogBuffer, bottom: number, options: LogRowOptions): {rows: string[]; top: number} {
+	const rows: string[] = [];
+	let index = Math.min(bottom, buffer.end) - 1;
+	let top = index + 1;
+	while (rows.length < options.height && index >= buffer.start) {
+		const entry = buffer.at(index)!;
+		const entryRowsList = entryRows(entry, index, options);
+		const room = options.height - rows.length;
+		rows.unshift(...(entryRowsList.length > room ? entryRowsList.slice(entryRowsList.length - room) : entryRowsList));
+		top = index;
+		index--;
+	}
+
+	return {rows, top};
+}

@@ -1,0 +1,123 @@
+/**
+Mount the UI on the terminal: alternate screen in, Ink rendering off-screen into text (debug
+mode, into a frame sink), a screen writer painting the changed rows, and everything put back
+when the UI is done, whatever the way out.
+*/
+import {render} from 'ink';
+import type {SupervisorClient} from '../control/supervisor-client.js';
+import {App} from './components/App.js';
+import {createFrameSink} from './frame-sink.js';
+import type {QuitRequests, UiMode} from './hooks/use-quit.js';
+import {LiveStore, type SupervisorLogFeed} from './live-store.js';
+import {ScreenWriter} from './screen-writer.js';
+
+export type RunUiOptions = {
+	readonly client: SupervisorClient;
+	readonly mode: UiMode;
+	/** procui's own log, in embedded mode. */
+	readonly supervisorLog?: SupervisorLogFeed;
+	readonly stdin?: NodeJS.ReadStream;
+	readonly stdout?: NodeJS.WriteStream;
+	/** Told how long Ink took to render each frame, in milliseconds (for measurements). */
+	readonly onRenderTime?: (ms: number) => void;
+	/** Told when a frame reached the terminal, and how long painting it took in milliseconds (for measurements). */
+	readonly onPaint?: (frame: string, ms: number) => void;
+};
+
+export type UiHandle = {
+	readonly store: LiveStore;
+	/** Quit from outside (SIGTERM, SIGHUP): gracefully, or by force when `force` (a second signal). */
+	requestQuit(force: boolean): void;
+	/** The connection to the supervisor ended (attached mode). */
+	connectionLost(reason: string): void;
+	/** Resolves once the UI has quit or detached and the terminal is restored. */
+	readonly done: Promise<void>;
+	/** Put the terminal back at once (a crash). Safe to call more than once. */
+	restore(): void;
+};
+
+export function runUi(options: RunUiOptions): UiHandle {
+	const stdout = options.stdout ?? process.stdout;
+	const stdin = options.stdin ?? process.stdin;
+	const writer = new ScreenWriter(stdout);
+	const sink = createFrameSink(stdout, (frame) => {
+		const start = performance.now();
+		writer.paint(frame);
+		options.onPaint?.(frame, performance.now() - start);
+	}, () => {
+		writer.invalidate();
+	});
+	const store = new LiveStore(options.client, {supervisorLog: options.supervisorLog});
+	const quitListeners = new Set<(force: boolean) => void>();
+	const quitRequests: QuitRequests = {
+		subscribe(listener) {
+			quitListeners.add(listener);
+			return () => {
+				quitListeners.delete(listener);
+			};
+		},
+	};
+	// A terminal that went away (SIGHUP) fails reads and writes with EIO: nothing to do about it but
+	// stop painting (the quit that SIGHUP asks for goes on).
+	const ignore = (): void => undefined;
+	stdout.on('error', ignore);
+	stdin.on('error', ignore);
+	const restore = (): void => {
+		writer.leave();
+		if (stdin.isTTY) {
+			try {
+				stdin.setRawMode(false);
+			} catch {
+				// Not a terminal any more.
+			}
+		}
+	};
+
+	let resolveDone: () => void = () => undefined;
+	const done = new Promise<void>((resolve) => {
+		resolveDone = resolve;
+	});
+	let finished = false;
+	writer.enter();
+	const instance = render(
+		<App client={options.client} store={store} mode={options.mode} quitRequests={quitRequests} onExit={() => {
+			// Let the last frame and the reply that led here settle first.
+			setImmediate(finish);
+		}}/>,
+		{
+			stdout: sink,
+			stdin,
+			debug: true,
+			exitOnCtrlC: false,
+			patchConsole: false,
+			onRender: ({renderTime}) => options.onRenderTime?.(renderTime),
+		},
+	);
+	function finish(): void {
+		if (finished) {
+			return;
+		}
+
+		finished = true;
+		instance.unmount();
+		sink.close();
+		void store.stop();
+		restore();
+		resolveDone();
+	}
+
+	void store.start();
+	return {
+		store,
+		requestQuit(force) {
+			for (const listener of quitListeners) {
+				listener(force);
+			}
+		},
+		connectionLost(reason) {
+			store.setLost(reason);
+		},
+		done,
+		restore,
+	};
+}

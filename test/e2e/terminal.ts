@@ -1,0 +1,107 @@
+/**
+A person at a terminal, for end-to-end tests: the built `procui` runs in a pseudo-terminal
+(node-pty), its output goes through a terminal emulator (@xterm/headless), and the test reads the
+screen back as text and types keys. Waiting is on screen content, with a deadline, never a sleep.
+*/
+import xterm from '@xterm/headless';
+import pty from 'node-pty';
+import {cliPath} from '../helpers/daemon.js';
+
+export type Screen = {
+	/** The visible screen, one string per row, trailing spaces trimmed. */
+	text(): string;
+	/** `normal` or `alternate`: which buffer the terminal shows. */
+	bufferType(): string;
+	/** Is the terminal back as it was: normal buffer, cursor shown, line wrap on? */
+	restored(): boolean;
+	/** Type, as a person would (raw bytes: `\r` is Enter, `\u001B` Esc). */
+	type(keys: string): void;
+	/** Wait until the screen matches; returns the screen. */
+	waitFor(expected: string | RegExp | ((screen: string) => boolean), what?: string, timeoutMs?: number): Promise<string>;
+	resize(columns: number, rows: number): Promise<void>;
+	/** Resolves with the exit code when the program ends. */
+	readonly exited: Promise<number>;
+	/** Everything the program wrote, raw. */
+	output(): string;
+	kill(): void;
+	/** The emulator itself, for reading cells with their colours and attributes. */
+	readonly terminal: xterm.Terminal;
+	/** The program's process id. */
+	readonly pid: number;
+};
+
+export function runInTerminal(args: readonly string[], options: {cwd: string; columns?: number; rows?: number; env?: NodeJS.ProcessEnv; /** The entry point to run; the built dist/cli.js by default. */ cli?: string}): Screen {
+	const columns = options.columns ?? 100;
+	const rows = options.rows ?? 30;
+	const terminal = new xterm.Terminal({cols: columns, rows, allowProposedApi: true, scrollback: 0});
+	let raw = '';
+	let pending = 0;
+	const child = pty.spawn(process.execPath, [options.cli ?? cliPath, ...args], {
+		name: 'xterm-256color',
+		cols: columns,
+		rows,
+		cwd: options.cwd,
+		env: {...process.env, TERM: 'xterm-256color', ...options.env} as Record<string, string>,
+	});
+	child.onData((data) => {
+		raw += data;
+		pending++;
+		terminal.write(data, () => {
+			pending--;
+		});
+	});
+	const exited = new Promise<number>((resolve) => {
+		child.onExit(({exitCode}) => {
+			resolve(exitCode);
+		});
+	});
+	const text = (): string => {
+		const buffer = terminal.buffer.active;
+		const lines: string[] = [];
+		for (let row = 0; row < terminal.rows; row++) {
+			lines.push(buffer.getLine(buffer.viewportY + row)?.translateToString(true) ?? '');
+		}
+
+		return lines.join('\n');
+	};
+
+	return {
+		text,
+		bufferType: () => terminal.buffer.active.type,
+		restored: () => terminal.buffer.active.type === 'normal' && terminal.modes.wraparoundMode && raw.lastIndexOf('\u001B[?25h') > raw.lastIndexOf('\u001B[?25l'),
+		type(keys) {
+			child.write(keys);
+		},
+		async waitFor(expected, what, timeoutMs = 20_000) {
+			const matches = typeof expected === 'string' ? (screen: string) => screen.includes(expected) : expected instanceof RegExp ? (screen: string) => expected.test(screen) : expected;
+			const deadline = Date.now() + timeoutMs;
+			for (;;) {
+				const screen = text();
+				if (pending === 0 && matches(screen)) {
+					return screen;
+				}
+
+				if (Date.now() > deadline) {
+					throw new Error(`timed out waiting for ${what ?? String(expected)}; the screen:\n${screen}`);
+				}
+
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+		},
+		async resize(newColumns, newRows) {
+			child.resize(newColumns, newRows);
+			terminal.resize(newColumns, newRows);
+		},
+		exited,
+		output: () => raw,
+		kill() {
+			try {
+				child.kill('SIGKILL');
+			} catch {
+				// Gone already.
+			}
+		},
+		terminal,
+		pid: child.pid,
+	};
+}

@@ -1,0 +1,43 @@
+import {describe, expect, test} from 'vitest';
+import {stripAnsi, textWidth} from '../../source/ui/ansi-text.js';
+import {niceCeiling, renderChart} from '../../source/ui/chart.js';
+
+describe('renderChart', () => {
+	test('draws exactly width × height cells of braille', () => {
+		const rows = renderChart([1, 5, 3, 8, 2], {width: 12, height: 3, max: 10, color: 'cyan'});
+		expect(rows).toHaveLength(3);
+		for (const row of rows) {
+			expect(textWidth(row)).toBe(12);
+			expect(stripAnsi(row)).toMatch(/^[\u2800-\u28FF ]+$/u);
+		}
+	});
+
+	test('newest samples on the right; a flat zero series is a line along the bottom', () => {
+		const rows = renderChart([0, 0, 0, 0], {width: 6, height: 2, max: 10, color: 'cyan'}).map((row) => stripAnsi(row));
+		expect(rows[0]).toBe('      ');
+		expect(rows[1]).toBe('    ⣀⣀');
+	});
+
+	test('a sample at the maximum touches the top row; values above it are clipped', () => {
+		const rows = renderChart([10, 50], {width: 1, height: 2, max: 10, color: 'cyan'}).map((row) => stripAnsi(row));
+		expect(rows[0]).toBe('⠉');
+	});
+
+	test('keeps only what fits: two samples per column', () => {
+		const many = Array.from({length: 120}, (_, index) => index % 2 === 0 ? 0 : 10);
+		const rows = renderChart(many, {width: 5, height: 1, max: 10, color: 'cyan'});
+		expect(textWidth(rows[0]!)).toBe(5);
+	});
+
+	test('is pure: the same samples give the same text', () => {
+		const values = [3, 1, 4, 1, 5, 9, 2, 6];
+		expect(renderChart(values, {width: 8, height: 2, max: 10, color: 'magenta'})).toEqual(renderChart(values, {width: 8, height: 2, max: 10, color: 'magenta'}));
+	});
+});
+
+test('niceCeiling rounds up to 1, 2 or 5 times a power of ten', () => {
+	expect(niceCeiling(0.3, 1)).toBe(1);
+	expect(niceCeiling(13, 1)).toBe(20);
+	expect(niceCeiling(230, 1)).toBe(500);
+	expect(niceCeiling(5, 1)).toBe(5);
+});

@@ -1,0 +1,55 @@
+import {describe, expect, test} from 'vitest';
+import {stripAnsi} from '../../source/ui/ansi-text.js';
+import {LogBuffer} from '../../source/ui/log-buffer.js';
+import {visibleRows, type LogRowOptions} from '../../source/ui/log-rows.js';
+
+const options: LogRowOptions = {width: 20, height: 3, wrap: false, hscroll: 0, timestamps: false, prefix: 'none', prefixWidth: 6, query: ''};
+const plain = (rows: string[]): string[] => rows.map((row) => stripAnsi(row));
+
+function buffer(lines: string[], watcher = 'web', pid = 7): LogBuffer {
+	const result = new LogBuffer();
+	result.append(watcher, pid, lines.map((text, index) => ({seq: index + 1, time: Date.UTC(2026, 0, 1, 12, 0, index), text})));
+	return result;
+}
+
+describe('visibleRows', () => {
+	test('shows the last lines that fit, bottom-aligned on the anchor', () => {
+		const logs = buffer(['a', 'b', 'c', 'd', 'e']);
+		expect(visibleRows(logs, logs.end, options)).toEqual({rows: ['c', 'd', 'e'], top: 2});
+		expect(visibleRows(logs, 3, options).rows).toEqual(['a', 'b', 'c']);
+	});
+
+	test('cuts long lines with an ellipsis, or wraps them, filling from the bottom', () => {
+		const logs = buffer(['first', 'abcdefghijklmnopqrstuvwxyz']);
+		expect(visibleRows(logs, logs.end, options).rows).toEqual(['first', 'abcdefghijklmnopqrs…']);
+		expect(visibleRows(logs, logs.end, {...options, wrap: true}).rows).toEqual(['first', 'abcdefghijklmnopqrst', 'uvwxyz']);
+		expect(visibleRows(logs, logs.end, {...options, wrap: true, height: 2}).rows).toEqual(['abcdefghijklmnopqrst', 'uvwxyz']);
+	});
+
+	test('scrolls long lines sideways', () => {
+		const logs = buffer(['abcdefghijklmnopqrstuvwxyz']);
+		expect(visibleRows(logs, logs.end, {...options, hscroll: 8}).rows).toEqual(['ijklmnopqrstuvwxyz']);
+	});
+
+	test('prefixes the watcher in its colour, or the pid, and the time', () => {
+		const logs = buffer(['hello']);
+		expect(plain(visibleRows(logs, logs.end, {...options, width: 30, prefix: 'watcher'}).rows)).toEqual(['web   │hello']);
+		expect(plain(visibleRows(logs, logs.end, {...options, width: 30, prefix: 'pid'}).rows)).toEqual(['      7│hello']);
+		const [row] = plain(visibleRows(logs, logs.end, {...options, width: 30, timestamps: true}).rows);
+		expect(row).toMatch(/^\d\d:\d\d:00\.000 hello$/u);
+	});
+
+	test('draws a marker where lines went missing', () => {
+		const logs = buffer(['one']);
+		logs.append('web', 7, [{seq: 5, time: 0, text: 'five'}]);
+		expect(plain(visibleRows(logs, logs.end, {...options, width: 60}).rows)).toEqual(['one', '┄┄ 3 lines missing from web 7 ┄┄', 'five']);
+	});
+
+	test('highlights search matches, the current one differently', () => {
+		const logs = buffer(['an error here', 'error again']);
+		const rows = visibleRows(logs, logs.end, {...options, query: 'error', currentMatch: 1}).rows;
+		expect(rows[0]).toContain('\u001B[30;43merror');
+		expect(rows[1]).toContain('\u001B[30;106merror');
+		expect(plain(rows)).toEqual(['an error here', 'error again']);
+	});
+});
