@@ -1,11 +1,8 @@
 #!/usr/bin/env node
-import meow from 'meow';
-import {runCheck} from './source/cli/check.js';
-import {runCtl} from './source/cli/ctl.js';
-import {runDaemon} from './source/cli/daemon.js';
-import {runLogs} from './source/cli/logs.js';
-import {detach, reportToParent} from './source/cli/detach.js';
-import {looksLikeConfig, runAttach, runTui} from './source/cli/tui.js';
+import fs from 'node:fs';
+
+// Each subcommand is imported only when it runs: `procui ctl status` must start about as fast as
+// `node -e 0`, so it must not load the supervisor, the UI or meow.
 
 const help = `
   procui: a process supervisor with a full-screen terminal UI (Circus-compatible).
@@ -46,24 +43,28 @@ const daemonFlags = {
 async function main(argv: readonly string[]): Promise<number | undefined> {
 	const [subcommand, ...rest] = argv;
 	if (subcommand === 'ctl') {
+		const {runCtl} = await import('./source/cli/ctl.js');
 		return runCtl(rest);
 	}
 
 	if (subcommand === 'attach') {
+		const {runAttach} = await import('./source/cli/tui.js');
 		return runAttach(rest);
 	}
 
 	if (subcommand === 'logs') {
+		const {runLogs} = await import('./source/cli/logs.js');
 		return runLogs(rest);
 	}
 
 	if (subcommand === '--version' || subcommand === '-v') {
-		process.stdout.write(`${cli().pkg.version ?? ''}\n`);
+		const {version} = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+		process.stdout.write(`${version}\n`);
 		return 0;
 	}
 
 	if (subcommand === 'daemon' || subcommand === 'check') {
-		const parsed = cli(rest);
+		const parsed = await cli(rest);
 		const source = {file: parsed.input[0], commands: parsed.flags.command ?? [], useDefault: true};
 		if (parsed.input.length > 1) {
 			process.stderr.write(`procui ${subcommand}: expected one CONFIG, got ${parsed.input.length}: ${parsed.input.join(' ')}\n`);
@@ -71,13 +72,16 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 		}
 
 		if (subcommand === 'check') {
+			const {runCheck} = await import('./source/cli/check.js');
 			return runCheck(source);
 		}
 
+		const {detach, reportToParent} = await import('./source/cli/detach.js');
 		if (parsed.flags.detach) {
 			return detach(argv);
 		}
 
+		const {runDaemon} = await import('./source/cli/daemon.js');
 		await runDaemon({
 			source,
 			endpoint: parsed.flags.endpoint,
@@ -95,10 +99,11 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	}
 
 	if (subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {
-		cli(['--help']);
+		await cli(['--help']);
 		return 0;
 	}
 
+	const {looksLikeConfig, runTui} = await import('./source/cli/tui.js');
 	if (subcommand === undefined || subcommand.startsWith('-') || looksLikeConfig(subcommand)) {
 		return runTui(argv);
 	}
@@ -106,7 +111,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	process.stderr.write(`procui: unknown command ${JSON.stringify(subcommand)} (and no such configuration file).\n${help}`);
 	return 2;
 
-	function cli(args: readonly string[] = []) {
+	async function cli(args: readonly string[] = []) {
+		const {default: meow} = await import('meow');
 		return meow(help, {importMeta: import.meta, argv: [...args], flags: daemonFlags, allowUnknownFlags: false, description: false});
 	}
 }
