@@ -225,9 +225,10 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 				return {...state, search, modal: none};
 			}
 
-			// Put the match a third of the way up from the bottom, with context below it.
+			// Put the match a third of the way up from the bottom, with context below it, and hold the
+			// view there: a match among the newest lines would otherwise be carried off by new ones.
 			const anchor = action.match + 1 + Math.floor(action.extent.page / 3);
-			return withFocus(scrolled({...state, search, modal: none}, anchor, action.extent), 'logs');
+			return withFocus({...scrolled({...state, search, modal: none}, anchor, action.extent), follow: false}, 'logs');
 		}
 
 		case 'open-help': {

@@ -93,6 +93,11 @@ describe('log view', () => {
 		expect(state).toMatchObject({focus: 'logs', follow: false, anchor: 44, search: {query: 'err', match: 40, message: 'match 3 of 9'}});
 	});
 
+	test('a match among the newest lines stops following, so new lines do not carry it off', () => {
+		const state = run([{type: 'search', query: 'err', match: 98, message: 'match 1 of 9', extent}]);
+		expect(state).toMatchObject({focus: 'logs', follow: false, anchor: 100, search: {match: 98}});
+	});
+
 	test('a / prompt starts empty; its text, history and hint are the prompt\'s', () => {
 		const state = run([{type: 'remember', line: 'incr worker'}, {type: 'remember', line: 'stats'}, {type: 'open-prompt', purpose: 'command'}]);
 		expect(state.modal).toEqual({kind: 'prompt', purpose: 'command', text: '', historyIndex: -1, hint: undefined});
