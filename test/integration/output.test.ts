@@ -93,10 +93,12 @@ describe('a child that writes 200 MB as fast as it can', () => {
 cmd = sh -c "yes '${floodLine.trim()}' | head -c ${floodBytes}"
 pty = ${pty}
 respawn = false
+autostart = false
 stdout_stream.class = FileStream
 stdout_stream.filename = flood.log
 ${rotation}
 `);
+		await daemon.ok('start', {name: 'flood'});
 		await waitFor(async () => (await daemon!.ok('status', {name: 'flood'})).status === 'stopped', {what: 'the flood to end', timeoutMs: 120_000, intervalMs: 100});
 		const result = digestOfLogs(path.join(daemon.dir, 'flood.log'));
 		expect(result.size).toBe(floodBytes);
