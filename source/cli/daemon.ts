@@ -58,6 +58,7 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 		},
 		loadConfig: () => load(source, cwd),
 		handleSignals: true,
+		logStats: () => ({dropped: logger.droppedTotal, pending: logger.pendingBytes}),
 		onExit: (code) => {
 			logger.log('info', 'all watchers stopped; bye');
 			if (pidfile) {

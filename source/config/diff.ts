@@ -1,4 +1,4 @@
-import {socketReferences} from './substitute.js';
+import {watcherSocketNames} from './substitute.js';
 import type {Config, SocketConfig, WatcherConfig} from './types.js';
 
 /** What `reloadconfig` has to do, by name (circus/arbiter.py `reload_from_config`). */
@@ -42,7 +42,7 @@ export function diffConfigs(old: Config, next: Config): ConfigDiff {
 			continue;
 		}
 
-		const usesTouchedSocket = socketsOf(watcher).some(socket => touchedSockets.has(socket));
+		const usesTouchedSocket = watcherSocketNames(watcher).some(socket => touchedSockets.has(socket));
 		if (usesTouchedSocket || canonical(comparable(before)) !== canonical(comparable(watcher))) {
 			changed.push(name);
 		} else if (before.numprocesses === watcher.numprocesses) {
@@ -84,11 +84,6 @@ function comparable(watcher: WatcherConfig): unknown {
 function withoutOrigin(socket: SocketConfig): unknown {
 	const {origin: _origin, ...rest} = socket;
 	return rest;
-}
-
-/** The sockets a watcher's command line and environment refer to. */
-function socketsOf(watcher: WatcherConfig): string[] {
-	return [watcher.cmd, watcher.args, ...Object.values(watcher.env)].flatMap(text => socketReferences(text));
 }
 
 /** JSON with object keys sorted, so that equal values give equal text. */

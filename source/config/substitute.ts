@@ -103,3 +103,9 @@ export function socketReferences(template: string): string[] {
 		.filter(key => key.startsWith('sockets.'))
 		.map(key => key.slice('sockets.'.length));
 }
+
+/** The sockets a watcher names in its command line and environment: lower-cased, each once, in
+the order first named (the order they are passed to its processes: fd 3, 4, ...). */
+export function watcherSocketNames(watcher: {readonly cmd: string; readonly args: string; readonly env: Readonly<Record<string, string>>}): string[] {
+	return [...new Set([watcher.cmd, watcher.args, ...Object.values(watcher.env)].flatMap(text => socketReferences(text)))];
+}

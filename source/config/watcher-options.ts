@@ -8,7 +8,7 @@ import type {IssueList} from './issues.js';
 import {readRlimits} from './rlimits.js';
 import {envSubstitution, SectionReader} from './section-reader.js';
 import {readStream} from './stream-options.js';
-import {caseInsensitiveEnv, socketReferences} from './substitute.js';
+import {caseInsensitiveEnv, socketReferences, watcherSocketNames} from './substitute.js';
 import type {FlappingConfig, WatcherConfig} from './types.js';
 import {boolean, decimalNumber, signal, wholeNumber} from './values.js';
 import {substituteOwnOptions} from './own-options.js';
@@ -144,6 +144,10 @@ function checkCombinations(watcher: WatcherConfig, reader: SectionReader, contex
 			reader.originOf('stderr_stream.class'),
 			'stderr_stream: with `pty = true` (procui\'s default) stderr arrives with stdout and goes to stdout_stream; set `pty = false` for a separate stderr stream',
 		);
+	}
+
+	if (watcher.onDemand && !watcherSocketNames(watcher).some(socket => context.sockets.has(socket))) {
+		issues.warn(reader.originOf('on_demand'), 'on_demand: the command names no socket ($(circus.sockets.NAME)), so no connection can start this watcher; it starts only when asked');
 	}
 
 	for (const key of ['cmd', 'args'] as const) {

@@ -1,17 +1,28 @@
 import {diffConfigs} from '../config/diff.js';
-import type {Config} from '../config/types.js';
+import type {Config, SocketConfig} from '../config/types.js';
 import type {Arbiter} from '../core/arbiter.js';
 import {CommandError} from '../core/errors.js';
+
+/** The supervisor's sockets, as reloadconfig changes them. */
+export type SocketRebinder = {
+	/** Close these (every watcher that uses them is stopped). */
+	close(names: readonly string[]): void;
+	/** Bind these; throws a SocketError when one cannot be bound. */
+	bind(sockets: readonly SocketConfig[]): Promise<void>;
+};
 
 /**
 `reloadconfig`: read the file again and apply the difference. Unchanged watchers are untouched,
 a numprocesses-only change rescales, a changed watcher restarts with its new options, removed ones
-stop and go, new ones are added (and started when autostart).
+stop and go, new ones are added (and started when autostart, unless on_demand). Sockets that were
+added or changed are bound again (after the watchers that use them stopped, before they start),
+removed ones are closed.
 */
 export async function reloadConfig(
 	arbiter: Arbiter,
 	load: () => Config,
 	log: (level: 'info' | 'warning' | 'error', message: string) => void,
+	sockets?: SocketRebinder,
 ): Promise<Record<string, unknown>> {
 	let next: Config;
 	try {
@@ -31,15 +42,35 @@ export async function reloadConfig(
 		watcher.config = config;
 		watcher.setNumprocesses(config.numprocesses);
 	})));
+	const wasActive = new Set(diff.changed.filter((name) => arbiter.get(name).desired === 'active'));
+	const marks = new Map<string, number>();
+	await arbiter.stopWatchers(diff.changed, {marks});
+	const rebound = new Set([...diff.sockets.added, ...diff.sockets.changed]);
+	let socketError: string | undefined;
+	if (sockets && rebound.size + diff.sockets.removed.length > 0) {
+		sockets.close([...diff.sockets.removed, ...diff.sockets.changed]);
+		// An on_demand wait may still hold an old socket: it must be gone before the new one binds.
+		await arbiter.releaseSockets();
+		// One at a time: a socket that cannot be bound does not keep the others from it.
+		for (const socket of next.sockets.filter((candidate) => rebound.has(candidate.name))) {
+			try {
+				await sockets.bind([socket]);
+			} catch (error) {
+				socketError = error instanceof Error ? error.message : String(error);
+				log('error', `reloadconfig: ${socketError}`);
+			}
+		}
+	}
+
 	await Promise.all(diff.changed.map(async (name) => {
 		const watcher = arbiter.get(name);
-		const wasActive = watcher.desired === 'active';
-		await arbiter.stopWatchers([name]);
 		await arbiter.command(`reconfigure ${name}`, {}, () => {
 			watcher.config = byName.get(name)!;
 			watcher.numprocesses = watcher.config.numprocesses;
 		});
-		if (wasActive || watcher.config.autostart) {
+		// Not if someone stopped it meanwhile: theirs is the later intent.
+		const stoppedSince = watcher.userStops !== marks.get(name);
+		if (!stoppedSince && (wasActive.has(name) || (watcher.config.autostart && !watcher.config.onDemand))) {
 			await arbiter.startWatchers([name]).catch(() => undefined);
 		}
 	}));
@@ -53,5 +84,11 @@ export async function reloadConfig(
 		log('warning', `${warning.origin.file}:${warning.origin.line}: ${warning.message}`);
 	}
 
-	return {added: diff.added, removed: diff.removed, changed: diff.changed, rescaled: diff.numprocessesOnly};
+	return {
+		added: diff.added,
+		removed: diff.removed,
+		changed: diff.changed,
+		rescaled: diff.numprocessesOnly,
+		...(socketError === undefined ? {} : {socket_error: socketError}),
+	};
 }

@@ -3,6 +3,7 @@ import type {Config} from '../config/types.js';
 import {Arbiter} from '../core/arbiter.js';
 import {ProcSampler, type ProcInfo} from '../io/proc-stats.js';
 import {onSignals, type HandledSignal} from '../io/signals.js';
+import {SocketSet} from '../io/socket-set.js';
 import {dispatch, type CommandContext} from './commands.js';
 import {reloadConfig} from './config-reload.js';
 import {toEndpoint} from './endpoint.js';
@@ -30,6 +31,9 @@ export type SupervisorOptions = {
 	readonly handleSignals?: boolean;
 	/** Called once everything is stopped after quit (by command or signal), with the exit code. */
 	readonly onExit?: (code: number) => void;
+	/** The supervisor's own log: lines dropped because its reader was too slow (since start), and
+	bytes waiting for the reader now. For `dstats`. */
+	readonly logStats?: () => {readonly dropped: number; readonly pending: number};
 };
 
 /**
@@ -46,13 +50,20 @@ export class Supervisor {
 	#statsTimer: NodeJS.Timeout | undefined;
 	#removeSignals: (() => void) | undefined;
 	#quitSignals = 0;
+	/** Signals received, by name, and configuration reloads run: for `dstats`. */
+	readonly #signalCounts: Partial<Record<HandledSignal, number>> = {};
+	#reloads = 0;
+	readonly #sockets: SocketSet;
 	#exited = false;
 	readonly #local = new Set<{topics: readonly string[]; onEvent: (event: EventMessage) => void}>();
 	readonly #context: CommandContext;
 
 	constructor(options: SupervisorOptions) {
 		this.#options = options;
-		this.arbiter = new Arbiter(options.config);
+		this.#sockets = new SocketSet((message) => {
+			options.log('warning', message);
+		});
+		this.arbiter = new Arbiter(options.config, {sockets: this.#sockets});
 		this.server = new ControlServer({
 			endpoint: options.endpoint,
 			handle: async (request) => this.#handle(request.command, request.properties ?? {}, request.id),
@@ -74,7 +85,10 @@ export class Supervisor {
 					return all.filter((child) => direct.get(child)?.ppid === pid);
 				},
 			},
-			reloadConfig: async () => reloadConfig(this.arbiter, options.loadConfig, options.log),
+			reloadConfig: async () => {
+				this.#reloads++;
+				return reloadConfig(this.arbiter, options.loadConfig, options.log, this.#sockets);
+			},
 			globalOptions: () => ({
 				endpoint: this.endpoint,
 				check_delay: this.arbiter.config.arbiter.checkDelay,
@@ -83,7 +97,7 @@ export class Supervisor {
 				loglevel: this.arbiter.config.arbiter.loglevel,
 				scrollback: this.arbiter.config.arbiter.scrollback,
 			}),
-			listSockets: () => [],
+			listSockets: () => this.#sockets.list(),
 		};
 		this.arbiter.on('log', (level, message) => {
 			options.log(level, message);
@@ -105,7 +119,15 @@ export class Supervisor {
 	/** Listen, install signal handlers, start the autostart watchers. Resolves once listening;
 	watchers start in the background. */
 	async start(): Promise<void> {
-		await this.server.listen();
+		// Before any watcher starts, as Circus does; a socket that cannot be bound stops the start.
+		await this.#sockets.bind(this.#options.config.sockets);
+		try {
+			await this.server.listen();
+		} catch (error) {
+			this.#sockets.closeAll();
+			throw error;
+		}
+
 		if (this.#options.handleSignals) {
 			this.#removeSignals = onSignals((signal) => {
 				this.#onSignal(signal);
@@ -225,11 +247,22 @@ export class Supervisor {
 			processes: [...this.arbiter.watchers.values()].reduce((sum, watcher) => sum + watcher.processes.size, 0),
 			bytes_read: this.arbiter.redirector.bytesRead,
 			queued_commands: this.arbiter.scheduler.pending,
+			// procui's own: what happened, for people and for the scenario tests.
+			sources: this.arbiter.redirector.sources.map((source) => ({owner: source.owner, fds: source.fds.filter((fd) => !fd.closed).map((fd) => fd.fd)})),
+			ticks: this.arbiter.counters.ticks,
+			ticks_during_commands: this.arbiter.counters.ticksDuringCommands,
+			commands_run: this.arbiter.scheduler.ran,
+			activations: this.arbiter.activations,
+			signals: {...this.#signalCounts},
+			reloads: this.#reloads,
+			log_dropped: this.#options.logStats?.().dropped ?? 0,
+			log_pending_bytes: this.#options.logStats?.().pending ?? 0,
 		};
 	}
 
 	/** OS signals: each only enqueues; quit is never dropped and a second one escalates. */
 	#onSignal(signal: HandledSignal): void {
+		this.#signalCounts[signal] = (this.#signalCounts[signal] ?? 0) + 1;
 		switch (signal) {
 			case 'SIGTERM':
 			case 'SIGINT': {
@@ -303,11 +336,12 @@ export class Supervisor {
 		this.#options.onExit?.(code);
 	}
 
-	/** Stop timers, signal handlers and the endpoint (does not stop watchers: `quit` does). */
+	/** Stop timers, signal handlers, the endpoint and the sockets (does not stop watchers: `quit` does). */
 	async close(): Promise<void> {
 		clearInterval(this.#statsTimer);
 		this.#removeSignals?.();
 		this.arbiter.dispose();
+		this.#sockets.closeAll();
 		await this.server.close();
 	}
 }

@@ -4,6 +4,7 @@ import type {Line} from '../io/line-buffer.js';
 import {Redirector} from '../io/redirector.js';
 import type {LogLevel, WatcherContext} from './context.js';
 import {CommandError} from './errors.js';
+import {OnDemand, type SocketSource} from './on-demand.js';
 import {Scheduler, type Command} from './scheduler.js';
 import {lastGeneration, Watcher} from './watcher.js';
 
@@ -18,14 +19,32 @@ export type ArbiterEvents = {
 type Waiter = {
 	/** undefined while not yet settled. */
 	readonly check: () => Record<string, unknown> | Error | undefined;
+	/** From procui itself (boot, quit, a signal), not from a client. */
+	readonly internal: boolean;
 	readonly resolve: (value: Record<string, unknown>) => void;
 	readonly reject: (error: Error) => void;
 };
 
 export type ArbiterOptions = {
 	readonly environ?: Readonly<Record<string, string | undefined>>;
-	/** Bound socket fds by name. */
-	readonly sockets?: () => Readonly<Record<string, number>>;
+	/** The bound `[socket:NAME]` sockets (none by default). */
+	readonly sockets?: SocketSource;
+};
+
+/** What the arbiter counts, for `dstats`: evidence of what happened, for people and for tests. */
+export type ArbiterCounters = {
+	/** Reconcile ticks run. */
+	ticks: number;
+	/** Reconcile ticks that ran while a client's command was in progress (a stop waiting for its
+	processes to exit, a start waiting for them to run): what Circus refused with ConflictError. */
+	ticksDuringCommands: number;
+};
+
+const noSockets: SocketSource = {
+	fds: () => ({}),
+	waitForConnection() {
+		throw new Error('no sockets are bound');
+	},
 };
 
 /**
@@ -46,6 +65,8 @@ export class Arbiter {
 	readonly #listeners: {[K in keyof ArbiterEvents]: Set<ArbiterEvents[K]>} = {event: new Set(), output: new Set(), log: new Set()};
 	readonly #waiters = new Set<Waiter>();
 	readonly #ctx: WatcherContext;
+	readonly #onDemand: OnDemand;
+	readonly counters: ArbiterCounters = {ticks: 0, ticksDuringCommands: 0};
 	#tick: NodeJS.Timeout | undefined;
 	#checkScheduled = false;
 	#quitPromise: Promise<Record<string, unknown>> | undefined;
@@ -57,7 +78,7 @@ export class Arbiter {
 				this.log('error', `internal error in command "${command.label}": ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
 			},
 		});
-		const sockets = options.sockets ?? (() => ({}));
+		const sockets = options.sockets ?? noSockets;
 		this.#ctx = {
 			scheduler: this.scheduler,
 			redirector: this.redirector,
@@ -80,7 +101,7 @@ export class Arbiter {
 				this.log(level, message);
 			},
 			environ: options.environ ?? process.env,
-			sockets,
+			sockets: () => sockets.fds(),
 			changed: () => {
 				this.#scheduleCheck();
 			},
@@ -91,6 +112,16 @@ export class Arbiter {
 		for (const watcherConfig of config.watchers) {
 			this.watchers.set(watcherConfig.name, new Watcher(watcherConfig, this.#ctx));
 		}
+
+		this.#onDemand = new OnDemand({
+			sockets,
+			scheduler: this.scheduler,
+			watchers: this.watchers,
+			enabled: () => !this.stopping,
+			log: (level, message) => {
+				this.log(level, message);
+			},
+		});
 	}
 
 	on<K extends keyof ArbiterEvents>(name: K, listener: ArbiterEvents[K]): void {
@@ -123,6 +154,8 @@ export class Arbiter {
 	and the reconcile tick. Resolves when they all run (or gave up). */
 	async start(): Promise<void> {
 		this.#startTick();
+		// on_demand watchers wait for their first connection instead.
+		this.#onDemand.sync();
 		const names = this.orderedWatchers().filter((watcher) => watcher.config.autostart && !watcher.config.onDemand).map((watcher) => watcher.name);
 		const delay = this.config.arbiter.warmupDelay * 1000;
 		for (const [index, name] of names.entries()) {
@@ -135,7 +168,7 @@ export class Arbiter {
 			}
 
 			// Each start is its own command: a user's stop or a quit in between is never refused.
-			await this.startWatchers([name]).catch(() => undefined);
+			await this.startWatchers([name], {boot: true}).catch(() => undefined);
 		}
 	}
 
@@ -148,6 +181,11 @@ export class Arbiter {
 				coalesceKey: 'reconcile',
 				internal: true,
 				run: () => {
+					this.counters.ticks++;
+					if ([...this.#waiters].some((waiter) => !waiter.internal)) {
+						this.counters.ticksDuringCommands++;
+					}
+
 					for (const watcher of this.watchers.values()) {
 						watcher.reconcile();
 					}
@@ -173,11 +211,12 @@ export class Arbiter {
 					}
 
 					if (check) {
-						this.#waiters.add({check, resolve, reject});
-						this.#scheduleCheck();
+						this.#waiters.add({check, internal: options.internal === true, resolve, reject});
 					} else {
 						resolve({});
 					}
+
+					this.#scheduleCheck();
 				},
 				superseded: (by) => {
 					resolve({superseded: by});
@@ -192,6 +231,7 @@ export class Arbiter {
 			this.#checkScheduled = true;
 			queueMicrotask(() => {
 				this.#checkScheduled = false;
+				this.#onDemand.sync();
 				for (const waiter of this.#waiters) {
 					const result = waiter.check();
 					if (result !== undefined) {
@@ -217,13 +257,18 @@ export class Arbiter {
 	}
 
 	/** Start watchers; resolves when each runs its processes, gave up, or a later stop superseded it. */
-	async startWatchers(names: readonly string[]): Promise<Record<string, unknown>> {
+	async startWatchers(names: readonly string[], options: {boot?: boolean} = {}): Promise<Record<string, unknown>> {
 		const results = await Promise.all(names.map(async (name) => this.command(`start ${name}`, {intentKey: name}, () => {
 			if (this.stopping) {
 				throw new CommandError('the supervisor is shutting down', 'command');
 			}
 
 			const watcher = this.get(name);
+			if (options.boot && watcher.userStops > 0) {
+				// Stopped by someone while the supervisor was starting: that is the later intent.
+				return undefined;
+			}
+
 			const kept = watcher.running.map((record) => record.pid);
 			const watermark = lastGeneration();
 			const stops = watcher.userStops;
@@ -249,11 +294,13 @@ export class Arbiter {
 		return names.length === 1 ? {info: results[0]} : {info: Object.fromEntries(names.map((name, index) => [name, results[index]]))};
 	}
 
-	/** Stop watchers; resolves when every process has exited and its output is drained. */
-	async stopWatchers(names: readonly string[], options: {internal?: boolean} = {}): Promise<Record<string, unknown>> {
+	/** Stop watchers; resolves when every process has exited and its output is drained. `marks`
+	gets each watcher's stop count as of this stop, to tell later whether another stop came since. */
+	async stopWatchers(names: readonly string[], options: {internal?: boolean; marks?: Map<string, number>} = {}): Promise<Record<string, unknown>> {
 		await Promise.all(names.map(async (name) => this.command(`stop ${name}`, {intentKey: name, internal: options.internal}, () => {
 			const watcher = this.get(name);
 			watcher.userStops++;
+			options.marks?.set(name, watcher.userStops);
 			watcher.stop();
 			return () => {
 				if (watcher.desired === 'active') {
@@ -266,10 +313,21 @@ export class Arbiter {
 		return {};
 	}
 
-	/** Stop, then start. A stop queued in between wins. */
+	/** Stop, then start. A stop asked for while this one was under way (a graceful stop can take
+	graceful_timeout) is the later intent: it wins, and this restart does not start the watcher. */
 	async restartWatchers(names: readonly string[]): Promise<Record<string, unknown>> {
-		await this.stopWatchers(names);
-		return this.startWatchers(names.filter((name) => this.watchers.has(name)));
+		const marks = new Map<string, number>();
+		await this.stopWatchers(names, {marks});
+		const present = names.filter((name) => this.watchers.has(name));
+		const results = await Promise.all(present.map(async (name) => {
+			if (this.get(name).userStops === marks.get(name)) {
+				return (await this.startWatchers([name])).info;
+			}
+
+			// A stop came after this one ran, or a later request replaced this stop in the queue.
+			return {superseded: marks.has(name) ? 'stop' : 'a later request'};
+		}));
+		return present.length === 1 ? {info: results[0]} : {info: Object.fromEntries(present.map((name, index) => [name, results[index]]))};
 	}
 
 	/** Circus's graceful reload: new processes start, old ones stop. */
@@ -295,8 +353,15 @@ export class Arbiter {
 		this.#quitPromise ??= (async () => {
 			this.stopping = true;
 			clearInterval(this.#tick);
-			const order = this.orderedWatchers().reverse();
-			await Promise.all(order.map(async (watcher) => this.stopWatchers([watcher.name], {internal: true})));
+			this.#onDemand.sync();
+			// Lowest priority first, as Circus stops; watchers of equal priority stop together, and a
+			// group waits for the one before it (what starts first, a database say, stops last).
+			const priorities = [...new Set(this.orderedWatchers().map((watcher) => watcher.config.priority))].sort((a, b) => a - b);
+			for (const priority of priorities) {
+				const group = this.orderedWatchers().filter((watcher) => watcher.config.priority === priority).map((watcher) => watcher.name);
+				await this.stopWatchers(group, {internal: true});
+			}
+
 			return {};
 		})();
 		return this.#quitPromise;
@@ -306,6 +371,7 @@ export class Arbiter {
 	killAll(): void {
 		this.stopping = true;
 		clearInterval(this.#tick);
+		this.#onDemand.sync();
 		this.scheduler.enqueue({
 			label: 'kill all',
 			internal: true,
@@ -361,6 +427,18 @@ export class Arbiter {
 	/** The ctx watchers use; for the config reloader that creates new ones. */
 	newWatcher(config: WatcherConfig): Watcher {
 		return new Watcher(config, this.#ctx);
+	}
+
+	/** on_demand activations since start. */
+	get activations(): number {
+		return this.#onDemand.activations;
+	}
+
+	/** Bring on_demand waits in line with the bound sockets, and wait until the ended ones are
+	gone: before a socket is bound again (reloadconfig), nothing may still hold the old one. */
+	async releaseSockets(): Promise<void> {
+		this.#onDemand.sync();
+		await this.#onDemand.settled();
 	}
 
 	/** Resolves once the queue is empty. */

@@ -1,5 +1,5 @@
 import type {WatcherConfig} from '../config/types.js';
-import {resolveSpawnTemplate} from '../config/substitute.js';
+import {resolveSpawnTemplate, watcherSocketNames} from '../config/substitute.js';
 import {shlexSplit} from './shlex.js';
 
 /** What one spawn of a watcher runs: argv, environment and working directory. */
@@ -10,17 +10,40 @@ export type SpawnPlan = {
 	readonly args: readonly string[];
 	readonly env: Readonly<Record<string, string>>;
 	readonly cwd: string;
+	/** The sockets the process inherits (`use_sockets`), as the supervisor's descriptors; the
+	process gets them as fd 3, 4, ... in this order, which is what `$(circus.sockets.NAME)` says. */
+	readonly extraFds: readonly number[];
 };
 
+/** A watcher's sockets for one spawn: the descriptors to pass, and each name's number in the child. */
+function passedSockets(config: WatcherConfig, bound: Readonly<Record<string, number>>): {fds: number[]; numbers: Record<string, number>} {
+	const fds: number[] = [];
+	const numbers: Record<string, number> = {};
+	if (config.useSockets) {
+		for (const name of watcherSocketNames(config)) {
+			const fd = bound[name];
+			if (fd !== undefined) {
+				numbers[name] = 3 + fds.length;
+				fds.push(fd);
+			}
+		}
+	}
+
+	return {fds, numbers};
+}
+
 /** Build the spawn for slot `wid`: substitutions, shell or shlex, environment. Throws on a bad
-command line (an unclosed quote), which the watcher reports as a spawn failure. */
+command line (an unclosed quote), which the watcher reports as a spawn failure. `sockets`: the
+supervisor's descriptor of each bound socket, by name. */
 export function planSpawn(
 	config: WatcherConfig,
 	wid: number,
 	sockets: Readonly<Record<string, number>>,
 	environ: Readonly<Record<string, string | undefined>>,
 ): SpawnPlan {
-	const line = resolveSpawnTemplate(config.args ? `${config.cmd} ${config.args}` : config.cmd, {wid, sockets});
+	const passed = passedSockets(config, sockets);
+	const context = {wid, sockets: passed.numbers};
+	const line = resolveSpawnTemplate(config.args ? `${config.cmd} ${config.args}` : config.cmd, context);
 	const env: Record<string, string> = {};
 	if (config.copyEnv) {
 		for (const [key, value] of Object.entries(environ)) {
@@ -31,7 +54,7 @@ export function planSpawn(
 	}
 
 	for (const [key, value] of Object.entries(config.env)) {
-		env[key] = resolveSpawnTemplate(value, {wid, sockets});
+		env[key] = resolveSpawnTemplate(value, context);
 	}
 
 	if (config.pty && env.TERM === undefined) {
@@ -41,7 +64,7 @@ export function planSpawn(
 
 	if (config.shell) {
 		const shellArgs = config.shellArgs ? shlexSplit(config.shellArgs) : [];
-		return {file: '/bin/sh', argv0: 'sh', args: [...shellArgs, '-c', line], env, cwd: config.workingDir};
+		return {file: '/bin/sh', argv0: 'sh', args: [...shellArgs, '-c', line], env, cwd: config.workingDir, extraFds: passed.fds};
 	}
 
 	const argv = shlexSplit(line);
@@ -49,5 +72,5 @@ export function planSpawn(
 		throw new Error('the command is empty');
 	}
 
-	return {file: config.executable ?? argv[0]!, argv0: argv[0]!, args: argv.slice(1), env, cwd: config.workingDir};
+	return {file: config.executable ?? argv[0]!, argv0: argv[0]!, args: argv.slice(1), env, cwd: config.workingDir, extraFds: passed.fds};
 }

@@ -132,6 +132,17 @@ export class Watcher {
 		this.flapping = {exits: [], tries: 0};
 		this.spawnFailures = 0;
 		this.#slots.clear();
+		this.#run();
+	}
+
+	/** on_demand: a connection is waiting. Start, or replace missing processes, without forgetting
+	the back-off and flapping record of processes that died fast (a person's start clears it), so
+	a server that crashes on every connection is not restarted in a tight loop. */
+	activate(): void {
+		this.#run();
+	}
+
+	#run(): void {
 		if (this.desired !== 'active') {
 			this.desired = 'active';
 			this.#stopAnnounced = false;
@@ -217,8 +228,11 @@ export class Watcher {
 		}
 
 		this.flappingUntil = undefined;
-		if (!this.config.respawn && !this.starting && !explicitStart) {
-			if (this.processes.size === 0 && !this.config.onDemand) {
+		// on_demand: a process that exits is replaced at the next connection, not now (Circus); once
+		// none is left the watcher is stopped and waits for one.
+		const replaces = this.config.respawn && !this.config.onDemand;
+		if (!replaces && !this.starting && !explicitStart) {
+			if (this.processes.size === 0) {
 				this.stop();
 			}
 

@@ -4,6 +4,8 @@ import type {Writable} from 'node:stream';
 
 /** Bytes of log lines that may wait for a slow reader before lines are dropped. */
 const maxPendingBytes = 256 * 1024;
+/** How long closing waits for a slow reader to take the last lines: exit never waits on it. */
+const closeTimeoutMs = 1000;
 
 const levels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
 export type LogWriterLevel = (typeof levels)[number];
@@ -23,6 +25,7 @@ export class LogWriter {
 	readonly #minimum: number;
 	#stream: Writable | undefined;
 	#dropped = 0;
+	#droppedTotal = 0;
 
 	/** `target`: `-` for stderr, or a file path. */
 	constructor(target: string, level: LogWriterLevel) {
@@ -61,6 +64,16 @@ export class LogWriter {
 		return this.#dropped;
 	}
 
+	/** Lines dropped since start (not reset when the reader catches up). */
+	get droppedTotal(): number {
+		return this.#droppedTotal;
+	}
+
+	/** Bytes written and not yet taken by the reader. */
+	get pendingBytes(): number {
+		return this.#stream?.writableLength ?? 0;
+	}
+
 	enabled(level: LogWriterLevel): boolean {
 		return levels.indexOf(level) >= this.#minimum;
 	}
@@ -72,6 +85,7 @@ export class LogWriter {
 
 		if (this.#stream.writableLength > maxPendingBytes) {
 			this.#dropped++;
+			this.#droppedTotal++;
 			return;
 		}
 
@@ -90,8 +104,13 @@ export class LogWriter {
 		const stream = this.#stream;
 		this.#stream = undefined;
 		if (stream && stream !== process.stderr) {
+			// A reader that never reads would keep 'finish' from ever coming, and the exit with it.
 			await new Promise<void>((resolve) => {
-				stream.end(resolve);
+				const timer = setTimeout(resolve, closeTimeoutMs);
+				stream.end(() => {
+					clearTimeout(timer);
+					resolve();
+				});
 			});
 		}
 	}

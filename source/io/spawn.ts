@@ -119,11 +119,13 @@ function startChild(options: SpawnOptions, file: string, stdio: childProcess.Std
 		gid: options.gid,
 		stdio,
 	});
+	// A failed spawn (EAGAIN, EMFILE, procui-exec missing) reports 'error' on the next tick; with no
+	// listener that is an uncaught exception, and the supervisor would kill everything and exit.
+	child.on('error', () => undefined);
 	if (child.pid === undefined) {
 		throw new SpawnError('the system could not start a process (fork failed)', 'EAGAIN');
 	}
 
-	child.on('error', () => undefined);
 	child.once('exit', (code, signal) => {
 		options.onExit({code, signal: signal ? signalNumber(signal) : null});
 	});

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {resolveSpawnTemplate} from '../../source/config/substitute.js';
+import {resolveSpawnTemplate, watcherSocketNames} from '../../source/config/substitute.js';
 import {environ, loadIni, summarize} from './fixtures.js';
 
 describe('substitutions', () => {
@@ -60,6 +60,15 @@ describe('substitutions', () => {
 	it('warns when a socket is used without use_sockets', () => {
 		const config = loadIni('[socket:web]\nport = 0\n[watcher:w]\ncmd = app --fd $(circus.sockets.web)\n');
 		expect(summarize(config.warnings)).toEqual(['4: cmd: uses $(circus.sockets.web) but `use_sockets` is false, so the process will not inherit the socket']);
+	});
+
+	it('warns about an on_demand watcher that names no socket, since no connection could start it', () => {
+		const config = loadIni('[socket:web]\nport = 0\n[watcher:w]\ncmd = app\non_demand = true\n[watcher:v]\ncmd = app --fd $(circus.sockets.web)\nuse_sockets = true\non_demand = true\n');
+		expect(summarize(config.warnings)).toEqual(['5: on_demand: the command names no socket ($(circus.sockets.NAME)), so no connection can start this watcher; it starts only when asked']);
+	});
+
+	it('lists the sockets a watcher names, each once, in the order first named', () => {
+		expect(watcherSocketNames({cmd: 'app --a $(circus.sockets.B) --b $(circus.sockets.a)', args: '--again $(circus.sockets.b)', env: {FD: '$(circus.sockets.c)'}})).toEqual(['b', 'a', 'c']);
 	});
 
 	it('warns about $(circus.X) that names no option, leaving it', () => {

@@ -81,13 +81,16 @@ export async function startDaemon(configText: string, options: {name?: string; a
 	void exited.then((code) => {
 		exitCode = code;
 	});
-	const client = await waitFor(async () => {
-		if (exitCode !== undefined) {
-			throw new Error(`the daemon exited with ${exitCode}: ${stderr}`);
-		}
-
-		return fs.existsSync(socket) ? SocketClient.connect(endpoint, {timeoutMs: 60_000}) : undefined;
-	}, {what: 'the daemon to listen'});
+	// A daemon that exits before it listens fails the start at once, with what it said.
+	const client = await Promise.race([
+		waitFor(async () => (fs.existsSync(socket) ? SocketClient.connect(endpoint, {timeoutMs: 60_000}) : undefined), {what: 'the daemon to listen'}),
+		// 'close': after its stderr has been read to the end.
+		new Promise<never>((_resolve, reject) => {
+			child.once('close', (code) => {
+				reject(new Error(`the daemon exited with ${code}: ${stderr}`));
+			});
+		}),
+	]);
 	const daemon: Daemon = {
 		dir,
 		endpoint,
