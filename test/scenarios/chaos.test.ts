@@ -1,0 +1,313 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {SocketClient} from '../../source/control/client.js';
+import {isErrorReply, type Reply} from '../../source/control/protocol.js';
+import {pids, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
+import {childrenOf, dstats, httpGet, pythonHttpServer, random, writeFile, type RequestOutcome} from './helpers.js';
+
+/**
+The chaos run: everything of the other scenarios at once, at random, then the invariants.
+60 s in CI; `npm run chaos -- --minutes N` runs it longer, and `--seed S` (or CHAOS_SEED) replays
+a run's choices (the timing of real processes still varies).
+*/
+const seconds = Number(process.env.CHAOS_SECONDS ?? 60);
+const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const watcherNames = ['web', 'crasher', 'stubborn', 'lingerer', 'writer', 'sleeper'] as const;
+
+let daemon: Daemon | undefined;
+let dir: string | undefined;
+
+afterEach(async () => {
+	await daemon?.stop();
+	daemon = undefined;
+	if (dir) {
+		fs.rmSync(dir, {recursive: true, force: true});
+	}
+});
+
+function config(folder: string, marker: string, writers: number): string {
+	return `
+[circus]
+check_delay = 0.05
+
+[socket:web]
+host = 127.0.0.1
+port = 0
+
+[watcher:web]
+cmd = python3 ${folder}/server.py $(circus.sockets.web)
+use_sockets = true
+on_demand = true
+pty = false
+numprocesses = 2
+graceful_timeout = 2
+# A connection's start is held back like a respawn when web's processes keep dying (here: killed
+# at random), which can take longer than a client waits; these keep the hold short, so that a
+# connection that waits 5 s is a fault.
+procui.backoff = false
+flapping.retry_in = 1
+flapping.max_retry = -1
+
+[watcher:crasher]
+cmd = sh -c 'sleep 0.2; exit 1'
+numprocesses = 3
+check_flapping = false
+autostart = false
+
+[watcher:stubborn]
+cmd = sh -c 'trap "" TERM; while :; do sleep 1; done'
+graceful_timeout = 2
+autostart = false
+
+[watcher:lingerer]
+cmd = sh -c 'echo "lingerer $$"; sleep 1 & sleep 0.1; exit 1'
+pty = false
+check_flapping = false
+procui.backoff = false
+autostart = false
+stdout_stream.class = FileStream
+stdout_stream.filename = ${folder}/lingerer.log
+
+[watcher:writer]
+cmd = sh -c 'i=0; while [ $i -lt 50 ]; do echo "$$ line $i"; i=$((i+1)); done; echo "$$ done"; sleep 0.3'
+numprocesses = ${writers}
+check_flapping = false
+procui.backoff = false
+autostart = false
+stdout_stream.class = FileStream
+stdout_stream.filename = ${folder}/writer.log
+
+[watcher:sleeper]
+cmd = sh -c 'sleep ${marker} & sleep ${marker} & wait'
+numprocesses = 2
+autostart = false
+`;
+}
+
+/** Lines no control client should send: each must get an error reply (or be ignored), never harm. */
+const malformed = [
+	'not json at all',
+	'{"command": "status"',
+	'[]',
+	'42',
+	'{"id": 5, "command": 7}',
+	'{"command": "no-such-command"}',
+	'{"command": "incr", "properties": {"name": "crasher", "nb": "many"}}',
+	'{"command": "start", "properties": "crasher"}',
+	'{"command": "signal", "properties": {"name": "sleeper", "signum": "SIGNOPE"}}',
+	'{"command": "kill", "properties": {"name": "sleeper", "pid": "not-a-pid"}}',
+	'{"command": "stats", "properties": {"name": {"nested": true}}}',
+	'\u0000\u0001\u0002\u00FF binary',
+	'x'.repeat(2 * 1024 * 1024),
+];
+
+type Counters = Record<string, number>;
+
+function count(counters: Counters, key: string): void {
+	counters[key] = (counters[key] ?? 0) + 1;
+}
+
+async function sendMalformed(endpoint: string, lines: readonly string[], abrupt: boolean): Promise<void> {
+	const socket = net.connect({path: endpoint.replace('ipc://', '')});
+	await new Promise<void>((resolve, reject) => {
+		socket.once('connect', resolve);
+		socket.once('error', reject);
+	});
+	socket.on('error', () => undefined);
+	socket.resume();
+	for (const line of lines) {
+		socket.write(`${line}\n`);
+	}
+
+	if (abrupt) {
+		// Half a message, then gone.
+		socket.write('{"command": "sta');
+		socket.destroy();
+		return;
+	}
+
+	await new Promise((resolve) => setTimeout(resolve, 200));
+	socket.destroy();
+}
+
+describe('chaos', () => {
+	it(`${seconds} s of everything at random, then the invariants hold`, async () => {
+		console.log(`chaos: seed ${seed} (replay: npm run chaos -- --seed ${seed} --minutes ${seconds / 60})`);
+		dir = tempDir('procui-chaos-');
+		writeFile(dir, 'server.py', pythonHttpServer);
+		const marker = uniqueSleep();
+		daemon = await startDaemon(config(dir, marker, 1));
+		const configFile = path.join(daemon.dir, 'circus.ini');
+		const daemonPid = daemon.process.pid!;
+		const baseline = await waitFor(async () => {
+			const first = (await dstats(daemon!)).open_fds;
+			await new Promise((resolve) => setTimeout(resolve, 300));
+			return (await dstats(daemon!)).open_fds === first ? first : undefined;
+		}, {what: 'a steady descriptor count at boot'});
+		const reaps = new Map<number, {watcher: string; code: number}>();
+		const spawned: Array<{watcher: string; pid: number; at: number}> = [];
+		await daemon.client.subscribe(['watcher.*'], (event) => {
+			const [, watcher, kind] = event.event.split('.');
+			if (kind === 'reap') {
+				reaps.set(Number(event.data.process_pid), {watcher: watcher!, code: Number(event.data.exit_code)});
+			} else if (kind === 'spawn') {
+				spawned.push({watcher: watcher!, pid: Number(event.data.process_pid), at: Date.now()});
+			}
+		});
+		await daemon.ok('start', {name: 'crasher'});
+		await daemon.ok('start', {name: 'writer'});
+		const webPort = ((await daemon.ok('listsockets')) as unknown as {sockets: Array<{port: number}>}).sockets[0]!.port;
+
+		const until = Date.now() + seconds * 1000;
+		const counters: Counters = {};
+		const replies: Array<{command: string; reply: Reply}> = [];
+		const http: RequestOutcome[] = [];
+		/** web's numprocesses over time, from the replies to incr and decr. */
+		const webCounts: Array<{at: number; count: number}> = [{at: 0, count: 2}];
+		/** Connections that waited while web was asked for no process (decr to 0): by design, as for
+		a server with no workers. */
+		let waitedByDesign = 0;
+		const pause = async (rng: ReturnType<typeof random>, ms: number): Promise<void> => new Promise((resolve) => {
+			setTimeout(resolve, rng.int(ms));
+		});
+
+		const commander = async (index: number): Promise<void> => {
+			const rng = random(seed + index);
+			const client = await SocketClient.connect(daemon!.endpoint);
+			while (Date.now() < until) {
+				const name = rng.pick(watcherNames);
+				const command = rng.pick(['start', 'stop', 'restart', 'reload', 'incr', 'decr', 'signal', 'kill', 'status', 'stats', 'dstats', 'listsockets', 'reloadconfig', 'numprocesses'] as const);
+				let properties: Record<string, unknown> = {name, waiting: rng.int(2) === 0};
+				if (command === 'signal') {
+					properties = {name, signum: rng.pick(['SIGHUP', 'SIGUSR1', 'SIGCONT'])};
+				} else if (command === 'kill') {
+					const list = pids(await client.call('list', {name}));
+					properties = list.length > 0 ? {name, pid: rng.pick(list), signum: 'SIGTERM', graceful_timeout: 0.5} : {name};
+				} else if (command === 'reloadconfig') {
+					fs.writeFileSync(`${configFile}.next`, config(dir!, marker, 1 + rng.int(2)));
+					fs.renameSync(`${configFile}.next`, configFile);
+					properties = {};
+				} else if (command === 'decr' && rng.int(2) === 0) {
+					properties = {name, nb: 1};
+				}
+
+				count(counters, `command ${command}`);
+				const reply = await client.call(command, properties, {timeoutMs: 60_000});
+				replies.push({command: `${command} ${JSON.stringify(properties)}`, reply});
+				if (name === 'web' && (command === 'incr' || command === 'decr') && !isErrorReply(reply)) {
+					webCounts.push({at: Date.now(), count: Number((reply as {numprocesses?: number}).numprocesses)});
+				}
+				await pause(rng, 150);
+			}
+
+			await client.close();
+		};
+
+		const saboteur = async (): Promise<void> => {
+			const rng = random(seed + 100);
+			const client = await SocketClient.connect(daemon!.endpoint);
+			while (Date.now() < until) {
+				const action = rng.pick(['sigkill', 'sigkill', 'malformed', 'signal-daemon'] as const);
+				if (action === 'sigkill') {
+					const list = pids(await client.call('list', {name: rng.pick(watcherNames)}));
+					if (list.length > 0) {
+						try {
+							process.kill(rng.pick(list), 'SIGKILL');
+							count(counters, 'SIGKILL to a child');
+						} catch {
+							// Already gone.
+						}
+					}
+				} else if (action === 'malformed') {
+					const lines = Array.from({length: 1 + rng.int(4)}, () => rng.pick(malformed));
+					await sendMalformed(daemon!.endpoint, lines, rng.int(3) === 0);
+					counters['malformed messages'] = (counters['malformed messages'] ?? 0) + lines.length;
+				} else {
+					const signal = rng.pick(['SIGHUP', 'SIGUSR1', 'SIGWINCH', 'SIGUSR2'] as const);
+					process.kill(daemonPid, signal);
+					count(counters, `${signal} to the daemon`);
+				}
+
+				await pause(rng, 200);
+			}
+
+			await client.close();
+		};
+
+		const browser = async (): Promise<void> => {
+			const rng = random(seed + 200);
+			while (Date.now() < until) {
+				const sentAt = Date.now();
+				const outcome = await httpGet(webPort, 5000);
+				if (outcome.kind === 'hung') {
+					const before = webCounts.filter((entry) => entry.at <= sentAt).at(-1)!;
+					if (before.count === 0 || webCounts.some((entry) => entry.at > sentAt && entry.count === 0)) {
+						waitedByDesign++;
+						continue;
+					}
+
+					const web = ((await daemon!.ok('overview')) as unknown as {watchers: Array<{name: string}>}).watchers.find((row) => row.name === 'web');
+
+					const recent = daemon!.stderr().split('\n').filter((line) => line.includes(' web') || line.includes('(connection)')).slice(-25).join('\n');
+					console.log(`chaos: a connection hung; web then: ${JSON.stringify(web)}\n${recent}`);
+				}
+
+				http.push(outcome);
+				await pause(rng, 100);
+			}
+		};
+
+		await Promise.all([commander(1), commander(2), commander(3), saboteur(), browser()]);
+
+		// The last request for each watcher, sent once everything else has arrived.
+		const finalRng = random(seed + 300);
+		const desired = Object.fromEntries(watcherNames.map((name) => [name, finalRng.pick(['start', 'stop'] as const)]));
+		const finals = await Promise.all(watcherNames.map(async (name) => daemon!.client.call(desired[name]!, {name}, {timeoutMs: 60_000})));
+		const stats = await dstats(daemon);
+		const httpKinds = Object.fromEntries(['served', 'refused', 'reset', 'hung'].map((kind) => [kind, http.filter((outcome) => outcome.kind === kind).length]));
+		const summary = {seed, seconds, counters, commands: replies.length, errorReplies: replies.filter((entry) => isErrorReply(entry.reply)).length, http: {...httpKinds, waitedByDesign}, spawns: spawned.length, activations: stats.activations, ticks: stats.ticks, ticksDuringCommands: stats.ticks_during_commands, signals: stats.signals, reloads: stats.reloads, desired};
+		console.log(`chaos: ${JSON.stringify(summary)}`);
+
+		// The supervisor is alive and answering, and nothing inside it failed unexpectedly.
+		expect(daemon.process.exitCode).toBe(null);
+		expect(await daemon.ok('status')).toMatchObject({status: 'ok'});
+		expect(daemon.stderr()).not.toMatch(/internal error|unhandled|ConflictError|added twice/i);
+		expect(finals.filter((reply) => isErrorReply(reply))).toEqual([]);
+		// Error replies are for requests that deserved one (a process gone, a bad option), never a conflict.
+		expect(replies.filter((entry) => isErrorReply(entry.reply) && /conflict|already running|busy/i.test(JSON.stringify(entry.reply)))).toEqual([]);
+		expect(httpKinds.hung).toBe(0);
+
+		// Each watcher converged to the state asked for last.
+		for (const name of watcherNames) {
+			const expected = desired[name] === 'start' ? 'active' : 'stopped';
+			await waitFor(async () => (await daemon!.ok('status', {name})).status === expected, {what: `${name} to be ${expected} (seed ${seed})`, timeoutMs: 15_000});
+		}
+
+		// No zombie children: any process of the daemon that has exited is reaped.
+		const zombies = (): number[] => childrenOf(daemonPid).filter((child) => child.state === 'Z').map((child) => child.pid);
+		const first = new Set(zombies());
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+		expect(zombies().filter((pid) => first.has(pid))).toEqual([]);
+
+		// Every byte of output is in its file: each writer process that finished on its own wrote
+		// its 51 lines, each lingerer its line (they were spawned at least a second before the end).
+		await daemon.ok('stop');
+		const writerLog = fs.readFileSync(path.join(dir, 'writer.log'), 'utf8');
+		const finishedWriters = [...reaps.entries()].filter(([, reap]) => reap.watcher === 'writer' && reap.code === 0).map(([pid]) => pid);
+		const incomplete = finishedWriters.filter((pid) => !writerLog.includes(`${pid} line 0\n`) || !writerLog.includes(`${pid} line 49\n${pid} done\n`));
+		const lingererLog = fs.readFileSync(path.join(dir, 'lingerer.log'), 'utf8');
+		const lostLingerers = spawned.filter((entry) => entry.watcher === 'lingerer' && entry.at < until - 1000 && reaps.get(entry.pid)?.code === 1).filter((entry) => !lingererLog.includes(`lingerer ${entry.pid}\n`));
+		console.log(`chaos: ${finishedWriters.length} writer processes checked line by line, ${spawned.filter((entry) => entry.watcher === 'lingerer').length} lingerer processes`);
+		expect(finishedWriters.length).toBeGreaterThan(10);
+		expect(incomplete).toEqual([]);
+		expect(lostLingerers).toEqual([]);
+
+		// Descriptors back at the boot count once everything is stopped.
+		await waitFor(async () => {
+			const info = await dstats(daemon!);
+			return info.open_fds === baseline && info.output_sources === 0;
+		}, {what: `open fds back to ${baseline} (seed ${seed})`, timeoutMs: 15_000});
+	}, (seconds + 180) * 1000);
+});
