@@ -134,10 +134,13 @@ export class Supervisor {
 			});
 		}
 
+		// Sampling reads /proc for every process on the machine: only while someone watches the
+		// `stats` topic (a TUI). `stats`, `overview` and `dstats` sample on demand otherwise, so an idle
+		// daemon costs nothing but its timers.
 		this.#statsTimer = setInterval(() => {
-			this.#sampleNow();
 			const topic = 'stats';
 			if (this.server.wants(topic) || this.#localWants(topic)) {
+				this.#sampleNow();
 				this.#publish({event: topic, data: this.overview(), time: nowSeconds()});
 			}
 		}, statsIntervalMs);
