@@ -12,7 +12,7 @@ import type {LiveStore} from '../live-store.js';
 import {sourceKey} from '../log-source.js';
 import {chartTarget, logSourceOf, resolveSelection} from '../selection.js';
 import {seriesKey} from '../history.js';
-import {uiReducer} from '../ui-reducer.js';
+import {uiReducer, type UiAction} from '../ui-reducer.js';
 import {initialUiState, type Modal} from '../ui-state.js';
 import {ChartPane} from './ChartPane.js';
 import {ConfirmQuit} from './ConfirmQuit.js';
@@ -67,7 +67,15 @@ function modalHints(modal: Modal): ReadonlyArray<readonly [string, string]> | un
 /** The whole screen: header, lists, charts, logs, status, key hints, and whatever modal is open. */
 export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 	const live = useLive(store);
-	const [ui, dispatch] = useReducer(uiReducer, initialUiState);
+	const [ui, reactDispatch] = useReducer(uiReducer, initialUiState);
+	// Keys can arrive faster than frames (at most ~30 a second): the key handler must see every
+	// action dispatched so far, not the state of the last render. Otherwise `:` typed right after
+	// Enter lands in the closing prompt and the command's letters run as keys (r restarts).
+	const latestUi = useRef(ui);
+	const dispatch = useCallback((action: UiAction) => {
+		latestUi.current = uiReducer(latestUi.current, action);
+		reactDispatch(action);
+	}, []);
 	const {columns, rows} = useTerminalSize();
 	const now = useClock(ui.running.length > 0 || ui.quit !== undefined ? 100 : 1000);
 	const {isRawModeSupported} = useStdin();
@@ -125,8 +133,12 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 	};
 	const contextRef = useRef(context);
 	contextRef.current = context;
+	const overviewRef = useRef(live.overview);
+	overviewRef.current = live.overview;
 	const onInput = useCallback((input: string, inkKey: Parameters<typeof handleKey>[2]) => {
-		handleKey(contextRef.current, input, inkKey);
+		const rendered = contextRef.current;
+		const fresh = latestUi.current;
+		handleKey(fresh === rendered.ui ? rendered : {...rendered, ui: fresh, selection: resolveSelection(fresh, overviewRef.current)}, input, inkKey);
 	}, []);
 	useInput(onInput, {isActive: isRawModeSupported});
 
