@@ -112,7 +112,8 @@ describe('respawning', () => {
 		await daemon.ok('start', {name: 'flappy'});
 		await waitFor(() => seen.some((event) => event.data.gave_up === true), {what: 'flapping to give up', timeoutMs: 20_000});
 		expect(seen.filter((event) => event.data.gave_up !== true).length).toBe(2);
-		expect((await daemon.ok('status', {name: 'flappy'})).status).toBe('stopped');
+		// Giving up stops the watcher: its last processes may still be on their way out.
+		await waitFor(async () => (await daemon!.ok('status', {name: 'flappy'})).status === 'stopped', {what: 'flappy to stop'});
 		const row = field<Array<{detail: string}>>(await daemon.ok('overview'), 'watchers')[0]!;
 		expect(row.detail).toMatch(/gave up: flapping/);
 	});
