@@ -116,22 +116,25 @@ export class Supervisor {
 		return this.server.endpoint.url;
 	}
 
-	/** Listen, install signal handlers, start the autostart watchers. Resolves once listening;
-	watchers start in the background. */
+	/** Install signal handlers, bind the sockets, listen, start the autostart watchers. Resolves
+	once listening; watchers start in the background. */
 	async start(): Promise<void> {
-		// Before any watcher starts, as Circus does; a socket that cannot be bound stops the start.
-		await this.#sockets.bind(this.#options.config.sockets);
-		try {
-			await this.server.listen();
-		} catch (error) {
-			this.#sockets.closeAll();
-			throw error;
-		}
-
+		// First: a SIGHUP or SIGUSR2 while the sockets bind must not take its default action (ending the process).
 		if (this.#options.handleSignals) {
 			this.#removeSignals = onSignals((signal) => {
 				this.#onSignal(signal);
 			});
+		}
+
+		try {
+			// Before any watcher starts, as Circus does; a socket that cannot be bound stops the start.
+			await this.#sockets.bind(this.#options.config.sockets);
+			await this.server.listen();
+		} catch (error) {
+			this.#sockets.closeAll();
+			this.#removeSignals?.();
+			this.#removeSignals = undefined;
+			throw error;
 		}
 
 		// Sampling reads /proc for every process on the machine: only while someone watches the

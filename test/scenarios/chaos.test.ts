@@ -308,6 +308,6 @@ describe('chaos', () => {
 		await waitFor(async () => {
 			const info = await dstats(daemon!);
 			return info.open_fds === baseline && info.output_sources === 0;
-		}, {what: `open fds back to ${baseline} (seed ${seed})`, timeoutMs: 15_000});
+		}, {what: `open fds back to ${baseline} (seed ${seed})`, timeoutMs: 45_000});
 	}, (seconds + 180) * 1000);
 });

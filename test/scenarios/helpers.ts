@@ -63,6 +63,17 @@ export function childrenOf(pid: number): Array<{pid: number; state: string}> {
 	return children;
 }
 
+/** The inode of a socket a process holds as `fd`. */
+export function socketInode(pid: number, fd: number): string {
+	return /socket:\[(\d+)]/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`))![1]!;
+}
+
+/** The inodes of every TCP socket on the system. Whether a socket is still open anywhere is
+asked this way, not by connecting to its port: another test may have taken the port number since. */
+export function tcpInodes(): string[] {
+	return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) => fs.readFileSync(file, 'utf8').split('\n').slice(1).map((line) => line.trim().split(/\s+/)[9] ?? ''));
+}
+
 /** The descriptors a process has open (its /proc/PID/fd listing). */
 export function openFds(pid: number): number[] {
 	return fs.readdirSync(`/proc/${pid}/fd`).map(Number).sort((a, b) => a - b);

@@ -236,6 +236,8 @@ describe('signals (Circus BUG-1)', () => {
 
 	it('ignores the signals it has no use for', async () => {
 		const daemon = await spawnWithUnreadStderr('[watcher:idle]\ncmd = sleep 1000\n');
+		// A reply means the daemon's loop runs, so its handlers are in place.
+		await daemon.client.call('status');
 		for (const signal of ['SIGUSR2', 'SIGWINCH'] as const) {
 			process.kill(daemon.process.pid!, signal);
 		}

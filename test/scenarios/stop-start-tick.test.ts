@@ -115,7 +115,8 @@ graceful_timeout = 30
 		await waitFor(async () => (await daemon!.ok('status', {name: 'stubborn'})).status === 'active');
 		const other = await SocketClient.connect(daemon.endpoint);
 		const restart = daemon.client.call('restart', {name: 'stubborn'}, {timeoutMs: 30_000});
-		await new Promise((resolve) => setTimeout(resolve, 200));
+		// The restart's stop has run: its process ignores SIGTERM, so it stays stopping for 2 s.
+		await waitFor(async () => (await other.call('status', {name: 'stubborn'})).status === 'stopping', {what: 'the restart to be stopping'});
 		const stop = await other.call('stop', {name: 'stubborn'}, {timeoutMs: 30_000});
 		expect(stop).toMatchObject({status: 'ok'});
 		expect(await restart).toMatchObject({status: 'ok', info: {superseded: 'stop'}});
