@@ -1,6 +1,6 @@
 import type {WatcherConfig} from '../config/types.js';
 import {resolveSpawnTemplate, watcherSocketNames} from '../config/substitute.js';
-import {shlexSplit} from './shlex.js';
+import {shlexSplit} from '../config/shlex.js';
 
 /** What one spawn of a watcher runs: argv, environment and working directory. */
 export type SpawnPlan = {

@@ -1,56 +1,18 @@
 /**
 The `:` prompt's words, as a shell would split them (quotes and backslashes), so that
 `:add web python3 -m http.server` and `:signal web "HUP"` read as `procui ctl` reads its argv.
-Deliberately no variables, globs or escapes beyond the backslash: the prompt is not a shell.
+The supervisor's own shlex split (config/shlex.ts, through control/), so the prompt and `cmd` agree.
 */
+import {shlexSplit} from '../control/shell-words.js';
+
 export type SplitResult = {readonly words: string[]} | {readonly error: string};
 
 export function splitWords(line: string): SplitResult {
-	const words: string[] = [];
-	let word = '';
-	let inWord = false;
-	let quote: '"' | '\'' | undefined;
-	for (let index = 0; index < line.length; index++) {
-		const char = line[index]!;
-		if (quote !== undefined) {
-			if (char === quote) {
-				quote = undefined;
-			} else if (char === '\\' && quote === '"' && index + 1 < line.length) {
-				word += line[++index];
-			} else {
-				word += char;
-			}
-
-			continue;
-		}
-
-		if (char === '"' || char === '\'') {
-			quote = char;
-			inWord = true;
-		} else if (char === '\\' && index + 1 < line.length) {
-			word += line[++index];
-			inWord = true;
-		} else if (/\s/u.test(char)) {
-			if (inWord) {
-				words.push(word);
-				word = '';
-				inWord = false;
-			}
-		} else {
-			word += char;
-			inWord = true;
-		}
+	try {
+		return {words: shlexSplit(line)};
+	} catch (error) {
+		return {error: error instanceof Error ? error.message : String(error)};
 	}
-
-	if (quote !== undefined) {
-		return {error: `unclosed ${quote === '"' ? 'double' : 'single'} quote`};
-	}
-
-	if (inWord) {
-		words.push(word);
-	}
-
-	return {words};
 }
 
 /**

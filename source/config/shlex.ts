@@ -49,7 +49,7 @@ export function shlexSplit(line: string): string[] {
 	}
 
 	if (quote !== undefined) {
-		throw new Error(`No closing quotation in: ${line}`);
+		throw new Error(`unclosed ${quote === '"' ? 'double' : 'single'} quote`);
 	}
 
 	if (inWord) {
