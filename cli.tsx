@@ -24,6 +24,7 @@ const help = `
     --pidfile FILE       write the daemon's pid to FILE
     --log-level LEVEL    debug, info, warning, error (default: [circus] loglevel, info)
     --log-output FILE    where procui's own log goes ('-' for stderr, the default)
+    --metrics ADDR       serve Prometheus metrics on http://ADDR/metrics (HOST:PORT, or PORT on 127.0.0.1)
 
   Examples
     $ procui daemon examples/circus.ini
@@ -38,6 +39,7 @@ const daemonFlags = {
 	pidfile: {type: 'string'},
 	logLevel: {type: 'string'},
 	logOutput: {type: 'string'},
+	metrics: {type: 'string'},
 } as const;
 
 async function main(argv: readonly string[]): Promise<number | undefined> {
@@ -88,6 +90,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 			pidfile: parsed.flags.pidfile,
 			logLevel: parsed.flags.logLevel,
 			logOutput: parsed.flags.logOutput,
+			metrics: parsed.flags.metrics,
 			onReady: (endpoint) => {
 				reportToParent(`ready ${endpoint}`);
 			},

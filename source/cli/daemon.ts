@@ -11,6 +11,8 @@ export type DaemonFlags = {
 	readonly pidfile?: string;
 	readonly logLevel?: string;
 	readonly logOutput?: string;
+	/** `--metrics HOST:PORT`: overrides `[circus] procui.metrics`. */
+	readonly metrics?: string;
 	/** Called once listening (detach tells its parent). */
 	readonly onReady?: (endpoint: string) => void;
 	readonly onFailure?: (message: string) => void;
@@ -59,6 +61,7 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 		loadConfig: () => load(source, cwd),
 		handleSignals: true,
 		logStats: () => ({dropped: logger.droppedTotal, pending: logger.pendingBytes}),
+		...(flags.metrics === undefined ? {} : {metrics: flags.metrics}),
 		onExit: (code) => {
 			logger.log('info', 'all watchers stopped; bye');
 			if (pidfile) {
@@ -87,6 +90,10 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 		}
 
 		process.exit(1);
+	}
+
+	if (supervisor.metricsUrl !== undefined) {
+		logger.log('info', `metrics on ${supervisor.metricsUrl}`);
 	}
 
 	logger.log('info', `procui ${process.env.npm_package_version ?? ''} supervising ${config.watchers.length} watcher(s) from ${config.file ?? 'the command line'}; control endpoint ${supervisor.endpoint}`.replace('  ', ' '));

@@ -10,7 +10,7 @@ const levels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
 
 const known = [
 	'endpoint', 'check_delay', 'warmup_delay', 'pidfile', 'loglevel', 'logoutput', 'umask',
-	'include', 'include_dir', 'procui.scrollback',
+	'include', 'include_dir', 'procui.scrollback', 'procui.metrics',
 ];
 
 /** `[circus]` options procui does not have, and why. */
@@ -60,6 +60,7 @@ export function readArbiter(reader: SectionReader | undefined, configDir: string
 	const pidfile = reader.text('pidfile')?.trim();
 	const logoutput = reader.text('logoutput')?.trim();
 	const umask = reader.optional('umask', octal);
+	const metrics = readMetrics(reader, issues);
 	const arbiter: ArbiterConfig = {
 		...(endpoint === undefined ? {} : {endpoint}),
 		checkDelay: reader.read('check_delay', decimalNumber(0, {above: true}), defaultArbiter.checkDelay),
@@ -68,6 +69,7 @@ export function readArbiter(reader: SectionReader | undefined, configDir: string
 		loglevel: readLoglevel(reader, issues),
 		logoutput: logoutput === undefined || logoutput === '' ? '-' : resolveLogoutput(logoutput, configDir, reader, issues),
 		...(umask === undefined ? {} : {umask}),
+		...(metrics === undefined ? {} : {metrics}),
 		scrollback: reader.read('procui.scrollback', wholeNumber(1), defaultScrollback),
 		raw: Object.fromEntries(reader.section.entries.map(entry => [entry.key, entry.value])),
 	};
@@ -87,6 +89,22 @@ function readEndpoint(reader: SectionReader, issues: IssueList): string | undefi
 	}
 
 	issues.error(reader.originOf('endpoint'), `endpoint: expected tcp://HOST:PORT or ipc://PATH, got ${quote(text)}`);
+	return undefined;
+}
+
+/** `procui.metrics`: `HOST:PORT`, `[IPv6]:PORT` or a bare `PORT` (loopback). */
+function readMetrics(reader: SectionReader, issues: IssueList): string | undefined {
+	const text = reader.text('procui.metrics')?.trim();
+	if (text === undefined || text === '') {
+		return undefined;
+	}
+
+	const port = /^(?:(?:\[[^\]]+\]|[^:/\s[\]]+):)?(\d{1,5})$/.exec(text)?.[1];
+	if (port !== undefined && Number(port) <= 65_535) {
+		return text;
+	}
+
+	issues.error(reader.originOf('procui.metrics'), `procui.metrics: expected HOST:PORT or PORT (e.g. 127.0.0.1:9108), got ${quote(text)}`);
 	return undefined;
 }
 

@@ -160,6 +160,8 @@ export type ArbiterConfig = {
 	readonly umask?: number;
 	/** procui: default ring-buffer lines per process. */
 	readonly scrollback: number;
+	/** procui: `HOST:PORT` (or `PORT`, on loopback) where Prometheus metrics are served; undefined = off. */
+	readonly metrics?: string;
 	readonly raw: Readonly<Record<string, string>>;
 };
 

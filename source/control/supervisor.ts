@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import {performance} from 'node:perf_hooks';
 import type {Config} from '../config/types.js';
 import {Arbiter} from '../core/arbiter.js';
 import {ProcSampler, type ProcInfo} from '../io/proc-stats.js';
@@ -9,6 +10,8 @@ import {reloadConfig} from './config-reload.js';
 import {toEndpoint} from './endpoint.js';
 import type {Endpoint} from './endpoint.js';
 import {type EventMessage, type Properties, type Reply, nowSeconds, topicMatches} from './protocol.js';
+import {MetricsSource} from './metrics.js';
+import {MetricsServer, parseMetricsAddress} from './metrics-server.js';
 import {ControlServer} from './server.js';
 import type {SupervisorClient, Subscription} from './supervisor-client.js';
 import {watcherRow} from './views.js';
@@ -34,6 +37,8 @@ export type SupervisorOptions = {
 	/** The supervisor's own log: lines dropped because its reader was too slow (since start), and
 	bytes waiting for the reader now. For `dstats`. */
 	readonly logStats?: () => {readonly dropped: number; readonly pending: number};
+	/** Where Prometheus metrics are served (`HOST:PORT` or `PORT`); default `[circus] procui.metrics`, else off. */
+	readonly metrics?: string;
 };
 
 /**
@@ -57,6 +62,8 @@ export class Supervisor {
 	#exited = false;
 	readonly #local = new Set<{topics: readonly string[]; onEvent: (event: EventMessage) => void}>();
 	readonly #context: CommandContext;
+	readonly #metrics: MetricsSource;
+	#metricsServer: MetricsServer | undefined;
 
 	constructor(options: SupervisorOptions) {
 		this.#options = options;
@@ -96,9 +103,11 @@ export class Supervisor {
 				pidfile: this.arbiter.config.arbiter.pidfile ?? null,
 				loglevel: this.arbiter.config.arbiter.loglevel,
 				scrollback: this.arbiter.config.arbiter.scrollback,
+				metrics: this.metricsUrl ?? null,
 			}),
 			listSockets: () => this.#sockets.list(),
 		};
+		this.#metrics = new MetricsSource({arbiter: () => this.arbiter, logDropped: () => options.logStats?.().dropped ?? 0});
 		this.arbiter.on('log', (level, message) => {
 			options.log(level, message);
 		});
@@ -130,7 +139,9 @@ export class Supervisor {
 			// Before any watcher starts, as Circus does; a socket that cannot be bound stops the start.
 			await this.#sockets.bind(this.#options.config.sockets);
 			await this.server.listen();
+			await this.#serveMetrics();
 		} catch (error) {
+			await this.server.close();
 			this.#sockets.closeAll();
 			this.#removeSignals?.();
 			this.#removeSignals = undefined;
@@ -148,6 +159,28 @@ export class Supervisor {
 			}
 		}, statsIntervalMs);
 		void this.arbiter.start();
+	}
+
+	/** `http://HOST:PORT/metrics` while metrics are served. */
+	get metricsUrl(): string | undefined {
+		return this.#metricsServer?.url;
+	}
+
+	async #serveMetrics(): Promise<void> {
+		const text = this.#options.metrics ?? this.#options.config.arbiter.metrics;
+		if (text === undefined) {
+			return;
+		}
+
+		const address = parseMetricsAddress(text);
+		const server = new MetricsServer(address, () => this.#metrics.render());
+		await server.listen();
+		this.#metricsServer = server;
+		if (!address.loopback) {
+			// Allowed because the host was written out, but worth a line: the page names every
+			// watcher and pid, and it has no authentication.
+			this.#options.log('warning', `metrics are served on ${server.url}, which is not a loopback address: anyone who can reach it can read them (no authentication)`);
+		}
 	}
 
 	/** The whole picture the UI shows. */
@@ -183,6 +216,15 @@ export class Supervisor {
 	}
 
 	async #handle(command: string, properties: Properties, id: string | null): Promise<Reply> {
+		const started = performance.now();
+		try {
+			return await this.#run(command, properties, id);
+		} finally {
+			this.#metrics.latency.observe(command, (performance.now() - started) / 1000);
+		}
+	}
+
+	async #run(command: string, properties: Properties, id: string | null): Promise<Reply> {
 		if (command === 'overview') {
 			return {status: 'ok', id, time: nowSeconds(), ...this.overview()};
 		}
@@ -348,7 +390,7 @@ export class Supervisor {
 		this.#removeSignals?.();
 		this.arbiter.dispose();
 		this.#sockets.closeAll();
-		await this.server.close();
+		await Promise.all([this.server.close(), this.#metricsServer?.close()]);
 	}
 }
 

@@ -7,7 +7,7 @@ import type {WatcherContext} from './context.js';
 import {describeExit, exitCode, isRunning, type ProcessRecord, type StopReason} from './process.js';
 import {afterExit, checkFlapping, spawnRetryDelay, type FlappingState, type SlotHistory} from './restart-policy.js';
 import {planSpawn} from './spawn-plan.js';
-import {openStreams, type WatcherStreams} from './streams.js';
+import {newOutputCounters, openStreams, type OutputCounters, type WatcherStreams} from './streams.js';
 
 /** Circus's four watcher states. */
 export type WatcherStatus = 'stopped' | 'starting' | 'active' | 'stopping';
@@ -59,6 +59,11 @@ export class Watcher {
 	gaveUp: string | undefined;
 	/** Consecutive spawn failures, and the last one's reason. */
 	spawnFailures = 0;
+	/** Every failed spawn since the supervisor started (never reset), for metrics. */
+	spawnFailuresTotal = 0;
+	/** Output bytes per channel since the supervisor started: read from the children, written to
+	the stream's sink, dropped by it (a full disk, a slow stdout reader). Never reset. */
+	readonly outputBytes: OutputCounters = newOutputCounters();
 	lastSpawnError: string | undefined;
 	/** Last exit of any process, for display. */
 	lastExit: {pid: number; status: ExitStatus; time: number} | undefined;
@@ -150,7 +155,7 @@ export class Watcher {
 		}
 
 		this.starting = this.running.length < this.numprocesses;
-		this.#streams ??= openStreams(this.config, this.#ctx.log);
+		this.#streams ??= openStreams(this.config, this.#ctx.log, this.outputBytes);
 		this.reconcile(true);
 	}
 
@@ -312,7 +317,9 @@ export class Watcher {
 
 			const ctx = this.#ctx;
 			const name = this.name;
+			const outputBytes = this.outputBytes;
 			const source = ctx.redirector.attach(child, `${name}/${child.pid}`, (data, channel) => {
+				outputBytes[channel].read += data.length;
 				const last = ring.lastSeq;
 				ring.push(data);
 				streams?.write(channel, data, child.pid);
@@ -367,6 +374,7 @@ export class Watcher {
 	#spawnFailed(error: unknown): boolean {
 		const reason = error instanceof Error ? error.message : String(error);
 		this.spawnFailures++;
+		this.spawnFailuresTotal++;
 		this.lastSpawnError = reason;
 		const code = error instanceof SpawnError ? error.code : 'EINVAL';
 		this.#ctx.emit(`watcher.${this.name}.spawn_failed`, {reason, code, failures: this.spawnFailures});
