@@ -1,0 +1,190 @@
+import childProcess from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {field} from '../helpers/reply.js';
+import {cliPath, startDaemon, tempDir, waitFor, type Daemon} from '../helpers/daemon.js';
+
+let daemon: Daemon | undefined;
+
+afterEach(async () => {
+	await daemon?.stop();
+	daemon = undefined;
+});
+
+/** `promtool` comes with Debian's `prometheus` package; CI installs it, so the check never skips. */
+function promtool(): string {
+	const found = childProcess.spawnSync('sh', ['-c', 'command -v promtool'], {encoding: 'utf8'}).stdout.trim();
+	if (found === '') {
+		throw new Error('promtool is not installed: apt-get install -y --no-install-recommends prometheus');
+	}
+
+	return found;
+}
+
+async function metricsUrl(running: Daemon): Promise<string> {
+	const url = field<{metrics: string | null}>(await running.ok('globaloptions'), 'options').metrics;
+	expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+	return url!;
+}
+
+async function scrape(url: string): Promise<string> {
+	const response = await fetch(url, {signal: AbortSignal.timeout(20_000)});
+	expect(response.status).toBe(200);
+	expect(response.headers.get('content-type')).toContain('version=0.0.4');
+	return response.text();
+}
+
+/** The value of the sample `name{labels}` (labels as written, in order), or undefined. */
+function value(text: string, sample: string): number | undefined {
+	const line = text.split('\n').find((candidate) => candidate.startsWith(`${sample} `));
+	return line === undefined ? undefined : Number(line.slice(sample.length + 1));
+}
+
+describe('Prometheus metrics on /metrics', () => {
+	it('serves every family in a form promtool accepts, with per-watcher, per-process and latency samples', async () => {
+		daemon = await startDaemon(`
+[circus]
+procui.metrics = 127.0.0.1:0
+
+[watcher:web]
+cmd = sleep 1000
+numprocesses = 2
+
+[watcher:missing]
+cmd = /nonexistent/program
+max_retry = 2
+
+[watcher:idle]
+cmd = sleep 1000
+autostart = false
+`);
+		const url = await metricsUrl(daemon);
+		await waitFor(async () => (await daemon!.ok('status', {name: 'web'})).status === 'active', {what: 'web to run'});
+		await daemon.ok('status', {name: 'web'});
+		await daemon.call('no-such-command-1');
+		await daemon.call('no-such-command-2');
+		const text = await waitFor(async () => {
+			const page = await scrape(url);
+			return value(page, 'procui_watcher_gave_up{watcher="missing"}') === 1 ? page : undefined;
+		}, {what: 'the missing watcher to give up'});
+
+		const check = childProcess.spawnSync(promtool(), ['check', 'metrics'], {input: text, encoding: 'utf8'});
+		expect(`${check.stdout}${check.stderr}`.trim()).toBe('');
+		expect(check.status).toBe(0);
+
+		expect(value(text, 'procui_watcher_processes{watcher="web",kind="desired"}')).toBe(2);
+		expect(value(text, 'procui_watcher_processes{watcher="web",kind="running"}')).toBe(2);
+		expect(value(text, 'procui_watcher_processes{watcher="idle",kind="desired"}')).toBe(0);
+		expect(value(text, 'procui_watcher_state{watcher="web",state="active"}')).toBe(1);
+		expect(value(text, 'procui_watcher_state{watcher="idle",state="stopped"}')).toBe(1);
+		expect(value(text, 'procui_watcher_spawn_failures_total{watcher="missing"}')).toBe(2);
+		expect(value(text, 'procui_watcher_flapping{watcher="web"}')).toBe(0);
+		expect(value(text, 'procui_watcher_restarts_total{watcher="web"}')).toBe(0);
+		const rows = text.split('\n').filter((line) => line.startsWith('procui_process_resident_memory_bytes{watcher="web"'));
+		expect(rows).toHaveLength(2);
+		for (const row of rows) {
+			expect(Number(row.split(' ')[1])).toBeGreaterThan(0);
+		}
+
+		expect(text).toMatch(/^procui_process_cpu_seconds_total\{watcher="web",wid="1",pid="\d+"\} \d/m);
+		expect(text).toMatch(/^procui_process_uptime_seconds\{watcher="web",wid="2",pid="\d+"\} \d/m);
+		expect(value(text, 'procui_command_duration_seconds_count{command="status"}')).toBeGreaterThanOrEqual(2);
+		expect(value(text, 'procui_command_duration_seconds_bucket{command="status",le="+Inf"}')).toBe(value(text, 'procui_command_duration_seconds_count{command="status"}'));
+		// Unknown commands share one label: a client cannot grow the page without bound.
+		expect(value(text, 'procui_command_duration_seconds_count{command="other"}')).toBe(2);
+		expect(text).not.toContain('no-such-command');
+		expect(value(text, 'procui_scheduler_queue_length')).toBeGreaterThanOrEqual(0);
+
+		const notFound = await fetch(url.replace('/metrics', '/'));
+		expect(notFound.status).toBe(404);
+		const post = await fetch(url, {method: 'POST'});
+		expect(post.status).toBe(405);
+	});
+
+	it('keeps answering scrapes while a watcher floods, and the byte counters grow', async () => {
+		daemon = await startDaemon(`
+[circus]
+procui.metrics = 127.0.0.1:0
+
+[watcher:flood]
+cmd = yes flooding-the-supervisor-with-one-line-after-another
+pty = false
+stdout_stream.class = FileStream
+stdout_stream.filename = flood.log
+stdout_stream.max_bytes = 4194304
+stdout_stream.backup_count = 1
+`);
+		const url = await metricsUrl(daemon);
+		const read = (page: string) => value(page, 'procui_output_read_bytes_total{watcher="flood",stream="stdout"}') ?? 0;
+		const written = (page: string) => value(page, 'procui_output_written_bytes_total{watcher="flood",stream="stdout"}') ?? 0;
+		await waitFor(async () => read(await scrape(url)) > 1_000_000, {what: 'the flood to start'});
+		let previous = await scrape(url);
+		for (let index = 0; index < 10; index++) {
+			const page = await scrape(url);
+			expect(read(page)).toBeGreaterThan(read(previous));
+			expect(written(page)).toBeGreaterThan(written(previous));
+			expect(value(page, 'procui_output_dropped_bytes_total{watcher="flood",stream="stdout"}')).toBe(0);
+			previous = page;
+		}
+
+		// Supervision carried on meanwhile: commands are answered, the flood still runs.
+		expect((await daemon.ok('status', {name: 'flood'})).status).toBe('active');
+	});
+
+	it('counts the bytes a stream cannot write (a full disk) as dropped', async () => {
+		daemon = await startDaemon(`
+[circus]
+procui.metrics = 127.0.0.1:0
+
+[watcher:chatty]
+cmd = sh -c 'while :; do echo line; sleep 0.05; done'
+pty = false
+stdout_stream.class = FileStream
+stdout_stream.filename = /dev/full
+`);
+		const url = await metricsUrl(daemon);
+		const page = await waitFor(async () => {
+			const text = await scrape(url);
+			return (value(text, 'procui_output_dropped_bytes_total{watcher="chatty",stream="stdout"}') ?? 0) >= 50 ? text : undefined;
+		}, {what: 'dropped bytes to be counted'});
+		expect(value(page, 'procui_output_written_bytes_total{watcher="chatty",stream="stdout"}')).toBe(0);
+		expect(value(page, 'procui_watcher_processes{watcher="chatty",kind="running"}')).toBe(1);
+	});
+
+	it('binds a bare port to 127.0.0.1 only', async () => {
+		daemon = await startDaemon('[watcher:web]\ncmd = sleep 1000\n', {args: ['--metrics', '0']});
+		const url = await metricsUrl(daemon);
+		await scrape(url);
+		const port = new URL(url).port;
+		const outside = Object.values(os.networkInterfaces()).flat().find((entry) => entry?.family === 'IPv4' && !entry.internal)?.address;
+		if (outside !== undefined) {
+			await expect(fetch(`http://${outside}:${port}/metrics`, {signal: AbortSignal.timeout(5000)})).rejects.toThrow();
+		}
+	});
+
+	it('serves a non-loopback address only when written out, with a warning', async () => {
+		daemon = await startDaemon('[watcher:web]\ncmd = sleep 1000\n', {args: ['--metrics', '0.0.0.0:0']});
+		await waitFor(() => /WARNING.*metrics are served on http:\/\/0\.0\.0\.0:\d+\/metrics, which is not a loopback address/.test(daemon!.stderr()), {what: 'the warning'});
+	});
+
+	it('refuses a bad address with a clear error: in the config (file:line) and on the command line', () => {
+		const dir = tempDir();
+		try {
+			const config = path.join(dir, 'circus.ini');
+			fs.writeFileSync(config, '[circus]\nprocui.metrics = localhost:http\n[watcher:web]\ncmd = sleep 1000\n');
+			const check = childProcess.spawnSync(process.execPath, [cliPath, 'check', config], {encoding: 'utf8', cwd: dir});
+			expect(check.status).not.toBe(0);
+			expect(check.stderr).toContain('circus.ini:2');
+			expect(check.stderr).toContain('procui.metrics: expected HOST:PORT or PORT (e.g. 127.0.0.1:9108), got "localhost:http"');
+
+			fs.writeFileSync(config, '[watcher:web]\ncmd = sleep 1000\n');
+			const run = childProcess.spawnSync(process.execPath, [cliPath, 'daemon', config, '--endpoint', `ipc://${dir}/s.sock`, '--metrics', '99999'], {encoding: 'utf8', cwd: dir, timeout: 30_000});
+			expect(run.status).toBe(1);
+			expect(run.stderr).toContain('metrics address: expected HOST:PORT or PORT (e.g. 127.0.0.1:9108), got "99999"');
+		} finally {
+			fs.rmSync(dir, {recursive: true, force: true});
+		}
+	});
+});
