@@ -14,6 +14,10 @@ const help = `
     $ procui check CONFIG                   validate a configuration, start nothing
     $ procui ctl COMMAND [ARGS]             control a running supervisor (circusctl's commands)
     $ procui logs [WATCHER[.PID]] [-n N] [-f]  its output: scrollback, then live with -f
+    $ procui proxy [--endpoint URL]         bridge stdin/stdout to the control socket (for ssh://)
+
+  --endpoint also takes ssh://[USER@]HOST[:PORT][/path/to.sock] (attach, ctl, logs): the system ssh
+  runs \`procui proxy\` there ($PROCUI_REMOTE_COMMAND overrides \`procui\`; $PROCUI_SSH_OPTIONS adds ssh options).
 
   CONFIG is a Circus INI file or a Procfile; by default ./procui.ini, ./circus.ini or ./Procfile.
 
@@ -57,6 +61,11 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	if (subcommand === 'logs') {
 		const {runLogs} = await import('./source/cli/logs.js');
 		return runLogs(rest);
+	}
+
+	if (subcommand === 'proxy') {
+		const {runProxy} = await import('./source/cli/proxy.js');
+		return runProxy(rest);
 	}
 
 	if (subcommand === '--version' || subcommand === '-v') {

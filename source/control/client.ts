@@ -4,9 +4,12 @@ Requests carry a uuid and replies are matched by it, so calls may overlap on one
 */
 import {randomUUID} from 'node:crypto';
 import net from 'node:net';
+import type {Duplex} from 'node:stream';
 import {toEndpoint, type Endpoint} from './endpoint.js';
 import {ControlConnectionError, ControlTimeoutError, errorCode, errorMessage} from './errors.js';
 import {LineSplitter} from './line-splitter.js';
+import {isSshUrl, parseSshEndpoint, type SshEndpoint} from './ssh-endpoint.js';
+import {openSshStream} from './ssh-transport.js';
 import {droppedEvent, isErrorReply, topicMatches, type EventMessage, type Properties, type Reply} from './protocol.js';
 import {TypedEmitter} from './typed-emitter.js';
 
@@ -57,8 +60,9 @@ type SubscriptionEntry = {
 
 export class SocketClient extends TypedEmitter<SocketClientEvents> {
 	/** The endpoint this client is connected to. */
-	readonly endpoint: Endpoint;
-	readonly #socket: net.Socket;
+	readonly endpoint: Endpoint | SshEndpoint;
+	/** A socket, or an `ssh` child's stdio for an ssh:// endpoint. */
+	readonly #socket: net.Socket | Duplex;
 	readonly #timeoutMs: number;
 	readonly #pending = new Map<string, Pending>();
 	readonly #subscriptions = new Set<SubscriptionEntry>();
@@ -70,6 +74,12 @@ export class SocketClient extends TypedEmitter<SocketClientEvents> {
 
 	/** Connect to a supervisor. Rejects with a `ControlConnectionError` that says what to do when none is there. */
 	static async connect(endpoint: Endpoint | string, options: SocketClientOptions = {}): Promise<SocketClient> {
+		if (typeof endpoint === 'string' && isSshUrl(endpoint)) {
+			const remote = parseSshEndpoint(endpoint);
+			const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
+			return new SocketClient(remote, await openSshStream(remote, timeoutMs), timeoutMs);
+		}
+
 		const target = toEndpoint(endpoint);
 		const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
 		const socket = await new Promise<net.Socket>((resolve, reject) => {
@@ -95,12 +105,12 @@ export class SocketClient extends TypedEmitter<SocketClientEvents> {
 		return new SocketClient(target, socket, timeoutMs);
 	}
 
-	private constructor(endpoint: Endpoint, socket: net.Socket, timeoutMs: number) {
+	private constructor(endpoint: Endpoint | SshEndpoint, socket: net.Socket | Duplex, timeoutMs: number) {
 		super();
 		this.endpoint = endpoint;
 		this.#socket = socket;
 		this.#timeoutMs = timeoutMs;
-		if (endpoint.transport === 'tcp') {
+		if (socket instanceof net.Socket && endpoint.transport === 'tcp') {
 			socket.setNoDelay(true);
 		}
 
@@ -114,7 +124,7 @@ export class SocketClient extends TypedEmitter<SocketClientEvents> {
 				socket.destroy();
 			},
 		});
-		socket.on('data', chunk => {
+		socket.on('data', (chunk: Buffer) => {
 			splitter.push(chunk);
 		});
 		socket.on('error', error => {

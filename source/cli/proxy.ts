@@ -1,0 +1,71 @@
+import net from 'node:net';
+import {parseArgs} from 'node:util';
+import {defaultEndpoint, toEndpoint, type Endpoint} from '../control/endpoint.js';
+import {errorCode} from '../control/errors.js';
+import {proxyReadyMarker, proxyUnavailableCode} from '../control/ssh-transport.js';
+
+const usage = 'usage: procui proxy [--endpoint ipc:///path.sock]';
+
+function connectError(endpoint: Endpoint, error: unknown): string {
+	switch (errorCode(error)) {
+		case 'ENOENT':
+		case 'ECONNREFUSED': {
+			return `cannot connect to ${endpoint.url}: no procui is running there (start one with \`procui daemon\`)`;
+		}
+
+		case 'EACCES': {
+			return `cannot connect to ${endpoint.url}: permission denied (the socket belongs to another user)`;
+		}
+
+		default: {
+			return `cannot connect to ${endpoint.url}: ${error instanceof Error ? error.message : String(error)}`;
+		}
+	}
+}
+
+/**
+`procui proxy [--endpoint URL]`: the remote half of an ssh:// endpoint. Bridges stdin and stdout to
+the control socket on this host, as the user ssh logged in as, so the daemon's own checks (socket
+permissions, peer uid) decide as for a local client. Says it is connected with one line first, so
+the client can tell a working proxy from ssh's or the shell's failures.
+*/
+export async function runProxy(argv: readonly string[]): Promise<number> {
+	let endpoint: Endpoint;
+	try {
+		const {values} = parseArgs({args: [...argv], options: {endpoint: {type: 'string'}}, strict: true, allowPositionals: false});
+		endpoint = toEndpoint(values.endpoint ?? defaultEndpoint().url);
+	} catch (error) {
+		process.stderr.write(`procui proxy: ${error instanceof Error ? error.message : String(error)}\n${usage}\n`);
+		return 2;
+	}
+
+	const socket = endpoint.transport === 'ipc' ? net.connect({path: endpoint.path}) : net.connect({host: endpoint.host, port: endpoint.port});
+	const connected = await new Promise<boolean>((resolve) => {
+		socket.once('error', (error) => {
+			process.stderr.write(`procui proxy: ${connectError(endpoint, error)}\n`);
+			resolve(false);
+		});
+		socket.once('connect', () => {
+			resolve(true);
+		});
+	});
+	if (!connected) {
+		return proxyUnavailableCode;
+	}
+
+	socket.on('error', () => undefined);
+	process.stdout.on('error', () => {
+		socket.destroy();
+	});
+	process.stdout.write(`${JSON.stringify({[proxyReadyMarker]: true, endpoint: endpoint.url})}\n`);
+	process.stdin.pipe(socket);
+	socket.pipe(process.stdout);
+	await new Promise<void>((resolve) => {
+		socket.once('close', () => {
+			resolve();
+		});
+	});
+	// The client hung up or the supervisor went away: nothing more to carry.
+	process.stdin.destroy();
+	return 0;
+}
