@@ -48,7 +48,9 @@ export class MetricsServer {
 
 	constructor(address: MetricsAddress, render: () => string) {
 		this.#address = address;
-		this.#server = http.createServer((request, response) => {
+		// Timeouts are checked every `connectionsCheckingInterval` (30 s by default): often enough here
+		// that a connection which never finishes its request is cut off at about requestTimeoutMs.
+		this.#server = http.createServer({requestTimeout: requestTimeoutMs, headersTimeout: requestTimeoutMs, connectionsCheckingInterval: 1000}, (request, response) => {
 			const path = (request.url ?? '/').split('?')[0];
 			if (path !== '/metrics') {
 				response.writeHead(404, {'content-type': 'text/plain; charset=utf-8'}).end('not found: procui serves /metrics\n');
@@ -72,8 +74,6 @@ export class MetricsServer {
 			response.end(request.method === 'HEAD' ? undefined : body);
 		});
 		this.#server.maxConnections = maxConnections;
-		this.#server.requestTimeout = requestTimeoutMs;
-		this.#server.headersTimeout = requestTimeoutMs;
 		this.#server.keepAliveTimeout = requestTimeoutMs;
 	}
 

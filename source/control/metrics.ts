@@ -1,4 +1,5 @@
 import type {Arbiter} from '../core/arbiter.js';
+import type {Watcher} from '../core/watcher.js';
 import {ProcSampler} from '../io/proc-stats.js';
 import {commandNames} from './commands.js';
 import {LatencyHistogram} from './latency-histogram.js';
@@ -10,6 +11,17 @@ export type MetricsSourceOptions = {
 	readonly arbiter: () => Arbiter;
 	/** The supervisor's own log: lines dropped since start. */
 	readonly logDropped?: () => number;
+	/** A watcher's stream files, where the stream writer counts them: bytes dropped (the file did not
+	keep up), lost (writing failed: disk full) and queued now. Without it those families are left out. */
+	readonly streamStats?: (watcher: Watcher) => readonly StreamCounts[];
+};
+
+/** One stream file's counts, by its option name (`stdout_stream`, `stderr_stream`). */
+export type StreamCounts = {
+	readonly stream: string;
+	readonly droppedBytes: number;
+	readonly lostBytes: number;
+	readonly queuedBytes: number;
 };
 
 /**
@@ -90,21 +102,17 @@ export class MetricsSource {
 	}
 
 	#writeOutput(text: PromText, arbiter: Arbiter): void {
-		const read: Array<readonly [Labels, number]> = [];
-		const written: Array<readonly [Labels, number]> = [];
-		const dropped: Array<readonly [Labels, number]> = [];
-		for (const watcher of arbiter.orderedWatchers()) {
-			for (const stream of ['stdout', 'stderr'] as const) {
-				const counts = watcher.outputBytes[stream];
-				const labels = {watcher: watcher.name, stream};
-				read.push([labels, counts.read]);
-				written.push([labels, counts.written]);
-				dropped.push([labels, counts.dropped]);
-			}
+		const watchers = arbiter.orderedWatchers();
+		text.family('procui_output_read_bytes_total', 'counter', 'Output bytes read from a watcher\'s processes (in PTY mode all of it is stream="stdout").',
+			watchers.flatMap((watcher) => (['stdout', 'stderr'] as const).map((stream) => [{watcher: watcher.name, stream}, watcher.bytesRead[stream]] as const)));
+		const streamStats = this.#options.streamStats;
+		if (streamStats === undefined) {
+			return;
 		}
 
-		text.family('procui_output_read_bytes_total', 'counter', 'Output bytes read from a watcher\'s processes (in PTY mode all of it is stream="stdout").', read);
-		text.family('procui_output_written_bytes_total', 'counter', 'Output bytes written to the watcher\'s stdout_stream / stderr_stream.', written);
-		text.family('procui_output_dropped_bytes_total', 'counter', 'Output bytes its stream could not take (write error, slow stdout reader).', dropped);
+		const files = watchers.flatMap((watcher) => streamStats(watcher).map((counts) => ({labels: {watcher: watcher.name, stream: counts.stream}, counts})));
+		text.family('procui_stream_dropped_bytes_total', 'counter', 'Bytes a stream file dropped because it did not take them fast enough.', files.map(({labels, counts}) => [labels, counts.droppedBytes]));
+		text.family('procui_stream_lost_bytes_total', 'counter', 'Bytes a stream file could not write (disk full, directory gone).', files.map(({labels, counts}) => [labels, counts.lostBytes]));
+		text.family('procui_stream_queued_bytes', 'gauge', 'Bytes on their way to a stream file now.', files.map(({labels, counts}) => [labels, counts.queuedBytes]));
 	}
 }

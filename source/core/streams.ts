@@ -7,16 +7,6 @@ import {TimedRotatingFileStream} from '../io/timed-rotating-file-stream.js';
 import {WatchedFileStream} from '../io/watched-file-stream.js';
 import type {LogLevel} from './context.js';
 
-/** Bytes of one output channel since the supervisor started. */
-export type ChannelCounters = {read: number; written: number; dropped: number};
-
-/** A watcher's output bytes per channel (in PTY mode everything is `stdout`). */
-export type OutputCounters = Record<'stdout' | 'stderr', ChannelCounters>;
-
-export function newOutputCounters(): OutputCounters {
-	return {stdout: {read: 0, written: 0, dropped: 0}, stderr: {read: 0, written: 0, dropped: 0}};
-}
-
 /** A watcher's `stdout_stream` and `stderr_stream`, open while the watcher runs. */
 export type WatcherStreams = {
 	write(channel: 'stdout' | 'stderr', data: Buffer, pid: number): void;
@@ -56,7 +46,7 @@ Open a watcher's streams. In PTY mode stdout and stderr are one stream: it goes 
 `stdout_stream` (or to `stderr_stream` when only that is set), with the terminal's `\r\n` turned
 back into `\n` so the file holds what the program wrote.
 */
-export function openStreams(config: WatcherConfig, log: (level: LogLevel, message: string) => void, counters: OutputCounters = newOutputCounters()): WatcherStreams | undefined {
+export function openStreams(config: WatcherConfig, log: (level: LogLevel, message: string) => void): WatcherStreams | undefined {
 	const stdout = config.stdoutStream ? createSink(config.stdoutStream) : undefined;
 	const stderr = config.stderrStream ? createSink(config.stderrStream) : undefined;
 	if (!stdout && !stderr) {
@@ -70,17 +60,10 @@ export function openStreams(config: WatcherConfig, log: (level: LogLevel, messag
 			return;
 		}
 
-		const count = counters[sink === stdout ? 'stdout' : 'stderr'];
 		try {
-			if (sink.write(data, pid) === false) {
-				count.dropped += data.length;
-			} else {
-				count.written += data.length;
-			}
-
+			sink.write(data, pid);
 			failed.delete(sink);
 		} catch (error) {
-			count.dropped += data.length;
 			if (!failed.has(sink)) {
 				failed.add(sink);
 				log('error', `${config.name}: cannot write its log file: ${error instanceof Error ? error.message : String(error)}`);

@@ -7,7 +7,7 @@ import type {WatcherContext} from './context.js';
 import {describeExit, exitCode, isRunning, type ProcessRecord, type StopReason} from './process.js';
 import {afterExit, checkFlapping, spawnRetryDelay, type FlappingState, type SlotHistory} from './restart-policy.js';
 import {planSpawn} from './spawn-plan.js';
-import {newOutputCounters, openStreams, type OutputCounters, type WatcherStreams} from './streams.js';
+import {openStreams, type WatcherStreams} from './streams.js';
 
 /** Circus's four watcher states. */
 export type WatcherStatus = 'stopped' | 'starting' | 'active' | 'stopping';
@@ -61,9 +61,9 @@ export class Watcher {
 	spawnFailures = 0;
 	/** Every failed spawn since the supervisor started (never reset), for metrics. */
 	spawnFailuresTotal = 0;
-	/** Output bytes per channel since the supervisor started: read from the children, written to
-	the stream's sink, dropped by it (a full disk, a slow stdout reader). Never reset. */
-	readonly outputBytes: OutputCounters = newOutputCounters();
+	/** Output bytes read from its processes since the supervisor started, per channel (in PTY mode
+	all of it is `stdout`). Never reset, for metrics. */
+	readonly bytesRead = {stdout: 0, stderr: 0};
 	lastSpawnError: string | undefined;
 	/** Last exit of any process, for display. */
 	lastExit: {pid: number; status: ExitStatus; time: number} | undefined;
@@ -155,7 +155,7 @@ export class Watcher {
 		}
 
 		this.starting = this.running.length < this.numprocesses;
-		this.#streams ??= openStreams(this.config, this.#ctx.log, this.outputBytes);
+		this.#streams ??= openStreams(this.config, this.#ctx.log);
 		this.reconcile(true);
 	}
 
@@ -317,9 +317,9 @@ export class Watcher {
 
 			const ctx = this.#ctx;
 			const name = this.name;
-			const outputBytes = this.outputBytes;
+			const bytesRead = this.bytesRead;
 			const source = ctx.redirector.attach(child, `${name}/${child.pid}`, (data, channel) => {
-				outputBytes[channel].read += data.length;
+				bytesRead[channel] += data.length;
 				const last = ring.lastSeq;
 				ring.push(data);
 				streams?.write(channel, data, child.pid);

@@ -8,9 +8,8 @@ created, so a bad path fails when the watcher starts; a write after `close()` op
 again (a watcher's stop and start).
 */
 export type OutputSink = {
-	/** Append one chunk of a process's output. Throws on an I/O error (disk full, no permission);
-	returns false when the sink dropped the chunk on purpose (a slow reader), so it can be counted. */
-	write(data: Buffer, pid: number): void | false;
+	/** Append one chunk of a process's output. Throws on an I/O error (disk full, no permission). */
+	write(data: Buffer, pid: number): void;
 	/** Close and reopen the file by name (SIGUSR1, after an external rotation). */
 	reopen(): void;
 	/** Close the file. Idempotent. */

@@ -40,10 +40,10 @@ export class StdoutStream implements OutputSink {
 		this.#colour = options.fancy ? `\u001B[0;3${colour ?? 2};40m` : undefined;
 	}
 
-	write(data: Buffer, pid: number): void | false {
+	write(data: Buffer, pid: number): void {
 		const out = stdout();
 		if (out.writableLength > maxPendingBytes) {
-			return false;
+			return;
 		}
 
 		if (this.#prefixer && this.#colour) {
