@@ -105,6 +105,31 @@ pty = false
 		await waitFor(() => proxies().length === 0 && pidsMatching(`proxy --endpoint ipc://${socket}`).length === 0, {what: 'the remote proxy and the ssh client to exit'});
 	});
 
+	test('logs -f over ssh:// ends with a message when the remote daemon dies, and the remote proxy goes too', async () => {
+		const other = await startDaemon('[watcher:ticker]\ncmd = sh -c \'while :; do echo alive; sleep 0.1; done\'\npty = false\n');
+		const otherSocket = other.endpoint.replace('ipc://', '');
+		try {
+			const child = childProcess.spawn(process.execPath, [cliPath, 'logs', 'ticker', '-f', '--no-color', '--endpoint', sshd.url(otherSocket)], {env: {...process.env, ...sshd.env}, stdio: ['ignore', 'pipe', 'pipe']});
+			children.push(child);
+			let out = '';
+			let stderr = '';
+			child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+				out += chunk;
+			});
+			child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+				stderr += chunk;
+			});
+			const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+			await waitFor(() => out.includes('| alive'), {what: 'live lines', timeoutMs: 30_000});
+			other.process.kill('SIGKILL');
+			expect(await exited).toBe(1);
+			expect(stderr).toContain('procui logs: the supervisor went away');
+			await waitFor(() => pidsMatching(`proxy --endpoint ipc://${otherSocket}`).length === 0, {what: 'the remote proxy and ssh to exit'});
+		} finally {
+			await other.stop();
+		}
+	});
+
 	test('attach over ssh:// shows the remote watchers in a real terminal; q leaves the daemon running', async () => {
 		const screen = runInTerminal(['attach', '--endpoint', sshd.url(socket)], {cwd: daemon.dir, columns: 100, rows: 30, env: sshd.env});
 		screens.push(screen);
@@ -116,6 +141,22 @@ pty = false
 		expect(screen.restored()).toBe(true);
 		await waitFor(() => proxies().length === 0, {what: 'the remote proxy to exit'});
 		expect(await daemon.ok('status', {})).toMatchObject({statuses: {web: 'active', ticker: 'active'}});
+	});
+
+	test('the remote daemon\'s access rules still decide: another ssh user is refused at the socket', async () => {
+		const user = `procui-ssh-${process.pid}`;
+		childProcess.execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', user]);
+		try {
+			// A locked account ('!' in shadow) may not log in over ssh: give it an unusable password instead.
+			childProcess.execFileSync('usermod', ['--password', '*', user]);
+			const url = sshd.url(socket).replace('ssh://root@', `ssh://${user}@`);
+			const run = await procui(['ctl', '--endpoint', url, 'status']);
+			expect(run.status).toBe(1);
+			expect(run.stderr).toContain(`on 127.0.0.1: cannot connect to ipc://${socket}: permission denied (the socket belongs to another user)`);
+			expect(run.stdout).toBe('');
+		} finally {
+			childProcess.spawnSync('userdel', ['--remove', user], {stdio: 'ignore'});
+		}
 	});
 
 	test('clear errors: nothing listening on the port, procui missing remotely, no daemon there, a refused key, no ssh', async () => {

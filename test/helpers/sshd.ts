@@ -56,6 +56,9 @@ export async function startSshd(): Promise<Sshd> {
 	keygen(clientKey);
 	const authorized = path.join(dir, 'authorized_keys');
 	fs.copyFileSync(`${clientKey}.pub`, authorized);
+	// sshd reads the authorized keys as the user logging in: let other users (a test's second user) in.
+	fs.chmodSync(dir, 0o755);
+	fs.chmodSync(authorized, 0o644);
 	// sshd's privilege separation needs this folder (Debian creates it only when the service starts).
 	fs.mkdirSync('/run/sshd', {recursive: true, mode: 0o755});
 	const config = path.join(dir, 'sshd_config');
