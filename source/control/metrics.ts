@@ -27,8 +27,8 @@ export type StreamCounts = {
 /**
 What `/metrics` shows, read from the arbiter's state as it is when the scrape arrives. A scrape
 reads; it never queues a command on the scheduler, so a busy scheduler cannot delay it and a scrape
-cannot delay supervision. /proc is read only here, for the supervised pids, with a sampler of its
-own (the TUI's CPU % keeps its own previous samples).
+cannot delay supervision. /proc is read only here, and only the supervised pids' `stat` and
+`statm`: a scrape costs the same on a busy machine as on an idle one.
 */
 export class MetricsSource {
 	readonly latency = new LatencyHistogram((command) => commandNames.includes(command) || command === 'overview');
@@ -79,7 +79,7 @@ export class MetricsSource {
 
 	#writeProcesses(text: PromText, arbiter: Arbiter): void {
 		const records = [...arbiter.watchers.values()].flatMap((watcher) => [...watcher.processes.values()].map((record) => ({watcher: watcher.name, record})));
-		const sample = this.#sampler.sample(records.map(({record}) => record.pid));
+		const sample = this.#sampler.usage(records.map(({record}) => record.pid));
 		const cpu: Array<readonly [Labels, number]> = [];
 		const rss: Array<readonly [Labels, number]> = [];
 		const uptime: Array<readonly [Labels, number]> = [];

@@ -59,6 +59,14 @@ export type ProcInfo = {
 	readonly children: readonly number[];
 };
 
+/** What `ProcSampler.usage` reads: the cheap part of a process's statistics. */
+export type ProcUsage = {
+	/** User plus system CPU time so far, in seconds. */
+	readonly cpuTime: number;
+	/** Resident set size in bytes. */
+	readonly rss: number;
+};
+
 /** Options of a `ProcSampler`; the defaults are the real system. */
 export type ProcSamplerOptions = {
 	/** Where procfs is mounted. Default `/proc`. */
@@ -147,6 +155,24 @@ export class ProcSampler {
 		}
 
 		return infos;
+	}
+
+	/** CPU time and RSS of `pids` alone: two small reads each and no scan of every process (no
+	`children`, no CPU %, and the previous samples that CPU % needs are left alone). For metrics. */
+	usage(pids: Iterable<number>): Map<number, ProcUsage> {
+		const usage = new Map<number, ProcUsage>();
+		for (const pid of pids) {
+			const stat = parseStat(readProcFile(`${this.#procRoot}/${pid}/stat`, true) ?? '');
+			const statm = stat === undefined ? undefined : readProcFile(`${this.#procRoot}/${pid}/statm`, true);
+			if (stat !== undefined && statm !== undefined) {
+				usage.set(pid, {
+					cpuTime: stat.cpuTicks / this.#clockTicks,
+					rss: parseStatm(statm).residentPages * this.#pageSize,
+				});
+			}
+		}
+
+		return usage;
 	}
 
 	/** Statistics of this process (Circus's `dstats`); `children` is left empty, as there. */

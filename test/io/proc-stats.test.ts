@@ -131,6 +131,20 @@ describe('ProcSampler', () => {
 		expect(new ProcSampler().sample([]).size).toBe(0);
 	});
 
+	test('usage() gives the same CPU time and RSS as a full sample, for the pids asked only, without disturbing CPU %', async () => {
+		const busy = await start('sh', ['-c', 'while :; do :; done']);
+		const sampler = new ProcSampler();
+		sampler.sample([busy]);
+		await new Promise(resolve => setTimeout(resolve, 300));
+		const usage = sampler.usage([busy, 999_999_999]);
+		expect([...usage.keys()]).toEqual([busy]);
+		const full = sampler.sample([busy]).get(busy)!;
+		expect(full.cpu).toBeGreaterThan(0);
+		expect(usage.get(busy)!.cpuTime).toBeGreaterThan(0);
+		expect(usage.get(busy)!.cpuTime).toBeLessThanOrEqual(full.cpuTime);
+		expect(Math.abs(usage.get(busy)!.rss - full.rss)).toBeLessThan(1024 * 1024);
+	});
+
 	test('describes the supervisor itself', () => {
 		const info = new ProcSampler().selfInfo();
 		expect(info).toMatchObject({pid: process.pid, name: expect.any(String), children: []});
