@@ -108,7 +108,9 @@ export function describeSshExit(endpoint: SshEndpoint, code: number | null, sign
 		return `ssh to ${target} ended by ${signal}`;
 	}
 
-	return `the remote command on ${endpoint.host} failed with exit code ${code}${last === '' ? '' : `: ${last}`}`;
+	// A program's complaint comes first; what follows is usage text (an old procui without `proxy`).
+	const first = said[0] ?? '';
+	return `the remote command on ${endpoint.host} failed with exit code ${code}${first === '' ? '' : `: ${first}`}`;
 }
 
 /**
