@@ -168,7 +168,7 @@ stdout_stream.backup_count = 1
 		await waitFor(() => /WARNING.*metrics are served on http:\/\/0\.0\.0\.0:\d+\/metrics, which is not a loopback address/.test(daemon!.stderr()), {what: 'the warning'});
 	});
 
-	it('refuses a bad address with a clear error: in the config (file:line) and on the command line', () => {
+	it('accepts HOST:PORT, [IPv6]:PORT and PORT, and refuses a bad address with a clear error: in the config (file:line) and on the command line', () => {
 		const dir = tempDir();
 		try {
 			const config = path.join(dir, 'circus.ini');
@@ -177,6 +177,13 @@ stdout_stream.backup_count = 1
 			expect(check.status).not.toBe(0);
 			expect(check.stderr).toContain('circus.ini:2');
 			expect(check.stderr).toContain('procui.metrics: expected HOST:PORT or PORT (e.g. 127.0.0.1:9108), got "localhost:http"');
+
+			for (const good of ['9108', '127.0.0.1:9108', '[::1]:9108', '0.0.0.0:9108', 'localhost:9108']) {
+				fs.writeFileSync(config, `[circus]\nprocui.metrics = ${good}\n[watcher:web]\ncmd = sleep 1000\n`);
+				const accepted = childProcess.spawnSync(process.execPath, [cliPath, 'check', config], {encoding: 'utf8', cwd: dir});
+				expect(accepted.stderr, good).not.toContain('procui.metrics');
+				expect(accepted.status, good).toBe(0);
+			}
 
 			fs.writeFileSync(config, '[watcher:web]\ncmd = sleep 1000\n');
 			const run = childProcess.spawnSync(process.execPath, [cliPath, 'daemon', config, '--endpoint', `ipc://${dir}/s.sock`, '--metrics', '99999'], {encoding: 'utf8', cwd: dir, timeout: 30_000});
