@@ -5,6 +5,7 @@ import {watcherEnv, type EnvSections} from './env-sections.js';
 import {readFlapping} from './flapping-options.js';
 import type {IniSection} from './ini.js';
 import type {IssueList} from './issues.js';
+import {resolveConfigPath} from './relative-path.js';
 import {readRlimits} from './rlimits.js';
 import {envSubstitution, SectionReader} from './section-reader.js';
 import {readStream} from './stream-options.js';
@@ -16,9 +17,9 @@ import {warnLeftovers} from './watcher-leftovers.js';
 
 /** What a watcher section is read against. */
 export type WatcherContext = {
-	/** The config file's folder: relative paths are resolved against it. */
+	/** The config file's folder: named in a warning when a relative path seems meant from there. */
 	readonly configDir: string;
-	/** The default `working_dir`: the directory procui was started in. */
+	/** The directory procui was started in: the default `working_dir`, and what relative paths mean (as in Circus). */
 	readonly cwd: string;
 	readonly envSections: EnvSections;
 	/** Flapping defaults (from a `[plugin:...]` flapping section, or the plugin's defaults). */
@@ -68,15 +69,15 @@ export function readWatcher(section: IniSection, context: WatcherContext, issues
 	const shellArgs = text('shell_args');
 	const uid = text('uid');
 	const gid = text('gid');
-	const stdoutStream = readStream('stdout_stream', reader, context.configDir, issues);
-	const stderrStream = readStream('stderr_stream', reader, context.configDir, issues);
+	const stdoutStream = readStream('stdout_stream', reader, context, issues);
+	const stderrStream = readStream('stderr_stream', reader, context, issues);
 	const parsed: WatcherConfig = {
 		...base,
 		args: reader.text('args')?.trim() ?? '',
 		...(executable === undefined ? {} : {executable}),
 		shell: reader.read('shell', boolean, base.shell),
 		...(shellArgs === undefined ? {} : {shellArgs}),
-		workingDir: workingDir === undefined || workingDir === '' ? base.workingDir : path.resolve(context.configDir, workingDir),
+		workingDir: workingDir === undefined || workingDir === '' ? base.workingDir : resolveConfigPath(workingDir, 'dir', context, {origin: reader.originOf('working_dir'), key: 'working_dir'}, issues),
 		...(uid === undefined ? {} : {uid}),
 		...(gid === undefined ? {} : {gid}),
 		env,

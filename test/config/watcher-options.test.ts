@@ -83,11 +83,6 @@ describe('watcher options', () => {
 		expect(watcher('stop_signal = SIGRTMIN+2').stopSignal).toBe(36);
 	});
 
-	it('resolves a relative working_dir against the config file\'s folder', () => {
-		const config = loadIni('[watcher:w]\ncmd = x\nworking_dir = app/current\n');
-		expect(config.watchers[0]!.workingDir).toBe(path.join(config.directory, 'app/current'));
-	});
-
 	it('keeps an absolute working_dir', () => {
 		expect(watcher('working_dir = /srv/app').workingDir).toBe('/srv/app');
 	});
