@@ -62,7 +62,8 @@ export function readArbiter(reader: SectionReader | undefined, base: PathBase, i
 	const umask = reader.optional('umask', octal);
 	const arbiter: ArbiterConfig = {
 		...(endpoint === undefined ? {} : {endpoint}),
-		checkDelay: reader.read('check_delay', decimalNumber(0, {above: true}), defaultArbiter.checkDelay),
+		// Circus accepts any number; at 0 or below its periodic check never runs (its own tests use -1).
+		checkDelay: reader.read('check_delay', decimalNumber(), defaultArbiter.checkDelay),
 		warmupDelay: reader.read('warmup_delay', decimalNumber(0), defaultArbiter.warmupDelay),
 		...(pidfile === undefined || pidfile === '' ? {} : {pidfile: resolveConfigPath(pidfile, 'file', base, {origin: reader.originOf('pidfile'), key: 'pidfile'}, issues)}),
 		loglevel: readLoglevel(reader, issues),

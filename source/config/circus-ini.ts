@@ -59,9 +59,7 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 			scrollback: arbiter.scrollback,
 			sockets: new Set(sockets.map(socket => socket.name)),
 		}, issues);
-		if (watcher !== undefined) {
-			watchers.push(watcher);
-		}
+		watchers.push(watcher);
 	}
 
 	warnUnmatchedEnvSections(envSections, watchers.map(watcher => watcher.name), issues);

@@ -33,9 +33,9 @@ export type WatcherContext = {
 /**
 One `[watcher:NAME]`, with Circus's defaults (circus/config.py, circus/watcher.py) and procui's
 additions (`pty`, `procui.scrollback`, `procui.backoff`). Every option is kept as written in `raw`; options
-procui does not have are warned about. Returns undefined when the section has no `cmd`.
+procui does not have are warned about. A section without `cmd` loads (as in Circus); it cannot start.
 */
-export function readWatcher(section: IniSection, context: WatcherContext, issues: IssueList): WatcherConfig | undefined {
+export function readWatcher(section: IniSection, context: WatcherContext, issues: IssueList): WatcherConfig {
 	const name = section.name.slice('watcher:'.length).trim().toLowerCase();
 	const env = watcherEnv(context.envSections, name, issues);
 	const envEntry = section.entries.find(entry => entry.key === 'env');
@@ -48,7 +48,8 @@ export function readWatcher(section: IniSection, context: WatcherContext, issues
 	const cmdEntry = reader.entry('cmd');
 	const cmd = cmdEntry === undefined ? '' : reader.substitute(cmdEntry).trim();
 	if (cmd === '') {
-		issues.error(cmdEntry?.origin ?? section.origin, `[${section.name}]: \`cmd\` is required (the program to run)`);
+		// Circus loads such a watcher (its hook test configs have them) and fails when it starts.
+		issues.warn(cmdEntry?.origin ?? section.origin, `[${section.name}]: no \`cmd\`: loaded, but it cannot start until one is set`);
 	}
 
 	const base = defaultWatcher({
@@ -113,7 +114,7 @@ export function readWatcher(section: IniSection, context: WatcherContext, issues
 	warnLeftovers(reader, issues);
 	checkCombinations(parsed, reader, context, issues);
 	if (cmd === '') {
-		return undefined;
+		return parsed;
 	}
 
 	const substitutedRaw = Object.fromEntries(section.entries.map(entry => [entry.key, reader.substitute(entry)]));

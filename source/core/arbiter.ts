@@ -156,7 +156,12 @@ export class Arbiter {
 		this.#startTick();
 		// on_demand watchers wait for their first connection instead.
 		this.#onDemand.sync();
-		const names = this.orderedWatchers().filter((watcher) => watcher.config.autostart && !watcher.config.onDemand).map((watcher) => watcher.name);
+		const autostart = this.orderedWatchers().filter((watcher) => watcher.config.autostart && !watcher.config.onDemand);
+		for (const watcher of autostart.filter((watcher) => watcher.cannotStart !== undefined)) {
+			this.log('warning', `${watcher.cannotStart}; left stopped`);
+		}
+
+		const names = autostart.filter((watcher) => watcher.cannotStart === undefined).map((watcher) => watcher.name);
 		const delay = this.config.arbiter.warmupDelay * 1000;
 		for (const [index, name] of names.entries()) {
 			if (this.stopping) {
@@ -174,6 +179,12 @@ export class Arbiter {
 
 	#startTick(): void {
 		clearInterval(this.#tick);
+		// check_delay ≤ 0 turns the periodic check off, as in Circus. Exits, back-off, max_age and
+		// flapping all come back as commands of their own; the tick is only a safety net.
+		if (this.config.arbiter.checkDelay <= 0) {
+			return;
+		}
+
 		this.#tick = setInterval(() => {
 			// One reconcile tick at most in the queue.
 			this.scheduler.enqueue({

@@ -4,6 +4,7 @@ import {LineRing} from '../io/line-buffer.js';
 import {signalGroup, signalProcess, spawnChild, SpawnError, type ExitStatus} from '../io/spawn.js';
 import {primaryGid, resolveGid, resolveUid} from '../io/users.js';
 import type {WatcherContext} from './context.js';
+import {CommandError} from './errors.js';
 import {describeExit, exitCode, isRunning, type ProcessRecord, type StopReason} from './process.js';
 import {afterExit, checkFlapping, spawnRetryDelay, type FlappingState, type SlotHistory} from './restart-policy.js';
 import {planSpawn} from './spawn-plan.js';
@@ -124,7 +125,14 @@ export class Watcher {
 		return [...this.processes.values()].filter((record) => isRunning(record));
 	}
 
+	/** Why this watcher cannot start at all, or undefined. Circus loads a watcher without `cmd`
+	(its hook test configs have them); there is nothing to run. */
+	get cannotStart(): string | undefined {
+		return this.config.cmd.trim() === '' ? `watcher '${this.name}' has no \`cmd\`: nothing to start` : undefined;
+	}
+
 	start(): void {
+		this.#refuseUnstartable();
 		this.#epoch++;
 		this.#cancelSpawnTimer();
 		this.gaveUp = undefined;
@@ -139,7 +147,15 @@ export class Watcher {
 	the back-off and flapping record of processes that died fast (a person's start clears it), so
 	a server that crashes on every connection is not restarted in a tight loop. */
 	activate(): void {
+		this.#refuseUnstartable();
 		this.#run();
+	}
+
+	#refuseUnstartable(): void {
+		const reason = this.cannotStart;
+		if (reason !== undefined) {
+			throw new CommandError(reason, 'command');
+		}
 	}
 
 	#run(): void {

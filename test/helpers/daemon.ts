@@ -55,9 +55,13 @@ export type Daemon = {
 };
 
 /** Start the built `procui daemon` on a config written into a fresh folder. */
-export async function startDaemon(configText: string, options: {name?: string; args?: readonly string[]; env?: NodeJS.ProcessEnv} = {}): Promise<Daemon> {
+export async function startDaemon(configText: string, options: {name?: string; args?: readonly string[]; env?: NodeJS.ProcessEnv; mkdirs?: readonly string[]} = {}): Promise<Daemon> {
 	const dir = tempDir();
 	const configFile = path.join(dir, options.name ?? 'circus.ini');
+	for (const folder of [path.dirname(configFile), ...(options.mkdirs ?? []).map((name) => path.join(dir, name))]) {
+		fs.mkdirSync(folder, {recursive: true});
+	}
+
 	fs.writeFileSync(configFile, configText);
 	const socket = path.join(dir, 'run', 'procui.sock');
 	const endpoint = `ipc://${socket}`;
