@@ -88,6 +88,8 @@ export type WatcherConfig = {
 	readonly env: Readonly<Record<string, string>>;
 	readonly copyEnv: boolean;
 	readonly copyPath: boolean;
+	/** What `copy_path` and `virtualenv` add to each spawn's environment (resolved at load). */
+	readonly python?: PythonEnv;
 	readonly numprocesses: number;
 	/** Seconds between spawns (procui accepts fractions; Circus only integers). */
 	readonly warmupDelay: number;
@@ -175,4 +177,19 @@ export type Config = {
 	readonly sockets: readonly SocketConfig[];
 	/** Warnings (unsupported keys, suspicious values). Errors make loading fail instead. */
 	readonly warnings: readonly ConfigIssue[];
+};
+
+/** A watcher's Python environment, as Circus's `copy_path` and `load_virtualenv` build it. */
+export type PythonEnv = {
+	/** `copy_path`: the `sys.path` of `python3`, joined with `:`, for PYTHONPATH. */
+	readonly sysPath?: string;
+	/** `virtualenv`, resolved. */
+	readonly virtualenv?: {
+		/** Its `bin` folder, put first on PATH (when it exists). */
+		readonly bin?: string;
+		/** Folders named by its `.pth` files, first on PYTHONPATH. */
+		readonly packages: readonly string[];
+		/** Its `lib/pythonX.Y/site-packages`, last on PYTHONPATH. */
+		readonly sitedir: string;
+	};
 };

@@ -10,13 +10,11 @@ export const watcherOptions = [
 	'priority', 'stop_signal', 'stop_children', 'graceful_timeout', 'max_retry', 'max_age',
 	'max_age_variance', 'send_hup', 'use_sockets', 'on_demand', 'close_child_stdin',
 	'close_child_stdout', 'close_child_stderr', 'check_flapping', 'pty', 'procui.scrollback',
-	'procui.backoff',
+	'procui.backoff', 'virtualenv', 'virtualenv_py_ver',
 ];
 
 /** Watcher options of Circus that procui does not have, and why. */
 const unsupported: Readonly<Record<string, string>> = {
-	virtualenv: 'procui does not set up Python virtualenvs; put the virtualenv\'s bin/ first in PATH with [env:NAME] instead',
-	virtualenv_py_ver: 'procui does not set up Python virtualenvs',
 	stdin_socket: 'procui does not connect sockets to stdin',
 	stream_backend: 'procui has one stream backend',
 };

@@ -10,7 +10,8 @@ import {readRlimits} from './rlimits.js';
 import {envSubstitution, SectionReader} from './section-reader.js';
 import {readStream} from './stream-options.js';
 import {caseInsensitiveEnv, socketReferences, watcherSocketNames} from './substitute.js';
-import type {FlappingConfig, WatcherConfig} from './types.js';
+import {pythonSysPath, readVirtualenv} from './python-env.js';
+import type {FlappingConfig, PythonEnv, WatcherConfig} from './types.js';
 import {boolean, decimalNumber, signal, wholeNumber} from './values.js';
 import {substituteOwnOptions} from './own-options.js';
 import {warnLeftovers} from './watcher-leftovers.js';
@@ -111,18 +112,42 @@ export function readWatcher(section: IniSection, context: WatcherContext, issues
 		scrollback: reader.read('procui.scrollback', wholeNumber(1), base.scrollback),
 		raw: Object.fromEntries(section.entries.map(entry => [entry.key, entry.value])),
 	};
+	const python = readPython(parsed, reader, context, issues);
 	warnLeftovers(reader, issues);
 	checkCombinations(parsed, reader, context, issues);
 	if (cmd === '') {
-		return parsed;
+		return {...parsed, ...(python === undefined ? {} : {python})};
 	}
 
 	const substitutedRaw = Object.fromEntries(section.entries.map(entry => [entry.key, reader.substitute(entry)]));
 	return {
 		...parsed,
+		...(python === undefined ? {} : {python}),
 		cmd: substituteOwnOptions(parsed.cmd, 'cmd', parsed, substitutedRaw, reader, issues),
 		args: substituteOwnOptions(parsed.args, 'args', parsed, substitutedRaw, reader, issues),
 	};
+}
+
+/** `copy_path` and `virtualenv`, which Circus allows only with `copy_env` (circus/watcher.py). */
+function readPython(watcher: WatcherConfig, reader: SectionReader, context: WatcherContext, issues: IssueList): PythonEnv | undefined {
+	const venvText = reader.text('virtualenv')?.trim();
+	const pyVer = reader.text('virtualenv_py_ver')?.trim();
+	for (const [key, used] of [['copy_path', watcher.copyPath], ['virtualenv', venvText !== undefined && venvText !== '']] as const) {
+		if (used && !watcher.copyEnv) {
+			issues.error(reader.originOf(key), `${key}: needs \`copy_env = true\`, as in Circus`);
+			return undefined;
+		}
+	}
+
+	const sysPath = watcher.copyPath ? pythonSysPath(watcher.env.PATH ?? context.envSections.global.PATH, reader.originOf('copy_path'), issues) : undefined;
+	const virtualenv = venvText === undefined || venvText === ''
+		? undefined
+		: readVirtualenv(resolveConfigPath(venvText, 'dir', context, {origin: reader.originOf('virtualenv'), key: 'virtualenv'}, issues), pyVer === '' ? undefined : pyVer, reader.originOf('virtualenv'), issues);
+	if (sysPath === undefined && virtualenv === undefined) {
+		return undefined;
+	}
+
+	return {...(sysPath === undefined ? {} : {sysPath}), ...(virtualenv === undefined ? {} : {virtualenv})};
 }
 
 /** Rules that involve two options. */
@@ -135,10 +160,6 @@ function checkCombinations(watcher: WatcherConfig, reader: SectionReader, contex
 
 	if (watcher.shellArgs !== undefined && !watcher.shell) {
 		issues.warn(reader.originOf('shell_args'), 'shell_args: has no effect without `shell = true`; ignored');
-	}
-
-	if (watcher.copyPath) {
-		issues.warn(reader.originOf('copy_path'), 'copy_path: procui is not a Python program and has no sys.path to pass on; ignored');
 	}
 
 	if (watcher.pty && watcher.stderrStream !== undefined) {

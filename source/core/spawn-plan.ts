@@ -1,6 +1,7 @@
 import type {WatcherConfig} from '../config/types.js';
 import {resolveSpawnTemplate, watcherSocketNames} from '../config/substitute.js';
 import {shlexSplit} from '../config/shlex.js';
+import {applyPythonEnv} from '../config/python-env.js';
 
 /** What one spawn of a watcher runs: argv, environment and working directory. */
 export type SpawnPlan = {
@@ -55,6 +56,10 @@ export function planSpawn(
 
 	for (const [key, value] of Object.entries(config.env)) {
 		env[key] = resolveSpawnTemplate(value, context);
+	}
+
+	if (config.python !== undefined) {
+		applyPythonEnv(env, config.python, config.env);
 	}
 
 	if (config.pty && env.TERM === undefined) {

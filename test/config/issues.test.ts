@@ -14,15 +14,13 @@ describe('warnings', () => {
 			'[watcher:w]',
 			'cmd = x',
 			'hooks.before_start = myapp.hooks.check',
-			'virtualenv = /srv/venv',
 			'stdin_socket = web',
 		].join('\n'));
 		expect(config.warnings.map(issue => formatIssue(issue, config.directory))).toEqual([
 			'circus.ini:2: warning: pubsub_endpoint: procui has no separate PUB socket: events are sent on the control endpoint after `subscribe`; ignored',
 			'circus.ini:3: warning: statsd: procui has no circusd-stats watcher: stats come from the control endpoint; ignored',
 			'circus.ini:7: warning: hooks.before_start: hooks are Python callables, which procui cannot run; ignored',
-			'circus.ini:8: warning: virtualenv: procui does not set up Python virtualenvs; put the virtualenv\'s bin/ first in PATH with [env:NAME] instead; ignored',
-			'circus.ini:9: warning: stdin_socket: procui does not connect sockets to stdin; ignored',
+			'circus.ini:8: warning: stdin_socket: procui does not connect sockets to stdin; ignored',
 		]);
 	});
 
@@ -96,7 +94,7 @@ describe('errors', () => {
 
 	it('carries the warnings found on the way in the ConfigError', () => {
 		try {
-			loadIni('[watcher:w]\ncmd = x\nvirtualenv = /v\nnumprocesses = x\n');
+			loadIni('[watcher:w]\ncmd = x\nstdin_socket = web\nnumprocesses = x\n');
 		} catch (error) {
 			expect((error as ConfigError).issues.map(issue => issue.severity)).toEqual(['warning', 'error']);
 			return;

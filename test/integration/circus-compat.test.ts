@@ -40,9 +40,32 @@ describe('Circus compatibility', () => {
 	});
 
 	it('resolves a relative stream filename against the directory it runs in, as circusd', async () => {
-		daemon = await startDaemon(`[watcher:hello]\ncmd = sh -c 'echo hello-from-cwd; exec sleep ${uniqueSleep()}'\nstdout_stream.filename = out/hello.log\n`, {name: 'deploy/circus.ini', mkdirs: ['deploy', 'out']});
+		daemon = await startDaemon(`[watcher:hello]\ncmd = sh -c 'echo hello-from-cwd; exec sleep ${uniqueSleep()}'\nstdout_stream.filename = out/hello.log\n`, {name: 'deploy/circus.ini', setup: (dir) => fs.mkdirSync(path.join(dir, 'out'))});
 		const file = path.join(daemon.dir, 'out/hello.log');
 		await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('hello-from-cwd'), {what: 'the line in out/hello.log under the cwd'});
 		expect(fs.existsSync(path.join(daemon.dir, 'deploy/out'))).toBe(false);
+	});
+
+	// circus/util.py load_virtualenv: bin first on PATH, site-packages on PYTHONPATH.
+	it('runs a watcher inside its virtualenv: its bin on PATH, its site-packages importable', async () => {
+		const sleep = uniqueSleep();
+		daemon = await startDaemon([
+			'[watcher:venv]',
+			`cmd = sh -c 'venv-marker; python3 -c "import venvmod; print(venvmod.VALUE)"; exec sleep ${sleep}'`,
+			'copy_env = true',
+			'virtualenv = venv',
+			'stdout_stream.filename = venv.log',
+			'',
+		].join('\n'), {
+			setup(dir) {
+				fs.mkdirSync(path.join(dir, 'venv/bin'), {recursive: true});
+				fs.mkdirSync(path.join(dir, 'venv/lib/python3.11/site-packages'), {recursive: true});
+				fs.writeFileSync(path.join(dir, 'venv/bin/venv-marker'), '#!/bin/sh\necho marker-from-venv-bin\n', {mode: 0o755});
+				fs.writeFileSync(path.join(dir, 'venv/lib/python3.11/site-packages/venvmod.py'), 'VALUE = "imported-from-site-packages"\n');
+			},
+		});
+		const file = path.join(daemon.dir, 'venv.log');
+		const text = await waitFor(() => fs.existsSync(file) && /imported-from-site-packages/.test(fs.readFileSync(file, 'utf8')) && fs.readFileSync(file, 'utf8'), {what: 'the child to import from the virtualenv'});
+		expect(text).toContain('marker-from-venv-bin');
 	});
 });
