@@ -47,7 +47,7 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 	const circus = sections.find(section => section.name === 'circus');
 	const arbiter = readArbiter(circus && reader(circus), {cwd: options.cwd, configDir}, issues);
 	const sockets = readSockets(sections.filter(section => section.name.startsWith('socket:')), reader, {cwd: options.cwd, configDir}, issues);
-	const flapping = readPlugins(sections.filter(section => section.name.startsWith('plugin:')).map(section => reader(section)), issues);
+	const {flapping, plugins} = readPlugins(sections.filter(section => section.name.startsWith('plugin:')).map(section => reader(section)), issues);
 	const watcherSections = uniqueByName(sections.filter(section => section.name.startsWith('watcher:')), 'watcher', issues);
 	const watchers: WatcherConfig[] = [];
 	for (const section of watcherSections) {
@@ -63,6 +63,13 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 	}
 
 	warnUnmatchedEnvSections(envSections, watchers.map(watcher => watcher.name), issues);
+	for (const plugin of plugins) {
+		if (plugin.kind === 'resource_watcher' && !watchers.some(watcher => watcher.name === plugin.watcher)) {
+			const section = sections.find(candidate => candidate.name === `plugin:${plugin.name}`)!;
+			issues.warn(section.origin, `[plugin:${plugin.name}]: watcher = ${plugin.watcher} names no [watcher:${plugin.watcher}]; it looks after nothing until one is added`);
+		}
+	}
+
 	issues.throwIfErrors(read.files, options.cwd);
 	return {
 		file: read.absoluteFiles[0]!,
@@ -70,6 +77,7 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 		arbiter,
 		watchers: watchers.sort(byName),
 		sockets,
+		plugins,
 		warnings: issues.sorted(read.files).filter(issue => issue.severity === 'warning'),
 	};
 }

@@ -175,6 +175,8 @@ export type Config = {
 	/** Sorted by name, as Circus does. */
 	readonly watchers: readonly WatcherConfig[];
 	readonly sockets: readonly SocketConfig[];
+	/** `[plugin:NAME]` sections procui runs (Circus's flapping plugin is built into each watcher instead). */
+	readonly plugins?: readonly PluginConfig[];
 	/** Warnings (unsupported keys, suspicious values). Errors make loading fail instead. */
 	readonly warnings: readonly ConfigIssue[];
 };
@@ -193,3 +195,60 @@ export type PythonEnv = {
 		readonly sitedir: string;
 	};
 };
+
+/** Where a plugin sends statsd counters and gauges (Circus's BaseObserver: localhost:8125). */
+export type StatsdTarget = {
+	readonly host: string;
+	readonly port: number;
+	readonly sampleRate: number;
+	/** Prefix `circus.<application_name>.watcher`. */
+	readonly applicationName: string;
+};
+
+/** A memory bound: a percentage of the machine's memory, or bytes (`200M`). */
+export type MemoryBound = {readonly percent: number} | {readonly bytes: number};
+
+/** One of Circus's plugins that procui runs, with its options (circus/plugins/*.py). */
+export type PluginConfig =
+	| {
+		readonly kind: 'watchdog';
+		/** The section's name after `plugin:`. */
+		readonly name: string;
+		readonly loopRate: number;
+		readonly watchersRegex: RegExp;
+		readonly msgRegex: RegExp;
+		readonly maxCount: number;
+		readonly ip: string;
+		readonly port: number;
+		readonly stopSignal?: number;
+		readonly gracefulTimeout?: number;
+	}
+	| {
+		readonly kind: 'resource_watcher';
+		readonly name: string;
+		readonly watcher: string;
+		readonly loopRate: number;
+		readonly maxCpu: number;
+		readonly maxMem: MemoryBound;
+		readonly minCpu?: number;
+		readonly minMem?: MemoryBound;
+		readonly healthThreshold: number;
+		readonly maxCount: number;
+		readonly statsd: StatsdTarget;
+	}
+	| {
+		readonly kind: 'command_reloader';
+		readonly name: string;
+		readonly loopRate: number;
+	}
+	| {
+		readonly kind: 'statsd';
+		readonly name: string;
+		readonly statsd: StatsdTarget;
+	}
+	| {
+		readonly kind: 'full_stats';
+		readonly name: string;
+		readonly loopRate: number;
+		readonly statsd: StatsdTarget;
+	};

@@ -40,9 +40,9 @@ describe('warnings', () => {
 		expect(summarize(loadIni('[watcher:w]\ncmd = x\nprocui.scrolback = 5\n').warnings)).toEqual(['3: procui.scrolback: unknown procui option (did you mean `procui.scrollback`?); ignored']);
 	});
 
-	it('warns once about a plugin section, at its header', () => {
-		expect(summarize(loadIni('[plugin:statsd]\nuse = circus.plugins.statsd.StatsdEmitter\nhost = localhost\n').warnings)).toEqual([
-			'1: [plugin:statsd]: plugins are not supported (use = "circus.plugins.statsd.StatsdEmitter"); this section is ignored',
+	it('warns once about a plugin section procui cannot run, at its header', () => {
+		expect(summarize(loadIni('[plugin:redis]\nuse = circus.plugins.redis_observer.RedisObserver\nredis_url = redis://localhost\n').warnings)).toEqual([
+			'1: [plugin:redis]: procui runs no Python plugins (use = "circus.plugins.redis_observer.RedisObserver"); it runs Circus\'s flapping, watchdog, resource_watcher, command_reloader, StatsdEmitter and FullStats; this section is ignored',
 		]);
 	});
 
