@@ -29,7 +29,7 @@ const unsupported: Readonly<Record<string, string>> = {
 
 /** Switches that only matter when on: warned about only when set to true. */
 const unsupportedSwitches: Readonly<Record<string, string>> = {
-	statsd: 'procui has no circusd-stats watcher: stats come from the control endpoint',
+	statsd: 'procui has no circusd-stats watcher: stats come from the control endpoint (`stats`, `subscribe stats`); for statsd counters add a [plugin:NAME] with use = circus.plugins.statsd.StatsdEmitter or FullStats',
 	httpd: 'procui has no circushttpd web console',
 	debug: 'procui has no debug mode for helper watchers',
 	debug_gc: 'procui has no garbage-collector debugging',

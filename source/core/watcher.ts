@@ -190,6 +190,7 @@ export class Watcher {
 			return;
 		}
 
+		this.#ctx.emit(`watcher.${this.name}.reload`, {});
 		if (this.config.sendHup) {
 			for (const record of this.running) {
 				signalProcess(record.pid, os.constants.signals.SIGHUP);

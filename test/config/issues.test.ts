@@ -18,7 +18,7 @@ describe('warnings', () => {
 		].join('\n'));
 		expect(config.warnings.map(issue => formatIssue(issue, config.directory))).toEqual([
 			'circus.ini:2: warning: pubsub_endpoint: procui has no separate PUB socket: events are sent on the control endpoint after `subscribe`; ignored',
-			'circus.ini:3: warning: statsd: procui has no circusd-stats watcher: stats come from the control endpoint; ignored',
+			'circus.ini:3: warning: statsd: procui has no circusd-stats watcher: stats come from the control endpoint (`stats`, `subscribe stats`); for statsd counters add a [plugin:NAME] with use = circus.plugins.statsd.StatsdEmitter or FullStats; ignored',
 			'circus.ini:7: warning: hooks.before_start: hooks are Python callables, which procui cannot run; ignored',
 			'circus.ini:8: warning: stdin_socket: procui does not connect sockets to stdin; ignored',
 		]);

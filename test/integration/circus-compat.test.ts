@@ -68,4 +68,19 @@ describe('Circus compatibility', () => {
 		const text = await waitFor(() => fs.existsSync(file) && /imported-from-site-packages/.test(fs.readFileSync(file, 'utf8')) && fs.readFileSync(file, 'utf8'), {what: 'the child to import from the virtualenv'});
 		expect(text).toContain('marker-from-venv-bin');
 	});
+
+	// Circus's pub/sub topics (circus/watcher.py notify_event): watcher.<name>.<event>.
+	it('publishes Circus\'s watcher events: start, spawn, kill, reap, stop, updated, reload', async () => {
+		daemon = await startDaemon(`[watcher:ev]\ncmd = sleep ${uniqueSleep()}\ngraceful_timeout = 5\n`);
+		await waitFor(async () => pids(await daemon!.ok('list', {name: 'ev'})).length === 1);
+		const seen: string[] = [];
+		await daemon.client.subscribe(['watcher.ev'], (event) => {
+			seen.push(event.event);
+		});
+		await daemon.ok('set', {name: 'ev', options: {numprocesses: '2'}});
+		await daemon.ok('reload', {name: 'ev'});
+		await daemon.ok('stop', {name: 'ev'});
+		await daemon.ok('start', {name: 'ev'});
+		await waitFor(() => ['updated', 'reload', 'spawn', 'kill', 'reap', 'stop', 'start'].every((event) => seen.includes(`watcher.ev.${event}`)), {what: `every event (seen: ${seen.join(' ')})`});
+	});
 });
