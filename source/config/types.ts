@@ -88,6 +88,10 @@ export type WatcherConfig = {
 	readonly env: Readonly<Record<string, string>>;
 	readonly copyEnv: boolean;
 	readonly copyPath: boolean;
+	/** `hooks.<name>`: programs run at points of the watcher's life (Circus runs Python callables there). */
+	readonly hooks?: Readonly<Partial<Record<HookName, HookConfig>>>;
+	/** `procui.hook_timeout`: seconds a hook may run before it is killed and counts as failed. */
+	readonly hookTimeout?: number;
 	/** What `copy_path` and `virtualenv` add to each spawn's environment (resolved at load). */
 	readonly python?: PythonEnv;
 	readonly numprocesses: number;
@@ -252,3 +256,14 @@ export type PluginConfig =
 		readonly loopRate: number;
 		readonly statsd: StatsdTarget;
 	};
+
+/** Circus's hook points. */
+export type HookName = 'before_start' | 'after_start' | 'before_spawn' | 'after_spawn' | 'before_stop' | 'after_stop' | 'before_signal' | 'after_signal' | 'before_reap' | 'after_reap';
+
+/** One hook: the command to run, and whether its failure is only logged. */
+export type HookConfig = {
+	/** Run through `/bin/sh -c` in the watcher's working_dir with its environment. */
+	readonly command: string;
+	/** Circus's `, true` (and its default for the stop and signal hooks): a failure does not stop anything. */
+	readonly ignoreFailure: boolean;
+};

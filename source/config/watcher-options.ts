@@ -3,6 +3,7 @@ import {defaultWatcher} from './defaults.js';
 import {readEnvOption} from './env-option.js';
 import {watcherEnv, type EnvSections} from './env-sections.js';
 import {readFlapping} from './flapping-options.js';
+import {readHooks} from './hook-options.js';
 import type {IniSection} from './ini.js';
 import type {IssueList} from './issues.js';
 import {resolveConfigPath} from './relative-path.js';
@@ -73,7 +74,7 @@ export function readWatcher(section: IniSection, context: WatcherContext, issues
 	const gid = text('gid');
 	const stdoutStream = readStream('stdout_stream', reader, context, issues);
 	const stderrStream = readStream('stderr_stream', reader, context, issues);
-	const parsed: WatcherConfig = {
+	let parsed: WatcherConfig = {
 		...base,
 		args: reader.text('args')?.trim() ?? '',
 		...(executable === undefined ? {} : {executable}),
@@ -113,6 +114,11 @@ export function readWatcher(section: IniSection, context: WatcherContext, issues
 		raw: Object.fromEntries(section.entries.map(entry => [entry.key, entry.value])),
 	};
 	const python = readPython(parsed, reader, context, issues);
+	const {hooks, timeout: hookTimeout} = readHooks(reader, parsed.workingDir, issues);
+	if (Object.keys(hooks).length > 0) {
+		parsed = {...parsed, hooks, hookTimeout};
+	}
+
 	warnLeftovers(reader, issues);
 	checkCombinations(parsed, reader, context, issues);
 	if (cmd === '') {

@@ -19,7 +19,7 @@ describe('warnings', () => {
 		expect(config.warnings.map(issue => formatIssue(issue, config.directory))).toEqual([
 			'circus.ini:2: warning: pubsub_endpoint: procui has no separate PUB socket: events are sent on the control endpoint after `subscribe`; ignored',
 			'circus.ini:3: warning: statsd: procui has no circusd-stats watcher: stats come from the control endpoint (`stats`, `subscribe stats`); for statsd counters add a [plugin:NAME] with use = circus.plugins.statsd.StatsdEmitter or FullStats; ignored',
-			'circus.ini:7: warning: hooks.before_start: hooks are Python callables, which procui cannot run; ignored',
+			'circus.ini:7: warning: hooks.before_start: "myapp.hooks.check" looks like a Python callable, which procui cannot run; give an executable or a shell command instead (hooks.before_start = ./scripts/before_start.sh); ignored',
 			'circus.ini:8: warning: stdin_socket: procui does not connect sockets to stdin; ignored',
 		]);
 	});
