@@ -14,6 +14,7 @@ const help = `
     $ procui check CONFIG                   validate a configuration, start nothing
     $ procui ctl COMMAND [ARGS]             control a running supervisor (circusctl's commands)
     $ procui logs [WATCHER[.PID]] [-n N] [-f]  its output: scrollback, then live with -f
+    $ procui export systemd|procfile CONFIG  the configuration as systemd units or a Procfile
 
   CONFIG is a Circus INI file or a Procfile; by default ./procui.ini, ./circus.ini or ./Procfile.
 
@@ -55,6 +56,11 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	if (subcommand === 'logs') {
 		const {runLogs} = await import('./source/cli/logs.js');
 		return runLogs(rest);
+	}
+
+	if (subcommand === 'export') {
+		const {runExport} = await import('./source/cli/export.js');
+		return runExport(rest);
 	}
 
 	if (subcommand === '--version' || subcommand === '-v') {
