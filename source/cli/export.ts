@@ -22,13 +22,19 @@ export const exportHelp = `
     --user      user units (systemctl --user): no User=/Group=, wanted by default.target
 `;
 
+/** The flags of `procui export`, as meow reads them; also what shell completion offers. */
+export const exportFlags = {out: {type: 'string'}, user: {type: 'boolean', default: false}} as const;
+
+/** The formats `procui export` writes. */
+export const exportFormats = ['systemd', 'procfile'] as const;
+
 /** `procui export systemd|procfile ...`; returns the exit status. */
 export async function runExport(argv: readonly string[]): Promise<number> {
 	const {default: meow} = await import('meow');
 	const cli = meow(exportHelp, {
 		importMeta: import.meta,
 		argv: [...argv],
-		flags: {out: {type: 'string'}, user: {type: 'boolean', default: false}},
+		flags: exportFlags,
 		allowUnknownFlags: false,
 		description: false,
 	});
