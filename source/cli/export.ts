@@ -103,10 +103,14 @@ function writeUnits(files: ReadonlyArray<{name: string; text: string}>, enable: 
 	}
 
 	const dir = path.resolve(cwd, out);
-	fs.mkdirSync(dir, {recursive: true});
-	for (const file of files) {
-		fs.writeFileSync(path.join(dir, file.name), file.text);
-		process.stdout.write(`wrote ${path.join(out, file.name)}\n`);
+	try {
+		fs.mkdirSync(dir, {recursive: true});
+		for (const file of files) {
+			fs.writeFileSync(path.join(dir, file.name), file.text);
+			process.stdout.write(`wrote ${path.join(out, file.name)}\n`);
+		}
+	} catch (error) {
+		throw new ExportError(`cannot write the units into ${out}: ${(error as Error).message}`);
 	}
 
 	const sudo = user ? '' : 'sudo ';

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import {shlexSplit} from '../config/shlex.js';
 import type {StreamConfig, WatcherConfig} from '../config/types.js';
 import {environmentAssignment, environmentName, execLine, execWord, plainValue, type ReferenceResolver} from './systemd-quote.js';
@@ -203,12 +205,40 @@ function execStart(watcher: WatcherConfig, resolve: ReferenceResolver, unit: Uni
 
 	const words = shlexSplit(line);
 	if (watcher.executable === undefined) {
-		return execLine(words, resolve);
+		return execLine([program(words[0] ?? '', watcher, unit), ...words.slice(1)], resolve);
 	}
 
 	unit.note('Service', `executable = ${watcher.executable}: runs it with argv[0] = ${words[0] ?? ''}`);
 	// `@`: systemd's prefix for "the second word is argv[0]".
-	return `@${execWord(watcher.executable, resolve)} ${words.map(word => execWord(word, resolve)).join(' ')}`;
+	return `@${execWord(program(watcher.executable, watcher, unit), resolve)} ${words.map(word => execWord(word, resolve)).join(' ')}`;
+}
+
+/** Where systemd looks for a command given by name (systemd.service(5) "Command lines"). */
+const systemdPath = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/**
+The program as systemd must name it: procui finds `./app` in the working directory and `app` in
+the child's PATH; systemd takes an absolute path, or a name it looks up in its own fixed path.
+*/
+function program(word: string, watcher: WatcherConfig, unit: UnitText): string {
+	if (word.includes('/')) {
+		return path.resolve(watcher.workingDir, word);
+	}
+
+	if (!word.includes('$(') && !systemdPath.some(folder => isExecutable(path.join(folder, word)))) {
+		unit.warn(`${word}: not found in ${systemdPath.join(':')} on this machine, where systemd looks for a command given by name; give its absolute path`);
+	}
+
+	return word;
+}
+
+function isExecutable(file: string): boolean {
+	try {
+		fs.accessSync(file, fs.constants.X_OK);
+		return fs.statSync(file).isFile();
+	} catch {
+		return false;
+	}
 }
 
 function streams(watcher: WatcherConfig, unit: UnitText, set: (key: string) => boolean): void {

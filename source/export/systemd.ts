@@ -13,6 +13,9 @@ import type {ExportFile, ExportWarning} from './unit-text.js';
 
 export {ExportError} from './systemd-socket.js';
 
+/** What systemd takes in a unit's name (before `@` and the suffix). */
+const unitName = /^[\w.:-]+$/;
+
 export type SystemdOptions = {
 	/** User units: `systemctl --user`, no User=/Group=. */
 	readonly user: boolean;
@@ -36,7 +39,7 @@ export function exportSystemd(config: Config, options: SystemdOptions): SystemdE
 		watcherSocketNames(watcher).filter(name => socketNames.has(name)).map(name => `${name}.socket`);
 
 	for (const watcher of config.watchers) {
-		if (!/^[\w.:-]+$/.test(watcher.name)) {
+		if (!unitName.test(watcher.name)) {
 			throw new ExportError(`watcher ${watcher.name}: not a name systemd takes for a unit (letters, digits, and _ . : - only)`);
 		}
 
@@ -50,6 +53,10 @@ export function exportSystemd(config: Config, options: SystemdOptions): SystemdE
 	}
 
 	for (const socket of config.sockets) {
+		if (!unitName.test(socket.name)) {
+			throw new ExportError(`socket ${socket.name}: not a name systemd takes for a unit (letters, digits, and _ . : - only)`);
+		}
+
 		const users = config.watchers.filter(watcher => watcherSocketNames(watcher).includes(socket.name));
 		// The instance a connection starts: an on_demand watcher's, else the first user's.
 		const activated = users.find(watcher => watcher.onDemand) ?? users[0];

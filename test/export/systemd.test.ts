@@ -135,6 +135,26 @@ describe('procui export systemd', () => {
 		verify(path.join(dir, 'units'));
 	});
 
+	it('names the program as systemd must: relative paths made absolute, an unknown name warned about', () => {
+		const dir = tempDir();
+		fs.writeFileSync(path.join(dir, 'programs.ini'), '[watcher:local]\ncmd = ./sleep 5\nworking_dir = /bin\n\n[watcher:missing]\ncmd = procui-no-such-program --flag\n');
+		const result = run(['export', 'systemd', 'programs.ini', '--out', 'units'], dir);
+		expect(result.code, result.stderr).toBe(0);
+		expect(fs.readFileSync(path.join(dir, 'units', 'local@.service'), 'utf8')).toContain('\nExecStart=/bin/sleep 5\n');
+		expect(result.stderr).toMatch(/^programs\.ini:5: warning: watcher missing: procui-no-such-program: not found in \/usr\/local\/sbin:.*give its absolute path/m);
+		fs.rmSync(path.join(dir, 'units', 'missing@.service'));
+		verify(path.join(dir, 'units'));
+	});
+
+	it('reports a folder it cannot write into, without a stack trace', () => {
+		const dir = tempDir();
+		fs.writeFileSync(path.join(dir, 'taken'), 'a file, not a folder\n');
+		const result = run(['export', 'systemd', path.join(repoRoot, 'examples/circus.ini'), '--out', 'taken'], dir);
+		expect(result.code).toBe(1);
+		expect(result.stderr).toMatch(/^procui export: cannot write the units into taken: EEXIST/m);
+		expect(result.stderr).not.toMatch(/\n\s+at /);
+	});
+
 	it('prints the units with a header line per file when no --out is given', () => {
 		const result = run(['export', 'systemd', 'examples/circus.ini']);
 		expect(result.code).toBe(0);
