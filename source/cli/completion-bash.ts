@@ -27,9 +27,19 @@ _procui_watchers() {
 			endpoint=(--endpoint "\${COMP_WORDS[i + 1]}")
 		fi
 	done
-	local names
+	local names name
 	names=$("\${COMP_WORDS[0]}" ctl "\${endpoint[@]}" --timeout 1 list 2>/dev/null) || return 0
-	_procui_reply -W "\${names//,/ }" -- "$1"
+	# Not compgen -W, which expands each word (a watcher named $(…) would run), nor an unquoted
+	# split, which globs: the names are read as data and compared as strings.
+	# (A loop rather than read -a, which zsh spells -A.)
+	names+=,
+	while [[ -n $names ]]; do
+		name=\${names%%,*}
+		names=\${names#*,}
+		if [[ -n $name && $name == "$1"* ]]; then
+			COMPREPLY+=("$name")
+		fi
+	done
 }
 
 _procui_ctl() {
@@ -146,8 +156,7 @@ complete -o filenames -F _procui procui
 
 /** zsh: the bash script through zsh's bashcompinit. */
 export function zshScript(model: CompletionModel): string {
-	return `#compdef procui
-# zsh completion for procui. Load it with:  source <(procui completion zsh)
+	return `# zsh completion for procui. Load it with:  source <(procui completion zsh)
 autoload -U +X compinit && { (( $+functions[compdef] )) || compinit; }
 autoload -U +X bashcompinit && bashcompinit
 

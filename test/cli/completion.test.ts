@@ -77,7 +77,7 @@ describe('procui completion bash', () => {
 describe('procui completion with a running daemon', () => {
 	let daemon: Daemon;
 	beforeAll(async () => {
-		daemon = await startDaemon('[watcher:web]\ncmd = sleep 300\n\n[watcher:worker]\ncmd = sleep 300\n\n[watcher:api]\ncmd = sleep 300\n');
+		daemon = await startDaemon('[watcher:web]\ncmd = sleep 300\n\n[watcher:worker]\ncmd = sleep 300\n\n[watcher:api]\ncmd = sleep 300\n\n[watcher:x$(touch pwned)]\ncmd = sleep 300\n\n[watcher:x*]\ncmd = sleep 300\n');
 	});
 	afterAll(async () => {
 		await daemon?.stop();
@@ -86,13 +86,23 @@ describe('procui completion with a running daemon', () => {
 	it('bash: offers the daemon\'s watcher names where ctl and logs take one', () => {
 		const extra = {PROCUI_ENDPOINT: daemon.endpoint};
 		expect(bashComplete(['procui', 'ctl', 'stop', 'w'], extra)).toEqual(['web', 'worker']);
-		expect(bashComplete(['procui', 'ctl', 'incr', ''], extra).sort()).toEqual(['api', 'web', 'worker']);
+		expect(bashComplete(['procui', 'ctl', 'incr', ''], extra).sort()).toEqual(['api', 'web', 'worker', 'x$(touch pwned)', 'x*']);
 		expect(bashComplete(['procui', 'logs', 'a'], extra)).toEqual(['api']);
 		// After the name, nothing more to offer; and `add` names a new watcher.
 		expect(bashComplete(['procui', 'ctl', 'incr', 'web', ''], extra)).toEqual([]);
 		expect(bashComplete(['procui', 'ctl', 'add', ''], extra)).toEqual([]);
 		// --endpoint on the line is the daemon asked.
 		expect(bashComplete(['procui', 'ctl', '--endpoint', daemon.endpoint, 'stop', 'a'])).toEqual(['api']);
+	});
+
+	it('bash: a hostile watcher name is offered as written, never run or globbed', () => {
+		fs.writeFileSync(path.join(cwd, 'xfile'), '');
+		try {
+			expect(bashComplete(['procui', 'ctl', 'stop', 'x'], {PROCUI_ENDPOINT: daemon.endpoint}).sort()).toEqual(['x$(touch pwned)', 'x*']);
+			expect(fs.existsSync(path.join(cwd, 'pwned'))).toBe(false);
+		} finally {
+			fs.rmSync(path.join(cwd, 'xfile'));
+		}
 	});
 
 	it('fish: completes subcommands, ctl commands and watcher names', () => {
@@ -118,13 +128,23 @@ describe('procui completion with a running daemon', () => {
 			return lines.join('\n');
 		};
 
+		const waitForScreen = async (test: (text: string) => boolean, what: string): Promise<void> => {
+			await waitFor(() => test(screen()), {what, timeoutMs: 30_000}).catch((error: unknown) => {
+				throw new Error(`${(error as Error).message}; the screen:\n${screen()}`);
+			});
+		};
+
 		try {
 			zsh.write('source <(procui completion zsh); echo loaded-$?\r');
-			await waitFor(() => screen().includes('loaded-0'), {what: 'the zsh script to load', timeoutMs: 30_000});
+			await waitForScreen((text) => text.includes('loaded-0'), 'the zsh script to load');
 			zsh.write('procui ctl sta\t');
-			await waitFor(() => /start\s+stats\s+status/.test(screen()) || /start\s+status\s+stats/.test(screen()), {what: `start, stats and status listed; screen:\n${screen()}`, timeoutMs: 30_000});
+			await waitForScreen((text) => /start\s+stats\s+status/.test(text) || /start\s+status\s+stats/.test(text), 'start, stats and status listed');
 			zsh.write('\u0015procui ctl stop wo\t');
-			await waitFor(() => /\$ procui ctl stop worker/.test(screen()), {what: `the watcher name completed; screen:\n${screen()}`, timeoutMs: 30_000});
+			await waitForScreen((text) => /\$ procui ctl stop worker/.test(text), 'the watcher name completed');
+			zsh.write('\u0015procui ctl stop x\t');
+			// zsh inserts what the two names share, quoted: `x\` (of `x\$\(touch…` and `x\*`).
+			await waitForScreen((text) => /\$ procui ctl stop x\\\s*$/m.test(text), 'the hostile names\' quoted common prefix');
+			expect(fs.existsSync(path.join(cwd, 'pwned'))).toBe(false);
 		} finally {
 			zsh.kill();
 		}
