@@ -111,6 +111,8 @@ describe('procui completion with a running daemon', () => {
 		expect(fishComplete('procui ctl stop w', {PROCUI_ENDPOINT: daemon.endpoint})).toEqual(['web', 'worker']);
 		expect(fishComplete(`procui ctl --endpoint ${daemon.endpoint} status a`)).toEqual(['api']);
 		expect(fishComplete('procui ctl stop --ma')).toEqual(['--match']);
+		expect(fishComplete('procui ctl stop x', {PROCUI_ENDPOINT: daemon.endpoint}).sort()).toEqual(['x$(touch pwned)', 'x*']);
+		expect(fs.existsSync(path.join(cwd, 'pwned'))).toBe(false);
 	});
 
 	it('zsh: an interactive zsh completes `procui ctl sta<TAB>` and watcher names', async () => {
