@@ -55,6 +55,14 @@ describe('procui export systemd', () => {
 		expect(stdout).toContain('systemctl enable --now flaky@1.service ticker@1.service worker@{1..3}.service');
 	});
 
+	it('writes units for examples/Procfile that systemd-analyze verify accepts', () => {
+		const {dir, unit} = exportTo('examples/Procfile');
+		expect(fs.readdirSync(dir).sort()).toEqual(['clock@.service', 'web@.service']);
+		verify(dir);
+		expect(unit('clock@.service')).toContain('ExecStart=/bin/sh -c "while true; do date +%%T; sleep 2; done"\n');
+		expect(unit('clock@.service')).toContain(`WorkingDirectory=${path.join(repoRoot, 'examples')}\n`);
+	});
+
 	it('writes user units for examples/Procfile that systemd-analyze --user verify accepts', () => {
 		const {dir, stdout, unit} = exportTo('examples/Procfile', ['--user']);
 		verify(dir, true);
