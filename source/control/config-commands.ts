@@ -47,6 +47,7 @@ export const configCommands: Record<string, Handler> = {
 			await arbiter.command(`set ${watcher.name}`, {}, () => {
 				watcher.config = next;
 				watcher.setNumprocesses(next.numprocesses);
+				arbiter.emit(`watcher.${watcher.name}.updated`, {});
 			});
 			return {};
 		}
@@ -55,6 +56,7 @@ export const configCommands: Record<string, Handler> = {
 		await arbiter.command(`set ${watcher.name}`, {}, () => {
 			watcher.config = next;
 			watcher.numprocesses = next.numprocesses;
+			arbiter.emit(`watcher.${watcher.name}.updated`, {});
 		});
 		if (watcher.desired === 'active') {
 			await arbiter.reloadWatchers([watcher.name], true);

@@ -12,6 +12,8 @@ import type {Endpoint} from './endpoint.js';
 import {type EventMessage, type Properties, type Reply, nowSeconds, topicMatches} from './protocol.js';
 import {MetricsSource} from './metrics.js';
 import {MetricsServer, parseMetricsAddress} from './metrics-server.js';
+import {startPlugins} from './plugins/index.js';
+import type {RunningPlugin} from './plugins/plugin.js';
 import {ControlServer} from './server.js';
 import type {SupervisorClient, Subscription} from './supervisor-client.js';
 import {watcherRow} from './views.js';
@@ -64,6 +66,7 @@ export class Supervisor {
 	readonly #context: CommandContext;
 	readonly #metrics: MetricsSource;
 	#metricsServer: MetricsServer | undefined;
+	#plugins: RunningPlugin[] = [];
 
 	constructor(options: SupervisorOptions) {
 		this.#options = options;
@@ -159,6 +162,8 @@ export class Supervisor {
 			}
 		}, statsIntervalMs);
 		void this.arbiter.start();
+		// Clients of this supervisor, as Circus's plugins are of circusd: they act through commands.
+		this.#plugins = await startPlugins(this.#options.config.plugins ?? [], {client: this.client(), log: this.#options.log});
 	}
 
 	/** `http://HOST:PORT/metrics` while metrics are served. */
@@ -387,6 +392,10 @@ export class Supervisor {
 	/** Stop timers, signal handlers, the endpoint and the sockets (does not stop watchers: `quit` does). */
 	async close(): Promise<void> {
 		clearInterval(this.#statsTimer);
+		for (const plugin of this.#plugins.splice(0)) {
+			plugin.stop();
+		}
+
 		this.#removeSignals?.();
 		this.arbiter.dispose();
 		this.#sockets.closeAll();
