@@ -34,15 +34,16 @@ class ChildStream extends Duplex {
 				child.stdout.pause();
 			}
 		});
-		child.stdout.once('end', () => {
-			this.push(null);
-		});
 		// A write to an ssh that has died: its exit says why.
 		child.stdin.on('error', () => undefined);
+		// The end of the stream waits for ssh's exit (after its output has ended), so that a lost
+		// connection is reported with what ssh said rather than as a plain end.
 		child.once('close', () => {
 			const problem = describeExit();
-			if (!this.destroyed) {
-				this.destroy(problem === undefined ? undefined : new Error(problem));
+			if (problem !== undefined) {
+				this.destroy(new Error(problem));
+			} else if (!this.destroyed) {
+				this.push(null);
 			}
 		});
 	}
