@@ -18,6 +18,9 @@ export type LoadOptions = {
 	readonly cwd: string;
 	/** The environment procui runs in: `$(circus.env.X)`, `$VAR`, `copy_env`. */
 	readonly environ: Readonly<Record<string, string | undefined>>;
+	/** Also warn about what a spawn would meet on this machine: a missing working_dir, command,
+	user or group (spawn-checks.ts). For a config procui is about to run or `check`. */
+	readonly checkHost?: boolean;
 };
 
 const sectionKinds = ['circus', 'env', 'env:', 'watcher:', 'socket:', 'plugin:'];
@@ -53,6 +56,7 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 		const watcher = readWatcher(section, {
 			configDir,
 			cwd: options.cwd,
+			checkHost: options.checkHost,
 			envSections,
 			flapping,
 			scrollback: arbiter.scrollback,

@@ -2,7 +2,7 @@ import {defaultFlapping} from './defaults.js';
 import {quote, type IssueList} from './issues.js';
 import type {SectionReader} from './section-reader.js';
 import type {FlappingConfig} from './types.js';
-import {boolean, decimalNumber, wholeNumber} from './values.js';
+import {boolean, seconds, wholeNumber} from './values.js';
 
 /**
 `[plugin:NAME]` sections. procui runs no Python plugins: each is one warning at its header.
@@ -28,8 +28,8 @@ export function readPlugins(readers: readonly SectionReader[], issues: IssueList
 		flappingSection = reader.section.name;
 		flapping = {
 			attempts: reader.read('attempts', wholeNumber(1), defaultFlapping.attempts),
-			window: reader.read('window', decimalNumber(0, {above: true}), defaultFlapping.window),
-			retryIn: reader.read('retry_in', decimalNumber(0), defaultFlapping.retryIn),
+			window: reader.read('window', seconds({above: true}), defaultFlapping.window),
+			retryIn: reader.read('retry_in', seconds(), defaultFlapping.retryIn),
 			maxRetry: reader.read('max_retry', wholeNumber(-1), defaultFlapping.maxRetry),
 			enabled: reader.read('active', boolean, true),
 		};
