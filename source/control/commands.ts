@@ -187,13 +187,27 @@ const handlers: Record<string, Handler> = {
 		}
 
 		const target = optionalProperty(properties, 'pid', pid);
-		optionalProperty(properties, 'childpid', pid);
+		const childpid = optionalProperty(properties, 'childpid', pid);
+		if (childpid !== undefined && target === undefined) {
+			throw new CommandError('Expected `pid` with `childpid`: the process whose child to signal', 'message');
+		}
+
 		const children = flag(properties, 'children', false);
 		const recursive = flag(properties, 'recursive', false);
 		await arbiter.command(`signal ${watcher.name}`, {}, () => {
 			const targets = target === undefined ? watcher.running : [watcher.findProcess(target)];
 			if (targets.some((record) => record === undefined)) {
 				throw new CommandError(`process ${target} not found in watcher ${watcher.name}`, 'message');
+			}
+
+			if (childpid !== undefined) {
+				// Circus's `signal name pid childpid signum`: that child alone, if it is one.
+				if (!context.stats.children(target!, false).includes(childpid)) {
+					throw new CommandError(`process ${childpid} is not a child of process ${target} in watcher ${watcher.name}`, 'message');
+				}
+
+				sendSignal(context.stats, childpid, signum, false, false);
+				return;
 			}
 
 			for (const record of targets) {

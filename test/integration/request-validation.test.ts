@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {isErrorReply, type Properties} from '../../source/control/protocol.js';
 import {field} from '../helpers/reply.js';
-import {alive, pids, startDaemon, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
+import {alive, pids, pidsMatching, startDaemon, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 
 const marker = uniqueSleep();
 
@@ -18,6 +19,9 @@ describe('every number and switch of a request is checked with the config\'s rul
 cmd = sleep ${marker}
 numprocesses = 2
 graceful_timeout = 30
+
+[watcher:family]
+cmd = sh -c 'sleep ${marker} & wait; exec sleep ${marker}'
 `);
 		before = await waitFor(async () => {
 			const now = pids(await daemon.ok('list', {name: 'web'}));
@@ -84,8 +88,23 @@ graceful_timeout = 30
 			['signal', {name: 'web', signum: 999}, 'Expected `signum` to be a signal name or number such as SIGTERM, term or 15, got `999`'],
 			['signal', {name: 'web', signum: 'TERM', pid: -1}, 'Expected `pid` to be a pid (a whole number ≥ 1), got `-1`'],
 			['signal', {name: 'web', signum: 'TERM', childpid: 'x'}, 'Expected `childpid` to be a pid (a whole number ≥ 1), got `"x"`'],
+			['signal', {name: 'web', signum: 'TERM', childpid: before[1]!}, 'Expected `pid` with `childpid`: the process whose child to signal'],
+			['signal', {name: 'web', signum: 'TERM', pid: before[0]!, childpid: before[1]!}, `process ${before[1]} is not a child of process ${before[0]} in watcher web`],
 			['signal', {name: 'web', signum: 'TERM', children: 'perhaps'}, 'Expected `children` to be true or false (also yes/no, on/off, 1/0), got `"perhaps"`'],
 		]);
+	});
+
+	it('signal with childpid signals that child of the process, and only it', async () => {
+		const [shell] = await waitFor(async () => {
+			const list = pids(await daemon.ok('list', {name: 'family'}));
+			return list.length === 1 ? list : undefined;
+		}, {what: 'family to start'});
+		const child = await waitFor(() => pidsMatching(marker).find((candidate) => fs.readFileSync(`/proc/${candidate}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(shell)), {what: 'the shell\'s sleep'});
+		await daemon.ok('signal', {name: 'family', pid: shell!, childpid: child, signum: 'KILL'});
+		await waitFor(() => !alive(child), {what: 'the child to die'});
+		// The shell was not signalled: once its `wait` returns it execs sleep, under the same pid.
+		await waitFor(() => alive(shell!) && fs.readFileSync(`/proc/${shell}/cmdline`, 'utf8').startsWith('sleep\0'), {what: 'the shell to carry on'});
+		expect(pids(await daemon.ok('list', {name: 'family'}))).toEqual([shell]);
 	});
 
 	it('set and add validate numprocesses and the other options as a config file would', async () => {
@@ -98,7 +117,7 @@ graceful_timeout = 30
 			['add', {name: 'other', cmd: 'sleep\u0000 1'}, 'cmd: contains a NUL byte (at character 6), which no command line, path or environment variable can hold'],
 			['add', {name: 'other', cmd: 'sleep 1', start: 'soon'}, 'Expected `start` to be true or false (also yes/no, on/off, 1/0), got `"soon"`'],
 		]);
-		expect(field(await daemon.ok('list'), 'watchers')).toEqual(['web']);
+		expect(field(await daemon.ok('list'), 'watchers')).toEqual(['family', 'web']);
 	});
 
 	it('stats, logs, reload, match and waiting refuse bad values too', async () => {
