@@ -95,6 +95,7 @@ const handlers: Record<string, Handler> = {
 	},
 	async reload(arbiter, properties) {
 		const graceful = flag(properties, 'graceful', true);
+		// Checked like every switch, though procui's reload has one order (new processes first).
 		flag(properties, 'sequential', false);
 		return arbiter.reloadWatchers(matchWatchers(arbiter, properties), graceful);
 	},
@@ -158,6 +159,7 @@ const handlers: Record<string, Handler> = {
 	stats(arbiter, properties, context) {
 		const name = stringProperty(properties, 'name');
 		const processPid = optionalProperty(properties, 'process', pid) ?? optionalProperty(properties, 'pid', pid);
+		// Checked like every switch; procui's reply is the same either way.
 		flag(properties, 'extended', false);
 		const sample = context.stats.sample();
 		if (name === undefined) {
