@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
+import {daemonFlags} from './source/cli/daemon-flags.js';
 
 // Each subcommand is imported only when it runs: `procui ctl status` must start about as fast as
 // `node -e 0`, so it must not load the supervisor, the UI or meow.
@@ -14,6 +15,8 @@ const help = `
     $ procui check CONFIG                   validate a configuration, start nothing
     $ procui ctl COMMAND [ARGS]             control a running supervisor (circusctl's commands)
     $ procui logs [WATCHER[.PID]] [-n N] [-f]  its output: scrollback, then live with -f
+    $ procui export systemd|procfile CONFIG  the configuration as systemd units or a Procfile
+    $ procui completion bash|zsh|fish       print a shell completion script
 
   CONFIG is a Circus INI file or a Procfile; by default ./procui.ini, ./circus.ini or ./Procfile.
 
@@ -31,15 +34,6 @@ const help = `
     $ procui ctl incr worker 2
 `;
 
-const daemonFlags = {
-	command: {type: 'string', shortFlag: 'c', isMultiple: true},
-	endpoint: {type: 'string'},
-	detach: {type: 'boolean', shortFlag: 'd', default: false},
-	pidfile: {type: 'string'},
-	logLevel: {type: 'string'},
-	logOutput: {type: 'string'},
-} as const;
-
 async function main(argv: readonly string[]): Promise<number | undefined> {
 	const [subcommand, ...rest] = argv;
 	if (subcommand === 'ctl') {
@@ -55,6 +49,16 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	if (subcommand === 'logs') {
 		const {runLogs} = await import('./source/cli/logs.js');
 		return runLogs(rest);
+	}
+
+	if (subcommand === 'export') {
+		const {runExport} = await import('./source/cli/export.js');
+		return runExport(rest);
+	}
+
+	if (subcommand === 'completion') {
+		const {runCompletion} = await import('./source/cli/completion.js');
+		return runCompletion(rest);
 	}
 
 	if (subcommand === '--version' || subcommand === '-v') {

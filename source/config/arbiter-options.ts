@@ -1,6 +1,6 @@
-import path from 'node:path';
 import {defaultArbiter, defaultScrollback} from './defaults.js';
 import {quote, type IssueList} from './issues.js';
+import {resolveConfigPath, type PathBase} from './relative-path.js';
 import type {SectionReader} from './section-reader.js';
 import type {ArbiterConfig} from './types.js';
 import {boolean, decimalNumber, octal, oneOf, wholeNumber} from './values.js';
@@ -29,7 +29,7 @@ const unsupported: Readonly<Record<string, string>> = {
 
 /** Switches that only matter when on: warned about only when set to true. */
 const unsupportedSwitches: Readonly<Record<string, string>> = {
-	statsd: 'procui has no circusd-stats watcher: stats come from the control endpoint',
+	statsd: 'procui has no circusd-stats watcher: stats come from the control endpoint (`stats`, `subscribe stats`); for statsd counters add a [plugin:NAME] with use = circus.plugins.statsd.StatsdEmitter or FullStats',
 	httpd: 'procui has no circushttpd web console',
 	debug: 'procui has no debug mode for helper watchers',
 	debug_gc: 'procui has no garbage-collector debugging',
@@ -40,9 +40,9 @@ const unsupportedSwitches: Readonly<Record<string, string>> = {
 /**
 `[circus]` (circus/config.py `get_config`): check_delay 5.0 (the INI default, not the Arbiter
 class's 1.0), warmup_delay 0, loglevel info, logoutput `-` (stderr). Relative `pidfile` and
-`logoutput` paths are resolved against the config file's folder.
+`logoutput` paths are resolved against the directory procui runs in, as in Circus.
 */
-export function readArbiter(reader: SectionReader | undefined, configDir: string, issues: IssueList): ArbiterConfig {
+export function readArbiter(reader: SectionReader | undefined, base: PathBase, issues: IssueList): ArbiterConfig {
 	if (reader === undefined) {
 		return defaultArbiter;
 	}
@@ -62,11 +62,12 @@ export function readArbiter(reader: SectionReader | undefined, configDir: string
 	const umask = reader.optional('umask', octal);
 	const arbiter: ArbiterConfig = {
 		...(endpoint === undefined ? {} : {endpoint}),
-		checkDelay: reader.read('check_delay', decimalNumber(0, {above: true}), defaultArbiter.checkDelay),
+		// Circus accepts any number; at 0 or below its periodic check never runs (its own tests use -1).
+		checkDelay: reader.read('check_delay', decimalNumber(), defaultArbiter.checkDelay),
 		warmupDelay: reader.read('warmup_delay', decimalNumber(0), defaultArbiter.warmupDelay),
-		...(pidfile === undefined || pidfile === '' ? {} : {pidfile: path.resolve(configDir, pidfile)}),
+		...(pidfile === undefined || pidfile === '' ? {} : {pidfile: resolveConfigPath(pidfile, 'file', base, {origin: reader.originOf('pidfile'), key: 'pidfile'}, issues)}),
 		loglevel: readLoglevel(reader, issues),
-		logoutput: logoutput === undefined || logoutput === '' ? '-' : resolveLogoutput(logoutput, configDir, reader, issues),
+		logoutput: logoutput === undefined || logoutput === '' ? '-' : resolveLogoutput(logoutput, base, reader, issues),
 		...(umask === undefined ? {} : {umask}),
 		scrollback: reader.read('procui.scrollback', wholeNumber(1), defaultScrollback),
 		raw: Object.fromEntries(reader.section.entries.map(entry => [entry.key, entry.value])),
@@ -108,7 +109,7 @@ function readLoglevel(reader: SectionReader, issues: IssueList): ArbiterConfig['
 }
 
 /** `-` and `stdout` mean the standard error stream (Circus's StreamHandler); a path is a file. */
-function resolveLogoutput(text: string, configDir: string, reader: SectionReader, issues: IssueList): string {
+function resolveLogoutput(text: string, base: PathBase, reader: SectionReader, issues: IssueList): string {
 	if (text === '-' || text === 'stdout') {
 		return '-';
 	}
@@ -118,5 +119,5 @@ function resolveLogoutput(text: string, configDir: string, reader: SectionReader
 		return '-';
 	}
 
-	return path.resolve(configDir, text);
+	return resolveConfigPath(text, 'file', base, {origin: reader.originOf('logoutput'), key: 'logoutput'}, issues);
 }

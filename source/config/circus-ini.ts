@@ -5,6 +5,7 @@ import {readWithIncludes} from './include.js';
 import type {IniSection} from './ini.js';
 import {ConfigError, IssueList} from './issues.js';
 import {readPlugins} from './plugin-options.js';
+import type {PathBase} from './relative-path.js';
 import {envSubstitution, SectionReader} from './section-reader.js';
 import {readSocket} from './socket-options.js';
 import {caseInsensitiveEnv} from './substitute.js';
@@ -47,9 +48,9 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 	const globalSubstitution = envSubstitution(caseInsensitiveEnv(envSections.global), issues);
 	const reader = (section: IniSection): SectionReader => new SectionReader(section, issues, globalSubstitution);
 	const circus = sections.find(section => section.name === 'circus');
-	const arbiter = readArbiter(circus && reader(circus), configDir, issues);
-	const sockets = readSockets(sections.filter(section => section.name.startsWith('socket:')), reader, configDir, issues);
-	const flapping = readPlugins(sections.filter(section => section.name.startsWith('plugin:')).map(section => reader(section)), issues);
+	const arbiter = readArbiter(circus && reader(circus), {cwd: options.cwd, configDir}, issues);
+	const sockets = readSockets(sections.filter(section => section.name.startsWith('socket:')), reader, {cwd: options.cwd, configDir}, issues);
+	const {flapping, plugins} = readPlugins(sections.filter(section => section.name.startsWith('plugin:')).map(section => reader(section)), issues);
 	const watcherSections = uniqueByName(sections.filter(section => section.name.startsWith('watcher:')), 'watcher', issues);
 	const watchers: WatcherConfig[] = [];
 	for (const section of watcherSections) {
@@ -62,12 +63,17 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 			scrollback: arbiter.scrollback,
 			sockets: new Set(sockets.map(socket => socket.name)),
 		}, issues);
-		if (watcher !== undefined) {
-			watchers.push(watcher);
-		}
+		watchers.push(watcher);
 	}
 
 	warnUnmatchedEnvSections(envSections, watchers.map(watcher => watcher.name), issues);
+	for (const plugin of plugins) {
+		if (plugin.kind === 'resource_watcher' && !watchers.some(watcher => watcher.name === plugin.watcher)) {
+			const section = sections.find(candidate => candidate.name === `plugin:${plugin.name}`)!;
+			issues.warn(section.origin, `[plugin:${plugin.name}]: watcher = ${plugin.watcher} names no [watcher:${plugin.watcher}]; it looks after nothing until one is added`);
+		}
+	}
+
 	issues.throwIfErrors(read.files, options.cwd);
 	return {
 		file: read.absoluteFiles[0]!,
@@ -75,13 +81,14 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 		arbiter,
 		watchers: watchers.sort(byName),
 		sockets,
+		plugins,
 		warnings: issues.sorted(read.files).filter(issue => issue.severity === 'warning'),
 	};
 }
 
-function readSockets(sections: readonly IniSection[], reader: (section: IniSection) => SectionReader, configDir: string, issues: IssueList): SocketConfig[] {
+function readSockets(sections: readonly IniSection[], reader: (section: IniSection) => SectionReader, base: PathBase, issues: IssueList): SocketConfig[] {
 	return uniqueByName(sections, 'socket', issues)
-		.map(section => readSocket(section.name.slice('socket:'.length).trim().toLowerCase(), reader(section), configDir, issues))
+		.map(section => readSocket(section.name.slice('socket:'.length).trim().toLowerCase(), reader(section), base, issues))
 		.sort(byName);
 }
 

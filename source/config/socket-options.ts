@@ -1,5 +1,5 @@
-import path from 'node:path';
 import type {IssueList} from './issues.js';
+import {resolveConfigPath, type PathBase} from './relative-path.js';
 import type {SectionReader} from './section-reader.js';
 import type {SocketConfig} from './types.js';
 import {boolean, octal, oneOf, wholeNumber} from './values.js';
@@ -15,13 +15,13 @@ const known = ['host', 'port', 'family', 'type', 'proto', 'backlog', 'path', 'um
 /**
 One `[socket:NAME]` (circus/sockets.py `CircusSocket.load_from_config`): defaults host
 `localhost`, port 8080, AF_INET, SOCK_STREAM, backlog 2048, umask 8. `path` makes it a Unix
-socket (resolved against the config file's folder). Family and type are accepted in any case
+socket (relative to the directory procui runs in, as in Circus). Family and type are accepted in any case
 and without their `AF_` / `SOCK_` prefix. procui reads `umask` as octal; Circus reads it as a
 decimal number, which gives the same value for the default.
 */
-export function readSocket(name: string, reader: SectionReader, configDir: string, issues: IssueList): SocketConfig {
+export function readSocket(name: string, reader: SectionReader, base: PathBase, issues: IssueList): SocketConfig {
 	const pathText = reader.text('path')?.trim();
-	const socketPath = pathText === undefined || pathText === '' ? undefined : path.resolve(configDir, pathText);
+	const socketPath = pathText === undefined || pathText === '' ? undefined : resolveConfigPath(pathText, 'file', base, {origin: reader.originOf('path'), key: 'path'}, issues);
 	let family = readPrefixed('family', 'AF_', families, reader, issues) ?? 'AF_INET';
 	if (socketPath !== undefined) {
 		family = 'AF_UNIX';

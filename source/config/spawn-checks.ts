@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {IssueList} from './issues.js';
+import {applyPythonEnv} from './python-env.js';
 import {shlexSplit} from './shlex.js';
 import type {Origin, WatcherConfig} from './types.js';
 
@@ -79,7 +80,22 @@ function checkCommand(watcher: WatcherConfig, originOf: (key: string) => Origin,
 		return;
 	}
 
-	const searchPath = watcher.env.PATH ?? (watcher.copyEnv ? environPath : undefined) ?? defaultPath;
+	// The PATH of the spawn's environment, built as core/spawn-plan.ts builds it.
+	const env: Record<string, string> = {};
+	const inherited = watcher.copyEnv ? environPath : undefined;
+	if (inherited !== undefined) {
+		env.PATH = inherited;
+	}
+
+	if (watcher.env.PATH !== undefined) {
+		env.PATH = watcher.env.PATH;
+	}
+
+	if (watcher.python !== undefined) {
+		applyPythonEnv(env, watcher.python, watcher.env);
+	}
+
+	const searchPath = env.PATH ?? defaultPath;
 	if (program.includes('/')) {
 		const file = path.resolve(watcher.workingDir, program);
 		const problem = executableProblem(file);

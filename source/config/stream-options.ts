@@ -1,5 +1,5 @@
-import path from 'node:path';
 import {quote, type IssueList} from './issues.js';
+import {resolveConfigPath, type PathBase} from './relative-path.js';
 import type {SectionReader} from './section-reader.js';
 import type {StreamClass, StreamConfig} from './types.js';
 import {boolean, oneOf, wholeNumber} from './values.js';
@@ -42,7 +42,7 @@ undefined when the watcher has none. As in Circus's `get_stream`: `class` may ca
 procui also accepts class names and `rotate_when` in any case. A Python class from another
 module cannot be loaded: warned about, and the stream is left out.
 */
-export function readStream(prefix: string, reader: SectionReader, configDir: string, issues: IssueList): StreamConfig | undefined {
+export function readStream(prefix: string, reader: SectionReader, base: PathBase, issues: IssueList): StreamConfig | undefined {
 	const entries = reader.section.entries.filter(entry => entry.key.startsWith(`${prefix}.`));
 	if (entries.length === 0) {
 		return undefined;
@@ -92,7 +92,7 @@ export function readStream(prefix: string, reader: SectionReader, configDir: str
 	}
 
 	const filenameText = reader.text(key('filename'));
-	const filename = filenameText === undefined || filenameText.trim() === '' ? undefined : path.resolve(configDir, filenameText.trim());
+	const filename = filenameText === undefined || filenameText.trim() === '' ? undefined : resolveConfigPath(filenameText.trim(), 'file', base, {origin: reader.originOf(key('filename')), key: key('filename')}, issues);
 	if (fileClasses.has(streamClass) && filename === undefined) {
 		issues.error(reader.originOf(key('class')), `${prefix}: ${streamClass} needs \`${key('filename')}\``);
 	}

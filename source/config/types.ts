@@ -88,6 +88,12 @@ export type WatcherConfig = {
 	readonly env: Readonly<Record<string, string>>;
 	readonly copyEnv: boolean;
 	readonly copyPath: boolean;
+	/** `hooks.<name>`: programs run at points of the watcher's life (Circus runs Python callables there). */
+	readonly hooks?: Readonly<Partial<Record<HookName, HookConfig>>>;
+	/** `procui.hook_timeout`: seconds a hook may run before it is killed and counts as failed. */
+	readonly hookTimeout?: number;
+	/** What `copy_path` and `virtualenv` add to each spawn's environment (resolved at load). */
+	readonly python?: PythonEnv;
 	readonly numprocesses: number;
 	/** Seconds between spawns (procui accepts fractions; Circus only integers). */
 	readonly warmupDelay: number;
@@ -173,6 +179,91 @@ export type Config = {
 	/** Sorted by name, as Circus does. */
 	readonly watchers: readonly WatcherConfig[];
 	readonly sockets: readonly SocketConfig[];
+	/** `[plugin:NAME]` sections procui runs (Circus's flapping plugin is built into each watcher instead). */
+	readonly plugins?: readonly PluginConfig[];
 	/** Warnings (unsupported keys, suspicious values). Errors make loading fail instead. */
 	readonly warnings: readonly ConfigIssue[];
+};
+
+/** A watcher's Python environment, as Circus's `copy_path` and `load_virtualenv` build it. */
+export type PythonEnv = {
+	/** `copy_path`: the `sys.path` of `python3`, joined with `:`, for PYTHONPATH. */
+	readonly sysPath?: string;
+	/** `virtualenv`, resolved. */
+	readonly virtualenv?: {
+		/** Its `bin` folder, put first on PATH (when it exists). */
+		readonly bin?: string;
+		/** Folders named by its `.pth` files, first on PYTHONPATH. */
+		readonly packages: readonly string[];
+		/** Its `lib/pythonX.Y/site-packages`, last on PYTHONPATH. */
+		readonly sitedir: string;
+	};
+};
+
+/** Where a plugin sends statsd counters and gauges (Circus's BaseObserver: localhost:8125). */
+export type StatsdTarget = {
+	readonly host: string;
+	readonly port: number;
+	readonly sampleRate: number;
+	/** Prefix `circus.<application_name>.watcher`. */
+	readonly applicationName: string;
+};
+
+/** A memory bound: a percentage of the machine's memory, or bytes (`200M`). */
+export type MemoryBound = {readonly percent: number} | {readonly bytes: number};
+
+/** One of Circus's plugins that procui runs, with its options (circus/plugins/*.py). */
+export type PluginConfig =
+	| {
+		readonly kind: 'watchdog';
+		/** The section's name after `plugin:`. */
+		readonly name: string;
+		readonly loopRate: number;
+		readonly watchersRegex: RegExp;
+		readonly msgRegex: RegExp;
+		readonly maxCount: number;
+		readonly ip: string;
+		readonly port: number;
+		readonly stopSignal?: number;
+		readonly gracefulTimeout?: number;
+	}
+	| {
+		readonly kind: 'resource_watcher';
+		readonly name: string;
+		readonly watcher: string;
+		readonly loopRate: number;
+		readonly maxCpu: number;
+		readonly maxMem: MemoryBound;
+		readonly minCpu?: number;
+		readonly minMem?: MemoryBound;
+		readonly healthThreshold: number;
+		readonly maxCount: number;
+		readonly statsd: StatsdTarget;
+	}
+	| {
+		readonly kind: 'command_reloader';
+		readonly name: string;
+		readonly loopRate: number;
+	}
+	| {
+		readonly kind: 'statsd';
+		readonly name: string;
+		readonly statsd: StatsdTarget;
+	}
+	| {
+		readonly kind: 'full_stats';
+		readonly name: string;
+		readonly loopRate: number;
+		readonly statsd: StatsdTarget;
+	};
+
+/** Circus's hook points. */
+export type HookName = 'before_start' | 'after_start' | 'before_spawn' | 'after_spawn' | 'before_stop' | 'after_stop' | 'before_signal' | 'after_signal' | 'before_reap' | 'after_reap';
+
+/** One hook: the command to run, and whether its failure is only logged. */
+export type HookConfig = {
+	/** Run through `/bin/sh -c` in the watcher's working_dir with its environment. */
+	readonly command: string;
+	/** Circus's `, true` (and its default for the stop and signal hooks): a failure does not stop anything. */
+	readonly ignoreFailure: boolean;
 };

@@ -37,7 +37,8 @@ export function watcherFromOptions(name: string, options: Readonly<Record<string
 		sockets: context.sockets ?? new Set(),
 	}, issues);
 	issues.throwIfErrors([controlOrigin], context.cwd);
-	if (!watcher) {
+	// Circus's `add` requires `cmd`; only a config file may hold a watcher without one.
+	if (watcher.cmd === '') {
 		throw new ConfigError([{severity: 'error', origin, message: `${name}: \`cmd\` is required`}]);
 	}
 

@@ -10,13 +10,11 @@ export const watcherOptions = [
 	'priority', 'stop_signal', 'stop_children', 'graceful_timeout', 'max_retry', 'max_age',
 	'max_age_variance', 'send_hup', 'use_sockets', 'on_demand', 'close_child_stdin',
 	'close_child_stdout', 'close_child_stderr', 'check_flapping', 'pty', 'procui.scrollback',
-	'procui.backoff',
+	'procui.backoff', 'virtualenv', 'virtualenv_py_ver', 'procui.hook_timeout',
 ];
 
 /** Watcher options of Circus that procui does not have, and why. */
 const unsupported: Readonly<Record<string, string>> = {
-	virtualenv: 'procui does not set up Python virtualenvs; put the virtualenv\'s bin/ first in PATH with [env:NAME] instead',
-	virtualenv_py_ver: 'procui does not set up Python virtualenvs',
 	stdin_socket: 'procui does not connect sockets to stdin',
 	stream_backend: 'procui has one stream backend',
 };
@@ -24,15 +22,13 @@ const unsupported: Readonly<Record<string, string>> = {
 /**
 Report the options of a watcher section that nothing read. They stay in `raw` (for `options`
 and `get`, as Circus keeps free-form options for plugins), but procui does nothing with them,
-so each gets a warning: hooks and Python-only options by their reason, free-form dotted options
+so each gets a warning: Python-only options by their reason, free-form dotted options
 (plugin settings) as kept, `procui.*` and plain names as unknown.
 */
 export function warnLeftovers(reader: SectionReader, issues: IssueList): void {
 	for (const entry of reader.unused()) {
 		const key = entry.key;
-		if (key.startsWith('hooks.')) {
-			issues.warn(entry.origin, `${key}: hooks are Python callables, which procui cannot run; ignored`);
-		} else if (key === 'use_papa') {
+		if (key === 'use_papa') {
 			if (boolean.read(reader.substitute(entry)) !== false) {
 				issues.warn(entry.origin, `${key}: procui does not use papa; ignored`);
 			}

@@ -3,23 +3,26 @@ import {defaultWatcher} from './defaults.js';
 import {readEnvOption} from './env-option.js';
 import {watcherEnv, type EnvSections} from './env-sections.js';
 import {readFlapping} from './flapping-options.js';
+import {readHooks} from './hook-options.js';
 import type {IniSection} from './ini.js';
 import type {IssueList} from './issues.js';
+import {resolveConfigPath} from './relative-path.js';
 import {readRlimits} from './rlimits.js';
 import {envSubstitution, SectionReader} from './section-reader.js';
 import {checkSpawn} from './spawn-checks.js';
 import {readStream} from './stream-options.js';
 import {caseInsensitiveEnv, socketReferences, watcherSocketNames} from './substitute.js';
-import type {FlappingConfig, WatcherConfig} from './types.js';
+import {pythonSysPath, readVirtualenv} from './python-env.js';
+import type {FlappingConfig, PythonEnv, WatcherConfig} from './types.js';
 import {boolean, numprocesses, seconds, signal, wholeNumber} from './values.js';
 import {substituteOwnOptions} from './own-options.js';
 import {warnLeftovers} from './watcher-leftovers.js';
 
 /** What a watcher section is read against. */
 export type WatcherContext = {
-	/** The config file's folder: relative paths are resolved against it. */
+	/** The config file's folder: named in a warning when a relative path seems meant from there. */
 	readonly configDir: string;
-	/** The default `working_dir`: the directory procui was started in. */
+	/** The directory procui was started in: the default `working_dir`, and what relative paths mean (as in Circus). */
 	readonly cwd: string;
 	readonly envSections: EnvSections;
 	/** Flapping defaults (from a `[plugin:...]` flapping section, or the plugin's defaults). */
@@ -35,9 +38,9 @@ export type WatcherContext = {
 /**
 One `[watcher:NAME]`, with Circus's defaults (circus/config.py, circus/watcher.py) and procui's
 additions (`pty`, `procui.scrollback`, `procui.backoff`). Every option is kept as written in `raw`; options
-procui does not have are warned about. Returns undefined when the section has no `cmd`.
+procui does not have are warned about. A section without `cmd` loads (as in Circus); it cannot start.
 */
-export function readWatcher(section: IniSection, context: WatcherContext, issues: IssueList): WatcherConfig | undefined {
+export function readWatcher(section: IniSection, context: WatcherContext, issues: IssueList): WatcherConfig {
 	const name = section.name.slice('watcher:'.length).trim().toLowerCase();
 	const env = watcherEnv(context.envSections, name, issues);
 	const envEntry = section.entries.find(entry => entry.key === 'env');
@@ -50,7 +53,8 @@ export function readWatcher(section: IniSection, context: WatcherContext, issues
 	const cmdEntry = reader.entry('cmd');
 	const cmd = cmdEntry === undefined ? '' : reader.substitute(cmdEntry).trim();
 	if (cmd === '') {
-		issues.error(cmdEntry?.origin ?? section.origin, `[${section.name}]: \`cmd\` is required (the program to run)`);
+		// Circus loads such a watcher (its hook test configs have them) and fails when it starts.
+		issues.warn(cmdEntry?.origin ?? section.origin, `[${section.name}]: no \`cmd\`: loaded, but it cannot start until one is set`);
 	}
 
 	const base = defaultWatcher({
@@ -71,15 +75,15 @@ export function readWatcher(section: IniSection, context: WatcherContext, issues
 	const shellArgs = text('shell_args');
 	const uid = text('uid');
 	const gid = text('gid');
-	const stdoutStream = readStream('stdout_stream', reader, context.configDir, issues);
-	const stderrStream = readStream('stderr_stream', reader, context.configDir, issues);
-	const parsed: WatcherConfig = {
+	const stdoutStream = readStream('stdout_stream', reader, context, issues);
+	const stderrStream = readStream('stderr_stream', reader, context, issues);
+	let parsed: WatcherConfig = {
 		...base,
 		args: reader.text('args')?.trim() ?? '',
 		...(executable === undefined ? {} : {executable}),
 		shell: reader.read('shell', boolean, base.shell),
 		...(shellArgs === undefined ? {} : {shellArgs}),
-		workingDir: workingDir === undefined || workingDir === '' ? base.workingDir : path.resolve(context.configDir, workingDir),
+		workingDir: workingDir === undefined || workingDir === '' ? base.workingDir : resolveConfigPath(workingDir, 'dir', context, {origin: reader.originOf('working_dir'), key: 'working_dir'}, issues),
 		...(uid === undefined ? {} : {uid}),
 		...(gid === undefined ? {} : {gid}),
 		env,
@@ -112,20 +116,49 @@ export function readWatcher(section: IniSection, context: WatcherContext, issues
 		scrollback: reader.read('procui.scrollback', wholeNumber(1), base.scrollback),
 		raw: Object.fromEntries(section.entries.map(entry => [entry.key, entry.value])),
 	};
+	const python = readPython(parsed, reader, context, issues);
+	const {hooks, timeout: hookTimeout} = readHooks(reader, parsed.workingDir, issues);
+	if (Object.keys(hooks).length > 0) {
+		parsed = {...parsed, hooks, hookTimeout};
+	}
+
 	warnLeftovers(reader, issues);
 	checkCombinations(parsed, reader, context, issues);
 	if (cmd === '') {
-		return undefined;
+		return {...parsed, ...(python === undefined ? {} : {python})};
 	}
 
 	const substitutedRaw = Object.fromEntries(section.entries.map(entry => [entry.key, reader.substitute(entry)]));
 	const watcher: WatcherConfig = {
 		...parsed,
+		...(python === undefined ? {} : {python}),
 		cmd: substituteOwnOptions(parsed.cmd, 'cmd', parsed, substitutedRaw, reader, issues),
 		args: substituteOwnOptions(parsed.args, 'args', parsed, substitutedRaw, reader, issues),
 	};
 	checkSpawn(watcher, substitutedRaw, key => reader.originOf(key), context.checkHost ? {path: context.envSections.global.PATH} : undefined, issues);
 	return watcher;
+}
+
+/** `copy_path` and `virtualenv`, which Circus allows only with `copy_env` (circus/watcher.py). */
+function readPython(watcher: WatcherConfig, reader: SectionReader, context: WatcherContext, issues: IssueList): PythonEnv | undefined {
+	const venvText = reader.text('virtualenv')?.trim();
+	const pyVer = reader.text('virtualenv_py_ver')?.trim();
+	for (const [key, used] of [['copy_path', watcher.copyPath], ['virtualenv', venvText !== undefined && venvText !== '']] as const) {
+		if (used && !watcher.copyEnv) {
+			issues.error(reader.originOf(key), `${key}: needs \`copy_env = true\`, as in Circus`);
+			return undefined;
+		}
+	}
+
+	const sysPath = watcher.copyPath ? pythonSysPath(watcher.env.PATH ?? context.envSections.global.PATH, reader.originOf('copy_path'), issues) : undefined;
+	const virtualenv = venvText === undefined || venvText === ''
+		? undefined
+		: readVirtualenv(resolveConfigPath(venvText, 'dir', context, {origin: reader.originOf('virtualenv'), key: 'virtualenv'}, issues), pyVer === '' ? undefined : pyVer, reader.originOf('virtualenv'), issues);
+	if (sysPath === undefined && virtualenv === undefined) {
+		return undefined;
+	}
+
+	return {...(sysPath === undefined ? {} : {sysPath}), ...(virtualenv === undefined ? {} : {virtualenv})};
 }
 
 /** Rules that involve two options. */
@@ -138,10 +171,6 @@ function checkCombinations(watcher: WatcherConfig, reader: SectionReader, contex
 
 	if (watcher.shellArgs !== undefined && !watcher.shell) {
 		issues.warn(reader.originOf('shell_args'), 'shell_args: has no effect without `shell = true`; ignored');
-	}
-
-	if (watcher.copyPath) {
-		issues.warn(reader.originOf('copy_path'), 'copy_path: procui is not a Python program and has no sys.path to pass on; ignored');
 	}
 
 	if (watcher.pty && watcher.stderrStream !== undefined) {

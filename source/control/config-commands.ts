@@ -48,6 +48,7 @@ export const configCommands: Record<string, Handler> = {
 			await arbiter.command(`set ${watcher.name}`, {}, () => {
 				watcher.config = next;
 				watcher.setNumprocesses(next.numprocesses);
+				arbiter.emit(`watcher.${watcher.name}.updated`, {});
 			});
 			return {};
 		}
@@ -56,6 +57,7 @@ export const configCommands: Record<string, Handler> = {
 		await arbiter.command(`set ${watcher.name}`, {}, () => {
 			watcher.config = next;
 			watcher.numprocesses = next.numprocesses;
+			arbiter.emit(`watcher.${watcher.name}.updated`, {});
 		});
 		if (watcher.desired === 'active') {
 			await arbiter.reloadWatchers([watcher.name], true);

@@ -9,6 +9,8 @@ import {reloadConfig} from './config-reload.js';
 import {toEndpoint} from './endpoint.js';
 import type {Endpoint} from './endpoint.js';
 import {type EventMessage, type Properties, type Reply, nowSeconds, topicMatches} from './protocol.js';
+import {startPlugins} from './plugins/index.js';
+import type {RunningPlugin} from './plugins/plugin.js';
 import {ControlServer} from './server.js';
 import type {SupervisorClient, Subscription} from './supervisor-client.js';
 import {watcherRow} from './views.js';
@@ -57,6 +59,7 @@ export class Supervisor {
 	#exited = false;
 	readonly #local = new Set<{topics: readonly string[]; onEvent: (event: EventMessage) => void}>();
 	readonly #context: CommandContext;
+	#plugins: RunningPlugin[] = [];
 
 	constructor(options: SupervisorOptions) {
 		this.#options = options;
@@ -148,6 +151,8 @@ export class Supervisor {
 			}
 		}, statsIntervalMs);
 		void this.arbiter.start();
+		// Clients of this supervisor, as Circus's plugins are of circusd: they act through commands.
+		this.#plugins = await startPlugins(this.#options.config.plugins ?? [], {client: this.client(), log: this.#options.log});
 	}
 
 	/** The whole picture the UI shows. */
@@ -345,6 +350,10 @@ export class Supervisor {
 	/** Stop timers, signal handlers, the endpoint and the sockets (does not stop watchers: `quit` does). */
 	async close(): Promise<void> {
 		clearInterval(this.#statsTimer);
+		for (const plugin of this.#plugins.splice(0)) {
+			plugin.stop();
+		}
+
 		this.#removeSignals?.();
 		this.arbiter.dispose();
 		this.#sockets.closeAll();

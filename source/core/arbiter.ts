@@ -4,6 +4,7 @@ import type {Line} from '../io/line-buffer.js';
 import {Redirector} from '../io/redirector.js';
 import type {LogLevel, WatcherContext} from './context.js';
 import {CommandError} from './errors.js';
+import {callHook} from './hooks.js';
 import {OnDemand, type SocketSource} from './on-demand.js';
 import {Scheduler, type Command} from './scheduler.js';
 import {lastGeneration, Watcher} from './watcher.js';
@@ -66,6 +67,9 @@ export class Arbiter {
 	readonly #waiters = new Set<Waiter>();
 	readonly #ctx: WatcherContext;
 	readonly #onDemand: OnDemand;
+	/** Per watcher, bumped by every start and stop asked for: a start or stop that waited for a
+	hook program is stale when another came meanwhile (the later intent wins). */
+	readonly #intents = new Map<string, number>();
 	readonly counters: ArbiterCounters = {ticks: 0, ticksDuringCommands: 0};
 	#tick: NodeJS.Timeout | undefined;
 	#checkScheduled = false;
@@ -156,7 +160,12 @@ export class Arbiter {
 		this.#startTick();
 		// on_demand watchers wait for their first connection instead.
 		this.#onDemand.sync();
-		const names = this.orderedWatchers().filter((watcher) => watcher.config.autostart && !watcher.config.onDemand).map((watcher) => watcher.name);
+		const autostart = this.orderedWatchers().filter((watcher) => watcher.config.autostart && !watcher.config.onDemand);
+		for (const watcher of autostart.filter((watcher) => watcher.cannotStart !== undefined)) {
+			this.log('warning', `${watcher.cannotStart}; left stopped`);
+		}
+
+		const names = autostart.filter((watcher) => watcher.cannotStart === undefined).map((watcher) => watcher.name);
 		const delay = this.config.arbiter.warmupDelay * 1000;
 		for (const [index, name] of names.entries()) {
 			if (this.stopping) {
@@ -168,12 +177,20 @@ export class Arbiter {
 			}
 
 			// Each start is its own command: a user's stop or a quit in between is never refused.
-			await this.startWatchers([name], {boot: true}).catch(() => undefined);
+			await this.startWatchers([name], {boot: true}).catch((error: unknown) => {
+				this.log('error', `${name}: not started: ${error instanceof Error ? error.message : String(error)}`);
+			});
 		}
 	}
 
 	#startTick(): void {
 		clearInterval(this.#tick);
+		// check_delay ≤ 0 turns the periodic check off, as in Circus. Exits, back-off, max_age and
+		// flapping all come back as commands of their own; the tick is only a safety net.
+		if (this.config.arbiter.checkDelay <= 0) {
+			return;
+		}
+
 		this.#tick = setInterval(() => {
 			// One reconcile tick at most in the queue.
 			this.scheduler.enqueue({
@@ -258,7 +275,7 @@ export class Arbiter {
 
 	/** Start watchers; resolves when each runs its processes, gave up, or a later stop superseded it. */
 	async startWatchers(names: readonly string[], options: {boot?: boolean} = {}): Promise<Record<string, unknown>> {
-		const results = await Promise.all(names.map(async (name) => this.command(`start ${name}`, {intentKey: name}, () => {
+		const results = await Promise.all(names.map(async (name) => this.#withStartHooks(name, async () => this.command(`start ${name}`, {intentKey: name}, () => {
 			if (this.stopping) {
 				throw new CommandError('the supervisor is shutting down', 'command');
 			}
@@ -290,14 +307,14 @@ export class Arbiter {
 
 				return undefined;
 			};
-		})));
+		}))));
 		return names.length === 1 ? {info: results[0]} : {info: Object.fromEntries(names.map((name, index) => [name, results[index]]))};
 	}
 
 	/** Stop watchers; resolves when every process has exited and its output is drained. `marks`
 	gets each watcher's stop count as of this stop, to tell later whether another stop came since. */
 	async stopWatchers(names: readonly string[], options: {internal?: boolean; marks?: Map<string, number>} = {}): Promise<Record<string, unknown>> {
-		await Promise.all(names.map(async (name) => this.command(`stop ${name}`, {intentKey: name, internal: options.internal}, () => {
+		await Promise.all(names.map(async (name) => this.#withStopHooks(name, async () => this.command(`stop ${name}`, {intentKey: name, internal: options.internal}, () => {
 			const watcher = this.get(name);
 			watcher.userStops++;
 			options.marks?.set(name, watcher.userStops);
@@ -309,8 +326,66 @@ export class Arbiter {
 
 				return watcher.processes.size === 0 ? {} : undefined;
 			};
-		})));
+		}))));
 		return {};
+	}
+
+	#bumpIntent(name: string): number {
+		const next = (this.#intents.get(name) ?? 0) + 1;
+		this.#intents.set(name, next);
+		return next;
+	}
+
+	/** before_start runs before the start is queued (off the scheduler); a failure refuses the start
+	and the watcher stays stopped. after_start runs once the processes run; a failure stops the
+	watcher again. As Circus's `Watcher._start`. */
+	async #withStartHooks(name: string, start: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+		const intent = this.#bumpIntent(name);
+		const watcher = this.watchers.get(name.toLowerCase());
+		if (watcher === undefined || watcher.config.hooks === undefined || watcher.desired === 'active') {
+			return start();
+		}
+
+		const before = await callHook(watcher.config, 'before_start', this.#ctx);
+		if (this.#intents.get(name) !== intent) {
+			return {superseded: 'a later request'};
+		}
+
+		if (!before.proceed) {
+			throw new CommandError(`${name}: ${before.reason}; not started`, 'os');
+		}
+
+		const result = await start();
+		if (watcher.config.hooks.after_start === undefined || 'superseded' in result) {
+			return result;
+		}
+
+		const after = await callHook(watcher.config, 'after_start', this.#ctx);
+		if (!after.proceed && this.#intents.get(name) === intent) {
+			await this.stopWatchers([name], {internal: true});
+			throw new CommandError(`${name}: ${after.reason}; stopped`, 'os');
+		}
+
+		return result;
+	}
+
+	/** before_stop runs before the stop is queued, after_stop once every process is gone; their
+	results change nothing, as in Circus. */
+	async #withStopHooks(name: string, stop: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+		const intent = this.#bumpIntent(name);
+		const watcher = this.watchers.get(name.toLowerCase());
+		if (watcher === undefined || watcher.config.hooks === undefined || (watcher.desired !== 'active' && watcher.processes.size === 0)) {
+			return stop();
+		}
+
+		await callHook(watcher.config, 'before_stop', this.#ctx);
+		if (this.#intents.get(name) !== intent) {
+			return {superseded: 'a later request'};
+		}
+
+		const result = await stop();
+		void callHook(watcher.config, 'after_stop', this.#ctx);
+		return result;
 	}
 
 	/** Stop, then start. A stop asked for while this one was under way (a graceful stop can take

@@ -1,6 +1,7 @@
 import type {WatcherConfig} from '../config/types.js';
 import {resolveSpawnTemplate, watcherSocketNames} from '../config/substitute.js';
 import {shlexSplit} from '../config/shlex.js';
+import {applyPythonEnv} from '../config/python-env.js';
 
 /** What one spawn of a watcher runs: argv, environment and working directory. */
 export type SpawnPlan = {
@@ -32,18 +33,13 @@ function passedSockets(config: WatcherConfig, bound: Readonly<Record<string, num
 	return {fds, numbers};
 }
 
-/** Build the spawn for slot `wid`: substitutions, shell or shlex, environment. Throws on a bad
-command line (an unclosed quote), which the watcher reports as a spawn failure. `sockets`: the
-supervisor's descriptor of each bound socket, by name. */
-export function planSpawn(
+/** The environment a watcher's programs get: `copy_env`, `env` (with `$(circus.wid)` and socket
+substitutions), `copy_path` and `virtualenv`. Its processes and its hooks alike. */
+export function watcherEnv(
 	config: WatcherConfig,
-	wid: number,
-	sockets: Readonly<Record<string, number>>,
+	context: {readonly wid: number; readonly sockets: Readonly<Record<string, number>>},
 	environ: Readonly<Record<string, string | undefined>>,
-): SpawnPlan {
-	const passed = passedSockets(config, sockets);
-	const context = {wid, sockets: passed.numbers};
-	const line = resolveSpawnTemplate(config.args ? `${config.cmd} ${config.args}` : config.cmd, context);
+): Record<string, string> {
 	const env: Record<string, string> = {};
 	if (config.copyEnv) {
 		for (const [key, value] of Object.entries(environ)) {
@@ -57,6 +53,26 @@ export function planSpawn(
 		env[key] = resolveSpawnTemplate(value, context);
 	}
 
+	if (config.python !== undefined) {
+		applyPythonEnv(env, config.python, config.env);
+	}
+
+	return env;
+}
+
+/** Build the spawn for slot `wid`: substitutions, shell or shlex, environment. Throws on a bad
+command line (an unclosed quote), which the watcher reports as a spawn failure. `sockets`: the
+supervisor's descriptor of each bound socket, by name. */
+export function planSpawn(
+	config: WatcherConfig,
+	wid: number,
+	sockets: Readonly<Record<string, number>>,
+	environ: Readonly<Record<string, string | undefined>>,
+): SpawnPlan {
+	const passed = passedSockets(config, sockets);
+	const context = {wid, sockets: passed.numbers};
+	const line = resolveSpawnTemplate(config.args ? `${config.cmd} ${config.args}` : config.cmd, context);
+	const env = watcherEnv(config, context, environ);
 	if (config.pty && env.TERM === undefined) {
 		// A terminal: programs colour their output as they would for a person.
 		env.TERM = 'xterm-256color';

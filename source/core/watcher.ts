@@ -1,9 +1,11 @@
 import os from 'node:os';
-import type {WatcherConfig} from '../config/types.js';
+import type {HookName, WatcherConfig} from '../config/types.js';
 import {LineRing} from '../io/line-buffer.js';
 import {signalGroup, signalProcess, spawnChild, SpawnError, type ExitStatus} from '../io/spawn.js';
 import {primaryGid, resolveGid, resolveUid} from '../io/users.js';
 import type {WatcherContext} from './context.js';
+import {CommandError} from './errors.js';
+import {callHook} from './hooks.js';
 import {describeExit, exitCode, isRunning, type ProcessRecord, type StopReason} from './process.js';
 import {afterExit, checkFlapping, spawnRetryDelay, type FlappingState, type SlotHistory} from './restart-policy.js';
 import {planSpawn} from './spawn-plan.js';
@@ -76,6 +78,8 @@ export class Watcher {
 	#epoch = 0;
 	/** The `stop` event has been published for the current stopped state. */
 	#stopAnnounced = true;
+	/** `before_spawn`: idle, its program running, or passed for the next spawn. */
+	#spawnGate: 'idle' | 'pending' | 'passed' = 'idle';
 
 	constructor(config: WatcherConfig, ctx: WatcherContext) {
 		this.config = config;
@@ -105,6 +109,10 @@ export class Watcher {
 			return `flapping: retry in ${Math.max(0, Math.ceil((this.flappingUntil - Date.now()) / 1000))} s (try ${this.flapping.tries})`;
 		}
 
+		if (this.#spawnGate === 'pending' && this.desired === 'active') {
+			return 'running the before_spawn hook';
+		}
+
 		if (this.#spawnTimer && this.desired === 'active') {
 			const wait = Math.max(0, this.#spawnTimer.at - Date.now());
 			if (this.spawnFailures > 0) {
@@ -124,7 +132,14 @@ export class Watcher {
 		return [...this.processes.values()].filter((record) => isRunning(record));
 	}
 
+	/** Why this watcher cannot start at all, or undefined. Circus loads a watcher without `cmd`
+	(its hook test configs have them); there is nothing to run. */
+	get cannotStart(): string | undefined {
+		return this.config.cmd.trim() === '' ? `watcher '${this.name}' has no \`cmd\`: nothing to start` : undefined;
+	}
+
 	start(): void {
+		this.#refuseUnstartable();
 		this.#epoch++;
 		this.#cancelSpawnTimer();
 		this.gaveUp = undefined;
@@ -139,7 +154,15 @@ export class Watcher {
 	the back-off and flapping record of processes that died fast (a person's start clears it), so
 	a server that crashes on every connection is not restarted in a tight loop. */
 	activate(): void {
+		this.#refuseUnstartable();
 		this.#run();
+	}
+
+	#refuseUnstartable(): void {
+		const reason = this.cannotStart;
+		if (reason !== undefined) {
+			throw new CommandError(reason, 'command');
+		}
 	}
 
 	#run(): void {
@@ -174,6 +197,7 @@ export class Watcher {
 			return;
 		}
 
+		this.#ctx.emit(`watcher.${this.name}.reload`, {});
 		if (this.config.sendHup) {
 			for (const record of this.running) {
 				signalProcess(record.pid, os.constants.signals.SIGHUP);
@@ -260,6 +284,16 @@ export class Watcher {
 				return;
 			}
 
+			// Circus calls before_spawn for new processes, not when it replaces one that died.
+			if (this.config.hooks?.before_spawn !== undefined && !this.#slots.has(wid) && this.#spawnGate !== 'passed') {
+				if (this.#spawnGate === 'idle') {
+					this.#beforeSpawn(wid);
+				}
+
+				return;
+			}
+
+			this.#spawnGate = 'idle';
 			if (!this.#spawn(wid, now)) {
 				return;
 			}
@@ -268,6 +302,63 @@ export class Watcher {
 		if (this.starting && this.running.length >= this.numprocesses) {
 			this.starting = false;
 		}
+	}
+
+	/** Run before_spawn off the scheduler; its outcome comes back as a command. A failure stops the
+	watcher, as in Circus; a start or stop meanwhile makes the outcome stale. */
+	#beforeSpawn(wid: number): void {
+		this.#spawnGate = 'pending';
+		const epoch = this.#epoch;
+		void callHook(this.config, 'before_spawn', this.#ctx, {PROCUI_WID: String(wid)}).then((outcome) => {
+			this.#ctx.scheduler.enqueue({
+				label: `before_spawn ${this.name}`,
+				internal: true,
+				run: () => {
+					this.#spawnGate = 'idle';
+					if (epoch !== this.#epoch) {
+						this.reconcile();
+						return;
+					}
+
+					if (!outcome.proceed) {
+						this.gaveUp = outcome.reason;
+						this.stop();
+						return;
+					}
+
+					this.#spawnGate = 'passed';
+					this.reconcile();
+				},
+			});
+		});
+	}
+
+	/** Run a hook whose result changes nothing (the reap and signal hooks), when one is configured. */
+	#notify(name: HookName, extra: () => Record<string, string>): void {
+		if (this.config.hooks?.[name] !== undefined) {
+			void callHook(this.config, name, this.#ctx, extra());
+		}
+	}
+
+	/** after_spawn: a failure kills the new process and stops the watcher, as in Circus. */
+	#afterSpawn(record: ProcessRecord): void {
+		const epoch = this.#epoch;
+		void callHook(this.config, 'after_spawn', this.#ctx, {PROCUI_PID: String(record.pid), PROCUI_WID: String(record.wid)}).then((outcome) => {
+			if (outcome.proceed) {
+				return;
+			}
+
+			this.#ctx.scheduler.enqueue({
+				label: `after_spawn ${this.name}`,
+				internal: true,
+				run: () => {
+					if (epoch === this.#epoch) {
+						this.gaveUp = outcome.reason;
+						this.stop();
+					}
+				},
+			});
+		});
 	}
 
 	/** Circus's `_nextwid`: the smallest id not held by a process that has not exited. */
@@ -361,6 +452,10 @@ export class Watcher {
 
 		this.#ctx.emit(`watcher.${this.name}.spawn`, {process_pid: record.pid, wid});
 		this.#ctx.log('debug', `${this.name}: spawned process ${record.pid} (wid ${wid})`);
+		if (this.config.hooks?.after_spawn !== undefined) {
+			this.#afterSpawn(record);
+		}
+
 		return true;
 	}
 
@@ -415,8 +510,11 @@ export class Watcher {
 		}
 
 		record.stopReason ??= reason;
-		// The whole group: a shell's children go too, so nothing is orphaned.
+		// The whole group: a shell's children go too, so nothing is orphaned. The signal hooks run
+		// beside the signal: procui never holds a stop for a program.
+		this.#notify('before_signal', () => ({PROCUI_PID: String(record.pid), PROCUI_SIGNAL: String(signal)}));
 		signalGroup(record.pid, signal);
+		this.#notify('after_signal', () => ({PROCUI_PID: String(record.pid), PROCUI_SIGNAL: String(signal)}));
 		this.#ctx.emit(`watcher.${this.name}.kill`, {process_pid: record.pid, signal});
 		if (record.killTimer === undefined) {
 			record.killTimer = this.#ctx.timer(`kill ${this.name}/${record.pid}`, timeoutSeconds * 1000, () => {
@@ -477,7 +575,10 @@ export class Watcher {
 		record.exit = status;
 		const now = Date.now();
 		this.lastExit = {pid: record.pid, status, time: now};
+		// Reported beside the reap, never holding it (Circus ignores their results too).
+		this.#notify('before_reap', () => ({PROCUI_PID: String(record.pid)}));
 		this.#ctx.emit(`watcher.${this.name}.reap`, {process_pid: record.pid, exit_code: exitCode(status), wid: record.wid});
+		this.#notify('after_reap', () => ({PROCUI_PID: String(record.pid), PROCUI_EXIT_CODE: String(exitCode(status))}));
 		if (record.stopReason === undefined) {
 			this.#ctx.log(status.code === 0 ? 'info' : 'warning', `${this.name}: process ${record.pid} exited on its own (${describeExit(status, signalName)})`);
 			this.#crashed(record, now);

@@ -14,15 +14,13 @@ describe('warnings', () => {
 			'[watcher:w]',
 			'cmd = x',
 			'hooks.before_start = myapp.hooks.check',
-			'virtualenv = /srv/venv',
 			'stdin_socket = web',
 		].join('\n'));
 		expect(config.warnings.map(issue => formatIssue(issue, config.directory))).toEqual([
 			'circus.ini:2: warning: pubsub_endpoint: procui has no separate PUB socket: events are sent on the control endpoint after `subscribe`; ignored',
-			'circus.ini:3: warning: statsd: procui has no circusd-stats watcher: stats come from the control endpoint; ignored',
-			'circus.ini:7: warning: hooks.before_start: hooks are Python callables, which procui cannot run; ignored',
-			'circus.ini:8: warning: virtualenv: procui does not set up Python virtualenvs; put the virtualenv\'s bin/ first in PATH with [env:NAME] instead; ignored',
-			'circus.ini:9: warning: stdin_socket: procui does not connect sockets to stdin; ignored',
+			'circus.ini:3: warning: statsd: procui has no circusd-stats watcher: stats come from the control endpoint (`stats`, `subscribe stats`); for statsd counters add a [plugin:NAME] with use = circus.plugins.statsd.StatsdEmitter or FullStats; ignored',
+			'circus.ini:7: warning: hooks.before_start: "myapp.hooks.check" looks like a Python callable, which procui cannot run; give an executable or a shell command instead (hooks.before_start = ./scripts/before_start.sh); ignored',
+			'circus.ini:8: warning: stdin_socket: procui does not connect sockets to stdin; ignored',
 		]);
 	});
 
@@ -42,9 +40,9 @@ describe('warnings', () => {
 		expect(summarize(loadIni('[watcher:w]\ncmd = x\nprocui.scrolback = 5\n').warnings)).toEqual(['3: procui.scrolback: unknown procui option (did you mean `procui.scrollback`?); ignored']);
 	});
 
-	it('warns once about a plugin section, at its header', () => {
-		expect(summarize(loadIni('[plugin:statsd]\nuse = circus.plugins.statsd.StatsdEmitter\nhost = localhost\n').warnings)).toEqual([
-			'1: [plugin:statsd]: plugins are not supported (use = "circus.plugins.statsd.StatsdEmitter"); this section is ignored',
+	it('warns once about a plugin section procui cannot run, at its header', () => {
+		expect(summarize(loadIni('[plugin:redis]\nuse = circus.plugins.redis_observer.RedisObserver\nredis_url = redis://localhost\n').warnings)).toEqual([
+			'1: [plugin:redis]: procui runs no Python plugins (use = "circus.plugins.redis_observer.RedisObserver"); it runs Circus\'s flapping, watchdog, resource_watcher, command_reloader, StatsdEmitter and FullStats; this section is ignored',
 		]);
 	});
 
@@ -64,7 +62,7 @@ describe('errors', () => {
 	it('collects every bad value of the file at once', () => {
 		expect(summarize(loadIniErrors([
 			'[circus]',
-			'check_delay = 0',
+			'check_delay = soon',
 			'loglevel = loud',
 			'[watcher:a]',
 			'cmd = x',
@@ -77,7 +75,7 @@ describe('errors', () => {
 			'max_retry = -2',
 			'warmup_delay = soon',
 		].join('\n')))).toEqual([
-			'2: check_delay: expected a number > 0, got "0"',
+			'2: check_delay: expected a number, got "soon"',
 			'3: loglevel: expected debug, info, warning, error, critical, got "loud"',
 			'6: numprocesses: expected a whole number from 0 to 10000, got "many"',
 			'7: stop_signal: expected a signal name or number such as SIGTERM, term or 15, got "SIGFOO"',
@@ -96,7 +94,7 @@ describe('errors', () => {
 
 	it('carries the warnings found on the way in the ConfigError', () => {
 		try {
-			loadIni('[watcher:w]\ncmd = x\nvirtualenv = /v\nnumprocesses = x\n');
+			loadIni('[watcher:w]\ncmd = x\nstdin_socket = web\nnumprocesses = x\n');
 		} catch (error) {
 			expect((error as ConfigError).issues.map(issue => issue.severity)).toEqual(['warning', 'error']);
 			return;

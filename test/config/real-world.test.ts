@@ -37,7 +37,7 @@ hooks.before_start = webapp.hooks.wait_for_db
 cmd = python -m webapp.worker --id $(circus.wid)
 numprocesses = 3
 copy_env = True
-virtualenv = /srv/venv
+virtualenv = venv
 stdout_stream.class = circus.stream.FancyStdoutStream
 stdout_stream.color = green
 
@@ -63,19 +63,18 @@ max_retry = 2
 
 describe('a real-world circus.ini', () => {
 	it('loads unchanged, with warnings only for what procui does not do', () => {
-		const config = loadIni(circusIni);
+		const config = loadIni(circusIni, {'venv/lib/python3.11/site-packages/.keep': ''});
 		expect(config.warnings.map(issue => formatIssue(issue, config.directory))).toEqual([
 			'circus.ini:5: warning: pubsub_endpoint: procui has no separate PUB socket: events are sent on the control endpoint after `subscribe`; ignored',
 			'circus.ini:6: warning: stats_endpoint: procui has no circusd-stats: stats come from the control endpoint (`stats`, `subscribe stats`); ignored',
-			'circus.ini:7: warning: statsd: procui has no circusd-stats watcher: stats come from the control endpoint; ignored',
+			'circus.ini:7: warning: statsd: procui has no circusd-stats watcher: stats come from the control endpoint (`stats`, `subscribe stats`); for statsd counters add a [plugin:NAME] with use = circus.plugins.statsd.StatsdEmitter or FullStats; ignored',
 			'circus.ini:27: warning: stderr_stream: with `pty = true` (procui\'s default) stderr arrives with stdout and goes to stdout_stream; set `pty = false` for a separate stderr stream',
-			'circus.ini:29: warning: hooks.before_start: hooks are Python callables, which procui cannot run; ignored',
-			'circus.ini:35: warning: virtualenv: procui does not set up Python virtualenvs; put the virtualenv\'s bin/ first in PATH with [env:NAME] instead; ignored',
+			'circus.ini:29: warning: hooks.before_start: "webapp.hooks.wait_for_db" looks like a Python callable, which procui cannot run; give an executable or a shell command instead (hooks.before_start = ./scripts/before_start.sh); ignored',
 		]);
 	});
 
 	it('reads the arbiter, the watchers and the socket as Circus would', () => {
-		const config = loadIni(circusIni);
+		const config = loadIni(circusIni, {'venv/lib/python3.11/site-packages/.keep': ''});
 		expect(config.arbiter).toMatchObject({endpoint: 'tcp://127.0.0.1:5555', checkDelay: 5, loglevel: 'info'});
 		expect(config.watchers.map(watcher => watcher.name)).toEqual(['redis', 'web', 'worker']);
 		const [redis, web, worker] = config.watchers;

@@ -55,9 +55,13 @@ export type Daemon = {
 };
 
 /** Start the built `procui daemon` on a config written into a fresh folder. */
-export async function startDaemon(configText: string, options: {name?: string; args?: readonly string[]; env?: NodeJS.ProcessEnv} = {}): Promise<Daemon> {
+export async function startDaemon(configText: string, options: {name?: string; args?: readonly string[]; env?: NodeJS.ProcessEnv; setup?: (dir: string) => void} = {}): Promise<Daemon> {
 	const dir = tempDir();
 	const configFile = path.join(dir, options.name ?? 'circus.ini');
+	fs.mkdirSync(path.dirname(configFile), {recursive: true});
+	// Files the config refers to, made before the daemon reads it.
+	options.setup?.(dir);
+
 	fs.writeFileSync(configFile, configText);
 	const socket = path.join(dir, 'run', 'procui.sock');
 	const endpoint = `ipc://${socket}`;

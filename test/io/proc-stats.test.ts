@@ -76,10 +76,12 @@ describe('ProcSampler', () => {
 		expect(new ProcSampler().sample([pid]).get(pid)?.cpu).toBe(0);
 	});
 
-	test('shows a busy process using most of a core', async () => {
+	// A busy loop gets a core on a quiet machine and a share of one on a loaded machine: the
+	// sampler must see real use, not a particular share (that is the bench's business).
+	test('shows a busy process using CPU', async () => {
 		const pid = await start('sh', ['-c', 'while :; do :; done']);
-		const info = await sampleUntil(new ProcSampler(), pid, found => (found?.cpu ?? 0) > 50);
-		expect(info?.cpu).toBeGreaterThan(50);
+		const info = await sampleUntil(new ProcSampler(), pid, found => (found?.cpu ?? 0) > 5);
+		expect(info?.cpu).toBeGreaterThan(5);
 	});
 
 	test('shows a sleeping process using almost no CPU over the same window', async () => {
@@ -88,13 +90,13 @@ describe('ProcSampler', () => {
 		const sampler = new ProcSampler();
 		const end = Date.now() + 15_000;
 		let infos = sampler.sample([busy, idle]);
-		while ((infos.get(busy)?.cpu ?? 0) <= 50 && Date.now() < end) {
+		while ((infos.get(busy)?.cpu ?? 0) <= 5 && Date.now() < end) {
 			await new Promise(resolve => setTimeout(resolve, 100));
 			infos = sampler.sample([busy, idle]);
 		}
 
-		expect(infos.get(busy)?.cpu).toBeGreaterThan(50);
-		expect(infos.get(idle)?.cpu).toBeLessThan(5);
+		expect(infos.get(busy)?.cpu).toBeGreaterThan(5);
+		expect(infos.get(idle)?.cpu).toBeLessThan(1);
 	});
 
 	test('lists all descendants as children', async () => {

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {pids, startDaemon, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
+import {field} from '../helpers/reply.js';
+
+let daemon: Daemon | undefined;
+
+afterEach(async () => {
+	await daemon?.stop();
+	daemon = undefined;
+});
+
+/** Circus 0.19 behaviours that real circus.ini files rely on, through the real daemon. */
+describe('Circus compatibility', () => {
+	// circus/tests/support.py runs every test arbiter with check_delay = -1: no periodic check.
+	it('check_delay = -1 runs with no periodic check, and still replaces a process that exits', async () => {
+		daemon = await startDaemon(`[circus]\ncheck_delay = -1\n\n[watcher:crasher]\ncmd = sh -c 'sleep 0.2; exit 3'\nprocui.backoff = false\n`);
+		const first = await waitFor(async () => pids(await daemon!.ok('list', {name: 'crasher'}))[0]);
+		const second = await waitFor(async () => {
+			const [pid] = pids(await daemon!.ok('list', {name: 'crasher'}));
+			return pid !== undefined && pid !== first ? pid : undefined;
+		}, {what: 'the exited process to be replaced'});
+		expect(second).not.toBe(first);
+		expect(field<{check_delay: number}>(await daemon.ok('globaloptions'), 'options').check_delay).toBe(-1);
+		expect(field<{ticks: number}>(await daemon.ok('dstats'), 'info').ticks).toBe(0);
+	});
+
+	// circus/tests/config/hook*.ini hold watchers with hooks and no cmd; Circus loads them.
+	it('loads a watcher without cmd, leaves it stopped at boot, and refuses to start it with the reason', async () => {
+		const sleep = uniqueSleep();
+		daemon = await startDaemon(`[watcher:empty]\nnumprocesses = 1\n\n[watcher:real]\ncmd = sleep ${sleep}\n`);
+		await waitFor(async () => pids(await daemon!.ok('list', {name: 'real'})).length === 1);
+		expect(field<string>(await daemon.ok('status', {name: 'empty'}), 'status')).toBe('stopped');
+		const reply = await daemon.call('start', {name: 'empty'});
+		expect(reply).toMatchObject({status: 'error', reason: "watcher 'empty' has no `cmd`: nothing to start"});
+		await waitFor(() => daemon!.stderr().includes("watcher 'empty' has no `cmd`: nothing to start; left stopped"), {what: 'the boot warning'});
+		// The daemon keeps serving, and the other watcher is untouched.
+		expect(pids(await daemon.ok('list', {name: 'real'}))).toHaveLength(1);
+	});
+
+	it('resolves a relative stream filename against the directory it runs in, as circusd', async () => {
+		daemon = await startDaemon(`[watcher:hello]\ncmd = sh -c 'echo hello-from-cwd; exec sleep ${uniqueSleep()}'\nstdout_stream.filename = out/hello.log\n`, {name: 'deploy/circus.ini', setup: (dir) => fs.mkdirSync(path.join(dir, 'out'))});
+		const file = path.join(daemon.dir, 'out/hello.log');
+		await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').includes('hello-from-cwd'), {what: 'the line in out/hello.log under the cwd'});
+		expect(fs.existsSync(path.join(daemon.dir, 'deploy/out'))).toBe(false);
+	});
+
+	// circus/util.py load_virtualenv: bin first on PATH, site-packages on PYTHONPATH.
+	it('runs a watcher inside its virtualenv: its bin on PATH, its site-packages importable', async () => {
+		const sleep = uniqueSleep();
+		daemon = await startDaemon([
+			'[watcher:venv]',
+			`cmd = sh -c 'venv-marker; python3 -c "import venvmod; print(venvmod.VALUE)"; exec sleep ${sleep}'`,
+			'copy_env = true',
+			'virtualenv = venv',
+			'stdout_stream.filename = venv.log',
+			'',
+		].join('\n'), {
+			setup(dir) {
+				fs.mkdirSync(path.join(dir, 'venv/bin'), {recursive: true});
+				fs.mkdirSync(path.join(dir, 'venv/lib/python3.11/site-packages'), {recursive: true});
+				fs.writeFileSync(path.join(dir, 'venv/bin/venv-marker'), '#!/bin/sh\necho marker-from-venv-bin\n', {mode: 0o755});
+				fs.writeFileSync(path.join(dir, 'venv/lib/python3.11/site-packages/venvmod.py'), 'VALUE = "imported-from-site-packages"\n');
+			},
+		});
+		const file = path.join(daemon.dir, 'venv.log');
+		const text = await waitFor(() => fs.existsSync(file) && /imported-from-site-packages/.test(fs.readFileSync(file, 'utf8')) && fs.readFileSync(file, 'utf8'), {what: 'the child to import from the virtualenv'});
+		expect(text).toContain('marker-from-venv-bin');
+	});
+
+	// Circus's pub/sub topics (circus/watcher.py notify_event): watcher.<name>.<event>.
+	it('publishes Circus\'s watcher events: start, spawn, kill, reap, stop, updated, reload', async () => {
+		daemon = await startDaemon(`[watcher:ev]\ncmd = sleep ${uniqueSleep()}\ngraceful_timeout = 5\n`);
+		await waitFor(async () => pids(await daemon!.ok('list', {name: 'ev'})).length === 1);
+		const seen: string[] = [];
+		await daemon.client.subscribe(['watcher.ev'], (event) => {
+			seen.push(event.event);
+		});
+		await daemon.ok('set', {name: 'ev', options: {numprocesses: '2'}});
+		await daemon.ok('reload', {name: 'ev'});
+		await daemon.ok('stop', {name: 'ev'});
+		await daemon.ok('start', {name: 'ev'});
+		await waitFor(() => ['updated', 'reload', 'spawn', 'kill', 'reap', 'stop', 'start'].every((event) => seen.includes(`watcher.ev.${event}`)), {what: `every event (seen: ${seen.join(' ')})`});
+	});
+});
