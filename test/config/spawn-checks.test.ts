@@ -63,6 +63,19 @@ describe('procui check: what a spawn would meet', () => {
 		expect(config.warnings).toEqual([]);
 	});
 
+	it('finds a program in a virtualenv\'s bin, which the spawn puts first on PATH', () => {
+		const files = {
+			'circus.ini': '[watcher:w]\ncmd = gunicorn app\ncopy_env = true\nvirtualenv = venv\n',
+			'venv/bin/gunicorn': '#!/bin/sh\n',
+			'venv/lib/python3.11/site-packages/.keep': '',
+		};
+		const directory = writeFixture(files);
+		const load = () => loadConfig(path.join(directory, 'circus.ini'), {cwd: directory, environ, checkHost: true}).warnings.map(issue => issue.message);
+		expect(load()).toEqual([`cmd: command not found: gunicorn (searched PATH=${path.join(directory, 'venv/bin')}:/usr/bin:/bin); every spawn will fail`]);
+		fs.chmodSync(path.join(directory, 'venv/bin/gunicorn'), 0o755);
+		expect(load()).toEqual([]);
+	});
+
 	it('warns about a relative program missing from working_dir, or one that is not executable', () => {
 		expect(check({'circus.ini': '[watcher:w]\ncmd = ./bin/server\n'})).toEqual([
 			expect.stringMatching(/^circus\.ini:2: warning: cmd: \.\/bin\/server does not exist \(in \/.+\); every spawn will fail$/),
