@@ -56,7 +56,7 @@ export function decimalNumber(min?: number, options: {readonly above?: boolean; 
 
 			return value;
 		},
-		expected: `a number${min === undefined ? '' : ` ${above ? '>' : '≥'} ${min}`}${max === undefined ? '' : ` and ≤ ${max}`}`,
+		expected: `a number${min === undefined ? '' : ` ${above ? '>' : '≥'} ${min}`}${max === undefined ? '' : `${min === undefined ? '' : ' and'} ≤ ${max}`}`,
 	};
 }
 

@@ -75,7 +75,7 @@ describe('errors', () => {
 			'max_retry = -2',
 			'warmup_delay = soon',
 		].join('\n')))).toEqual([
-			'2: check_delay: expected a number, got "soon"',
+			'2: check_delay: expected a number ≤ 2147483, got "soon"',
 			'3: loglevel: expected debug, info, warning, error, critical, got "loud"',
 			'6: numprocesses: expected a whole number from 0 to 10000, got "many"',
 			'7: stop_signal: expected a signal name or number such as SIGTERM, term or 15, got "SIGFOO"',

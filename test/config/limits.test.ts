@@ -67,6 +67,15 @@ describe('durations a timer waits', () => {
 		]);
 		expect(loadIni(`[watcher:web]\ncmd = x\ngraceful_timeout = ${maxSeconds}\n`).watchers[0]!.gracefulTimeout).toBe(maxSeconds);
 	});
+
+	it('refuses a check_delay or warmup_delay in [circus] that would make a timer fire at once', () => {
+		expect(issuesOf('[circus]\ncheck_delay = 1e10\nwarmup_delay = 3000000\n[watcher:web]\ncmd = x\n')).toEqual([
+			'circus.ini:2: error: check_delay: expected a number ≤ 2147483, got "1e10"',
+			'circus.ini:3: error: warmup_delay: expected a number of seconds ≥ 0, at most 2147483 (24.8 days), got "3000000"',
+		]);
+		// At 0 or below there is no periodic check, as in Circus.
+		expect(loadIni('[circus]\ncheck_delay = -1\n[watcher:web]\ncmd = x\n').arbiter.checkDelay).toBe(-1);
+	});
 });
 
 describe('the same readers for control requests', () => {
