@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {readArbiter} from './arbiter-options.js';
+import {checkCapacity, ownLimits} from './capacity-check.js';
 import {readEnvSections, warnUnmatchedEnvSections} from './env-sections.js';
 import {readWithIncludes} from './include.js';
 import type {IniSection} from './ini.js';
@@ -67,6 +68,10 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 	}
 
 	warnUnmatchedEnvSections(envSections, watchers.map(watcher => watcher.name), issues);
+	if (options.checkHost) {
+		checkCapacity(watchers, ownLimits(), issues);
+	}
+
 	for (const plugin of plugins) {
 		if (plugin.kind === 'resource_watcher' && !watchers.some(watcher => watcher.name === plugin.watcher)) {
 			const section = sections.find(candidate => candidate.name === `plugin:${plugin.name}`)!;

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {checkCapacity} from '../../source/config/capacity-check.js';
 import {loadCircusIni} from '../../source/config/circus-ini.js';
-import {ConfigError, formatIssue} from '../../source/config/issues.js';
+import {ConfigError, formatIssue, IssueList} from '../../source/config/issues.js';
 import {rlimitValue} from '../../source/config/rlimits.js';
 import {maxNumprocesses, maxSeconds, numprocesses, readJsonValue, seconds, signal, wholeNumber} from '../../source/config/values.js';
 import {loadIni, writeFixture} from './fixtures.js';
@@ -30,6 +31,29 @@ describe('numprocesses has a ceiling', () => {
 	it('takes the ceiling itself', () => {
 		expect(maxNumprocesses).toBe(10_000);
 		expect(loadIni('[watcher:web]\ncmd = x\nnumprocesses = 10000\n').watchers[0]!.numprocesses).toBe(10_000);
+	});
+});
+
+describe('numprocesses against the supervisor\'s limits', () => {
+	const watchers = loadIni('[watcher:a]\ncmd = x\nnumprocesses = 5000\n\n[watcher:b]\ncmd = x\nnumprocesses = 6000\n').watchers;
+	const warnings = (limits: Parameters<typeof checkCapacity>[1]): string[] => {
+		const issues = new IssueList();
+		checkCapacity(watchers, limits, issues);
+		return issues.warnings.map(issue => `${issue.origin.line}: ${issue.message}`);
+	};
+
+	it('warns, at the largest watcher, when all processes need more descriptors than RLIMIT_NOFILE', () => {
+		expect(warnings({nofile: 20_000})).toEqual([
+			'5: numprocesses: 11000 processes in all need about 22064 descriptors in the supervisor, above its RLIMIT_NOFILE of 20000 (ulimit -n); spawns will fail once it is reached',
+		]);
+		expect(warnings({nofile: 1_048_576})).toEqual([]);
+	});
+
+	it('warns when they are more than the user\'s RLIMIT_NPROC', () => {
+		expect(warnings({nproc: 4096})).toEqual([
+			'5: numprocesses: 11000 processes in all, above this user\'s RLIMIT_NPROC of 4096 (ulimit -u); spawns will fail once it is reached',
+		]);
+		expect(warnings({})).toEqual([]);
 	});
 });
 

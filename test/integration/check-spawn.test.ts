@@ -5,8 +5,9 @@ import {afterAll, describe, expect, it} from 'vitest';
 import {rlimitNames} from '../../source/config/rlimits.js';
 import {cliPath, pids, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 
-function check(dir: string, file: string): {code: number | null; stdout: string; stderr: string} {
-	const result = childProcess.spawnSync(process.execPath, [cliPath, 'check', file], {cwd: dir, encoding: 'utf8', timeout: 60_000});
+function check(dir: string, file: string, wrapper: readonly string[] = []): {code: number | null; stdout: string; stderr: string} {
+	const [program, ...args] = [...wrapper, process.execPath, cliPath, 'check', file];
+	const result = childProcess.spawnSync(program!, args, {cwd: dir, encoding: 'utf8', timeout: 60_000});
 	return {code: result.status, stdout: result.stdout, stderr: result.stderr};
 }
 
@@ -44,6 +45,14 @@ describe('procui check says what every spawn would meet', () => {
 			'',
 		]);
 		expect(result.stdout).toMatch(/circus\.ini: OK: 2 watchers \(2 processes\), 0 sockets, 3 warnings/);
+		expect(result.code).toBe(0);
+	});
+
+	it('warns, naming RLIMIT_NOFILE, when the processes need more descriptors than procui may open', () => {
+		const dir = tempDir();
+		fs.writeFileSync(path.join(dir, 'circus.ini'), '[watcher:web]\ncmd = sleep 10\nnumprocesses = 100\n');
+		const result = check(dir, 'circus.ini', ['prlimit', '--nofile=150']);
+		expect(result.stderr).toBe('circus.ini:1: warning: numprocesses: 100 processes in all need about 264 descriptors in the supervisor, above its RLIMIT_NOFILE of 150 (ulimit -n); spawns will fail once it is reached\n');
 		expect(result.code).toBe(0);
 	});
 
