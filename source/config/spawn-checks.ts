@@ -8,6 +8,9 @@ import type {Origin, WatcherConfig} from './types.js';
 /** The PATH a spawn searches when its environment has none (execvp's default, and procui's). */
 const defaultPath = '/usr/local/bin:/usr/bin:/bin';
 
+/** The PATH /bin/sh (dash) searches when its environment has none. */
+const shellDefaultPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
 /** Words a shell runs itself: no file to look for. */
 const shellWords = new Set([
 	'.', ':', '[', '[[', '{', '!', 'alias', 'bg', 'break', 'builtin', 'case', 'cd', 'command', 'continue', 'declare',
@@ -73,8 +76,9 @@ export function checkSpawn(
 
 /** The program the spawn would run, resolved as it would be (io/executable.ts `resolveExecutable`). */
 function checkCommand(watcher: WatcherConfig, originOf: (key: string) => Origin, environPath: string | undefined, issues: IssueList): void {
-	const key = watcher.executable === undefined ? 'cmd' : 'executable';
-	const program = watcher.executable ?? firstWord(watcher.cmd, watcher.shell);
+	// With `shell`, the spawn runs /bin/sh whatever `executable` says, and the shell finds the program.
+	const key = watcher.executable === undefined || watcher.shell ? 'cmd' : 'executable';
+	const program = key === 'executable' ? watcher.executable : firstWord(watcher.cmd, watcher.shell);
 	// $(circus.wid) and $(circus.sockets.NAME) are only known at spawn time.
 	if (program === undefined || program.includes('$(circus.')) {
 		return;
@@ -95,7 +99,7 @@ function checkCommand(watcher: WatcherConfig, originOf: (key: string) => Origin,
 		applyPythonEnv(env, watcher.python, watcher.env);
 	}
 
-	const searchPath = env.PATH ?? defaultPath;
+	const searchPath = env.PATH ?? (watcher.shell ? shellDefaultPath : defaultPath);
 	if (program.includes('/')) {
 		const file = path.resolve(watcher.workingDir, program);
 		const problem = executableProblem(file);

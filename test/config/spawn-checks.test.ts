@@ -93,8 +93,10 @@ describe('procui check: what a spawn would meet', () => {
 
 	it('with shell = true, checks a plain first word and leaves builtins, assignments and expansions to the shell', () => {
 		expect(check({'circus.ini': `[watcher:w]\nshell = true\ncmd = ${missing} --x | tee out\n`})).toEqual([
-			`circus.ini:3: warning: cmd: command not found: ${missing} (searched PATH=/usr/local/bin:/usr/bin:/bin); every spawn will fail`,
+			`circus.ini:3: warning: cmd: command not found: ${missing} (searched PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin); every spawn will fail`,
 		]);
+		// The shell runs, not `executable`.
+		expect(check({'circus.ini': `[watcher:w]\nshell = true\ncmd = sleep 1\nexecutable = /nonexistent/${missing}\n`})).toEqual([]);
 		for (const cmd of ['cd /tmp && ls', 'FOO=1 server', 'exec sleep 10', '$HOME/bin/x', '`which x`', 'ulimit -n 10; x']) {
 			expect(check({'circus.ini': `[watcher:w]\nshell = true\ncmd = ${cmd}\n`}), cmd).toEqual([]);
 		}
