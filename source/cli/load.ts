@@ -33,7 +33,7 @@ export function load(source: ConfigSource, cwd: string): Config {
 		throw new Error(noConfigMessage);
 	}
 
-	return loadConfig(source.file, {commands: source.commands, cwd, environ: process.env});
+	return loadConfig(source.file, {commands: source.commands, cwd, environ: process.env, checkHost: true});
 }
 
 /** Print every issue of a failed load (or the plain message) to stderr. */

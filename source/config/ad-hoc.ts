@@ -2,6 +2,7 @@ import path from 'node:path';
 import type {LoadOptions} from './circus-ini.js';
 import {defaultArbiter, defaultWatcher} from './defaults.js';
 import {commandLineFile, IssueList} from './issues.js';
+import {checkSpawn, type SpawnHost} from './spawn-checks.js';
 import type {Config, WatcherConfig} from './types.js';
 
 /**
@@ -12,7 +13,7 @@ names already in use (when the commands come with a config file).
 */
 export function fromCommands(commands: readonly string[], options: LoadOptions, taken: readonly string[] = []): Config {
 	const issues = new IssueList();
-	const watchers = commandWatchers(commands, options.cwd, taken, issues);
+	const watchers = commandWatchers(commands, options.cwd, taken, issues, options.checkHost ? {path: options.environ.PATH} : undefined);
 	issues.throwIfErrors([commandLineFile], options.cwd);
 	return {
 		arbiter: defaultArbiter,
@@ -22,8 +23,9 @@ export function fromCommands(commands: readonly string[], options: LoadOptions, 
 	};
 }
 
-/** The watchers for `commands`, in the order given; an empty command is an error. */
-export function commandWatchers(commands: readonly string[], cwd: string, taken: readonly string[], issues: IssueList): WatcherConfig[] {
+/** The watchers for `commands`, in the order given; an empty command is an error. `host`: check
+what their spawns would meet (spawn-checks.ts). */
+export function commandWatchers(commands: readonly string[], cwd: string, taken: readonly string[], issues: IssueList, host?: SpawnHost): WatcherConfig[] {
 	const names = new Set(taken);
 	const watchers: WatcherConfig[] = [];
 	for (const [index, command] of commands.entries()) {
@@ -36,7 +38,9 @@ export function commandWatchers(commands: readonly string[], cwd: string, taken:
 
 		const name = uniqueName(nameFor(cmd), names);
 		names.add(name);
-		watchers.push({...defaultWatcher({name, cmd, origin, workingDir: cwd, shell: true, copyEnv: true}), raw: {cmd}});
+		const watcher = {...defaultWatcher({name, cmd, origin, workingDir: cwd, shell: true, copyEnv: true}), raw: {cmd}};
+		checkSpawn(watcher, {cmd}, () => origin, host, issues);
+		watchers.push(watcher);
 	}
 
 	return watchers;

@@ -3,7 +3,7 @@ import {quote, type IssueList} from './issues.js';
 import {resolveConfigPath, type PathBase} from './relative-path.js';
 import type {SectionReader} from './section-reader.js';
 import type {ArbiterConfig} from './types.js';
-import {boolean, decimalNumber, octal, oneOf, wholeNumber} from './values.js';
+import {boolean, decimalNumber, maxSeconds, octal, oneOf, seconds, wholeNumber} from './values.js';
 import {warnUnknown} from './unknown-options.js';
 
 const levels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
@@ -64,8 +64,9 @@ export function readArbiter(reader: SectionReader | undefined, base: PathBase, i
 	const arbiter: ArbiterConfig = {
 		...(endpoint === undefined ? {} : {endpoint}),
 		// Circus accepts any number; at 0 or below its periodic check never runs (its own tests use -1).
-		checkDelay: reader.read('check_delay', decimalNumber(), defaultArbiter.checkDelay),
-		warmupDelay: reader.read('warmup_delay', decimalNumber(0), defaultArbiter.warmupDelay),
+		// Above maxSeconds the tick's timer would fire at once, every time: a busy loop.
+		checkDelay: reader.read('check_delay', decimalNumber(undefined, {max: maxSeconds}), defaultArbiter.checkDelay),
+		warmupDelay: reader.read('warmup_delay', seconds(), defaultArbiter.warmupDelay),
 		...(pidfile === undefined || pidfile === '' ? {} : {pidfile: resolveConfigPath(pidfile, 'file', base, {origin: reader.originOf('pidfile'), key: 'pidfile'}, issues)}),
 		loglevel: readLoglevel(reader, issues),
 		logoutput: logoutput === undefined || logoutput === '' ? '-' : resolveLogoutput(logoutput, base, reader, issues),

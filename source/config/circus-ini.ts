@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {readArbiter} from './arbiter-options.js';
+import {checkCapacity, ownLimits} from './capacity-check.js';
 import {readEnvSections, warnUnmatchedEnvSections} from './env-sections.js';
 import {readWithIncludes} from './include.js';
 import type {IniSection} from './ini.js';
@@ -19,6 +20,9 @@ export type LoadOptions = {
 	readonly cwd: string;
 	/** The environment procui runs in: `$(circus.env.X)`, `$VAR`, `copy_env`. */
 	readonly environ: Readonly<Record<string, string | undefined>>;
+	/** Also warn about what a spawn would meet on this machine: a missing working_dir, command,
+	user or group (spawn-checks.ts). For a config procui is about to run or `check`. */
+	readonly checkHost?: boolean;
 };
 
 const sectionKinds = ['circus', 'env', 'env:', 'watcher:', 'socket:', 'plugin:'];
@@ -54,6 +58,7 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 		const watcher = readWatcher(section, {
 			configDir,
 			cwd: options.cwd,
+			checkHost: options.checkHost,
 			envSections,
 			flapping,
 			scrollback: arbiter.scrollback,
@@ -63,6 +68,10 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 	}
 
 	warnUnmatchedEnvSections(envSections, watchers.map(watcher => watcher.name), issues);
+	if (options.checkHost) {
+		checkCapacity(watchers, ownLimits(), issues);
+	}
+
 	for (const plugin of plugins) {
 		if (plugin.kind === 'resource_watcher' && !watchers.some(watcher => watcher.name === plugin.watcher)) {
 			const section = sections.find(candidate => candidate.name === `plugin:${plugin.name}`)!;

@@ -1,7 +1,7 @@
 import type {IssueList} from './issues.js';
 import type {SectionReader} from './section-reader.js';
 import type {FlappingConfig} from './types.js';
-import {boolean, decimalNumber, wholeNumber} from './values.js';
+import {boolean, seconds, wholeNumber} from './values.js';
 import {didYouMean} from './unknown-options.js';
 
 const options = ['flapping.attempts', 'flapping.window', 'flapping.retry_in', 'flapping.max_retry'];
@@ -14,8 +14,8 @@ A watcher's flapping rule: `check_flapping` and the flapping plugin's per-watche
 export function readFlapping(reader: SectionReader, defaults: FlappingConfig, issues: IssueList): FlappingConfig {
 	const flapping: FlappingConfig = {
 		attempts: reader.read('flapping.attempts', wholeNumber(1), defaults.attempts),
-		window: reader.read('flapping.window', decimalNumber(0, {above: true}), defaults.window),
-		retryIn: reader.read('flapping.retry_in', decimalNumber(0), defaults.retryIn),
+		window: reader.read('flapping.window', seconds({above: true}), defaults.window),
+		retryIn: reader.read('flapping.retry_in', seconds(), defaults.retryIn),
 		maxRetry: reader.read('flapping.max_retry', wholeNumber(-1), defaults.maxRetry),
 		enabled: reader.read('check_flapping', boolean, defaults.enabled),
 	};

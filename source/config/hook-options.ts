@@ -3,7 +3,7 @@ import path from 'node:path';
 import type {IssueList} from './issues.js';
 import type {SectionReader} from './section-reader.js';
 import type {HookConfig, HookName} from './types.js';
-import {boolean, decimalNumber} from './values.js';
+import {boolean, seconds} from './values.js';
 
 /** Circus's hook names (circus/watcher.py), with what procui does with each. */
 export const hookNames = ['before_start', 'after_start', 'before_spawn', 'after_spawn', 'before_stop', 'after_stop', 'before_signal', 'after_signal', 'before_reap', 'after_reap'] as const;
@@ -53,7 +53,7 @@ export function readHooks(reader: SectionReader, workingDir: string, issues: Iss
 		hooks[name as HookName] = {command, ignoreFailure: flag ?? ignoredByDefault.has(name as HookName)};
 	}
 
-	return {hooks, timeout: reader.read('procui.hook_timeout', decimalNumber(0, {above: true}), defaultHookTimeout)};
+	return {hooks, timeout: reader.read('procui.hook_timeout', seconds({above: true}), defaultHookTimeout)};
 }
 
 /** `myapp.hooks.check`: dotted identifiers, no space, no slash, and no such file. */

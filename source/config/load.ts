@@ -48,10 +48,11 @@ export function loadConfig(file: string | undefined, options: LoadConfigOptions)
 	}
 
 	const issues = new IssueList();
-	const extra = commandWatchers(commands, options.cwd, config.watchers.map(watcher => watcher.name), issues);
+	const extra = commandWatchers(commands, options.cwd, config.watchers.map(watcher => watcher.name), issues, options.checkHost ? {path: options.environ.PATH} : undefined);
 	issues.throwIfErrors([commandLineFile], options.cwd);
 	return {
 		...config,
+		warnings: [...config.warnings, ...issues.warnings],
 		watchers: [...config.watchers, ...extra].sort((a, b) => (a.name < b.name ? -1 : (a.name > b.name ? 1 : 0))),
 	};
 }

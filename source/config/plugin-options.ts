@@ -2,7 +2,7 @@ import {defaultFlapping} from './defaults.js';
 import {quote, type IssueList} from './issues.js';
 import type {SectionReader} from './section-reader.js';
 import type {FlappingConfig, MemoryBound, PluginConfig, StatsdTarget} from './types.js';
-import {boolean, decimalNumber, signal, wholeNumber, type ValueReader} from './values.js';
+import {boolean, decimalNumber, seconds, signal, wholeNumber, type ValueReader} from './values.js';
 
 /** The plugins procui runs, by the class Circus's `use =` names. */
 const classes: Readonly<Record<string, PluginConfig['kind'] | 'flapping'>> = {
@@ -55,8 +55,8 @@ export function readPlugins(readers: readonly SectionReader[], issues: IssueList
 		flappingSection = reader.section.name;
 		flapping = {
 			attempts: reader.read('attempts', wholeNumber(1), defaultFlapping.attempts),
-			window: reader.read('window', decimalNumber(0, {above: true}), defaultFlapping.window),
-			retryIn: reader.read('retry_in', decimalNumber(0), defaultFlapping.retryIn),
+			window: reader.read('window', seconds({above: true}), defaultFlapping.window),
+			retryIn: reader.read('retry_in', seconds(), defaultFlapping.retryIn),
 			maxRetry: reader.read('max_retry', wholeNumber(-1), defaultFlapping.maxRetry),
 			enabled: reader.read('active', boolean, true),
 		};
@@ -85,11 +85,11 @@ function readOptions(kind: PluginConfig['kind'], name: string, reader: SectionRe
 	switch (kind) {
 		case 'watchdog': {
 			const stopSignal = reader.optional('watchers_stop_signal', signal);
-			const gracefulTimeout = reader.optional('watchers_graceful_timeout', decimalNumber(0));
+			const gracefulTimeout = reader.optional('watchers_graceful_timeout', seconds());
 			return {
 				kind,
 				name,
-				loopRate: reader.read('loop_rate', decimalNumber(0, {above: true}), 60),
+				loopRate: reader.read('loop_rate', seconds({above: true}), 60),
 				watchersRegex: reader.read('watchers_regex', pythonRegex, /.*/),
 				msgRegex: reader.read('msg_regex', pythonRegex, /^(?<pid>.*);(?<timestamp>.*)$/),
 				maxCount: reader.read('max_count', wholeNumber(1), 3),
@@ -118,7 +118,7 @@ function readOptions(kind: PluginConfig['kind'], name: string, reader: SectionRe
 				kind,
 				name,
 				watcher: watcher.toLowerCase(),
-				loopRate: reader.read('loop_rate', decimalNumber(0, {above: true}), 60),
+				loopRate: reader.read('loop_rate', seconds({above: true}), 60),
 				maxCpu: reader.read('max_cpu', decimalNumber(0), 90),
 				maxMem: reader.read('max_mem', memoryBound, {percent: 90}),
 				...(minCpu === undefined ? {} : {minCpu}),
@@ -130,11 +130,11 @@ function readOptions(kind: PluginConfig['kind'], name: string, reader: SectionRe
 		}
 
 		case 'command_reloader':
-			return {kind, name, loopRate: reader.read('loop_rate', decimalNumber(0, {above: true}), 1)};
+			return {kind, name, loopRate: reader.read('loop_rate', seconds({above: true}), 1)};
 		case 'statsd':
 			return {kind, name, statsd: statsdTarget(reader)};
 		case 'full_stats':
-			return {kind, name, loopRate: reader.read('loop_rate', decimalNumber(0, {above: true}), 60), statsd: statsdTarget(reader)};
+			return {kind, name, loopRate: reader.read('loop_rate', seconds({above: true}), 60), statsd: statsdTarget(reader)};
 	}
 }
 

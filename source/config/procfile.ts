@@ -3,6 +3,7 @@ import path from 'node:path';
 import type {LoadOptions} from './circus-ini.js';
 import {defaultArbiter, defaultWatcher} from './defaults.js';
 import {IssueList, quote} from './issues.js';
+import {checkSpawn} from './spawn-checks.js';
 import type {Config, WatcherConfig} from './types.js';
 
 /** Foreman's rule for a Procfile line: `name: command`. */
@@ -28,6 +29,10 @@ export function loadProcfile(file: string, options: LoadOptions): Config {
 	}
 
 	const watchers = parseProcfile(text, file, path.dirname(absolute), issues);
+	for (const watcher of watchers) {
+		checkSpawn(watcher, {cmd: watcher.cmd}, () => watcher.origin, options.checkHost ? {path: options.environ.PATH} : undefined, issues);
+	}
+
 	if (watchers.length === 0 && !issues.hasErrors) {
 		issues.warn({file, line: 0}, 'no `name: command` lines: nothing to run');
 	}

@@ -39,8 +39,9 @@ export function wholeNumber(min?: number, max?: number): ValueReader<number> {
 	};
 }
 
-/** Python's `float()` for finite values: `5`, `0.5`, `.5`, `1e3`. */
-export function decimalNumber(min?: number, options: {readonly above?: boolean} = {}): ValueReader<number> {
+/** Python's `float()` for finite values: `5`, `0.5`, `.5`, `1e3`. `above`: `min` itself is not taken. */
+export function decimalNumber(min?: number, options: {readonly above?: boolean; readonly max?: number} = {}): ValueReader<number> {
+	const {above = false, max} = options;
 	return {
 		read(text) {
 			const trimmed = text.trim();
@@ -49,15 +50,38 @@ export function decimalNumber(min?: number, options: {readonly above?: boolean} 
 			}
 
 			const value = Number(trimmed.replaceAll('_', ''));
-			if (!Number.isFinite(value) || (min !== undefined && (options.above ? value <= min : value < min))) {
+			if (!Number.isFinite(value) || (min !== undefined && (above ? value <= min : value < min)) || (max !== undefined && value > max)) {
 				return undefined;
 			}
 
 			return value;
 		},
-		expected: `a number${min === undefined ? '' : ` ${options.above ? '>' : '≥'} ${min}`}`,
+		expected: `a number${min === undefined ? '' : ` ${above ? '>' : '≥'} ${min}`}${max === undefined ? '' : `${min === undefined ? '' : ' and'} ≤ ${max}`}`,
 	};
 }
+
+/**
+The longest a timer can wait, in seconds (2^31 - 1 ms, about 24.8 days): Node fires a longer
+`setTimeout` at once, so a `graceful_timeout` above it would SIGKILL at once.
+*/
+export const maxSeconds = 2_147_483;
+
+/** A duration in seconds that procui waits with a timer: ≥ 0 (or > 0 with `above`), at most `maxSeconds`. */
+export function seconds(options: {readonly above?: boolean} = {}): ValueReader<number> {
+	const reader = decimalNumber(0, {...options, max: maxSeconds});
+	return {read: reader.read, expected: `a number of seconds ${options.above ? '> 0' : '≥ 0'}, at most ${maxSeconds} (24.8 days)`};
+}
+
+/**
+The most processes one watcher may run. Each costs the supervisor two descriptors (a PTY pair or
+two pipes), a scrollback buffer and a /proc sample per second; past this the supervisor would run
+out of descriptors (RLIMIT_NOFILE) or the kernel of pids long before the count is reached, so a
+larger number is a typo, refused up front rather than met as spawn failures.
+*/
+export const maxNumprocesses = 10_000;
+
+/** `numprocesses`: 0 to `maxNumprocesses`. */
+export const numprocesses: ValueReader<number> = wholeNumber(0, maxNumprocesses);
 
 /** An octal mode such as `022` or `0o022`, as Circus's `int(umask, 8)` reads it. */
 export const octal: ValueReader<number> = {
@@ -117,6 +141,24 @@ export function oneOf<T extends string>(choices: readonly T[]): ValueReader<T> {
 		},
 		expected: `one of ${choices.join(', ')}`,
 	};
+}
+
+/**
+A value that arrived as JSON (a control request's property), read by the same reader as the config
+option it corresponds to, so that a request is held to the config's rules: a number, a string or a
+boolean is read as its text; anything else (an object, a list, null) is not a value.
+*/
+export function readJsonValue<T>(value: unknown, reader: ValueReader<T>): T | undefined {
+	if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'string' || typeof value === 'boolean') {
+		return reader.read(String(value));
+	}
+
+	return undefined;
+}
+
+/** A JSON value for a message: `-3`, `"abc"`, `{"a":1}` (strings quoted, control characters escaped). */
+export function showJsonValue(value: unknown): string {
+	return typeof value === 'number' || typeof value === 'boolean' ? String(value) : (JSON.stringify(value) ?? String(value));
 }
 
 function inRange(value: number, min: number | undefined, max: number | undefined): boolean {

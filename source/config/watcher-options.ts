@@ -9,11 +9,12 @@ import type {IssueList} from './issues.js';
 import {resolveConfigPath} from './relative-path.js';
 import {readRlimits} from './rlimits.js';
 import {envSubstitution, SectionReader} from './section-reader.js';
+import {checkSpawn} from './spawn-checks.js';
 import {readStream} from './stream-options.js';
 import {caseInsensitiveEnv, socketReferences, watcherSocketNames} from './substitute.js';
 import {pythonSysPath, readVirtualenv} from './python-env.js';
 import type {FlappingConfig, PythonEnv, WatcherConfig} from './types.js';
-import {boolean, decimalNumber, signal, wholeNumber} from './values.js';
+import {boolean, numprocesses, seconds, signal, wholeNumber} from './values.js';
 import {substituteOwnOptions} from './own-options.js';
 import {warnLeftovers} from './watcher-leftovers.js';
 
@@ -30,6 +31,8 @@ export type WatcherContext = {
 	readonly scrollback: number;
 	/** Names of the `[socket:...]` sections, lower-cased. */
 	readonly sockets: ReadonlySet<string>;
+	/** Warn about what a spawn would meet on this machine (spawn-checks.ts); off for `add` and `set`. */
+	readonly checkHost?: boolean;
 };
 
 /**
@@ -86,18 +89,18 @@ export function readWatcher(section: IniSection, context: WatcherContext, issues
 		env,
 		copyEnv: reader.read('copy_env', boolean, base.copyEnv),
 		copyPath: reader.read('copy_path', boolean, base.copyPath),
-		numprocesses: reader.read('numprocesses', wholeNumber(0), base.numprocesses),
-		warmupDelay: reader.read('warmup_delay', decimalNumber(0), base.warmupDelay),
+		numprocesses: reader.read('numprocesses', numprocesses, base.numprocesses),
+		warmupDelay: reader.read('warmup_delay', seconds(), base.warmupDelay),
 		autostart: reader.read('autostart', boolean, base.autostart),
 		respawn: reader.read('respawn', boolean, base.respawn),
 		singleton: reader.read('singleton', boolean, base.singleton),
 		priority: reader.read('priority', wholeNumber(), base.priority),
 		stopSignal: reader.read('stop_signal', signal, base.stopSignal),
 		stopChildren: reader.read('stop_children', boolean, base.stopChildren),
-		gracefulTimeout: reader.read('graceful_timeout', decimalNumber(0), base.gracefulTimeout),
+		gracefulTimeout: reader.read('graceful_timeout', seconds(), base.gracefulTimeout),
 		maxRetry: reader.read('max_retry', wholeNumber(-1), base.maxRetry),
-		maxAge: reader.read('max_age', decimalNumber(0), base.maxAge),
-		maxAgeVariance: reader.read('max_age_variance', decimalNumber(0), base.maxAgeVariance),
+		maxAge: reader.read('max_age', seconds(), base.maxAge),
+		maxAgeVariance: reader.read('max_age_variance', seconds(), base.maxAgeVariance),
 		sendHup: reader.read('send_hup', boolean, base.sendHup),
 		useSockets: reader.read('use_sockets', boolean, base.useSockets),
 		onDemand: reader.read('on_demand', boolean, base.onDemand),
@@ -126,12 +129,14 @@ export function readWatcher(section: IniSection, context: WatcherContext, issues
 	}
 
 	const substitutedRaw = Object.fromEntries(section.entries.map(entry => [entry.key, reader.substitute(entry)]));
-	return {
+	const watcher: WatcherConfig = {
 		...parsed,
 		...(python === undefined ? {} : {python}),
 		cmd: substituteOwnOptions(parsed.cmd, 'cmd', parsed, substitutedRaw, reader, issues),
 		args: substituteOwnOptions(parsed.args, 'args', parsed, substitutedRaw, reader, issues),
 	};
+	checkSpawn(watcher, substitutedRaw, key => reader.originOf(key), context.checkHost ? {path: context.envSections.global.PATH} : undefined, issues);
+	return watcher;
 }
 
 /** `copy_path` and `virtualenv`, which Circus allows only with `copy_env` (circus/watcher.py). */

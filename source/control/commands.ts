@@ -1,11 +1,17 @@
-import os from 'node:os';
 import type {Arbiter} from '../core/arbiter.js';
+import {maxNumprocesses, oneOf, seconds, signal, wholeNumber} from '../config/values.js';
 import {CommandError} from '../core/errors.js';
 import type {Watcher} from '../core/watcher.js';
 import {errno, errorReply, nowSeconds, type Properties, type Reply, type Request} from './protocol.js';
 import {processRow, watcherRow, type StatsProvider} from './views.js';
 import {configCommands} from './config-commands.js';
 import {logsCommand} from './logs-command.js';
+import {flag, optionalProperty, pid, property} from './request-values.js';
+
+/** `incr`/`decr`'s `nb`: at least one process, at most a watcher's ceiling. */
+const count = wholeNumber(1, maxNumprocesses);
+
+const matchModes = oneOf(['simple', 'glob', 'regex'] as const);
 
 /** A command handler: properties in, reply fields out (or a CommandError). */
 export type Handler = (arbiter: Arbiter, properties: Properties, context: CommandContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
@@ -38,41 +44,6 @@ export function stringProperty(properties: Properties, key: string, required = f
 	return String(value);
 }
 
-function intProperty(properties: Properties, key: string, fallback: number): number {
-	const value = properties[key];
-	if (value === undefined || value === null) {
-		return fallback;
-	}
-
-	const number = typeof value === 'number' ? value : Number(value);
-	if (!Number.isInteger(number)) {
-		throw new CommandError(`property ${key} must be a whole number, got ${JSON.stringify(value)}`, 'message');
-	}
-
-	return number;
-}
-
-export function signalProperty(value: unknown): number {
-	if (typeof value === 'number' && Number.isInteger(value) && value > 0) {
-		return value;
-	}
-
-	if (typeof value === 'string') {
-		if (/^\d+$/.test(value)) {
-			return Number(value);
-		}
-
-		const upper = value.toUpperCase();
-		const name = upper.startsWith('SIG') ? upper : `SIG${upper}`;
-		const number = (os.constants.signals as Record<string, number>)[name];
-		if (number !== undefined) {
-			return number;
-		}
-	}
-
-	throw new CommandError(`unknown signal: ${JSON.stringify(value)}`, 'message');
-}
-
 function globToRegExp(glob: string): RegExp {
 	const escaped = glob.replaceAll(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
 	return new RegExp(`^${escaped}$`, 'i');
@@ -85,11 +56,11 @@ function matchWatchers(arbiter: Arbiter, properties: Properties): string[] {
 		return arbiter.orderedWatchers().map((watcher) => watcher.name);
 	}
 
-	const match = stringProperty(properties, 'match') ?? 'glob';
+	const match = property(properties, 'match', matchModes, 'glob');
 	let names: string[];
 	if (match === 'simple') {
 		names = arbiter.watchers.has(name.toLowerCase()) ? [name.toLowerCase()] : [];
-	} else if (match === 'glob' || match === 'regex') {
+	} else {
 		let pattern: RegExp;
 		try {
 			pattern = match === 'glob' ? globToRegExp(name) : new RegExp(name);
@@ -98,8 +69,6 @@ function matchWatchers(arbiter: Arbiter, properties: Properties): string[] {
 		}
 
 		names = arbiter.orderedWatchers().map((watcher) => watcher.name).filter((candidate) => pattern.test(candidate));
-	} else {
-		throw new CommandError(`match must be simple, glob or regex, got ${JSON.stringify(match)}`, 'message');
 	}
 
 	if (names.length === 0) {
@@ -125,7 +94,9 @@ const handlers: Record<string, Handler> = {
 		return arbiter.restartWatchers(matchWatchers(arbiter, properties));
 	},
 	async reload(arbiter, properties) {
-		const graceful = properties.graceful !== false;
+		const graceful = flag(properties, 'graceful', true);
+		// Checked like every switch, though procui's reload has one order (new processes first).
+		flag(properties, 'sequential', false);
 		return arbiter.reloadWatchers(matchWatchers(arbiter, properties), graceful);
 	},
 	async quit(arbiter) {
@@ -133,19 +104,24 @@ const handlers: Record<string, Handler> = {
 	},
 	async incr(arbiter, properties) {
 		const watcher = oneWatcher(arbiter, properties);
-		const nb = intProperty(properties, 'nb', 1);
+		const nb = property(properties, 'nb', count, 1);
 		if (watcher.config.singleton) {
 			return {numprocesses: 1, singleton: true};
 		}
 
 		await arbiter.command(`incr ${watcher.name}`, {}, () => {
+			if (watcher.numprocesses + nb > maxNumprocesses) {
+				throw new CommandError(`Expected \`nb\` to keep ${watcher.name} at ${maxNumprocesses} processes or fewer (it has ${watcher.numprocesses}), got \`${nb}\``, 'message');
+			}
+
 			watcher.setNumprocesses(watcher.numprocesses + nb);
 		});
 		return {numprocesses: watcher.numprocesses};
 	},
 	async decr(arbiter, properties) {
 		const watcher = oneWatcher(arbiter, properties);
-		const nb = intProperty(properties, 'nb', 1);
+		// No upper bound: Circus's decr stops at 0 (`decr web 100` on 2 processes leaves 0).
+		const nb = property(properties, 'nb', wholeNumber(1), 1);
 		await arbiter.command(`decr ${watcher.name}`, {}, () => {
 			watcher.setNumprocesses(watcher.numprocesses - nb);
 		});
@@ -182,17 +158,19 @@ const handlers: Record<string, Handler> = {
 	},
 	stats(arbiter, properties, context) {
 		const name = stringProperty(properties, 'name');
-		const pidText = stringProperty(properties, 'process') ?? stringProperty(properties, 'pid');
+		const processPid = optionalProperty(properties, 'process', pid) ?? optionalProperty(properties, 'pid', pid);
+		// Checked like every switch; procui's reply is the same either way.
+		flag(properties, 'extended', false);
 		const sample = context.stats.sample();
 		if (name === undefined) {
 			return {infos: Object.fromEntries([...arbiter.watchers.values()].map((watcher) => [watcher.name, Object.fromEntries(watcher.running.map((record) => [record.pid, processRow(record, sample)]))]))};
 		}
 
 		const watcher = arbiter.get(name);
-		if (pidText !== undefined) {
-			const record = watcher.findProcess(Number(pidText));
+		if (processPid !== undefined) {
+			const record = watcher.findProcess(processPid);
 			if (!record) {
-				throw new CommandError(`process ${pidText} not found in watcher ${watcher.name}`, 'message');
+				throw new CommandError(`process ${processPid} not found in watcher ${watcher.name}`, 'message');
 			}
 
 			return {process: record.pid, info: processRow(record, sample)};
@@ -205,14 +183,33 @@ const handlers: Record<string, Handler> = {
 	},
 	async signal(arbiter, properties, context) {
 		const watcher = oneWatcher(arbiter, properties);
-		const signum = signalProperty(properties.signum);
-		const pidText = stringProperty(properties, 'pid');
-		const children = properties.children === true;
-		const recursive = properties.recursive === true;
+		const signum = optionalProperty(properties, 'signum', signal);
+		if (signum === undefined) {
+			throw new CommandError('missing property: signum', 'message');
+		}
+
+		const target = optionalProperty(properties, 'pid', pid);
+		const childpid = optionalProperty(properties, 'childpid', pid);
+		if (childpid !== undefined && target === undefined) {
+			throw new CommandError('Expected `pid` with `childpid`: the process whose child to signal', 'message');
+		}
+
+		const children = flag(properties, 'children', false);
+		const recursive = flag(properties, 'recursive', false);
 		await arbiter.command(`signal ${watcher.name}`, {}, () => {
-			const targets = pidText === undefined ? watcher.running : [watcher.findProcess(Number(pidText))];
+			const targets = target === undefined ? watcher.running : [watcher.findProcess(target)];
 			if (targets.some((record) => record === undefined)) {
-				throw new CommandError(`process ${pidText} not found in watcher ${watcher.name}`, 'message');
+				throw new CommandError(`process ${target} not found in watcher ${watcher.name}`, 'message');
+			}
+
+			if (childpid !== undefined) {
+				// Circus's `signal name pid childpid signum`: that child alone, if it is one.
+				if (!context.stats.children(target!, false).includes(childpid)) {
+					throw new CommandError(`process ${childpid} is not a child of process ${target} in watcher ${watcher.name}`, 'message');
+				}
+
+				sendSignal(context.stats, childpid, signum, false, false);
+				return;
 			}
 
 			for (const record of targets) {
@@ -223,16 +220,17 @@ const handlers: Record<string, Handler> = {
 	},
 	async kill(arbiter, properties) {
 		const watcher = oneWatcher(arbiter, properties);
-		const signum = properties.signum === undefined ? watcher.config.stopSignal : signalProperty(properties.signum);
-		const timeout = properties.graceful_timeout === undefined ? watcher.config.gracefulTimeout : Number(properties.graceful_timeout);
-		const pidText = stringProperty(properties, 'pid');
+		// The config's rules: a graceful_timeout the config would refuse (negative, not a number,
+		// longer than a timer can wait) would otherwise SIGKILL at once.
+		const signum = property(properties, 'signum', signal, watcher.config.stopSignal);
+		const timeout = property(properties, 'graceful_timeout', seconds(), watcher.config.gracefulTimeout);
+		const target = optionalProperty(properties, 'pid', pid);
 		await arbiter.command(`kill ${watcher.name}`, {}, () => {
-			const pid = pidText === undefined ? undefined : Number(pidText);
-			if (pid !== undefined && !watcher.findProcess(pid)) {
-				throw new CommandError(`process ${pidText} not found in watcher ${watcher.name}`, 'message');
+			if (target !== undefined && !watcher.findProcess(target)) {
+				throw new CommandError(`process ${target} not found in watcher ${watcher.name}`, 'message');
 			}
 
-			const killed = new Set(watcher.kill(pid, signum, timeout));
+			const killed = new Set(watcher.kill(target, signum, timeout));
 			return () => [...watcher.processes.values()].some((record) => killed.has(record.pid) && !record.drained) ? undefined : {};
 		});
 		return {};
@@ -293,7 +291,14 @@ export async function dispatch(arbiter: Arbiter, request: Request, context: Comm
 	}
 
 	const properties = request.properties ?? {};
-	if (properties.waiting === false && backgroundable.has(request.command)) {
+	let waiting: boolean;
+	try {
+		waiting = flag(properties, 'waiting', true);
+	} catch (error) {
+		return errorReply(request.id, (error as Error).message, errno.messageError);
+	}
+
+	if (!waiting && backgroundable.has(request.command)) {
 		// Circus's default: answer at once, let the effect complete in the background.
 		void Promise.resolve().then(async () => handler(arbiter, properties, context)).catch((error: unknown) => {
 			arbiter.log('warning', `${request.command} (not waited for) failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -3,6 +3,7 @@ import {watcherFromOptions, withOptions} from '../config/watcher-from-options.js
 import {CommandError} from '../core/errors.js';
 import type {Handler} from './commands.js';
 import {stringProperty} from './commands.js';
+import {flag} from './request-values.js';
 
 /** `options` and `get`: a watcher's options as written, plus the values procui derived. */
 function watcherOptions(raw: Readonly<Record<string, string>>, numprocesses: number): Record<string, unknown> {
@@ -76,10 +77,10 @@ export const configCommands: Record<string, Handler> = {
 		}
 
 		const config = validated(() => watcherFromOptions(name, options, {cwd: process.cwd(), environ: process.env, scrollback: arbiter.config.arbiter.scrollback}));
-		return arbiter.addWatcher(config, properties.start === true);
+		return arbiter.addWatcher(config, flag(properties, 'start', false));
 	},
 	async rm(arbiter, properties) {
-		return arbiter.removeWatcher(stringProperty(properties, 'name', true), properties.nostop === true);
+		return arbiter.removeWatcher(stringProperty(properties, 'name', true), flag(properties, 'nostop', false));
 	},
 };
 

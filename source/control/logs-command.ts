@@ -1,7 +1,9 @@
 import type {Arbiter} from '../core/arbiter.js';
+import {wholeNumber} from '../config/values.js';
 import {CommandError} from '../core/errors.js';
 import type {Handler} from './commands.js';
 import {stringProperty} from './commands.js';
+import {optionalProperty, pid as processId, property} from './request-values.js';
 
 /** One line of output as `logs` and the `logs.<watcher>` events carry it. */
 export type LogLine = {
@@ -44,17 +46,9 @@ processes, or every watcher, interleaved by time. Includes recently finished pro
 */
 export const logsCommand: Handler = (arbiter, properties) => {
 	const name = stringProperty(properties, 'name');
-	const pidText = stringProperty(properties, 'pid');
-	const pid = pidText === undefined ? undefined : Number(pidText);
-	if (pid !== undefined && !Number.isInteger(pid)) {
-		throw new CommandError(`pid must be a whole number, got ${JSON.stringify(pidText)}`, 'message');
-	}
-
-	const count = properties.lines === undefined ? 100 : Number(properties.lines);
-	if (!Number.isInteger(count) || count < 0) {
-		throw new CommandError(`lines must be a whole number ≥ 0, got ${JSON.stringify(properties.lines)}`, 'message');
-	}
-
+	const pid = optionalProperty(properties, 'pid', processId);
+	// More than maxLogLines is not an error: the reply carries the last maxLogLines.
+	const count = property(properties, 'lines', wholeNumber(0), 100);
 	const names = name === undefined ? [...arbiter.watchers.keys()] : [arbiter.get(name).name];
 	if (pid !== undefined && name !== undefined) {
 		const watcher = arbiter.get(name);

@@ -57,7 +57,7 @@ describe('include and include_dir', () => {
 
 	it('reports errors in an included file with its own name and line, relative to the cwd', () => {
 		const directory = writeFixture({'circus.ini': '[circus]\ninclude = bad.ini\n', 'bad.ini': '[watcher:w]\ncmd = x\nnumprocesses = lots\n'});
-		expect(() => loadCircusIni(path.join(directory, 'circus.ini'), {cwd: directory, environ})).toThrow(`bad.ini:3: error: numprocesses: expected a whole number ≥ 0, got "lots"`);
+		expect(() => loadCircusIni(path.join(directory, 'circus.ini'), {cwd: directory, environ})).toThrow(`bad.ini:3: error: numprocesses: expected a whole number from 0 to 10000, got "lots"`);
 	});
 
 	it('does not read the main file twice when a glob matches it', () => {

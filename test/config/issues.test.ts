@@ -56,7 +56,7 @@ describe('warnings', () => {
 
 describe('errors', () => {
 	it('names the line, the key, what was expected and what was found', () => {
-		expect(summarize(loadIniErrors('[watcher:w]\ncmd = x\nnumprocesses = many\n'))).toEqual(['3: numprocesses: expected a whole number ≥ 0, got "many"']);
+		expect(summarize(loadIniErrors('[watcher:w]\ncmd = x\nnumprocesses = many\n'))).toEqual(['3: numprocesses: expected a whole number from 0 to 10000, got "many"']);
 	});
 
 	it('collects every bad value of the file at once', () => {
@@ -75,21 +75,21 @@ describe('errors', () => {
 			'max_retry = -2',
 			'warmup_delay = soon',
 		].join('\n')))).toEqual([
-			'2: check_delay: expected a number, got "soon"',
+			'2: check_delay: expected a number ≤ 2147483, got "soon"',
 			'3: loglevel: expected debug, info, warning, error, critical, got "loud"',
-			'6: numprocesses: expected a whole number ≥ 0, got "many"',
+			'6: numprocesses: expected a whole number from 0 to 10000, got "many"',
 			'7: stop_signal: expected a signal name or number such as SIGTERM, term or 15, got "SIGFOO"',
-			'8: graceful_timeout: expected a number ≥ 0, got "-1"',
+			'8: graceful_timeout: expected a number of seconds ≥ 0, at most 2147483 (24.8 days), got "-1"',
 			'11: autostart: expected true or false (also yes/no, on/off, 1/0), got "maybe"',
 			'12: max_retry: expected a whole number ≥ -1, got "-2"',
-			'13: warmup_delay: expected a number ≥ 0, got "soon"',
+			'13: warmup_delay: expected a number of seconds ≥ 0, at most 2147483 (24.8 days), got "soon"',
 		]);
 	});
 
 	it('formats errors as file:line: error: message, relative to the cwd', () => {
 		const directory = writeFixture({'conf/circus.ini': '[watcher:w]\ncmd = x\nnumprocesses = many\n'});
 		expect(() => loadCircusIni(path.join(directory, 'conf/circus.ini'), {cwd: directory, environ}))
-			.toThrow(/^conf\/circus\.ini:3: error: numprocesses: expected a whole number ≥ 0, got "many"$/);
+			.toThrow(/^conf\/circus\.ini:3: error: numprocesses: expected a whole number from 0 to 10000, got "many"$/);
 	});
 
 	it('carries the warnings found on the way in the ConfigError', () => {
@@ -105,13 +105,13 @@ describe('errors', () => {
 
 	it('explains that # does not start an inline comment when it spoils a value', () => {
 		expect(summarize(loadIniErrors('[watcher:w]\ncmd = x\nnumprocesses = 2  # two workers\n'))[0]).toBe(
-			'3: numprocesses: expected a whole number ≥ 0, got "2  # two workers"; `#` starts a comment only at the start of a line (inline comments start with ` ;`)',
+			'3: numprocesses: expected a whole number from 0 to 10000, got "2  # two workers"; `#` starts a comment only at the start of a line (inline comments start with ` ;`)',
 		);
 	});
 
 	it('shows a substituted value together with what was written', () => {
 		expect(summarize(loadIniErrors('[env]\nN = lots\n[watcher:w]\ncmd = x\nnumprocesses = $(circus.env.N)\n'))).toEqual([
-			'5: numprocesses: expected a whole number ≥ 0, got "lots" (from "$(circus.env.N)")',
+			'5: numprocesses: expected a whole number from 0 to 10000, got "lots" (from "$(circus.env.N)")',
 		]);
 	});
 
