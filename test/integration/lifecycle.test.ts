@@ -102,8 +102,12 @@ describe('respawning', () => {
 		// 0, 0.1, 0.2, 0.4, 0.8 s: each gap at least the one before.
 		expect(gaps.slice(1).every((gap, index) => gap >= gaps[index]!)).toBe(true);
 		expect(gaps.at(-1)!).toBeGreaterThan(0.5);
-		const detail = field<Array<{name: string; detail: string}>>(await daemon.ok('overview'), 'watchers')[0]!.detail;
-		expect(detail).toMatch(/backing off: respawn in/);
+		// Between two spawns the detail says so; while a process briefly runs it says `active`.
+		const detail = await waitFor(async () => {
+			const text = field<Array<{name: string; detail: string}>>(await daemon!.ok('overview'), 'watchers')[0]!.detail;
+			return /backing off/.test(text) ? text : undefined;
+		}, {what: 'the back-off detail'});
+		expect(detail).toMatch(/backing off: respawn in \d+\.\d s/);
 	});
 
 	it('applies Circus\'s flapping rule and shows it in status and stats', async () => {
