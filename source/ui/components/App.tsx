@@ -6,6 +6,7 @@ import {useCommands} from '../hooks/use-commands.js';
 import {useLive} from '../hooks/use-live.js';
 import {useQuit, type QuitRequests, type UiMode} from '../hooks/use-quit.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
+import {splitBurst} from '../key-burst.js';
 import {handleKey, type KeyContext} from '../key-handler.js';
 import {computeLayout, minColumns, minRows} from '../layout.js';
 import type {LiveStore} from '../live-store.js';
@@ -136,9 +137,12 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 	const overviewRef = useRef(live.overview);
 	overviewRef.current = live.overview;
 	const onInput = useCallback((input: string, inkKey: Parameters<typeof handleKey>[2]) => {
-		const rendered = contextRef.current;
-		const fresh = latestUi.current;
-		handleKey(fresh === rendered.ui ? rendered : {...rendered, ui: fresh, selection: resolveSelection(fresh, overviewRef.current)}, input, inkKey);
+		// Every key of a burst, each against the state the keys before it left.
+		for (const press of splitBurst(input, inkKey)) {
+			const rendered = contextRef.current;
+			const fresh = latestUi.current;
+			handleKey(fresh === rendered.ui ? rendered : {...rendered, ui: fresh, selection: resolveSelection(fresh, overviewRef.current)}, press.input, press.key);
+		}
 	}, []);
 	useInput(onInput, {isActive: isRawModeSupported});
 
