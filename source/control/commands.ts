@@ -3,7 +3,7 @@ import type {Arbiter} from '../core/arbiter.js';
 import {CommandError} from '../core/errors.js';
 import type {Watcher} from '../core/watcher.js';
 import {errno, errorReply, nowSeconds, type Properties, type Reply, type Request} from './protocol.js';
-import {processRow, watcherRow, type StatsProvider} from './views.js';
+import {processRow, watcherRow, watchersInConfigOrder, type StatsProvider} from './views.js';
 import {configCommands} from './config-commands.js';
 import {logsCommand} from './logs-command.js';
 
@@ -253,9 +253,10 @@ const handlers: Record<string, Handler> = {
 
 		return {options};
 	},
+	// Watchers in configuration order, as the UI lists them.
 	overview(arbiter, _properties, context) {
 		const sample = context.stats.sample();
-		return {watchers: arbiter.orderedWatchers().map((watcher) => watcherRow(watcher, sample))};
+		return {watchers: watchersInConfigOrder(arbiter).map((watcher) => watcherRow(watcher, sample))};
 	},
 	listsockets(_arbiter, _properties, context) {
 		return {sockets: context.listSockets()};

@@ -11,7 +11,7 @@ import type {Endpoint} from './endpoint.js';
 import {type EventMessage, type Properties, type Reply, nowSeconds, topicMatches} from './protocol.js';
 import {ControlServer} from './server.js';
 import type {SupervisorClient, Subscription} from './supervisor-client.js';
-import {watcherRow} from './views.js';
+import {watcherRow, watchersInConfigOrder} from './views.js';
 import type {Overview} from './rows.js';
 
 /** How often processes are sampled for CPU and memory. */
@@ -150,12 +150,12 @@ export class Supervisor {
 		void this.arbiter.start();
 	}
 
-	/** The whole picture the UI shows. */
+	/** The whole picture the UI shows; watchers in configuration order (the order a person wrote them in). */
 	overview(): Overview {
 		const sample = this.#freshSample();
 		const self = this.#sampler.selfInfo();
 		return {
-			watchers: this.arbiter.orderedWatchers().map((watcher) => watcherRow(watcher, sample)),
+			watchers: watchersInConfigOrder(this.arbiter).map((watcher) => watcherRow(watcher, sample)),
 			supervisor: {pid: process.pid, cpu: self?.cpu ?? 0, rss: self?.rss ?? 0, age: this.arbiter.age},
 			config: this.arbiter.config.file ?? '(command line)',
 			endpoint: this.endpoint,
