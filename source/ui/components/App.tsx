@@ -200,7 +200,7 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 					: <StatusLine ui={ui} notice={live.notice} watchers={watchers} now={now} width={columns}/>}
 			</Box>
 			<Box height={1} width={columns}>
-				<Footer width={columns} modalHints={modalHints(ui.modal)} message={hint}/>
+				<Footer width={columns} focus={ui.focus} modalHints={modalHints(ui.modal)} message={hint}/>
 			</Box>
 			{ui.modal.kind === 'signal' ? <SignalPicker index={ui.modal.index} target={ui.modal.target} screenWidth={columns} screenHeight={rows}/> : null}
 			{ui.modal.kind === 'confirm-quit' ? <ConfirmQuit live={ui.modal.live} screenWidth={columns} screenHeight={rows}/> : null}
