@@ -119,12 +119,15 @@ export function paneHints(focus: Focus): Hint[] {
 
 const hintWidth = (hint: Hint): number => [...hint.keys].length + 1 + hint.label.length;
 
+/** Key names spelled out for a terminal without Unicode (the frame filter would make `⏎` a `~`). */
+export const asciiKeyNames: Readonly<Record<string, string>> = {'↑↓': 'Up/Dn', '⏎': 'Enter', '←→': 'Lt/Rt', '↑↓ PgUp PgDn': 'Up/Dn PgUp PgDn'};
+
 /**
 The hints that fit in `width` columns (two spaces apart) for the focused pane: the pinned ones
 (`? help`, `q quit`) always, at the end; before them the pane's most important ones that fit.
 */
-export function fitHints(width: number, focus: Focus = 'watchers'): Hint[] {
-	const hints = paneHints(focus);
+export function fitHints(width: number, focus: Focus = 'watchers', keysOf: (keys: string) => string = (keys) => keys): Hint[] {
+	const hints = paneHints(focus).map((hint) => ({...hint, keys: keysOf(hint.keys)}));
 	const pinned = hints.filter((hint) => hint.pinned);
 	let used = pinned.reduce((sum, hint) => sum + hintWidth(hint) + 2, 0);
 	const fitted: Hint[] = [];

@@ -6,6 +6,7 @@ import {expandTabs, findAll, highlightRanges, padColumns, sliceColumns, textWidt
 import {formatClock} from './format.js';
 import {gapText, plainText, type LogBuffer, type LogEntry} from './log-buffer.js';
 import {watcherColor} from './palette.js';
+import {terminalCaps} from './terminal-caps.js';
 
 /** How the log pane draws its lines. */
 export type LogRowOptions = {
@@ -30,8 +31,9 @@ export type LogRowOptions = {
 };
 
 const dim = (text: string): string => `\u001B[2m${text}\u001B[22m`;
-const matchStyle = '\u001B[30;43m';
-const currentMatchStyle = '\u001B[30;106m';
+// Without colours (NO_COLOR), matches are underlined and the current one is in reverse video.
+const matchStyle = (): string => (terminalCaps().color ? '\u001B[30;43m' : '\u001B[4m');
+const currentMatchStyle = (): string => (terminalCaps().color ? '\u001B[30;106m' : '\u001B[7m');
 
 /** The prefix columns of an entry: time, then watcher or pid. */
 function prefixOf(entry: LogEntry, options: LogRowOptions): string {
@@ -58,7 +60,7 @@ function bodyOf(entry: LogEntry, index: number, options: LogRowOptions): string 
 		return text;
 	}
 
-	const style = index === options.currentMatch ? currentMatchStyle : matchStyle;
+	const style = index === options.currentMatch ? currentMatchStyle() : matchStyle();
 	const ranges: Highlight[] = findAll(plainText(entry), options.query).map((range) => ({...range, style}));
 	return ranges.length === 0 ? text : highlightRanges(text, ranges);
 }

@@ -1,6 +1,7 @@
 import {truncateColumns} from '../ansi-text.js';
-import {fitHints} from '../keymap.js';
+import {asciiKeyNames, fitHints} from '../keymap.js';
 import {paint} from '../sgr.js';
+import {terminalCaps} from '../terminal-caps.js';
 import type {Focus} from '../ui-state.js';
 import {Rows} from './Rows.js';
 
@@ -16,7 +17,8 @@ type Props = {
 
 /** Key hints: the focused pane's most important keys that fit the width, then `? help` and `q quit`, always. */
 export function Footer({width, focus = 'watchers', modalHints, message}: Props) {
-	const hints = modalHints === undefined ? fitHints(width, focus) : modalHints.map(([keys, label]) => ({keys, label}));
+	const keysOf = terminalCaps().unicode ? (keys: string) => keys : (keys: string) => asciiKeyNames[keys] ?? keys;
+	const hints = modalHints === undefined ? fitHints(width, focus, keysOf) : modalHints.map(([keys, label]) => ({keys: keysOf(keys), label}));
 	const line = message === undefined
 		? hints.map((hint) => `${paint(hint.keys, {bold: true, color: 'cyan'})} ${paint(hint.label, {color: 'gray'})}`).join('  ')
 		: paint(message, {color: 'yellow'});
