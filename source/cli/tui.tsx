@@ -13,6 +13,7 @@ import {Supervisor} from '../control/supervisor.js';
 import {formatIssue} from '../config/index.js';
 import {onSignals} from '../io/signals.js';
 import type {RunUiOptions, UiHandle} from '../ui/run-ui.js';
+import {ReconnectingClient, type Connection} from '../ui/reconnecting-client.js';
 import {detectCaps, isDumbTerminal} from '../ui/terminal-caps.js';
 import {load, reportLoadError, resolveSource} from './load.js';
 import {OwnLog} from './own-log.js';
@@ -237,28 +238,56 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 	return leave(0);
 }
 
+/** A socket client as the reconnecting client takes it. */
+function asConnection(socket: SocketClient): Connection {
+	return {
+		// The socket client reports its endpoint as an object; the UI takes the interface's URL.
+		endpoint: socket.endpoint.url,
+		call: async (command, properties) => socket.call(command, properties),
+		subscribe: async (topics, onEvent) => socket.subscribe(topics, onEvent),
+		close: async () => socket.close(),
+		onClose(listener) {
+			socket.on('close', (error) => {
+				if (error !== undefined) {
+					listener(error.message);
+				}
+			});
+		},
+	};
+}
+
 /** `procui attach [--endpoint URL]`: the UI on a running daemon. Never returns. */
 export async function runAttach(argv: readonly string[]): Promise<never> {
 	const args = parseTuiArgs(argv, false);
 	refuseWithoutFullScreen();
 
 	const endpoint = args.endpoint ?? defaultEndpoint().url;
-	let client: SocketClient;
+	// Commands wait for their effect (a graceful stop may take graceful_timeout): a long timeout.
+	const connect = async (): Promise<Connection> => asConnection(await SocketClient.connect(endpoint, {timeoutMs: 15 * 60_000}));
+	let first: Connection;
 	try {
-		// Commands wait for their effect (a graceful stop may take graceful_timeout): a long timeout.
-		client = await SocketClient.connect(endpoint, {timeoutMs: 15 * 60_000});
+		first = await connect();
 	} catch (error) {
 		process.stderr.write(`procui attach: ${error instanceof Error ? error.message : String(error)}\n`);
 		return leave(1);
 	}
 
-	// The socket client reports its endpoint as an object; the UI takes the interface's URL.
-	const ui = await startUi({client: {endpoint: client.endpoint.url, call: async (command, properties) => client.call(command, properties), subscribe: async (topics, onEvent) => client.subscribe(topics, onEvent), close: async () => client.close()}, mode: 'attached', caps: detectCaps(process.env)});
-	client.on('close', (error) => {
-		if (error !== undefined) {
-			ui.connectionLost(`disconnected: ${error.message}`);
-		}
+	// A daemon that dies is waited for: the UI says so and reconnects when one answers on the endpoint again.
+	const client = new ReconnectingClient(first.endpoint, first, connect);
+	const ui = await startUi({client, mode: 'attached', caps: detectCaps(process.env)});
+	client.watch({
+		lost: () => {
+			ui.connectionLost('disconnected, retrying');
+		},
+		restored: () => {
+			ui.connectionRestored();
+		},
 	});
+	if (!client.connected) {
+		// Lost before anyone listened.
+		ui.connectionLost('disconnected, retrying');
+	}
+
 	const removeSignals = forwardSignals(ui);
 	process.on('uncaughtException', (error) => {
 		ui.restore();

@@ -182,10 +182,29 @@ export class LiveStore {
 		return this.#feed.loadOlder(all);
 	}
 
-	/** The connection ended (attached mode): views say so. */
+	/** The connection ended (attached mode): views say so, and show what they hold as unknown. */
 	setLost(reason: string): void {
 		this.#lost = reason;
 		this.#changed();
+	}
+
+	/**
+	The connection is back (a daemon answers on the endpoint again, its subscriptions renewed by
+	the client): fetch the whole picture and the log source's lines again, since anything may
+	have changed meanwhile, the daemon itself included.
+	*/
+	async reconnected(): Promise<void> {
+		this.#lost = undefined;
+		this.#feed.resync();
+		this.#changed();
+		try {
+			const reply = await this.#client.call('overview');
+			if (!isErrorReply(reply) && this.#lost === undefined) {
+				this.#onOverview(reply as unknown as Overview);
+			}
+		} catch {
+			// Lost again: the next reconnection fetches it.
+		}
 	}
 
 	#onEvent(event: EventMessage): void {

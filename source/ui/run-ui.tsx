@@ -32,8 +32,10 @@ export type UiHandle = {
 	readonly store: LiveStore;
 	/** Quit from outside (SIGTERM, SIGHUP): gracefully, or by force when `force` (a second signal). */
 	requestQuit(force: boolean): void;
-	/** The connection to the supervisor ended (attached mode). */
+	/** The connection to the supervisor ended (attached mode); it is being retried. */
 	connectionLost(reason: string): void;
+	/** The connection is back: fetch everything again. */
+	connectionRestored(): void;
 	/** Resolves once the UI has quit or detached and the terminal is restored. */
 	readonly done: Promise<void>;
 	/** Put the terminal back at once (a crash). Safe to call more than once. */
@@ -122,6 +124,9 @@ export function runUi(options: RunUiOptions): UiHandle {
 		},
 		connectionLost(reason) {
 			store.setLost(reason);
+		},
+		connectionRestored() {
+			void store.reconnected();
 		},
 		done,
 		restore,

@@ -1,10 +1,14 @@
 /** What a watcher's or a process's state means at a glance: a tone (colour, glyph) and a word. */
-import type {ProcessRow, WatcherRow} from '../control/rows.js';
+import type {Overview, ProcessRow, WatcherRow} from '../control/rows.js';
 import {textWidth, truncateColumns} from './ansi-text.js';
 import type {Tone} from './palette.js';
 
 /** The tone of a watcher: gave up is bad; back-off, flapping and failed spawns warn; starting and stopping are busy. */
 export function watcherTone(row: WatcherRow): Tone {
+	if (row.status === unknownStatus) {
+		return 'unknown';
+	}
+
 	if (row.detail.startsWith('gave up')) {
 		return 'bad';
 	}
@@ -31,6 +35,14 @@ export function watcherTone(row: WatcherRow): Tone {
 			return 'off';
 		}
 	}
+}
+
+/** The status of every watcher while the supervisor cannot be reached. */
+export const unknownStatus = 'unknown';
+
+/** The overview last seen, with every watcher's state unknown (the connection is gone). */
+export function unknownOverview(overview: Overview): Overview {
+	return {...overview, watchers: overview.watchers.map((row) => ({...row, status: unknownStatus, detail: unknownStatus}))};
 }
 
 /**
