@@ -78,3 +78,13 @@ describe('keys typed in one burst', () => {
 		await app.ui.waitForFrame((frame) => /^:stop {2}ticker$/mu.test(frame));
 	});
 });
+
+test('a question opened by a burst is not answered by the rest of it: a paste of "qy" asks, it does not quit', async () => {
+	const app = await mountApp();
+	mounted.push(app);
+	await app.ui.press('qy');
+	await app.ui.waitForFrame((frame) => frame.includes('Quit procui?'));
+	expect(app.client.calls.some((call) => call.command === 'quit')).toBe(false);
+	await app.ui.press('n');
+	await app.ui.waitForFrame((frame) => !frame.includes('Quit procui?'));
+});

@@ -140,11 +140,17 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 	const overviewRef = useRef(overview);
 	overviewRef.current = overview;
 	const onInput = useCallback((input: string, inkKey: Parameters<typeof handleKey>[2]) => {
-		// Every key of a burst, each against the state the keys before it left.
+		// Every key of a burst, each against the state the keys before it left; but a question the
+		// burst itself opened (quit? which signal?) is not answered by the rest of it (a paste of
+		// "…qy…" must not quit).
 		for (const press of splitBurst(input, inkKey)) {
 			const rendered = contextRef.current;
 			const fresh = latestUi.current;
 			handleKey(fresh === rendered.ui ? rendered : {...rendered, ui: fresh, selection: resolveSelection(fresh, overviewRef.current)}, press.input, press.key);
+			const opened = latestUi.current.modal.kind;
+			if (opened !== fresh.modal.kind && opened !== 'prompt' && opened !== 'none') {
+				break;
+			}
 		}
 	}, []);
 	useInput(onInput, {isActive: isRawModeSupported});
