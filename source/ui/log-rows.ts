@@ -28,6 +28,12 @@ export type LogRowOptions = {
 	readonly query: string;
 	/** The entry holding the current match, drawn in the stronger colour. */
 	readonly currentMatch?: number;
+	/**
+	A wrapped entry at the bottom taller than the pane shows its first rows, not its last: when
+	the view is paused on it, its start is what cannot be reached otherwise. Following, the
+	newest text (its end) is what matters.
+	*/
+	readonly startOfTall?: boolean;
 };
 
 const dim = (text: string): string => `\u001B[2m${text}\u001B[22m`;
@@ -92,7 +98,13 @@ export function visibleRows(buffer: LogBuffer, bottom: number, options: LogRowOp
 		const entry = buffer.at(index)!;
 		const entryRowsList = entryRows(entry, index, options);
 		const room = options.height - rows.length;
-		rows.unshift(...(entryRowsList.length > room ? entryRowsList.slice(entryRowsList.length - room) : entryRowsList));
+		if (entryRowsList.length > room && rows.length === 0 && options.startOfTall) {
+			rows.push(...entryRowsList.slice(0, room));
+		} else {
+			rows.unshift(...(entryRowsList.length > room ? entryRowsList.slice(entryRowsList.length - room) : entryRowsList));
+		}
+
+
 		top = index;
 		index--;
 	}
