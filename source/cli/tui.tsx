@@ -13,6 +13,8 @@ import {Supervisor} from '../control/supervisor.js';
 import {formatIssue} from '../config/index.js';
 import {onSignals} from '../io/signals.js';
 import type {RunUiOptions, UiHandle} from '../ui/run-ui.js';
+import {ReconnectingClient, type Connection} from '../ui/reconnecting-client.js';
+import {detectCaps, isDumbTerminal} from '../ui/terminal-caps.js';
 import {load, reportLoadError, resolveSource} from './load.js';
 import {OwnLog} from './own-log.js';
 
@@ -21,6 +23,12 @@ Without one:
   procui daemon [CONFIG]     run the supervisor headless
   procui ctl status          control a running supervisor (circusctl's commands)
   procui logs [NAME]         read a running supervisor's output`;
+
+export const dumbTerminalMessage = `procui: TERM=dumb: this terminal cannot draw the full-screen UI (it cannot move the cursor).
+Instead:
+  procui ctl status          the watchers and their processes (circusctl's commands)
+  procui logs -f [NAME]      follow their output
+  procui daemon [CONFIG]     run the supervisor headless`;
 
 const noConfigMessage = `procui: no configuration found here (looked for ./procui.ini, ./circus.ini, ./Procfile).
 Give one:           procui path/to/circus.ini
@@ -52,6 +60,19 @@ async function startUi(options: RunUiOptions): Promise<UiHandle> {
 
 function hasTerminal(): boolean {
 	return Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
+}
+
+/** No terminal, or one that cannot draw a full screen: say what to use instead and exit 2. */
+function refuseWithoutFullScreen(): void {
+	if (!hasTerminal()) {
+		process.stderr.write(`${noTerminalMessage}\n`);
+		leave(2);
+	}
+
+	if (isDumbTerminal(process.env)) {
+		process.stderr.write(`${dumbTerminalMessage}\n`);
+		leave(2);
+	}
 }
 
 /** Which of stdin, stdout, stderr were terminals when procui started. */
@@ -116,10 +137,7 @@ function forwardSignals(ui: UiHandle, log?: OwnLog): () => void {
 /** `procui [CONFIG | -c CMD ...] [--endpoint URL]`: supervisor and UI in one process. Never returns. */
 export async function runTui(argv: readonly string[]): Promise<never> {
 	const args = parseTuiArgs(argv, true);
-	if (!hasTerminal()) {
-		process.stderr.write(`${noTerminalMessage}\n`);
-		return leave(2);
-	}
+	refuseWithoutFullScreen();
 
 	const cwd = process.cwd();
 	const source = resolveSource({file: args.file, commands: args.commands, useDefault: true}, cwd);
@@ -193,7 +211,7 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 
 	log.add('info', `supervising ${config.watchers.length} watcher(s) from ${config.file ?? 'the command line'}; control endpoint ${supervisor.endpoint}`);
 	const restoreConsole = log.captureConsole();
-	const ui = await startUi({client: supervisor.client(), mode: 'embedded', supervisorLog: log});
+	const ui = await startUi({client: supervisor.client(), mode: 'embedded', supervisorLog: log, caps: detectCaps(process.env)});
 	const removeSignals = forwardSignals(ui, log);
 	process.on('uncaughtException', (error) => {
 		ui.restore();
@@ -220,31 +238,56 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 	return leave(0);
 }
 
+/** A socket client as the reconnecting client takes it. */
+function asConnection(socket: SocketClient): Connection {
+	return {
+		// The socket client reports its endpoint as an object; the UI takes the interface's URL.
+		endpoint: socket.endpoint.url,
+		call: async (command, properties) => socket.call(command, properties),
+		subscribe: async (topics, onEvent) => socket.subscribe(topics, onEvent),
+		close: async () => socket.close(),
+		onClose(listener) {
+			socket.on('close', (error) => {
+				if (error !== undefined) {
+					listener(error.message);
+				}
+			});
+		},
+	};
+}
+
 /** `procui attach [--endpoint URL]`: the UI on a running daemon. Never returns. */
 export async function runAttach(argv: readonly string[]): Promise<never> {
 	const args = parseTuiArgs(argv, false);
-	if (!hasTerminal()) {
-		process.stderr.write(`${noTerminalMessage}\n`);
-		return leave(2);
-	}
+	refuseWithoutFullScreen();
 
 	const endpoint = args.endpoint ?? defaultEndpoint().url;
-	let client: SocketClient;
+	// Commands wait for their effect (a graceful stop may take graceful_timeout): a long timeout.
+	const connect = async (): Promise<Connection> => asConnection(await SocketClient.connect(endpoint, {timeoutMs: 15 * 60_000}));
+	let first: Connection;
 	try {
-		// Commands wait for their effect (a graceful stop may take graceful_timeout): a long timeout.
-		client = await SocketClient.connect(endpoint, {timeoutMs: 15 * 60_000});
+		first = await connect();
 	} catch (error) {
 		process.stderr.write(`procui attach: ${error instanceof Error ? error.message : String(error)}\n`);
 		return leave(1);
 	}
 
-	// The socket client reports its endpoint as an object; the UI takes the interface's URL.
-	const ui = await startUi({client: {endpoint: client.endpoint.url, call: async (command, properties) => client.call(command, properties), subscribe: async (topics, onEvent) => client.subscribe(topics, onEvent), close: async () => client.close()}, mode: 'attached'});
-	client.on('close', (error) => {
-		if (error !== undefined) {
-			ui.connectionLost(`disconnected: ${error.message}`);
-		}
+	// A daemon that dies is waited for: the UI says so and reconnects when one answers on the endpoint again.
+	const client = new ReconnectingClient(first.endpoint, first, connect);
+	const ui = await startUi({client, mode: 'attached', caps: detectCaps(process.env)});
+	client.watch({
+		lost: () => {
+			ui.connectionLost('disconnected, retrying');
+		},
+		restored: () => {
+			ui.connectionRestored();
+		},
 	});
+	if (!client.connected) {
+		// Lost before anyone listened.
+		ui.connectionLost('disconnected, retrying');
+	}
+
 	const removeSignals = forwardSignals(ui);
 	process.on('uncaughtException', (error) => {
 		ui.restore();

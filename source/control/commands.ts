@@ -3,7 +3,7 @@ import {maxNumprocesses, oneOf, seconds, signal, wholeNumber} from '../config/va
 import {CommandError} from '../core/errors.js';
 import type {Watcher} from '../core/watcher.js';
 import {errno, errorReply, nowSeconds, type Properties, type Reply, type Request} from './protocol.js';
-import {processRow, watcherRow, type StatsProvider} from './views.js';
+import {processRow, watcherRow, watchersInConfigOrder, type StatsProvider} from './views.js';
 import {configCommands} from './config-commands.js';
 import {logsCommand} from './logs-command.js';
 import {flag, optionalProperty, pid, property} from './request-values.js';
@@ -251,9 +251,10 @@ const handlers: Record<string, Handler> = {
 
 		return {options};
 	},
+	// Watchers in configuration order, as the UI lists them.
 	overview(arbiter, _properties, context) {
 		const sample = context.stats.sample();
-		return {watchers: arbiter.orderedWatchers().map((watcher) => watcherRow(watcher, sample))};
+		return {watchers: watchersInConfigOrder(arbiter).map((watcher) => watcherRow(watcher, sample))};
 	},
 	listsockets(_arbiter, _properties, context) {
 		return {sockets: context.listSockets()};

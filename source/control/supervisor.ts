@@ -16,7 +16,7 @@ import {startPlugins} from './plugins/index.js';
 import type {RunningPlugin} from './plugins/plugin.js';
 import {ControlServer} from './server.js';
 import type {SupervisorClient, Subscription} from './supervisor-client.js';
-import {watcherRow} from './views.js';
+import {watcherRow, watchersInConfigOrder} from './views.js';
 import type {Overview} from './rows.js';
 
 /** How often processes are sampled for CPU and memory. */
@@ -188,12 +188,12 @@ export class Supervisor {
 		}
 	}
 
-	/** The whole picture the UI shows. */
+	/** The whole picture the UI shows; watchers in configuration order (the order a person wrote them in). */
 	overview(): Overview {
 		const sample = this.#freshSample();
 		const self = this.#sampler.selfInfo();
 		return {
-			watchers: this.arbiter.orderedWatchers().map((watcher) => watcherRow(watcher, sample)),
+			watchers: watchersInConfigOrder(this.arbiter).map((watcher) => watcherRow(watcher, sample)),
 			supervisor: {pid: process.pid, cpu: self?.cpu ?? 0, rss: self?.rss ?? 0, age: this.arbiter.age},
 			config: this.arbiter.config.file ?? '(command line)',
 			endpoint: this.endpoint,

@@ -1,5 +1,6 @@
 import type {ProcessRecord} from '../core/process.js';
 import {exitCode} from '../core/process.js';
+import type {Arbiter} from '../core/arbiter.js';
 import type {Watcher} from '../core/watcher.js';
 import type {ProcInfo} from '../io/proc-stats.js';
 import {formatBytes, formatCpuTime} from '../io/proc-format.js';
@@ -14,6 +15,25 @@ export type StatsProvider = {
 	/** Children (or all descendants) of a pid. */
 	children(pid: number, recursive: boolean): number[];
 };
+
+/**
+The watchers in the order the configuration lists them (file, then line), as a person wrote
+them; the config loader sorts them by name (as Circus does), which the UI should not show.
+Watchers without a line (ad-hoc commands, `add`) keep their order, after those with one.
+*/
+export function watchersInConfigOrder(arbiter: Arbiter): Watcher[] {
+	const files = arbiter.config.files ?? [];
+	const rank = (watcher: Watcher): number => {
+		const {file} = watcher.config.origin;
+		const index = files.findIndex((candidate) => candidate === file || candidate.endsWith(`/${file}`));
+		return index === -1 ? files.length : index;
+	};
+
+	return [...arbiter.watchers.values()]
+		.map((watcher, order) => ({watcher, order, file: rank(watcher), line: watcher.config.origin.line || Number.MAX_SAFE_INTEGER}))
+		.sort((a, b) => a.file - b.file || a.line - b.line || a.order - b.order)
+		.map((entry) => entry.watcher);
+}
 
 export function processRow(record: ProcessRecord, sample: ReadonlyMap<number, ProcInfo>): ProcessRow {
 	const info = sample.get(record.pid);

@@ -64,26 +64,9 @@ export function handleKey(context: KeyContext, input: string, key: Key): void {
 		}
 	}
 
-	// Keys typed faster than they are read arrive together: each is a key (the reducer applies them in turn).
-	const keys = !key.ctrl && !key.meta && input.length > 1 ? [...input] : [input];
-	for (const [index, char] of keys.entries()) {
-		const intent = keys.length > 1 && (char === '\r' || char === '\n') ? resolveKey('', {...key, return: true}) : resolveKey(char, key);
-		if (intent === undefined) {
-			continue;
-		}
-
+	const intent = resolveKey(input, key);
+	if (intent !== undefined) {
 		act(context, intent);
-		const rest = keys.slice(index + 1).join('');
-		if (intent.type === 'prompt' && rest !== '') {
-			// `:incr web` typed in one breath: what follows the `:` is the prompt's.
-			promptKey({...context, ui: {...ui, modal: {kind: 'prompt', purpose: intent.purpose, text: '', historyIndex: -1, hint: undefined}}}, rest, {...key, return: false});
-			return;
-		}
-
-		if (intent.type === 'help' || intent.type === 'signal' || intent.type === 'quit') {
-			// A modal opened: the rest of the burst is not for the main screen.
-			return;
-		}
 	}
 }
 

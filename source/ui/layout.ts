@@ -68,8 +68,9 @@ export function computeLayout(input: LayoutInput): Layout {
 	let watchersWidth = 0;
 	let processesWidth = 0;
 	if (wide) {
-		// Wide enough for every column of the watcher list (37 besides the name); the processes take the rest.
-		watchersWidth = clamp(37 + input.nameWidth, 40, Math.round(listsWidth * 0.5));
+		// Wide enough for every column of the watcher list (44 besides the name, with room for a short
+		// back-off or flapping detail); the processes take the rest.
+		watchersWidth = clamp(48 + input.nameWidth, 40, Math.round(listsWidth * 0.5));
 		processesWidth = listsWidth - watchersWidth;
 	} else if (input.list === 'watchers') {
 		watchersWidth = listsWidth;

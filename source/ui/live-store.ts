@@ -34,7 +34,15 @@ export type Notice = {
 	readonly level: 'info' | 'warn' | 'error';
 	readonly text: string;
 	readonly time: number;
+	/** How many times this notice (the same text, numbers aside) came; the status line shows the latest with the count. */
+	readonly count: number;
 };
+
+/** Notices that differ only in their numbers ("retry in 2 s", "retry in 3 s") are one notice repeated. */
+const noticeKey = (level: Notice['level'], text: string): string => `${level} ${text.replaceAll(/\d+(?:\.\d+)?/gu, '#')}`;
+
+/** Distinct notices counted; the oldest counts are forgotten past this. */
+const noticeKeysKept = 200;
 
 /** What views read; a new object whenever something changed. */
 export type LiveSnapshot = {
@@ -81,6 +89,7 @@ export class LiveStore {
 	#overview: Overview | undefined;
 	#statsAt = 0;
 	#notice: Notice | undefined;
+	readonly #noticeCounts = new Map<string, number>();
 	#lost: string | undefined;
 	#timer: NodeJS.Timeout | undefined;
 	#lastFlush = 0;
@@ -104,7 +113,7 @@ export class LiveStore {
 				this.#changed();
 			},
 			onError: (text) => {
-				this.#notify({level: 'error', text, time: Date.now()});
+				this.#notify('error', text);
 			},
 		});
 		this.logs = this.#feed.buffer;
@@ -130,7 +139,7 @@ export class LiveStore {
 			});
 			const reply = await this.#client.call('overview');
 			if (isErrorReply(reply)) {
-				this.#notify({level: 'error', text: `overview: ${reply.reason}`, time: Date.now()});
+				this.#notify('error', `overview: ${reply.reason}`);
 			} else if (this.#statsAt === 0) {
 				this.#onOverview(reply as unknown as Overview);
 			}
@@ -173,10 +182,29 @@ export class LiveStore {
 		return this.#feed.loadOlder(all);
 	}
 
-	/** The connection ended (attached mode): views say so. */
+	/** The connection ended (attached mode): views say so, and show what they hold as unknown. */
 	setLost(reason: string): void {
 		this.#lost = reason;
 		this.#changed();
+	}
+
+	/**
+	The connection is back (a daemon answers on the endpoint again, its subscriptions renewed by
+	the client): fetch the whole picture and the log source's lines again, since anything may
+	have changed meanwhile, the daemon itself included.
+	*/
+	async reconnected(): Promise<void> {
+		this.#lost = undefined;
+		this.#feed.resync();
+		this.#changed();
+		try {
+			const reply = await this.#client.call('overview');
+			if (!isErrorReply(reply) && this.#lost === undefined) {
+				this.#onOverview(reply as unknown as Overview);
+			}
+		} catch {
+			// Lost again: the next reconnection fetches it.
+		}
 	}
 
 	#onEvent(event: EventMessage): void {
@@ -210,12 +238,12 @@ export class LiveStore {
 			}
 
 			case 'flapping': {
-				this.#notify({level: 'warn', text: data.gave_up === true ? `${watcher} is flapping: gave up after ${String(data.tries)} tries` : `${watcher} is flapping: retry in ${String(data.retry_in)} s`, time: Date.now()});
+				this.#notify('warn', data.gave_up === true ? `${watcher} is flapping: gave up after ${String(data.tries)} tries` : `${watcher} is flapping: retry in ${String(data.retry_in)} s`);
 				break;
 			}
 
 			case 'spawn_failed': {
-				this.#notify({level: 'error', text: `${watcher} cannot start: ${String(data.reason)}`, time: Date.now()});
+				this.#notify('error', `${watcher} cannot start: ${String(data.reason)}`);
 				break;
 			}
 
@@ -253,17 +281,25 @@ export class LiveStore {
 			this.#ownLog.splice(0, this.#ownLog.length - ownLogCapacity);
 		}
 
-		if (line.level === 'warning' || line.level === 'error') {
-			this.#notice = {level: line.level === 'error' ? 'error' : 'warn', text: line.message, time: line.time};
-		}
-
 		this.#feed.addOwn(entry);
+		if (line.level === 'warning' || line.level === 'error') {
+			this.#notify(line.level === 'error' ? 'error' : 'warn', line.message, line.time);
+			return;
+		}
 
 		this.#changed();
 	}
 
-	#notify(notice: Notice): void {
-		this.#notice = notice;
+	#notify(level: Notice['level'], text: string, time = Date.now()): void {
+		const key = noticeKey(level, text);
+		const count = (this.#noticeCounts.get(key) ?? 0) + 1;
+		this.#noticeCounts.delete(key);
+		this.#noticeCounts.set(key, count);
+		if (this.#noticeCounts.size > noticeKeysKept) {
+			this.#noticeCounts.delete(this.#noticeCounts.keys().next().value!);
+		}
+
+		this.#notice = {level, text, time, count};
 		this.#changed();
 	}
 

@@ -114,6 +114,22 @@ export class LogFeed {
 		}, this.#options.fetchDelayMs);
 	}
 
+	/** Fetch the current source's lines again from the start (after a reconnection). */
+	resync(): void {
+		const source = this.#log.source;
+		if (this.#sourceKey === undefined || source.kind === 'supervisor') {
+			return;
+		}
+
+		const generation = ++this.#logGeneration;
+		this.#pending = [];
+		this.#requested = this.#options.initialLines;
+		this.#log = {...this.#log, loading: true, complete: false, error: undefined};
+		this.#resubscribe(source, generation);
+		this.#options.onChange();
+		void this.#fetch(generation, 'reset');
+	}
+
 	/** Fetch more of the scrollback (the view reached the oldest line held); `all`: as much as the buffer holds. False when there is nothing more to fetch. */
 	loadOlder(all = false): boolean {
 		const capacity = this.buffer.capacity;

@@ -6,6 +6,7 @@ import {expandTabs, findAll, highlightRanges, padColumns, sliceColumns, textWidt
 import {formatClock} from './format.js';
 import {gapText, plainText, type LogBuffer, type LogEntry} from './log-buffer.js';
 import {watcherColor} from './palette.js';
+import {terminalCaps} from './terminal-caps.js';
 
 /** How the log pane draws its lines. */
 export type LogRowOptions = {
@@ -27,11 +28,18 @@ export type LogRowOptions = {
 	readonly query: string;
 	/** The entry holding the current match, drawn in the stronger colour. */
 	readonly currentMatch?: number;
+	/**
+	A wrapped entry at the bottom taller than the pane shows its first rows, not its last: when
+	the view is paused on it, its start is what cannot be reached otherwise. Following, the
+	newest text (its end) is what matters.
+	*/
+	readonly startOfTall?: boolean;
 };
 
 const dim = (text: string): string => `\u001B[2m${text}\u001B[22m`;
-const matchStyle = '\u001B[30;43m';
-const currentMatchStyle = '\u001B[30;106m';
+// Without colours (NO_COLOR), matches are underlined and the current one is in reverse video.
+const matchStyle = (): string => (terminalCaps().color ? '\u001B[30;43m' : '\u001B[4m');
+const currentMatchStyle = (): string => (terminalCaps().color ? '\u001B[30;106m' : '\u001B[7m');
 
 /** The prefix columns of an entry: time, then watcher or pid. */
 function prefixOf(entry: LogEntry, options: LogRowOptions): string {
@@ -58,7 +66,7 @@ function bodyOf(entry: LogEntry, index: number, options: LogRowOptions): string 
 		return text;
 	}
 
-	const style = index === options.currentMatch ? currentMatchStyle : matchStyle;
+	const style = index === options.currentMatch ? currentMatchStyle() : matchStyle();
 	const ranges: Highlight[] = findAll(plainText(entry), options.query).map((range) => ({...range, style}));
 	return ranges.length === 0 ? text : highlightRanges(text, ranges);
 }
@@ -90,7 +98,13 @@ export function visibleRows(buffer: LogBuffer, bottom: number, options: LogRowOp
 		const entry = buffer.at(index)!;
 		const entryRowsList = entryRows(entry, index, options);
 		const room = options.height - rows.length;
-		rows.unshift(...(entryRowsList.length > room ? entryRowsList.slice(entryRowsList.length - room) : entryRowsList));
+		if (entryRowsList.length > room && rows.length === 0 && options.startOfTall) {
+			rows.push(...entryRowsList.slice(0, room));
+		} else {
+			rows.unshift(...(entryRowsList.length > room ? entryRowsList.slice(entryRowsList.length - room) : entryRowsList));
+		}
+
+
 		top = index;
 		index--;
 	}

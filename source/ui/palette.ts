@@ -7,7 +7,7 @@ procui composes text itself (log rows, charts).
 import type {Color} from './sgr.js';
 
 /** A watcher or process state as the user reads it. */
-export type Tone = 'ok' | 'busy' | 'warn' | 'bad' | 'off';
+export type Tone = 'ok' | 'busy' | 'warn' | 'bad' | 'off' | 'unknown';
 
 /** The colour of a tone. */
 export const toneColor: Readonly<Record<Tone, Color>> = {
@@ -16,6 +16,7 @@ export const toneColor: Readonly<Record<Tone, Color>> = {
 	warn: 'yellow',
 	bad: 'red',
 	off: 'gray',
+	unknown: 'gray',
 };
 
 /** Glyph for a tone: filled when running, hollow when not. */
@@ -25,6 +26,7 @@ export const toneGlyph: Readonly<Record<Tone, string>> = {
 	warn: '◐',
 	bad: '✖',
 	off: '○',
+	unknown: '?',
 };
 
 // Bright foregrounds that read on dark and light backgrounds; red is left for errors.

@@ -16,19 +16,6 @@ export function promptKey(context: KeyContext, input: string, key: Key): void {
 	}
 
 	const {text, purpose} = ui.modal;
-	const newline = /[\r\n]/u.exec(input);
-	if (newline !== null && !key.return) {
-		// Typed text and Enter in one read (a fast typist, a paste): the text, then submit it.
-		const line = text + printable(input.slice(0, newline.index));
-		if (purpose === 'search') {
-			submitSearch(context, line);
-		} else {
-			submitCommand(context, line);
-		}
-
-		return;
-	}
-
 	if (key.escape) {
 		dispatch({type: 'close-modal'});
 	} else if (key.return) {

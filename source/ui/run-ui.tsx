@@ -6,10 +6,12 @@ when the UI is done, whatever the way out.
 import {render} from 'ink';
 import type {SupervisorClient} from '../control/supervisor-client.js';
 import {App} from './components/App.js';
+import {adaptFrame} from './frame-filter.js';
 import {createFrameSink} from './frame-sink.js';
 import type {QuitRequests, UiMode} from './hooks/use-quit.js';
 import {LiveStore, type SupervisorLogFeed} from './live-store.js';
 import {ScreenWriter} from './screen-writer.js';
+import {fullCaps, setTerminalCaps, type TerminalCaps} from './terminal-caps.js';
 
 export type RunUiOptions = {
 	readonly client: SupervisorClient;
@@ -20,6 +22,8 @@ export type RunUiOptions = {
 	readonly stdout?: NodeJS.WriteStream;
 	/** Told how long Ink took to render each frame, in milliseconds (for measurements). */
 	readonly onRenderTime?: (ms: number) => void;
+	/** What the terminal can show (colours, Unicode); everything by default. */
+	readonly caps?: TerminalCaps;
 	/** Told when a frame reached the terminal, and how long painting it took in milliseconds (for measurements). */
 	readonly onPaint?: (frame: string, ms: number) => void;
 };
@@ -28,8 +32,10 @@ export type UiHandle = {
 	readonly store: LiveStore;
 	/** Quit from outside (SIGTERM, SIGHUP): gracefully, or by force when `force` (a second signal). */
 	requestQuit(force: boolean): void;
-	/** The connection to the supervisor ended (attached mode). */
+	/** The connection to the supervisor ended (attached mode); it is being retried. */
 	connectionLost(reason: string): void;
+	/** The connection is back: fetch everything again. */
+	connectionRestored(): void;
 	/** Resolves once the UI has quit or detached and the terminal is restored. */
 	readonly done: Promise<void>;
 	/** Put the terminal back at once (a crash). Safe to call more than once. */
@@ -40,9 +46,11 @@ export function runUi(options: RunUiOptions): UiHandle {
 	const stdout = options.stdout ?? process.stdout;
 	const stdin = options.stdin ?? process.stdin;
 	const writer = new ScreenWriter(stdout);
+	const caps = options.caps ?? fullCaps;
+	setTerminalCaps(caps);
 	const sink = createFrameSink(stdout, (frame) => {
 		const start = performance.now();
-		writer.paint(frame);
+		writer.paint(adaptFrame(frame, caps));
 		options.onPaint?.(frame, performance.now() - start);
 	}, () => {
 		writer.invalidate();
@@ -116,6 +124,9 @@ export function runUi(options: RunUiOptions): UiHandle {
 		},
 		connectionLost(reason) {
 			store.setLost(reason);
+		},
+		connectionRestored() {
+			void store.reconnected();
 		},
 		done,
 		restore,

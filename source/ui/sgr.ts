@@ -30,6 +30,7 @@ export type Style = {
 	readonly bold?: boolean;
 	readonly dim?: boolean;
 	readonly inverse?: boolean;
+	readonly underline?: boolean;
 };
 
 /** `text` in `style`, closed again at its end (so it composes inside other styles). */
@@ -46,6 +47,11 @@ export function paint(text: string, style: Style): string {
 	} else if (style.dim) {
 		open += '\u001B[2m';
 		close = '\u001B[22m' + close;
+	}
+
+	if (style.underline) {
+		open += '\u001B[4m';
+		close = '\u001B[24m' + close;
 	}
 
 	if (style.inverse) {

@@ -37,7 +37,8 @@ export function runInTerminal(args: readonly string[], options: {cwd: string; co
 	let raw = '';
 	let pending = 0;
 	const child = pty.spawn(process.execPath, [options.cli ?? cliPath, ...args], {
-		name: 'xterm-256color',
+		// node-pty sets TERM to this name, whatever the environment says.
+		name: options.env?.TERM ?? 'xterm-256color',
 		cols: columns,
 		rows,
 		cwd: options.cwd,

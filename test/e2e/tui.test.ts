@@ -84,10 +84,11 @@ describe('procui (embedded)', () => {
 		await screen.waitFor((current) => current.includes('Logs · alpha') && current.includes('alpha line'), 'alpha selected, its lines shown');
 		screen.type('/');
 		await screen.waitFor(/^\/\s*$/mu, 'the search prompt');
-		screen.type('needle-3');
-		await screen.waitFor('/needle-3', 'the query typed');
+		// `line 3 needle` is in line 3 only (needle-3 is also in 30-39, which a slow run reaches first).
+		screen.type('line 3 needle');
+		await screen.waitFor('/line 3 needle', 'the query typed');
 		screen.type('\r');
-		text = await screen.waitFor(/\/needle-3: match 1 of \d+/u, 'a match');
+		text = await screen.waitFor(/\/line 3 needle: match 1 of 1\b/u, 'a match');
 		expect(text).toMatch(/alpha line 3 needle-3\b/u);
 
 		// Resize: the wide layout shows both lists.

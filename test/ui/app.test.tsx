@@ -43,10 +43,10 @@ describe('the whole screen', () => {
 		expect(normalize(ui.lastFrame())).toMatchInlineSnapshot(`
 			" procui  circus.ini · 3 watchers · 4 procs · CPU 2.0% · MEM 40.0M      EMBEDDED
 			╭─ Watchers (3) ──────────────────────────────────╮╭─ History · ticker ─ 42 s ─╮
-			│   WATCHER        STATE    PROCS   CPU    MEM   ↻││CPU 0.5%          peak 0.5%│
-			│▸● ticker         active     1/1  0.5%  10.0M   0││   1%┤                    ⢀│
-			│ ● worker         active     3/3  1.5%  30.0M   0││    0┤                     │
-			│ ◐ flaky          backoff    0/1    0%     0B   4││MEM 10.0M        peak 10.0M│
+			│   WATCHER STATE    PROCS   CPU    MEM   ↻ DETAIL││CPU 0.5%          peak 0.5%│
+			│▸● ticker  active     1/1  0.5%  10.0M   0       ││   1%┤                    ⢀│
+			│ ● worker  active     3/3  1.5%  30.0M   0       ││    0┤                     │
+			│ ◐ flaky   backoff    0/1    0%     0B   4 0.4s  ││MEM 10.0M        peak 10.0M│
 			│                                                 ││  20M┤                    ⢀│
 			│                                                 ││    0┤                     │
 			╰─────────────────────────────────────────────────╯╰───────────────────────────╯
@@ -64,7 +64,7 @@ describe('the whole screen', () => {
 			│                                                                              │
 			╰──────────────────────────────────────────────────────────────────────────────╯
 			Ready. ? lists every key.
-			↑↓ select  Tab focus  ⏎ open  s start  x stop  r restart  +/- scale  / search"
+			↑↓ select  Tab focus  ⏎ open  s start  x stop  r restart  : cmd  ? help  q quit"
 		`);
 	});
 
@@ -101,7 +101,7 @@ describe('the whole screen', () => {
 			│                                                                              │
 			╰──────────────────────────────────────────────────────────────────────────────╯
 			Ready. ? lists every key.
-			↑↓ select  Tab focus  ⏎ open  s start  x stop  r restart  +/- scale  / search"
+			↑↓ select  Tab focus  ⏎ logs  Esc back  s start  x stop  : cmd  ? help  q quit"
 		`);
 	});
 

@@ -40,10 +40,10 @@ describe('frames', () => {
 	test('a narrow watcher list drops the least important columns first', () => {
 		expect(show(<WatcherList rows={overview.watchers} selected='ticker' focused={false} width={34} height={6}/>, 34)).toMatchInlineSnapshot(`
 			"╭─ Watchers (3) ─────────────────╮
-			│   WATCHER    PROCS   CPU    MEM│
-			│▸● ticker       1/1  0.5%  10.0M│
-			│ ● worker       3/3  1.5%  30.0M│
-			│ ◐ flaky        0/1    0%     0B│
+			│   WATCHER PROCS   ↻ DETAIL     │
+			│▸● ticker    1/1   0            │
+			│ ● worker    3/3   0            │
+			│ ◐ flaky     0/1   4 0.4s       │
 			╰────────────────────────────────╯"
 		`);
 	});
@@ -126,7 +126,7 @@ describe('frames', () => {
 	});
 
 	test('the footer fits the key hints to the width', () => {
-		expect(show(<Footer width={80}/>, 80)).toMatchInlineSnapshot(`"↑↓ select  Tab focus  ⏎ open  s start  x stop  r restart  +/- scale  / search"`);
-		expect(show(<Footer width={50}/>, 50)).toMatchInlineSnapshot(`"↑↓ select  Tab focus  ⏎ open  s start  x stop"`);
+		expect(show(<Footer width={80}/>, 80)).toMatchInlineSnapshot(`"↑↓ select  Tab focus  ⏎ open  s start  x stop  r restart  : cmd  ? help  q quit"`);
+		expect(show(<Footer width={50}/>, 50)).toMatchInlineSnapshot(`"↑↓ select  Tab focus  ⏎ open  ? help  q quit"`);
 	});
 });

@@ -1,7 +1,7 @@
 import type {Key} from 'ink';
 import {describe, expect, test} from 'vitest';
 import {helpEntries} from '../../source/ui/components/HelpOverlay.js';
-import {bindings, fitHints, footerHints, resolveKey} from '../../source/ui/keymap.js';
+import {bindings, fitHints, footerHints, paneHints, resolveKey} from '../../source/ui/keymap.js';
 
 const noKey: Key = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};
 const key = (fields: Partial<Key> = {}): Key => ({...noKey, ...fields});
@@ -56,14 +56,30 @@ describe('the key table', () => {
 		}
 
 		// The footer's hints are fields of the same bindings: each has a description in the help.
-		expect(footerHints).toEqual(bindings.flatMap((binding) => (binding.hint === undefined ? [] : [binding.hint])).sort((a, b) => a.order - b.order));
+		expect(footerHints).toEqual(bindings.flatMap((binding) => binding.hints ?? []));
 	});
 
-	test('the footer keeps the most important hints that fit', () => {
+	test('the footer keeps the most important hints that fit, and ? help and q quit at every width', () => {
 		const narrow = fitHints(40).map((hint) => hint.keys);
-		expect(narrow.slice(0, 3)).toEqual(['↑↓', 'Tab', '⏎']);
-		const text = fitHints(80).map((hint) => `${hint.keys} ${hint.label}`).join('  ');
-		expect(text.length).toBeLessThanOrEqual(80);
-		expect(fitHints(200)).toHaveLength(footerHints.length);
+		expect(narrow).toEqual(['↑↓', 'Tab', '?', 'q']);
+		expect(narrow.slice(-2)).toEqual(['?', 'q']);
+		for (const width of [30, 60, 80, 100]) {
+			for (const focus of ['watchers', 'processes', 'logs'] as const) {
+				const hints = fitHints(width, focus);
+				expect(hints.slice(-2).map((hint) => `${hint.keys} ${hint.label}`)).toEqual(['? help', 'q quit']);
+				expect(hints.map((hint) => `${hint.keys} ${hint.label}`).join('  ').length).toBeLessThanOrEqual(Math.max(width, 14));
+			}
+		}
+
+		expect(fitHints(300, 'watchers')).toHaveLength(paneHints('watchers').length);
+	});
+
+	test('the hints follow the focused pane', () => {
+		const labels = (focus: 'watchers' | 'processes' | 'logs') => fitHints(300, focus).map((hint) => `${hint.keys} ${hint.label}`);
+		expect(labels('watchers')).toContain('+/- scale');
+		expect(labels('watchers')).not.toContain('w wrap');
+		expect(labels('processes')).toContain('⏎ logs');
+		expect(labels('logs')).toEqual(expect.arrayContaining(['↑↓ scroll', 'PgUp/Dn page', 'n/N match', 'f follow', 'w wrap', '←→ sideways']));
+		expect(labels('logs')).not.toContain('s start');
 	});
 });

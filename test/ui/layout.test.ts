@@ -19,7 +19,7 @@ describe('computeLayout', () => {
 
 	test('wide terminals show both lists, sized to the watcher names', () => {
 		const layout = computeLayout(input({columns: 160, rows: 50}));
-		expect(layout.watchersWidth).toBe(44);
+		expect(layout.watchersWidth).toBe(55);
 		expect(layout.watchersWidth + layout.processesWidth + layout.chartsWidth).toBe(160);
 	});
 

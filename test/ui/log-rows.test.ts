@@ -26,6 +26,12 @@ describe('visibleRows', () => {
 		expect(visibleRows(logs, logs.end, {...options, wrap: true, height: 2}).rows).toEqual(['abcdefghijklmnopqrst', 'uvwxyz']);
 	});
 
+	test('paused on a wrapped line taller than the pane: its start; following: its end', () => {
+		const logs = buffer(['before', 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ']);
+		expect(visibleRows(logs, logs.end, {...options, wrap: true, height: 2}).rows).toEqual(['EFGHIJKLMNOPQRSTUVWX', 'YZ']);
+		expect(visibleRows(logs, logs.end, {...options, wrap: true, height: 2, startOfTall: true}).rows).toEqual(['abcdefghijklmnopqrst', 'uvwxyz0123456789ABCD']);
+	});
+
 	test('scrolls long lines sideways', () => {
 		const logs = buffer(['abcdefghijklmnopqrstuvwxyz']);
 		expect(visibleRows(logs, logs.end, {...options, hscroll: 8}).rows).toEqual(['ijklmnopqrstuvwxyz']);

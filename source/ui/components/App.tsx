@@ -1,11 +1,12 @@
 import {Box, Text, useInput, useStdin} from 'ink';
-import {useCallback, useEffect, useReducer, useRef} from 'react';
+import {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import type {SupervisorClient} from '../../control/supervisor-client.js';
 import {useClock} from '../hooks/use-clock.js';
 import {useCommands} from '../hooks/use-commands.js';
 import {useLive} from '../hooks/use-live.js';
 import {useQuit, type QuitRequests, type UiMode} from '../hooks/use-quit.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
+import {splitBurst} from '../key-burst.js';
 import {handleKey, type KeyContext} from '../key-handler.js';
 import {computeLayout, minColumns, minRows} from '../layout.js';
 import type {LiveStore} from '../live-store.js';
@@ -13,6 +14,7 @@ import {sourceKey} from '../log-source.js';
 import {chartTarget, logSourceOf, resolveSelection} from '../selection.js';
 import {seriesKey} from '../history.js';
 import {uiReducer, type UiAction} from '../ui-reducer.js';
+import {unknownOverview} from '../watcher-state.js';
 import {initialUiState, type Modal} from '../ui-state.js';
 import {ChartPane} from './ChartPane.js';
 import {ConfirmQuit} from './ConfirmQuit.js';
@@ -80,7 +82,9 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 	const now = useClock(ui.running.length > 0 || ui.quit !== undefined ? 100 : 1000);
 	const {isRawModeSupported} = useStdin();
 	const run = useCommands(client, dispatch);
-	const selection = resolveSelection(ui, live.overview);
+	// Disconnected (attached, the daemon gone): what was last seen is no longer known to be true.
+	const overview = useMemo(() => (live.lost === undefined || live.overview === undefined ? live.overview : unknownOverview(live.overview)), [live.lost, live.overview]);
+	const selection = resolveSelection(ui, overview);
 	const quit = useQuit({client, mode, ui, overview: live.overview, lost: live.lost, dispatch, onExit, requests: quitRequests});
 	const nameWidth = Math.min(24, Math.max(7, ...selection.watchers.map((name) => name.length)));
 	const layout = computeLayout({columns, rows, watcherCount: selection.watchers.length, processCount: selection.pids.length, nameWidth, list: ui.list, zoom: ui.zoom});
@@ -133,12 +137,21 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 	};
 	const contextRef = useRef(context);
 	contextRef.current = context;
-	const overviewRef = useRef(live.overview);
-	overviewRef.current = live.overview;
+	const overviewRef = useRef(overview);
+	overviewRef.current = overview;
 	const onInput = useCallback((input: string, inkKey: Parameters<typeof handleKey>[2]) => {
-		const rendered = contextRef.current;
-		const fresh = latestUi.current;
-		handleKey(fresh === rendered.ui ? rendered : {...rendered, ui: fresh, selection: resolveSelection(fresh, overviewRef.current)}, input, inkKey);
+		// Every key of a burst, each against the state the keys before it left; but a question the
+		// burst itself opened (quit? which signal?) is not answered by the rest of it (a paste of
+		// "…qy…" must not quit).
+		for (const press of splitBurst(input, inkKey)) {
+			const rendered = contextRef.current;
+			const fresh = latestUi.current;
+			handleKey(fresh === rendered.ui ? rendered : {...rendered, ui: fresh, selection: resolveSelection(fresh, overviewRef.current)}, press.input, press.key);
+			const opened = latestUi.current.modal.kind;
+			if (opened !== fresh.modal.kind && opened !== 'prompt' && opened !== 'none') {
+				break;
+			}
+		}
 	}, []);
 	useInput(onInput, {isActive: isRawModeSupported});
 
@@ -152,7 +165,7 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 
 	const target = chartTarget(ui, selection);
 	const samples = target === undefined ? undefined : store.history.get(seriesKey(target));
-	const watchers = live.overview?.watchers ?? [];
+	const watchers = overview?.watchers ?? [];
 	const query = ui.modal.kind === 'prompt' && ui.modal.purpose === 'search' ? ui.modal.text : ui.search.query;
 	const prefix = source.kind === 'all' ? 'watcher' : source.kind === 'watcher' && (selection.watcher?.processes.length ?? 0) > 1 ? 'pid' : 'none';
 	const prefixWidth = Math.min(16, Math.max(4, ...watchers.map((watcher) => watcher.name.length)));
@@ -196,7 +209,7 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 					: <StatusLine ui={ui} notice={live.notice} watchers={watchers} now={now} width={columns}/>}
 			</Box>
 			<Box height={1} width={columns}>
-				<Footer width={columns} modalHints={modalHints(ui.modal)} message={hint}/>
+				<Footer width={columns} focus={ui.focus} modalHints={modalHints(ui.modal)} message={hint}/>
 			</Box>
 			{ui.modal.kind === 'signal' ? <SignalPicker index={ui.modal.index} target={ui.modal.target} screenWidth={columns} screenHeight={rows}/> : null}
 			{ui.modal.kind === 'confirm-quit' ? <ConfirmQuit live={ui.modal.live} screenWidth={columns} screenHeight={rows}/> : null}

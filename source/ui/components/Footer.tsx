@@ -1,19 +1,24 @@
 import {truncateColumns} from '../ansi-text.js';
-import {fitHints} from '../keymap.js';
+import {asciiKeyNames, fitHints} from '../keymap.js';
 import {paint} from '../sgr.js';
+import {terminalCaps} from '../terminal-caps.js';
+import type {Focus} from '../ui-state.js';
 import {Rows} from './Rows.js';
 
 type Props = {
 	readonly width: number;
+	/** The pane with the keys: the hints are its keys. */
+	readonly focus?: Focus;
 	/** Hints of an open modal instead of the main keys: [keys, label] pairs. */
 	readonly modalHints?: ReadonlyArray<readonly [string, string]>;
 	/** A message instead of hints (a prompt's completions or error). */
 	readonly message?: string;
 };
 
-/** Key hints: the most important keys of the key table that fit the width. */
-export function Footer({width, modalHints, message}: Props) {
-	const hints = modalHints === undefined ? fitHints(width) : modalHints.map(([keys, label]) => ({keys, label}));
+/** Key hints: the focused pane's most important keys that fit the width, then `? help` and `q quit`, always. */
+export function Footer({width, focus = 'watchers', modalHints, message}: Props) {
+	const keysOf = terminalCaps().unicode ? (keys: string) => keys : (keys: string) => asciiKeyNames[keys] ?? keys;
+	const hints = modalHints === undefined ? fitHints(width, focus, keysOf) : modalHints.map(([keys, label]) => ({keys: keysOf(keys), label}));
 	const line = message === undefined
 		? hints.map((hint) => `${paint(hint.keys, {bold: true, color: 'cyan'})} ${paint(hint.label, {color: 'gray'})}`).join('  ')
 		: paint(message, {color: 'yellow'});

@@ -39,9 +39,9 @@ export function LogPane(props: Props) {
 	// Lines scrolled back to may have been evicted since (a flood fills the buffer in seconds): then the oldest page held.
 	const bottom = follow ? buffer.end : Math.min(Math.max(anchor, Math.min(buffer.end, buffer.start + innerHeight)), buffer.end);
 	const rows = useMemo(
-		() => visibleRows(buffer, bottom, {width: innerWidth, height: innerHeight, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth}).rows,
+		() => visibleRows(buffer, bottom, {width: innerWidth, height: innerHeight, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth, startOfTall: !follow}).rows,
 		// `version` stands for the buffer's content, which changes in place.
-		[buffer, version, bottom, innerWidth, innerHeight, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth],
+		[buffer, version, bottom, innerWidth, innerHeight, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth, follow],
 	);
 	const flags = [
 		follow ? 'following' : `paused${buffer.end > bottom ? ` · ${buffer.end - bottom} newer` : ''}`,

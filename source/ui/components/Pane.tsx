@@ -2,6 +2,7 @@ import {Box} from 'ink';
 import type {ReactNode} from 'react';
 import {textWidth, truncateColumns} from '../ansi-text.js';
 import {paint, type Color} from '../sgr.js';
+import {terminalCaps} from '../terminal-caps.js';
 import {Rows} from './Rows.js';
 
 type Props = {
@@ -17,7 +18,7 @@ type Props = {
 	readonly children?: ReactNode;
 };
 
-/** A box with a rounded border and a title in its top edge; content is (width-2)×(height-2). */
+/** A box with a rounded border and a title in its top edge; content is (width-2)×(height-2). Without colours the focused pane's title is underlined. */
 export function Pane({title, right = '', width, height, focused, children}: Props) {
 	const color: Color = focused ? 'cyan' : 'gray';
 	// ╭─ TITLE ─…─ RIGHT ─╮: six columns of frame around the title.
@@ -26,7 +27,7 @@ export function Pane({title, right = '', width, height, focused, children}: Prop
 	const rightRoom = Math.max(0, room - textWidth(shownTitle) - 3);
 	const shownRight = rightRoom >= 4 ? truncateColumns(right, rightRoom) : '';
 	const fill = Math.max(0, room - textWidth(shownTitle) - (shownRight === '' ? 0 : textWidth(shownRight) + 2));
-	const top = paint('╭─ ', {color}) + paint(shownTitle, {bold: focused, color: focused ? 'cyanBright' : 'white'}) + paint(` ${'─'.repeat(fill)}`, {color})
+	const top = paint('╭─ ', {color}) + paint(shownTitle, {bold: focused, underline: focused && !terminalCaps().color, color: focused ? 'cyanBright' : 'white'}) + paint(` ${'─'.repeat(fill)}`, {color})
 		+ (shownRight === '' ? '' : ` ${paint(shownRight, {color: 'gray'})} `) + paint('─╮', {color});
 	return (
 		<Box flexDirection='column' width={width} height={height} flexShrink={0}>

@@ -5,7 +5,7 @@ import {toneColor} from '../palette.js';
 import {paint} from '../sgr.js';
 import {signalNames} from '../signals.js';
 import type {SlotInfo} from '../slots.js';
-import {processTone, watcherDetail, watcherStateWord} from '../watcher-state.js';
+import {processTone, unknownStatus, watcherDetail, watcherStateWord} from '../watcher-state.js';
 import {listWindow} from './list-window.js';
 import {Pane} from './Pane.js';
 import {Rows} from './Rows.js';
@@ -20,16 +20,17 @@ type Props = {
 	readonly slot: (watcher: string, wid: number) => SlotInfo;
 };
 
-type Line = {readonly row: ProcessRow; readonly slot: SlotInfo};
+/** `unknown`: the supervisor cannot be reached, so the state is not known. */
+type Line = {readonly row: ProcessRow; readonly slot: SlotInfo; readonly unknown: boolean};
 
 const exitColor = (code: number | undefined): Cell['color'] => (code === undefined ? undefined : code === 0 ? 'green' : 'red');
 
 const columns: ReadonlyArray<Column<Line>> = [
 	{title: 'PID', width: 7, align: 'left', priority: 0, cell: ({row}) => ({text: String(row.pid)})},
 	{title: 'WID', width: 3, align: 'right', priority: 3, cell: ({row}) => ({text: String(row.wid)})},
-	{title: 'STATE', width: 8, align: 'left', priority: 0, cell: ({row}) => ({text: row.state, color: toneColor[processTone(row)]})},
-	{title: 'CPU', width: 5, align: 'right', priority: 1, cell: ({row}) => ({text: formatPercent(row.cpu)})},
-	{title: 'RSS', width: 6, align: 'right', priority: 1, cell: ({row}) => ({text: formatBytes(row.rss)})},
+	{title: 'STATE', width: 8, align: 'left', priority: 0, cell: ({row, unknown}) => (unknown ? {text: unknownStatus, dim: true} : {text: row.state, color: toneColor[processTone(row)]})},
+	{title: 'CPU', width: 5, align: 'right', priority: 1, cell: ({row, unknown}) => (unknown ? {text: '?', dim: true} : {text: formatPercent(row.cpu)})},
+	{title: 'RSS', width: 6, align: 'right', priority: 1, cell: ({row, unknown}) => (unknown ? {text: '?', dim: true} : {text: formatBytes(row.rss)})},
 	{title: 'AGE', width: 6, align: 'right', priority: 2, cell: ({row}) => ({text: formatAge(row.age)})},
 	{title: '↻', width: 3, align: 'right', priority: 4, cell: ({slot}) => ({text: String(slot.restarts), color: slot.restarts > 0 ? 'yellow' : undefined, dim: slot.restarts === 0})},
 	{title: 'LAST EXIT', width: 9, align: 'left', priority: 5, cell: ({slot}) => ({text: slot.lastExit === undefined ? '-' : formatExit(slot.lastExit, signalNames), color: exitColor(slot.lastExit), dim: slot.lastExit === undefined})},
@@ -46,12 +47,12 @@ function emptyText(watcher: WatcherRow | undefined): string {
 
 /** The selected watcher's processes: pid, wid, state, CPU, RSS, age, restarts and last exit of its slot. */
 export function ProcessTable({watcher, selected, focused, width, height, slot}: Props) {
-	const lines: Line[] = (watcher?.processes ?? []).map((row) => ({row, slot: slot(watcher!.name, row.wid)}));
+	const lines: Line[] = (watcher?.processes ?? []).map((row) => ({row, slot: slot(watcher!.name, row.wid), unknown: watcher!.status === unknownStatus}));
 	const fitted = fitColumns(columns, width - 3);
 	const visible = Math.max(0, height - 3);
 	const selectedIndex = Math.max(0, lines.findIndex((line) => line.row.pid === selected));
 	const {start, end} = listWindow(lines.length, selectedIndex, visible);
-	const title = watcher === undefined ? 'Processes' : `Processes · ${watcher.name} ${watcher.running}/${watcher.numprocesses}`;
+	const title = watcher === undefined ? 'Processes' : `Processes · ${watcher.name} ${watcher.status === unknownStatus ? '?' : watcher.running}/${watcher.numprocesses}`;
 	const detail = watcher === undefined ? '' : watcherDetail(watcher);
 	const lastExit = watcher?.last_exit;
 	const right = detail === '' && lastExit ? `last exit: ${formatExit(lastExit.exit_code, signalNames)}` : detail;

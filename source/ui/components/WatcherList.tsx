@@ -2,7 +2,7 @@ import type {WatcherRow} from '../../control/rows.js';
 import {fitColumns, tableRow, type Column} from '../columns.js';
 import {formatBytes, formatPercent} from '../format.js';
 import {toneColor, toneGlyph} from '../palette.js';
-import {watcherDetail, watcherStateWord, watcherTone} from '../watcher-state.js';
+import {fitDetail, unknownStatus, watcherDetail, watcherStateWord, watcherTone} from '../watcher-state.js';
 import {listWindow} from './list-window.js';
 import {Pane} from './Pane.js';
 import {Rows} from './Rows.js';
@@ -16,21 +16,27 @@ type Props = {
 	readonly height: number;
 };
 
+// Priorities: what a person needs at a glance stays longest. Restarts and the back-off or
+// flapping detail are kept at every width (the detail abbreviated); CPU and memory, which the
+// charts beside the list also show, go first.
 const columns = (nameWidth: number): ReadonlyArray<Column<WatcherRow>> => [
 	{title: ' ', width: 1, align: 'left', priority: 0, cell: (row) => ({text: toneGlyph[watcherTone(row)], color: toneColor[watcherTone(row)]})},
 	{title: 'WATCHER', width: nameWidth, align: 'left', priority: 0, flex: true, cell: (row) => ({text: row.name})},
 	{title: 'STATE', width: 8, align: 'left', priority: 2, cell: (row) => ({text: watcherStateWord(row), color: toneColor[watcherTone(row)]})},
-	{title: 'PROCS', width: 5, align: 'right', priority: 1, cell: (row) => ({text: `${row.running}/${row.numprocesses}`, color: row.running < row.numprocesses ? 'yellow' : undefined})},
-	{title: 'CPU', width: 5, align: 'right', priority: 1, cell: (row) => ({text: formatPercent(row.cpu)})},
-	{title: 'MEM', width: 6, align: 'right', priority: 1, cell: (row) => ({text: formatBytes(row.rss)})},
-	{title: '↻', width: 3, align: 'right', priority: 3, cell: (row) => ({text: String(row.restarts), color: row.restarts > 0 ? 'yellow' : undefined, dim: row.restarts === 0})},
-	{title: 'DETAIL', width: 12, align: 'left', priority: 5, flex: true, cell: (row) => ({text: watcherDetail(row), dim: true})},
+	{title: 'PROCS', width: 5, align: 'right', priority: 1, cell: (row) => (row.status === unknownStatus ? {text: `?/${row.numprocesses}`, dim: true} : {text: `${row.running}/${row.numprocesses}`, color: row.running < row.numprocesses ? 'yellow' : undefined})},
+	{title: 'CPU', width: 5, align: 'right', priority: 3, cell: (row) => (row.status === unknownStatus ? {text: '?', dim: true} : {text: formatPercent(row.cpu)})},
+	{title: 'MEM', width: 6, align: 'right', priority: 4, cell: (row) => (row.status === unknownStatus ? {text: '?', dim: true} : {text: formatBytes(row.rss)})},
+	{title: '↻', width: 3, align: 'right', priority: 1, cell: (row) => ({text: String(row.restarts), color: row.restarts > 0 ? 'yellow' : undefined, dim: row.restarts === 0})},
+	{title: 'DETAIL', width: 6, align: 'left', priority: 1, flex: true, cell: (row) => ({text: watcherDetail(row), dim: true})},
 ];
 
 /** The watchers: state glyph and colour, running/desired, CPU, memory, restarts, back-off or flapping. */
 export function WatcherList({rows, selected, focused, width, height}: Props) {
 	const nameWidth = Math.min(24, Math.max(7, ...rows.map((row) => row.name.length)));
-	const fitted = fitColumns(columns(nameWidth), width - 3);
+	const kept = fitColumns(columns(nameWidth), width - 3);
+	const withState = kept.some((column) => column.title === 'STATE');
+	// The detail, abbreviated to the width its column got (with the state word when STATE is gone).
+	const fitted = kept.map((column) => (column.title === 'DETAIL' ? {...column, cell: (row: WatcherRow) => ({text: row.status === unknownStatus && !withState ? unknownStatus : fitDetail(watcherDetail(row), column.width, withState ? undefined : watcherStateWord(row)), dim: true})} : column));
 	const visible = Math.max(0, height - 3);
 	const selectedIndex = Math.max(0, rows.findIndex((row) => row.name === selected));
 	const {start, end} = listWindow(rows.length, selectedIndex, visible);

@@ -1,0 +1,51 @@
+/**
+What the first screen shows and how it holds up, through the built `procui` in a real PTY: the
+watchers in the order the configuration lists them, and the user's own result kept on the status
+line while a flapping watcher keeps warning.
+*/
+import fs from 'node:fs';
+import path from 'node:path';
+import {afterEach, expect, test} from 'vitest';
+import {tempDir} from '../helpers/daemon.js';
+import {runInTerminal, type Screen} from './terminal.js';
+
+const screens: Screen[] = [];
+const dirs: string[] = [];
+afterEach(() => {
+	for (const screen of screens.splice(0)) {
+		screen.kill();
+	}
+
+	for (const dir of dirs.splice(0)) {
+		fs.rmSync(dir, {recursive: true, force: true});
+	}
+});
+
+const rowOf = (screen: string, name: string): number => screen.split('\n').findIndex((line) => new RegExp(`[▸ ][●◐○✖] ${name}\\b`, 'u').test(line));
+
+test('watchers in config order, the first selected; a command\'s result stays while a crashing watcher warns', async () => {
+	const dir = tempDir();
+	dirs.push(dir);
+	fs.writeFileSync(path.join(dir, 'circus.ini'), `[watcher:zeta]
+cmd = sleep 1000
+
+[watcher:alpha]
+cmd = sleep 1000
+
+[watcher:crashy]
+shell = true
+cmd = echo boom; exit 1
+`);
+	const screen = runInTerminal(['circus.ini', '--endpoint', `ipc://${path.join(dir, 'procui.sock')}`], {cwd: dir, columns: 100, rows: 30});
+	screens.push(screen);
+	const text = await screen.waitFor((current) => rowOf(current, 'zeta') > 0 && rowOf(current, 'alpha') > 0 && rowOf(current, 'crashy') > 0 && current.includes('Logs · zeta'), 'the three watchers, the first one\'s logs');
+	expect(rowOf(text, 'zeta')).toBeLessThan(rowOf(text, 'alpha'));
+	expect(rowOf(text, 'alpha')).toBeLessThan(rowOf(text, 'crashy'));
+	expect(text).toMatch(/▸● zeta/u);
+
+	// crashy warns again and again (each respawn); the result of `x` stays, the warnings collapse into a count.
+	screen.type('x');
+	await screen.waitFor('✓ stop zeta', 'the stop result');
+	const later = await screen.waitFor(/\(×[3-9]\)|\(×\d\d+\)/u, 'three warnings or more, collapsed', 40_000);
+	expect(later).toContain('✓ stop zeta');
+});
