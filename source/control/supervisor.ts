@@ -9,7 +9,7 @@ import {reloadConfig} from './config-reload.js';
 import {toEndpoint} from './endpoint.js';
 import type {Endpoint} from './endpoint.js';
 import {type EventMessage, type Properties, type Reply, nowSeconds, topicMatches} from './protocol.js';
-import {ControlServer} from './server.js';
+import {ControlServer, type ControlServerStats} from './server.js';
 import type {SupervisorClient, Subscription} from './supervisor-client.js';
 import {watcherRow} from './views.js';
 import type {Overview} from './rows.js';
@@ -263,6 +263,7 @@ export class Supervisor {
 			reloads: this.#reloads,
 			log_dropped: this.#options.logStats?.().dropped ?? 0,
 			log_pending_bytes: this.#options.logStats?.().pending ?? 0,
+			control: controlStats(this.server.stats()),
 		};
 	}
 
@@ -361,3 +362,16 @@ function countFds(): number {
 }
 
 export {toEndpoint};
+
+/** The control server's counters, as `dstats` shows them. */
+function controlStats(stats: ControlServerStats): Record<string, number> {
+	return {
+		connections: stats.connections,
+		subscribers: stats.subscribers,
+		queued_bytes: stats.queuedBytes,
+		dropped_events: stats.droppedEvents,
+		refused: stats.refusedConnections,
+		evicted: stats.evictedConnections,
+		unchecked: stats.uncheckedConnections,
+	};
+}
