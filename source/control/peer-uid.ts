@@ -41,39 +41,61 @@ export type SocketRow = {
 	readonly inode: number;
 };
 
-/** The verdict on a peer: its uid, or why it cannot be known. */
-export type PeerOwner = {readonly uid: number} | {readonly unknown: string};
+/** The verdict on a peer: its uid, or why it cannot be known (`again`: a fresh read of the tables may tell). */
+export type PeerOwner = {readonly uid: number} | {readonly unknown: string; readonly again?: boolean};
 
-/** Rows of one /proc/net/tcp(6) table. */
-export function parseSocketTable(table: string): SocketRow[] {
+/** The row of a /proc/net/tcp(6) line, or undefined for the header or a line of another shape. */
+function parseRow(line: string): SocketRow | undefined {
+	const fields = line.trim().split(/\s+/);
+	if (fields.length < 10) {
+		return undefined;
+	}
+
+	const uid = Number(fields[7]);
+	const inode = Number(fields[9]);
+	if (!Number.isInteger(uid) || !Number.isInteger(inode)) {
+		return undefined;
+	}
+
+	return {local: fields[1]!, remote: fields[2]!, state: fields[3]!, uid, inode};
+}
+
+/**
+Rows of the tables' `texts` on lines containing `needle` that `keep` accepts. Only those lines
+are parsed: a table holds every TCP socket on the machine, and a flood makes it long. The
+kernel writes a table a page at a time, so a read while sockets come and go can show a row
+twice (or miss one): a repeated row is kept once.
+*/
+function findRows(texts: readonly string[], needle: string, keep: (row: SocketRow) => boolean): SocketRow[] {
 	const rows: SocketRow[] = [];
-	for (const line of table.split('\n').slice(1)) {
-		const fields = line.trim().split(/\s+/);
-		if (fields.length < 10) {
-			continue;
-		}
-
-		const uid = Number(fields[7]);
-		const inode = Number(fields[9]);
-		if (Number.isInteger(uid) && Number.isInteger(inode)) {
-			rows.push({local: fields[1]!, remote: fields[2]!, state: fields[3]!, uid, inode});
+	const seen = new Set<string>();
+	for (const text of texts) {
+		for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + needle.length)) {
+			const start = text.lastIndexOf('\n', at) + 1;
+			const end = text.indexOf('\n', at);
+			const row = parseRow(text.slice(start, end === -1 ? text.length : end));
+			const key = row === undefined ? '' : `${row.local} ${row.remote} ${row.inode}`;
+			if (row !== undefined && keep(row) && !seen.has(key)) {
+				seen.add(key);
+				rows.push(row);
+			}
 		}
 	}
 
 	return rows;
 }
 
-/** Who owns the other end of our socket `inode`, judged from `rows` (see the rules above). */
-export function peerOwner(rows: readonly SocketRow[], inode: number): PeerOwner {
-	const own = rows.filter(row => row.inode === inode);
+/** Who owns the other end of our socket `inode`, judged from the text of the socket tables (see the rules above). */
+export function peerOwner(tables: readonly string[], inode: number): PeerOwner {
+	const own = findRows(tables, ` ${inode} `, row => row.inode === inode);
 	if (own.length !== 1) {
-		return {unknown: 'the connection is no longer in the kernel\'s socket table'};
+		return {unknown: 'the connection is not in the kernel\'s socket table', again: true};
 	}
 
 	const {local, remote} = own[0]!;
-	const peers = rows.filter(row => row.local === remote && row.remote === local);
+	const peers = findRows(tables, `${remote} ${local} `, row => row.local === remote && row.remote === local);
 	if (peers.length !== 1) {
-		return {unknown: `${peers.length} sockets match its addresses`};
+		return {unknown: `${peers.length} sockets match its addresses`, again: true};
 	}
 
 	const peer = peers[0]!;
@@ -104,12 +126,12 @@ export async function socketInode(socket: net.Socket): Promise<number | undefine
 	}
 }
 
-/** Both socket tables, parsed. */
-export async function readSocketTables(): Promise<SocketRow[]> {
-	const rows: SocketRow[] = [];
+/** The text of both socket tables. */
+export async function readSocketTables(): Promise<string[]> {
+	const texts: string[] = [];
 	for (const table of socketTables) {
 		try {
-			rows.push(...parseSocketTable(await readFile(table, 'utf8')));
+			texts.push(await readFile(table, 'latin1'));
 		} catch (error) {
 			if (errorCode(error) !== 'ENOENT') {
 				throw error;
@@ -118,7 +140,7 @@ export async function readSocketTables(): Promise<SocketRow[]> {
 		}
 	}
 
-	return rows;
+	return texts;
 }
 
 /**
@@ -128,19 +150,19 @@ lookup waiting then shares that read.
 */
 export class PeerTables {
 	#reading = false;
-	#waiting: Array<{resolve: (rows: SocketRow[]) => void; reject: (error: unknown) => void}> = [];
+	#waiting: Array<{resolve: (texts: string[]) => void; reject: (error: unknown) => void}> = [];
 
 	/** Lookups waiting for a read. */
 	get waiting(): number {
 		return this.#waiting.length;
 	}
 
-	async read(): Promise<SocketRow[]> {
-		const rows = new Promise<SocketRow[]>((resolve, reject) => {
+	async read(): Promise<string[]> {
+		const texts = new Promise<string[]>((resolve, reject) => {
 			this.#waiting.push({resolve, reject});
 		});
 		this.#next();
-		return rows;
+		return texts;
 	}
 
 	#next(): void {
@@ -151,9 +173,9 @@ export class PeerTables {
 		this.#reading = true;
 		const batch = this.#waiting;
 		this.#waiting = [];
-		void readSocketTables().then(rows => {
+		void readSocketTables().then(texts => {
 			for (const waiter of batch) {
-				waiter.resolve(rows);
+				waiter.resolve(texts);
 			}
 		}, (error: unknown) => {
 			for (const waiter of batch) {

@@ -40,6 +40,8 @@ export const defaultMaxConnections = 1024;
 export const defaultIdleTimeoutMs = 60_000;
 /** TCP connections accepted and waiting for their peer's uid; beyond this, new ones are closed unread. */
 const maxUnchecked = 1024;
+/** Reads of the socket tables before a peer that cannot be found in them is refused. */
+const peerCheckAttempts = 3;
 /** Refused connections are noted in the log at most this often; the others are counted in the next note. */
 const refusalNoteIntervalMs = 1000;
 /** How long `close()` lets connections flush before cutting them. */
@@ -289,8 +291,17 @@ export class ControlServer {
 				return {unknown: 'its socket is not in /proc/self/fd'};
 			}
 
-			// Read after the inode: the table then certainly shows this connection.
-			return peerOwner(await this.#tables.read(), inode);
+			// Read after the inode: the table then shows this connection, unless the read raced with
+			// other sockets' churn (the kernel writes it a page at a time), hence a few tries.
+			let verdict: PeerOwner = {unknown: 'not checked'};
+			for (let attempt = 0; attempt < peerCheckAttempts; attempt++) {
+				verdict = peerOwner(await this.#tables.read(), inode);
+				if (!('again' in verdict && verdict.again === true)) {
+					break;
+				}
+			}
+
+			return verdict;
 		} catch (error) {
 			return {unknown: `cannot read the socket tables: ${errorMessage(error)}`};
 		}

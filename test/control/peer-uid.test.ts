@@ -2,7 +2,7 @@ import {spawn} from 'node:child_process';
 import {once} from 'node:events';
 import {afterEach, expect, it} from 'vitest';
 import {SocketClient} from '../../source/control/client.js';
-import {parseSocketTable, peerOwner} from '../../source/control/peer-uid.js';
+import {peerOwner} from '../../source/control/peer-uid.js';
 import type {ControlServer} from '../../source/control/server.js';
 import {startServer} from './helpers.js';
 
@@ -19,7 +19,7 @@ const table = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->whe
    5: 0100007F:A02A 0100007F:15B3 06 00000000:00000000 03:00000F8E 00000000     0        0 0 3 0000000000000000
    6: 0100007F:15B3 0100007F:A02A 08 00000000:00000000 00:00000000 00000000     0        0 2006 1 0000000000000000 20 4 30 10 -1
 `;
-const rows = parseSocketTable(table);
+const rows = [table];
 
 it('finds the uid owning the other end of the server\'s socket', () => {
 	expect(peerOwner(rows, 2002)).toEqual({uid: 1000});
@@ -34,8 +34,12 @@ it('does not trust a peer in TIME_WAIT', () => {
 });
 
 it('refuses when two sockets match the addresses', () => {
-	const doubled = parseSocketTable(`${table}   7: 0100007F:A028 0100007F:15B3 01 00000000:00000000 00:00000000 00000000     0        0 2007 1 0000000000000000 20 4 30 10 -1\n`);
+	const doubled = [`${table}   7: 0100007F:A028 0100007F:15B3 01 00000000:00000000 00:00000000 00000000     0        0 2007 1 0000000000000000 20 4 30 10 -1\n`];
 	expect(peerOwner(doubled, 2002)).toMatchObject({unknown: '2 sockets match its addresses'});
+});
+
+it('reads a row the kernel repeated (a table read while sockets change) as one', () => {
+	expect(peerOwner([`${table}   1: 0100007F:A028 0100007F:15B3 01 00000000:00000000 00:00000000 00000000  1000        0 2001 1 0000000000000000 20 4 30 10 -1\n`], 2002)).toEqual({uid: 1000});
 });
 
 it('refuses when its own socket is not in the table', () => {
