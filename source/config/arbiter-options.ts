@@ -10,7 +10,7 @@ const levels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
 
 const known = [
 	'endpoint', 'check_delay', 'warmup_delay', 'pidfile', 'loglevel', 'logoutput', 'umask',
-	'include', 'include_dir', 'procui.scrollback',
+	'include', 'include_dir', 'procui.scrollback', 'procui.client_idle_timeout',
 ];
 
 /** `[circus]` options procui does not have, and why. */
@@ -60,6 +60,7 @@ export function readArbiter(reader: SectionReader | undefined, configDir: string
 	const pidfile = reader.text('pidfile')?.trim();
 	const logoutput = reader.text('logoutput')?.trim();
 	const umask = reader.optional('umask', octal);
+	const clientIdleTimeout = reader.optional('procui.client_idle_timeout', decimalNumber(0, {above: true}));
 	const arbiter: ArbiterConfig = {
 		...(endpoint === undefined ? {} : {endpoint}),
 		checkDelay: reader.read('check_delay', decimalNumber(0, {above: true}), defaultArbiter.checkDelay),
@@ -69,6 +70,7 @@ export function readArbiter(reader: SectionReader | undefined, configDir: string
 		logoutput: logoutput === undefined || logoutput === '' ? '-' : resolveLogoutput(logoutput, configDir, reader, issues),
 		...(umask === undefined ? {} : {umask}),
 		scrollback: reader.read('procui.scrollback', wholeNumber(1), defaultScrollback),
+		...(clientIdleTimeout === undefined ? {} : {clientIdleTimeout}),
 		raw: Object.fromEntries(reader.section.entries.map(entry => [entry.key, entry.value])),
 	};
 	warnUnknown(reader, known, issues, '[circus] option', unsupported);

@@ -160,6 +160,9 @@ export type ArbiterConfig = {
 	readonly umask?: number;
 	/** procui: default ring-buffer lines per process. */
 	readonly scrollback: number;
+	/** procui: seconds a control connection may stay silent with nothing running and no subscription
+	(`procui.client_idle_timeout`; undefined: the control server's default, 60). */
+	readonly clientIdleTimeout?: number;
 	readonly raw: Readonly<Record<string, string>>;
 };
 

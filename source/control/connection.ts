@@ -16,6 +16,8 @@ import {droppedEvent, errno, errorReply, nowSeconds, topicMatches, type Reply, t
 
 /** How long a connection being closed with a last message gets to write it. */
 const closeGraceMs = 1000;
+/** The longest delay `setTimeout` takes as given. */
+const maxTimerMs = 2 ** 31 - 1;
 
 /** What a request handler learns about the connection a request came on. */
 export type ConnectionInfo = {
@@ -81,9 +83,10 @@ export class Connection {
 				this.close(errorReply(null, `message longer than ${options.maxMessageBytes} bytes: closing the connection`, errno.messageError));
 			},
 		});
+		// Node.js fires a longer timer at once: a longer timeout is checked every 2^31 - 1 ms instead.
 		this.#idleTimer = setTimeout(() => {
 			this.#onIdleTimer();
-		}, options.idleTimeoutMs);
+		}, Math.min(options.idleTimeoutMs, maxTimerMs));
 		this.#idleTimer.unref();
 		this.closed = new Promise(resolve => {
 			socket.once('close', () => {

@@ -67,6 +67,7 @@ export class Supervisor {
 		this.server = new ControlServer({
 			endpoint: options.endpoint,
 			handle: async (request) => this.#handle(request.command, request.properties ?? {}, request.id),
+			...(options.config.arbiter.clientIdleTimeout === undefined ? {} : {idleTimeoutMs: options.config.arbiter.clientIdleTimeout * 1000}),
 			log: (level, message) => {
 				options.log(level, message);
 			},
