@@ -8,6 +8,7 @@ import {toEndpoint, type Endpoint} from './endpoint.js';
 import {ControlConnectionError, ControlTimeoutError, errorCode, errorMessage} from './errors.js';
 import {LineSplitter} from './line-splitter.js';
 import {droppedEvent, isErrorReply, topicMatches, type EventMessage, type Properties, type Reply} from './protocol.js';
+import {checkSocketToTrust} from './socket-file.js';
 import {TypedEmitter} from './typed-emitter.js';
 
 /** circusctl's default `--timeout`. */
@@ -72,6 +73,14 @@ export class SocketClient extends TypedEmitter<SocketClientEvents> {
 	static async connect(endpoint: Endpoint | string, options: SocketClientOptions = {}): Promise<SocketClient> {
 		const target = toEndpoint(endpoint);
 		const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
+		if (target.transport === 'ipc') {
+			try {
+				await checkSocketToTrust(target.path);
+			} catch (error) {
+				throw new ControlConnectionError(errorMessage(error));
+			}
+		}
+
 		const socket = await new Promise<net.Socket>((resolve, reject) => {
 			const socket = target.transport === 'ipc'
 				? net.connect({path: target.path})
