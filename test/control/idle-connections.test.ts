@@ -54,3 +54,17 @@ it(`answers procui ctl while ${idleConnections} idle connections of the owner ar
 	expect(control.connections).toBeLessThanOrEqual(1024);
 	expect(closedByServer).toBeLessThanOrEqual(control.evicted);
 });
+
+it('closes a silent connection after procui.client_idle_timeout from [circus], saying why', async () => {
+	daemon = await startDaemon('[circus]\nprocui.client_idle_timeout = 0.5\n');
+	await daemon.client.subscribe(['arbiter.*'], () => undefined);
+	const socket = net.connect({path: daemon.endpoint.slice('ipc://'.length)});
+	sockets.push(socket);
+	let received = '';
+	socket.setEncoding('utf8').on('data', (chunk: string) => {
+		received += chunk;
+	});
+	await new Promise(resolve => socket.once('close', resolve));
+	expect(JSON.parse(received)).toMatchObject({id: null, status: 'error', reason: expect.stringContaining('nothing received for 0.5 s') as unknown});
+	expect(daemon.stderr()).not.toContain('procui.client_idle_timeout');
+});
