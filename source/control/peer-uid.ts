@@ -143,13 +143,19 @@ export async function readSocketTables(): Promise<string[]> {
 	return texts;
 }
 
+/** Least time between the starts of two table reads: under a flood, reads are what costs (a table lists every TCP socket). */
+const minReadIntervalMs = 25;
+
 /**
 Reads the socket tables for many connections at once: a lookup waits for the next read that
 starts after it was asked (a read already under way may predate the connection), and every
-lookup waiting then shares that read.
+lookup waiting then shares that read. Reads start at most every `minReadIntervalMs`, so a
+flood of connections costs a bounded number of reads, not one each.
 */
 export class PeerTables {
 	#reading = false;
+	#lastReadStart = Number.NEGATIVE_INFINITY;
+	#timer: NodeJS.Timeout | undefined;
 	#waiting: Array<{resolve: (texts: string[]) => void; reject: (error: unknown) => void}> = [];
 
 	/** Lookups waiting for a read. */
@@ -166,10 +172,20 @@ export class PeerTables {
 	}
 
 	#next(): void {
-		if (this.#reading || this.#waiting.length === 0) {
+		if (this.#reading || this.#timer !== undefined || this.#waiting.length === 0) {
 			return;
 		}
 
+		const wait = this.#lastReadStart + minReadIntervalMs - performance.now();
+		if (wait > 0) {
+			this.#timer = setTimeout(() => {
+				this.#timer = undefined;
+				this.#next();
+			}, wait);
+			return;
+		}
+
+		this.#lastReadStart = performance.now();
 		this.#reading = true;
 		const batch = this.#waiting;
 		this.#waiting = [];
