@@ -8,11 +8,7 @@ Nothing a client does (garbage, resets, half-closes, never reading) stops the se
 other clients.
 
 Who gets a connection, and what it may cost:
-- over TCP, a peer is served only once the kernel's socket tables say its socket is ours (see
-  peer-uid.ts). Until then the socket is paused and nothing is read or allocated for it; a peer
-  of another uid, or one whose owner cannot be known, gets one error line and is closed. So
-  another uid may hold no connection at all, only a place among `maxUnchecked` for the moment
-  a check takes.
+- over TCP, only a peer of our uid (see gate.ts); nothing is read from a socket until then.
 - at most `maxConnections` at once, all the owner's. When full, the connection that has been
   quiet longest with nothing running and no subscription makes way; when none can, the new
   one gets "too many connections (limit N)" and is closed.
@@ -20,10 +16,11 @@ Who gets a connection, and what it may cost:
   subscription, is closed; a line longer than `maxMessageBytes` closes its connection.
 */
 import net from 'node:net';
-import {currentUid, tcpEndpointOf, toEndpoint, type Endpoint} from './endpoint.js';
+import {tcpEndpointOf, toEndpoint, type Endpoint} from './endpoint.js';
 import {errorCode, errorMessage} from './errors.js';
-import {Connection, endWith, type ConnectionInfo, type ConnectionLimits} from './connection.js';
-import {canCheckTcpPeers, peerOwner, PeerTables, socketInode, type PeerOwner} from './peer-uid.js';
+import {Connection, type ConnectionInfo, type ConnectionLimits} from './connection.js';
+import {Gate} from './gate.js';
+import {canCheckTcpPeers} from './peer-uid.js';
 import {errno, errorReply, isErrorReply, maxMessageBytes, nowSeconds, type EventMessage, type Reply, type Request} from './protocol.js';
 import {parseRequestLine} from './request-parse.js';
 import {prepareSocketPath, removeSocketFile, secureSocketFile} from './socket-file.js';
@@ -38,12 +35,6 @@ const defaultMaxInFlight = 64;
 export const defaultMaxConnections = 1024;
 /** How long a connection may stay silent with nothing running and no subscription (`procui.client_idle_timeout`). */
 export const defaultIdleTimeoutMs = 60_000;
-/** TCP connections accepted and waiting for their peer's uid; beyond this, new ones are closed unread. */
-const maxUnchecked = 1024;
-/** Reads of the socket tables before a peer that cannot be found in them is refused. */
-const peerCheckAttempts = 3;
-/** Refused connections are noted in the log at most this often; the others are counted in the next note. */
-const refusalNoteIntervalMs = 1000;
 /** How long `close()` lets connections flush before cutting them. */
 const closeGraceMs = 1000;
 
@@ -86,18 +77,14 @@ export class ControlServer {
 	readonly #log: ControlLog;
 	readonly #limits: ConnectionLimits;
 	readonly #connections = new Set<Connection>();
-	readonly #unchecked = new Set<net.Socket>();
-	readonly #tables = new PeerTables();
+	readonly #gate: Gate;
 	readonly #maxConnections: number;
 	#server: net.Server | undefined;
 	#bound: Endpoint | undefined;
 	#socketInode: number | undefined;
 	#nextConnectionId = 0;
 	#droppedEvents = 0;
-	#refused = 0;
 	#evicted = 0;
-	#refusedSinceNote = 0;
-	#lastRefusalNote = Number.NEGATIVE_INFINITY;
 
 	constructor(options: ControlServerOptions) {
 		this.#endpoint = toEndpoint(options.endpoint);
@@ -111,6 +98,9 @@ export class ControlServer {
 			idleTimeoutMs: options.idleTimeoutMs ?? defaultIdleTimeoutMs,
 		};
 		this.#maxConnections = options.maxConnections ?? defaultMaxConnections;
+		this.#gate = new Gate(message => {
+			this.#log('warning', message);
+		});
 	}
 
 	/** The endpoint being served (with the real port when 0 was asked for); before `listen()`, the one configured. */
@@ -172,9 +162,7 @@ export class ControlServer {
 				resolve();
 			});
 		});
-		for (const socket of this.#unchecked) {
-			socket.destroy();
-		}
+		this.#gate.closeUnchecked();
 
 		const connections = [...this.#connections];
 		for (const connection of connections) {
@@ -238,9 +226,9 @@ export class ControlServer {
 			subscribers,
 			queuedBytes,
 			droppedEvents: this.#droppedEvents,
-			refusedConnections: this.#refused,
+			refusedConnections: this.#gate.refused,
 			evictedConnections: this.#evicted,
-			uncheckedConnections: this.#unchecked.size,
+			uncheckedConnections: this.#gate.unchecked,
 		};
 	}
 
@@ -252,86 +240,16 @@ export class ControlServer {
 			return;
 		}
 
-		if (this.#unchecked.size >= maxUnchecked) {
-			this.#refuse(socket, undefined, 'too many connections are waiting for their owner to be checked');
-			return;
-		}
-
-		this.#unchecked.add(socket);
-		void this.#check(socket);
-	}
-
-	/** Serve a TCP peer only if its socket belongs to our uid (see peer-uid.ts). */
-	async #check(socket: net.Socket): Promise<void> {
-		const verdict = await this.#peerOwner(socket);
-		this.#unchecked.delete(socket);
-		if (socket.destroyed || this.#server === undefined) {
-			// Gone before it could be judged: never served, so counted with the refused.
-			this.#refused++;
-			socket.destroy();
-			return;
-		}
-
-		const uid = currentUid();
-		const peer = `${socket.remoteAddress}:${socket.remotePort}`;
-		if ('uid' in verdict && verdict.uid === uid) {
-			socket.setNoDelay(true);
-			this.#admit(socket, peer);
-			return;
-		}
-
-		const owner = 'uid' in verdict ? `it belongs to uid ${verdict.uid}` : `its owner is unknown: ${verdict.unknown}`;
-		this.#refuse(socket, `connection refused: this procui serves only uid ${uid}`, `refused control connection from ${peer}: ${owner}, and only uid ${uid} may connect`);
-	}
-
-	async #peerOwner(socket: net.Socket): Promise<PeerOwner> {
-		try {
-			const inode = await socketInode(socket);
-			if (inode === undefined) {
-				return {unknown: 'its socket is not in /proc/self/fd'};
-			}
-
-			// Read after the inode: the table then shows this connection, unless the read raced with
-			// other sockets' churn (the kernel writes it a page at a time), hence a few tries.
-			let verdict: PeerOwner = {unknown: 'not checked'};
-			for (let attempt = 0; attempt < peerCheckAttempts; attempt++) {
-				verdict = peerOwner(await this.#tables.read(), inode);
-				if (!('again' in verdict && verdict.again === true)) {
-					break;
-				}
-			}
-
-			return verdict;
-		} catch (error) {
-			return {unknown: `cannot read the socket tables: ${errorMessage(error)}`};
-		}
-	}
-
-	/** Close a socket never served: with one error line if `reason` is given, noted in the log (at most once a second). */
-	#refuse(socket: net.Socket, reason: string | undefined, note: string): void {
-		this.#refused++;
-		if (reason === undefined) {
-			socket.destroy();
-		} else {
-			endWith(socket, errorReply(null, reason, errno.osError));
-		}
-
-		const now = performance.now();
-		if (now - this.#lastRefusalNote < refusalNoteIntervalMs) {
-			this.#refusedSinceNote++;
-			return;
-		}
-
-		const others = this.#refusedSinceNote === 0 ? '' : ` (${this.#refusedSinceNote} more refused since the last note)`;
-		this.#log('warning', `${note}${others}`);
-		this.#lastRefusalNote = now;
-		this.#refusedSinceNote = 0;
+		this.#gate.checkTcp(socket, (admitted, peer) => {
+			admitted.setNoDelay(true);
+			this.#admit(admitted, peer);
+		}, () => this.#server !== undefined);
 	}
 
 	#admit(socket: net.Socket, peer: string): void {
 		if (this.#connections.size >= this.#maxConnections && !this.#evictIdlest()) {
 			const reason = `too many connections (limit ${this.#maxConnections})`;
-			this.#refuse(socket, reason, `refused control connection from ${peer}: ${reason}, none of them idle`);
+			this.#gate.refuse(socket, reason, `refused control connection from ${peer}: ${reason}, none of them idle`);
 			return;
 		}
 
