@@ -102,8 +102,9 @@ export async function checkSocketToTrust(socketPath: string): Promise<void> {
 		return;
 	}
 
+	const socketInfo = await statOrUndefined(socketPath);
 	const problem = untrusted(directoryInfo, uid, `the directory ${directory}`)
-		?? untrusted(await statOrUndefined(socketPath), uid, `the socket ${socketPath}`);
+		?? (socketInfo === undefined || socketInfo.isSocket() ? untrusted(socketInfo, uid, `the socket ${socketPath}`) : `${socketPath} is not a socket`);
 	if (problem !== undefined) {
 		throw new Error(`refusing to connect to ipc://${socketPath}: ${problem}, so the server there could be another user's, and it would receive your commands. Use a socket in a directory of your own (the default endpoint's), or run as the user who owns it`);
 	}
@@ -113,10 +114,6 @@ export async function checkSocketToTrust(socketPath: string): Promise<void> {
 function untrusted(info: Awaited<ReturnType<typeof stat>> | undefined, uid: number, name: string): string | undefined {
 	if (info === undefined) {
 		return undefined;
-	}
-
-	if (name.startsWith('the socket') && !info.isSocket()) {
-		return `${name} is not a socket`;
 	}
 
 	if (info.uid !== uid && info.uid !== 0) {
