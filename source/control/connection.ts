@@ -102,6 +102,11 @@ export class Connection {
 			}
 		});
 		socket.on('end', () => {
+			if (!socket.writableEnded) {
+				// `printf '{"command": "status"}' | nc -U`: the request ends with the input.
+				this.#splitter.end();
+			}
+
 			this.#peerEnded = true;
 			this.#finishIfDone();
 		});

@@ -63,6 +63,14 @@ describe.each(transports)('over %s', (_name, endpoint) => {
 		expect(isOpen(other)).toBe(true);
 	});
 
+	it('answers a last request that ends with the input rather than a newline, then closes', async () => {
+		await serve();
+		const client = await connect();
+		client.socket.end('{"id": "last", "command": "status"}');
+		expect(await client.next()).toMatchObject({id: 'last', status: 'ok'});
+		await client.closed();
+	});
+
 	it('closes a connection that sends nothing for the idle timeout, and keeps subscribers and running requests', async () => {
 		await serve({idleTimeoutMs: 300});
 		const listening = await subscriber();
