@@ -103,6 +103,7 @@ async function connectionsBeforeProbe(server: Impostor, socketPath: string): Pro
 	return server.lines().filter(line => line === 'connection').length - 1;
 }
 
+// Skipped only when not root: the other user's side runs as nobody (CI runs as root).
 describe.skipIf(!isRoot)('a socket another user could have put in place', () => {
 	it('is refused by procui ctl and procui logs, naming the directory and its owner, before a byte is sent', async () => {
 		const directory = nobodysDirectory(scratch(), 'theirs');

@@ -58,6 +58,7 @@ async function timedStatus(port: number): Promise<number> {
 	}
 }
 
+// Skipped only when not root: the other user's side runs as nobody (CI runs as root).
 it.skipIf(!isRoot)('serves the owner through a connect flood from another user, and comes back to its size', async () => {
 	daemon = await startTcpDaemon('127.0.0.1');
 	const {port} = daemon;

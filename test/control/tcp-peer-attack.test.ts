@@ -43,6 +43,7 @@ afterEach(async () => {
 });
 
 describe.each(['127.0.0.1', '::1'])('a tcp:// endpoint on %s', host => {
+	// Skipped only when not root: the other user's side runs as nobody (CI runs as root).
 	it.skipIf(!isRoot)(`runs none of ${attempts} commands another user sends and abandons at once among decoys`, async () => {
 		daemon = await startTcpDaemon(host);
 		const target = path.join(daemon.dir, 'pwned');
