@@ -1,6 +1,6 @@
 import {SocketClient} from '../control/client.js';
 import {defaultEndpoint} from '../control/endpoint.js';
-import {ctlExitCode, formatCtlReply, parseCtlArgs} from '../control/ctl-format.js';
+import {ctlExitCode, escapeControl, formatCtlReply, parseCtlArgs, replyJson} from '../control/ctl-format.js';
 import {ControlConnectionError, ControlTimeoutError} from '../control/errors.js';
 
 /** Commands that wait for their effect: they get a longer default timeout than circusctl's 5 s. */
@@ -76,15 +76,16 @@ export async function runCtl(argv: readonly string[]): Promise<number> {
 	try {
 		client = await SocketClient.connect(endpoint, {timeoutMs: Math.min(timeoutSeconds, defaultTimeoutSeconds) * 1000});
 		const reply = await client.call(parsed.command, parsed.properties, {timeoutMs: timeoutSeconds * 1000});
-		process.stdout.write(global.json ? `${JSON.stringify(reply)}\n` : `${formatCtlReply(parsed.command, reply)}\n`);
+		process.stdout.write(global.json ? `${replyJson(reply)}\n` : `${formatCtlReply(parsed.command, reply)}\n`);
 		return ctlExitCode(reply);
 	} catch (error) {
 		if (error instanceof ControlConnectionError || error instanceof ControlTimeoutError) {
-			process.stderr.write(`procui ctl: ${error.message}\n`);
+			// The message can quote the server (a refusal's reason): escaped like a reply.
+			process.stderr.write(`procui ctl: ${escapeControl(error.message)}\n`);
 			return 1;
 		}
 
-		process.stderr.write(`procui ctl: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.stderr.write(`procui ctl: ${escapeControl(error instanceof Error ? error.message : String(error))}\n`);
 		return 1;
 	} finally {
 		await client?.close();

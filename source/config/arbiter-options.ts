@@ -10,7 +10,7 @@ const levels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
 
 const known = [
 	'endpoint', 'check_delay', 'warmup_delay', 'pidfile', 'loglevel', 'logoutput', 'umask',
-	'include', 'include_dir', 'procui.scrollback', 'procui.metrics',
+	'include', 'include_dir', 'procui.scrollback', 'procui.metrics', 'procui.client_idle_timeout',
 ];
 
 /** `[circus]` options procui does not have, and why. */
@@ -61,6 +61,7 @@ export function readArbiter(reader: SectionReader | undefined, base: PathBase, i
 	const logoutput = reader.text('logoutput')?.trim();
 	const umask = reader.optional('umask', octal);
 	const metrics = readMetrics(reader, issues);
+	const clientIdleTimeout = reader.optional('procui.client_idle_timeout', seconds({above: true}));
 	const arbiter: ArbiterConfig = {
 		...(endpoint === undefined ? {} : {endpoint}),
 		// Circus accepts any number; at 0 or below its periodic check never runs (its own tests use -1).
@@ -73,6 +74,7 @@ export function readArbiter(reader: SectionReader | undefined, base: PathBase, i
 		...(umask === undefined ? {} : {umask}),
 		...(metrics === undefined ? {} : {metrics}),
 		scrollback: reader.read('procui.scrollback', wholeNumber(1), defaultScrollback),
+		...(clientIdleTimeout === undefined ? {} : {clientIdleTimeout}),
 		raw: Object.fromEntries(reader.section.entries.map(entry => [entry.key, entry.value])),
 	};
 	warnUnknown(reader, known, issues, '[circus] option', unsupported);

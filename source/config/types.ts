@@ -168,6 +168,9 @@ export type ArbiterConfig = {
 	readonly scrollback: number;
 	/** procui: `HOST:PORT` (or `PORT`, on loopback) where Prometheus metrics are served; undefined = off. */
 	readonly metrics?: string;
+	/** procui: seconds a control connection may stay silent with nothing running and no subscription
+	(`procui.client_idle_timeout`; undefined: the control server's default, 60). */
+	readonly clientIdleTimeout?: number;
 	readonly raw: Readonly<Record<string, string>>;
 };
 

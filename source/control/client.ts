@@ -11,6 +11,7 @@ import {LineSplitter} from './line-splitter.js';
 import {isSshUrl, parseSshEndpoint, type SshEndpoint} from './ssh-endpoint.js';
 import {openSshStream} from './ssh-transport.js';
 import {droppedEvent, isErrorReply, topicMatches, type EventMessage, type Properties, type Reply} from './protocol.js';
+import {checkSocketToTrust} from './socket-file.js';
 import {TypedEmitter} from './typed-emitter.js';
 
 /** circusctl's default `--timeout`. */
@@ -82,6 +83,14 @@ export class SocketClient extends TypedEmitter<SocketClientEvents> {
 
 		const target = toEndpoint(endpoint);
 		const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
+		if (target.transport === 'ipc') {
+			try {
+				await checkSocketToTrust(target.path);
+			} catch (error) {
+				throw new ControlConnectionError(errorMessage(error));
+			}
+		}
+
 		const socket = await new Promise<net.Socket>((resolve, reject) => {
 			const socket = target.transport === 'ipc'
 				? net.connect({path: target.path})

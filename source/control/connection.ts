@@ -2,7 +2,8 @@
 One client connection on the server side: framing, flow control and the subscriber's queue.
 
 Memory per connection is bounded on every path:
-- input: a line is at most `maxMessageBytes` while it is buffered (see LineSplitter);
+- input: a line is at most `maxMessageBytes` while it is buffered (see LineSplitter); a longer
+  one gets an error reply and the connection is closed;
 - replies are never dropped, so reading stops while `maxInFlight` requests are running or
   while more than `maxPendingReplyBytes` of replies wait to be written, and resumes on drain;
   a client that floods requests without reading replies is slowed, not served into memory;
@@ -12,6 +13,11 @@ Memory per connection is bounded on every path:
 import type net from 'node:net';
 import {LineSplitter} from './line-splitter.js';
 import {droppedEvent, errno, errorReply, nowSeconds, topicMatches, type Reply, type Request} from './protocol.js';
+
+/** How long a connection being closed with a last message gets to write it. */
+const closeGraceMs = 1000;
+/** The longest delay `setTimeout` takes as given. */
+const maxTimerMs = 2 ** 31 - 1;
 
 /** What a request handler learns about the connection a request came on. */
 export type ConnectionInfo = {
@@ -32,6 +38,8 @@ export type ConnectionLimits = {
 	readonly maxPendingReplyBytes: number;
 	/** Requests running at once for one connection before its reading pauses. */
 	readonly maxInFlight: number;
+	/** A connection that sends nothing for this long, with no request running and no subscription, is closed. */
+	readonly idleTimeoutMs: number;
 };
 
 type ConnectionOptions = ConnectionLimits & {
@@ -56,6 +64,9 @@ export class Connection {
 	#peerEnded = false;
 	/** Events dropped since the last `dropped` notice. */
 	#dropped = 0;
+	/** When the peer last sent something (or the connection opened), from `performance.now()`. */
+	#lastHeard = performance.now();
+	readonly #idleTimer: NodeJS.Timeout;
 
 	constructor(options: ConnectionOptions) {
 		const {socket} = options;
@@ -68,19 +79,34 @@ export class Connection {
 				options.onLine(this, line);
 			},
 			onOversized: () => {
-				this.sendReply(errorReply(null, `message longer than ${options.maxMessageBytes} bytes; the rest of that line is ignored`, errno.messageError));
+				// No procui client sends such a line: whatever sent it is not worth more memory.
+				this.close(errorReply(null, `message longer than ${options.maxMessageBytes} bytes: closing the connection`, errno.messageError));
 			},
 		});
+		// Node.js fires a longer timer at once: a longer timeout is checked every 2^31 - 1 ms instead.
+		this.#idleTimer = setTimeout(() => {
+			this.#onIdleTimer();
+		}, Math.min(options.idleTimeoutMs, maxTimerMs));
+		this.#idleTimer.unref();
 		this.closed = new Promise(resolve => {
 			socket.once('close', () => {
+				clearTimeout(this.#idleTimer);
 				this.#abort.abort();
 				resolve();
 			});
 		});
 		socket.on('data', chunk => {
-			this.#splitter.push(chunk);
+			this.#lastHeard = performance.now();
+			if (!socket.writableEnded) {
+				this.#splitter.push(chunk);
+			}
 		});
 		socket.on('end', () => {
+			if (!socket.writableEnded) {
+				// `printf '{"command": "status"}' | nc -U`: the request ends with the input.
+				this.#splitter.end();
+			}
+
 			this.#peerEnded = true;
 			this.#finishIfDone();
 		});
@@ -102,19 +128,25 @@ export class Connection {
 		return this.#topics.length > 0;
 	}
 
+	/** Neither a request running nor a subscription: closing it loses nothing but the socket. */
+	get isIdle(): boolean {
+		return this.#inFlight === 0 && this.#topics.length === 0;
+	}
+
+	/** When the peer last sent something, from `performance.now()`. */
+	get lastHeard(): number {
+		return this.#lastHeard;
+	}
+
 	/** Start reading requests (a TCP connection waits until its peer's uid has been checked). */
 	start(): void {
 		this.#started = true;
 		this.#updateFlow();
 	}
 
-	/** Send one error and close: for a peer that may not use this endpoint. */
-	refuse(reply: Reply): void {
-		if (this.#socket.destroyed) {
-			return;
-		}
-
-		this.#socket.end(`${JSON.stringify(reply)}\n`, () => this.#socket.destroy());
+	/** Send one error (without an id: it answers no request) and close, dropping replies still to come. */
+	close(reply: Reply): void {
+		endWith(this.#socket, reply, true);
 	}
 
 	/** Write a reply. Replies are never dropped; their volume is bounded by pausing reading. */
@@ -214,6 +246,7 @@ export class Connection {
 
 		const read = this.#started
 			&& !this.#peerEnded
+			&& !socket.writableEnded
 			&& this.#inFlight < this.#limits.maxInFlight
 			&& socket.writableLength <= this.#limits.maxPendingReplyBytes;
 		if (read && socket.isPaused()) {
@@ -223,11 +256,48 @@ export class Connection {
 		}
 	}
 
+	#onIdleTimer(): void {
+		const quietMs = performance.now() - this.#lastHeard;
+		if (!this.isIdle || quietMs < this.#limits.idleTimeoutMs) {
+			// Busy, or heard from since the timer was set: look again a full period after the last word.
+			this.#idleTimer.refresh();
+			return;
+		}
+
+		const seconds = this.#limits.idleTimeoutMs / 1000;
+		this.close(errorReply(null, `closing the connection: nothing received for ${seconds} s (procui.client_idle_timeout)`, errno.messageError));
+	}
+
 	/** A peer that half-closed gets its outstanding replies, then the connection ends (subscriptions with it). */
 	#finishIfDone(): void {
 		if (this.#peerEnded && this.#inFlight === 0 && !this.#socket.writableEnded) {
 			this.#socket.end();
 		}
+	}
+}
+
+/**
+Write `reply` and close the socket. With `drain`, what the peer still sends is read and thrown
+away until it closes its side too (destroying a socket with unread input would reset the
+connection, and the peer could lose the reply); without, nothing is read and the socket is
+destroyed once the reply is written. Either way it is gone after a grace period.
+*/
+export function endWith(socket: net.Socket, reply: Reply, drain = false): void {
+	if (socket.destroyed || socket.writableEnded) {
+		return;
+	}
+
+	const timer = setTimeout(() => socket.destroy(), closeGraceMs).unref();
+	socket.once('close', () => {
+		clearTimeout(timer);
+	});
+	const line = `${JSON.stringify(reply)}\n`;
+	if (drain) {
+		socket.end(line);
+		socket.resume();
+	} else {
+		socket.pause();
+		socket.end(line, () => socket.destroy());
 	}
 }
 

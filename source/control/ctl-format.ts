@@ -1,6 +1,10 @@
 /**
 A reply as `procui ctl` prints it: circusctl's plain text (`--json` prints the reply itself).
 Output is sorted where Circus's order is a dict's, so it is stable to read and to diff.
+
+Nothing from the server reaches the terminal raw: control characters (ESC, BEL, backspace,
+carriage return, DEL, the C1 controls) are printed escaped (`\x1b`), so a reply can neither
+drive the terminal nor fake a line of output.
 */
 import {isErrorReply, type OkReply, type Reply} from './protocol.js';
 
@@ -11,10 +15,28 @@ export function ctlExitCode(reply: Reply): 0 | 3 {
 	return isErrorReply(reply) ? 3 : 0;
 }
 
-/** The text `procui ctl COMMAND` prints for `reply`. */
+/** Control characters a terminal would act on; tab is kept, newline is the caller's to keep or not. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const controlCharacters = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/** `text` with every control character but tab and newline written as `\xHH`: safe to print to a terminal. */
+export function escapeControl(text: string): string {
+	return text.replaceAll(controlCharacters, character => `\\x${character.codePointAt(0)!.toString(16).padStart(2, '0')}`);
+}
+
+/** A reply as JSON text safe to print: JSON already escapes C0 controls; DEL and C1 get `\u00XX` escapes too. */
+export function replyJson(reply: Reply): string {
+	return JSON.stringify(reply).replaceAll(/[\u007F-\u009F]/g, character => `\\u${character.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
+
+/** The text `procui ctl COMMAND` prints for `reply`, control characters escaped. */
 export function formatCtlReply(command: string, reply: Reply): string {
+	return escapeControl(replyText(command, reply));
+}
+
+function replyText(command: string, reply: Reply): string {
 	if (isErrorReply(reply)) {
-		return `error: ${reply.reason}`;
+		return `error: ${oneLine(String(reply.reason))}`;
 	}
 
 	switch (command) {
@@ -24,7 +46,7 @@ export function formatCtlReply(command: string, reply: Reply): string {
 
 		case 'list': {
 			const items = Array.isArray(reply.watchers) ? reply.watchers : Array.isArray(reply.pids) ? reply.pids : [];
-			return items.map(String).join(',');
+			return items.map(item => valueText(item)).join(',');
 		}
 
 		case 'numprocesses':
@@ -62,13 +84,13 @@ function optionLines(options: Readonly<Record<string, unknown>>, sort: boolean):
 		entries.sort(([a], [b]) => byCodePoint(a, b));
 	}
 
-	return entries.map(([key, value]) => `${key} = ${valueText(value)}`).join('\n');
+	return entries.map(([key, value]) => `${oneLine(key)} = ${valueText(value)}`).join('\n');
 }
 
 function keyLines(record: Readonly<Record<string, unknown>>, separator: string): string {
 	return Object.entries(record)
 		.sort(([a], [b]) => byCodePoint(a, b))
-		.map(([key, value]) => `${key}${separator}${valueText(value)}`)
+		.map(([key, value]) => `${oneLine(key)}${separator}${valueText(value)}`)
 		.join('\n');
 }
 
@@ -100,7 +122,7 @@ function statsText(reply: OkReply): string {
 }
 
 function watcherStats(watcher: string, processes: unknown): string {
-	const lines = [`${watcher}:`];
+	const lines = [`${oneLine(watcher)}:`];
 	if (isRecord(processes)) {
 		for (const pid of Object.keys(processes).sort((a, b) => Number(a) - Number(b))) {
 			lines.push(processLines(processes[pid], '  ', pid));
@@ -158,9 +180,14 @@ function duration(value: unknown): string {
 	return `${Math.floor(seconds / 86_400)}d${String(Math.floor(seconds / 3600) % 24).padStart(2, '0')}h`;
 }
 
+/** A server's text kept on its line: a newline in it could otherwise pass for a line of output. */
+function oneLine(text: string): string {
+	return text.replaceAll('\n', String.raw`\n`);
+}
+
 function valueText(value: unknown): string {
 	if (typeof value === 'string') {
-		return value;
+		return oneLine(value);
 	}
 
 	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {

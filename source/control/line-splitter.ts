@@ -55,6 +55,16 @@ export class LineSplitter {
 		}
 	}
 
+	/** The input has ended: a last line without its newline is still a line. */
+	end(): void {
+		if (!this.#discarding && this.#bufferedBytes > 0) {
+			const line = Buffer.concat(this.#parts, this.#bufferedBytes);
+			this.#parts = [];
+			this.#bufferedBytes = 0;
+			this.#options.onLine(line);
+		}
+	}
+
 	#append(piece: Buffer, isTail: boolean): void {
 		if (this.#bufferedBytes + piece.length > this.#options.maxLineBytes) {
 			this.#parts = [];

@@ -6,12 +6,21 @@ does is the handler's business, so this file knows nothing of watchers. Requests
 connection run concurrently (replies carry the request's id); a `cast` runs without a reply.
 Nothing a client does (garbage, resets, half-closes, never reading) stops the server or the
 other clients.
+
+Who gets a connection, and what it may cost:
+- over TCP, only a peer of our uid (see gate.ts); nothing is read from a socket until then.
+- at most `maxConnections` at once, all the owner's. When full, the connection that has been
+  quiet longest with nothing running and no subscription makes way; when none can, the new
+  one gets "too many connections (limit N)" and is closed.
+- a connection that sends nothing for `idleTimeoutMs`, with nothing running and no
+  subscription, is closed; a line longer than `maxMessageBytes` closes its connection.
 */
 import net from 'node:net';
-import {Connection, type ConnectionInfo, type ConnectionLimits} from './connection.js';
-import {currentUid, tcpEndpointOf, toEndpoint, type Endpoint} from './endpoint.js';
+import {tcpEndpointOf, toEndpoint, type Endpoint} from './endpoint.js';
 import {errorCode, errorMessage} from './errors.js';
-import {canCheckTcpPeers, tcpPeerUids} from './peer-uid.js';
+import {Connection, type ConnectionInfo, type ConnectionLimits} from './connection.js';
+import {Gate} from './gate.js';
+import {canCheckTcpPeers} from './peer-uid.js';
 import {errno, errorReply, isErrorReply, maxMessageBytes, nowSeconds, type EventMessage, type Reply, type Request} from './protocol.js';
 import {parseRequestLine} from './request-parse.js';
 import {prepareSocketPath, removeSocketFile, secureSocketFile} from './socket-file.js';
@@ -23,7 +32,9 @@ const defaultMaxPendingReplyBytes = 8 * 1024 * 1024;
 /** Requests running at once for one connection before its reading pauses. */
 const defaultMaxInFlight = 64;
 /** Connections at once; each is bounded, so this bounds the server. */
-const maxConnections = 1024;
+export const defaultMaxConnections = 1024;
+/** How long a connection may stay silent with nothing running and no subscription (`procui.client_idle_timeout`). */
+export const defaultIdleTimeoutMs = 60_000;
 /** How long `close()` lets connections flush before cutting them. */
 const closeGraceMs = 1000;
 
@@ -37,6 +48,8 @@ export type ControlServerOptions = Partial<ConnectionLimits> & {
 	/** Where to listen: `ipc:///abs/path.sock` or `tcp://127.0.0.1:PORT` (port 0: any free port). */
 	readonly endpoint: Endpoint | string;
 	readonly handle: RequestHandler;
+	/** Connections at once (default 1024). */
+	readonly maxConnections?: number;
 	/** Where the server's own notes go (refused peers, client errors). Silent by default. */
 	readonly log?: ControlLog;
 };
@@ -50,6 +63,12 @@ export type ControlServerStats = {
 	readonly queuedBytes: number;
 	/** Events dropped for slow subscribers since the server started. */
 	readonly droppedEvents: number;
+	/** Connections refused since the server started: other uids, unknown owners, over the limit. */
+	readonly refusedConnections: number;
+	/** Idle connections closed to make room for a new one since the server started. */
+	readonly evictedConnections: number;
+	/** TCP connections waiting for their peer's uid to be checked. */
+	readonly uncheckedConnections: number;
 };
 
 export class ControlServer {
@@ -58,11 +77,14 @@ export class ControlServer {
 	readonly #log: ControlLog;
 	readonly #limits: ConnectionLimits;
 	readonly #connections = new Set<Connection>();
+	readonly #gate: Gate;
+	readonly #maxConnections: number;
 	#server: net.Server | undefined;
 	#bound: Endpoint | undefined;
 	#socketInode: number | undefined;
 	#nextConnectionId = 0;
 	#droppedEvents = 0;
+	#evicted = 0;
 
 	constructor(options: ControlServerOptions) {
 		this.#endpoint = toEndpoint(options.endpoint);
@@ -73,7 +95,12 @@ export class ControlServer {
 			maxQueuedBytes: options.maxQueuedBytes ?? defaultMaxQueuedBytes,
 			maxPendingReplyBytes: options.maxPendingReplyBytes ?? defaultMaxPendingReplyBytes,
 			maxInFlight: options.maxInFlight ?? defaultMaxInFlight,
+			idleTimeoutMs: options.idleTimeoutMs ?? defaultIdleTimeoutMs,
 		};
+		this.#maxConnections = options.maxConnections ?? defaultMaxConnections;
+		this.#gate = new Gate(message => {
+			this.#log('warning', message);
+		});
 	}
 
 	/** The endpoint being served (with the real port when 0 was asked for); before `listen()`, the one configured. */
@@ -97,7 +124,6 @@ export class ControlServer {
 		const server = net.createServer({allowHalfOpen: true, pauseOnConnect: true}, socket => {
 			this.#accept(socket);
 		});
-		server.maxConnections = maxConnections;
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			const address = endpoint.transport === 'ipc' ? {path: endpoint.path} : {host: endpoint.host, port: endpoint.port};
@@ -136,6 +162,8 @@ export class ControlServer {
 				resolve();
 			});
 		});
+		this.#gate.closeUnchecked();
+
 		const connections = [...this.#connections];
 		for (const connection of connections) {
 			connection.end();
@@ -193,17 +221,40 @@ export class ControlServer {
 			queuedBytes += connection.queuedBytes;
 		}
 
-		return {connections: this.#connections.size, subscribers, queuedBytes, droppedEvents: this.#droppedEvents};
+		return {
+			connections: this.#connections.size,
+			subscribers,
+			queuedBytes,
+			droppedEvents: this.#droppedEvents,
+			refusedConnections: this.#gate.refused,
+			evictedConnections: this.#evicted,
+			uncheckedConnections: this.#gate.unchecked,
+		};
 	}
 
 	#accept(socket: net.Socket): void {
-		const id = ++this.#nextConnectionId;
-		const tcp = this.#endpoint.transport === 'tcp';
-		const peer = tcp ? `${socket.remoteAddress}:${socket.remotePort}` : `unix#${id}`;
-		if (tcp) {
-			socket.setNoDelay(true);
+		// Until admitted, the socket stays paused (pauseOnConnect): not a byte is read from it.
+		socket.on('error', ignoreError);
+		if (this.#endpoint.transport === 'ipc') {
+			this.#admit(socket, `unix#${this.#nextConnectionId + 1}`);
+			return;
 		}
 
+		this.#gate.checkTcp(socket, (admitted, peer) => {
+			admitted.setNoDelay(true);
+			this.#admit(admitted, peer);
+		}, () => this.#server !== undefined);
+	}
+
+	#admit(socket: net.Socket, peer: string): void {
+		if (this.#connections.size >= this.#maxConnections && !this.#evictIdlest()) {
+			const reason = `too many connections (limit ${this.#maxConnections})`;
+			this.#gate.refuse(socket, reason, `refused control connection from ${peer}: ${reason}, none of them idle`);
+			return;
+		}
+
+		const id = ++this.#nextConnectionId;
+		socket.off('error', ignoreError);
 		const connection = new Connection({
 			...this.#limits,
 			id,
@@ -219,31 +270,26 @@ export class ControlServer {
 		});
 		this.#connections.add(connection);
 		void connection.closed.then(() => this.#connections.delete(connection));
-		if (tcp) {
-			void this.#admit(connection, socket);
-		} else {
-			connection.start();
-		}
+		connection.start();
 	}
 
-	/** Serve a TCP peer only if its socket belongs to our uid (see peer-uid.ts). */
-	async #admit(connection: Connection, socket: net.Socket): Promise<void> {
-		const uid = currentUid();
-		let uids: number[] = [];
-		try {
-			uids = await tcpPeerUids(socket.localPort ?? 0, socket.remotePort ?? 0);
-		} catch (error) {
-			this.#log('warning', `cannot check the owner of ${connection.info.peer}: ${errorMessage(error)}`);
+	/** Close the connection quiet for longest with nothing running and no subscription, if any, to make room. */
+	#evictIdlest(): boolean {
+		let idlest: Connection | undefined;
+		for (const connection of this.#connections) {
+			if (connection.isIdle && (idlest === undefined || connection.lastHeard < idlest.lastHeard)) {
+				idlest = connection;
+			}
 		}
 
-		if (uids.length > 0 && uids.every(peerUid => peerUid === uid)) {
-			connection.start();
-			return;
+		if (idlest === undefined) {
+			return false;
 		}
 
-		const owner = uids.length === 0 ? 'its owner could not be found' : `it belongs to uid ${[...new Set(uids)].join(', ')}`;
-		this.#log('warning', `refused control connection from ${connection.info.peer}: ${owner}, and only uid ${uid} may connect`);
-		connection.refuse(errorReply(null, `connection refused: this procui serves only uid ${uid}`, errno.osError));
+		this.#evicted++;
+		this.#connections.delete(idlest);
+		idlest.close(errorReply(null, `closing the connection: too many connections (limit ${this.#maxConnections}), and this one was idle longest`, errno.osError));
+		return true;
 	}
 
 	#onLine(connection: Connection, line: Buffer): void {
@@ -293,6 +339,10 @@ export class ControlServer {
 			return errorReply(request.id, errorMessage(error), errno.commandError);
 		}
 	}
+}
+
+function ignoreError(): void {
+	// An unadmitted socket's reset or EPIPE: it is closed either way, and nobody waits on it.
 }
 
 function listenErrorMessage(endpoint: Endpoint, error: unknown): string {

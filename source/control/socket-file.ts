@@ -4,6 +4,9 @@ The Unix socket's file and directory: who may reach them, and what to do with on
 The socket is bound inside a directory that is ours and not writable by anyone else (0700 when
 procui creates it), then made 0600. The directory is what keeps other users out: between
 bind() and chmod() the socket has the umask's mode, but nobody else can traverse to it.
+
+A client trusts a socket on the same terms (`checkSocketToTrust`): a server in a directory
+another user owns or can write to could be anyone's, and would receive every command sent.
 */
 import {chmod, lstat, mkdir, stat, unlink} from 'node:fs/promises';
 import net from 'node:net';
@@ -22,12 +25,24 @@ export async function prepareSocketPath(socketPath: string): Promise<void> {
 
 async function prepareDirectory(directory: string): Promise<void> {
 	const uid = currentUid();
-	const link = await lstatOrUndefined(directory);
+	let link = await lstatOrUndefined(directory);
 	if (link === undefined) {
-		await mkdir(directory, {recursive: true, mode: 0o700});
-		// mkdir's mode passes through the umask; say it exactly.
-		await chmod(directory, 0o700);
-		return;
+		await mkdir(path.dirname(directory), {recursive: true, mode: 0o700});
+		// Not recursive, so that a directory someone else creates first is an EEXIST, not taken for
+		// ours: it is then judged like any directory found there.
+		const created = await mkdir(directory, {mode: 0o700}).then(() => true, (error: unknown) => {
+			if (errorCode(error) !== 'EEXIST') {
+				throw error;
+			}
+
+			return false;
+		});
+		if (created) {
+			// mkdir's mode passes through the umask; say it exactly.
+			await chmod(directory, 0o700);
+		}
+
+		link = await lstat(directory);
 	}
 
 	if (link.isSymbolicLink() && link.uid !== uid) {
@@ -73,6 +88,46 @@ async function removeStaleSocket(socketPath: string): Promise<void> {
 	}
 }
 
+/**
+May a client send its commands to the server at `socketPath`? Only if the socket and its
+directory belong to this user or to root and neither is writable by group or others. Throws a
+plain-English Error naming the path otherwise; a socket that does not exist passes (connecting
+then says that no procui is running).
+*/
+export async function checkSocketToTrust(socketPath: string): Promise<void> {
+	const uid = currentUid();
+	const directory = path.dirname(socketPath);
+	const directoryInfo = await statOrUndefined(directory);
+	if (directoryInfo === undefined) {
+		return;
+	}
+
+	const socketInfo = await statOrUndefined(socketPath);
+	const problem = untrusted(directoryInfo, uid, `the directory ${directory}`)
+		?? (socketInfo === undefined || socketInfo.isSocket() ? untrusted(socketInfo, uid, `the socket ${socketPath}`) : `${socketPath} is not a socket`);
+	if (problem !== undefined) {
+		throw new Error(`refusing to connect to ipc://${socketPath}: ${problem}, so the server there could be another user's, and it would receive your commands. Use a socket in a directory of your own (the default endpoint's), or run as the user who owns it`);
+	}
+}
+
+/** What makes `info` (of the directory or socket `name`) untrustworthy, if anything. */
+function untrusted(info: Awaited<ReturnType<typeof stat>> | undefined, uid: number, name: string): string | undefined {
+	if (info === undefined) {
+		return undefined;
+	}
+
+	if (info.uid !== uid && info.uid !== 0) {
+		return `${name} belongs to uid ${info.uid}, not to you (uid ${uid}) or root`;
+	}
+
+	const mode = Number(info.mode) & 0o777;
+	if ((mode & 0o022) !== 0) {
+		return `${name} is writable by ${(mode & 0o002) === 0 ? 'its group' : 'others'} (mode ${mode.toString(8)})`;
+	}
+
+	return undefined;
+}
+
 /** Does something accept connections on this socket file? Refused or gone means stale; no answer in time counts as alive. */
 export async function socketAnswers(socketPath: string): Promise<boolean> {
 	return new Promise((resolve, reject) => {
@@ -109,6 +164,18 @@ export async function removeSocketFile(socketPath: string, inode: number): Promi
 	const current = await lstatOrUndefined(socketPath);
 	if (current?.ino === inode) {
 		await unlink(socketPath).catch(() => undefined);
+	}
+}
+
+async function statOrUndefined(file: string) {
+	try {
+		return await stat(file);
+	} catch (error) {
+		if (errorCode(error) === 'ENOENT') {
+			return undefined;
+		}
+
+		throw error;
 	}
 }
 

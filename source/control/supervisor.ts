@@ -14,7 +14,7 @@ import {MetricsSource} from './metrics.js';
 import {MetricsServer, parseMetricsAddress} from './metrics-server.js';
 import {startPlugins} from './plugins/index.js';
 import type {RunningPlugin} from './plugins/plugin.js';
-import {ControlServer} from './server.js';
+import {ControlServer, type ControlServerStats} from './server.js';
 import type {SupervisorClient, Subscription} from './supervisor-client.js';
 import {watcherRow, watchersInConfigOrder} from './views.js';
 import type {Overview} from './rows.js';
@@ -77,6 +77,7 @@ export class Supervisor {
 		this.server = new ControlServer({
 			endpoint: options.endpoint,
 			handle: async (request) => this.#handle(request.command, request.properties ?? {}, request.id),
+			...(options.config.arbiter.clientIdleTimeout === undefined ? {} : {idleTimeoutMs: options.config.arbiter.clientIdleTimeout * 1000}),
 			log: (level, message) => {
 				options.log(level, message);
 			},
@@ -310,6 +311,7 @@ export class Supervisor {
 			reloads: this.#reloads,
 			log_dropped: this.#options.logStats?.().dropped ?? 0,
 			log_pending_bytes: this.#options.logStats?.().pending ?? 0,
+			control: controlStats(this.server.stats()),
 		};
 	}
 
@@ -412,3 +414,16 @@ function countFds(): number {
 }
 
 export {toEndpoint};
+
+/** The control server's counters, as `dstats` shows them. */
+function controlStats(stats: ControlServerStats): Record<string, number> {
+	return {
+		connections: stats.connections,
+		subscribers: stats.subscribers,
+		queued_bytes: stats.queuedBytes,
+		dropped_events: stats.droppedEvents,
+		refused: stats.refusedConnections,
+		evicted: stats.evictedConnections,
+		unchecked: stats.uncheckedConnections,
+	};
+}

@@ -103,3 +103,13 @@ describe('ctlExitCode', () => {
 		expect(ctlExitCode(errorReply('a1', 'no', errno.commandError))).toBe(3);
 	});
 });
+
+describe('control characters from the server', () => {
+	it('are escaped in an error reason, and a newline in it stays on its line', () => {
+		expect(formatCtlReply('quit', errorReply('a1', 'gone\u001B[2J\r\nok', errno.commandError))).toBe(String.raw`error: gone\x1b[2J\x0d\nok`);
+	});
+
+	it('are escaped in option names and values', () => {
+		expect(formatCtlReply('globaloptions', ok({options: {'a\u0007': 'b\u009B31m'}}))).toBe(String.raw`a\x07 = b\x9b31m`);
+	});
+});

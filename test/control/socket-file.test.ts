@@ -99,3 +99,16 @@ it('removes its socket file when it closes', async () => {
 	await server.close();
 	await expect(lstat(socketPath)).rejects.toThrow('ENOENT');
 });
+
+it('is not trusted by a client when the socket file is writable by its group, and says which file', async () => {
+	const socketPath = path.join(temp.directory, 'procui.sock');
+	await serve(socketPath);
+	await chmod(socketPath, 0o660);
+	await expect(SocketClient.connect(`ipc://${socketPath}`)).rejects.toThrow(`the socket ${socketPath} is writable by its group (mode 660)`);
+});
+
+it('is not trusted by a client when the path is not a socket', async () => {
+	const file = path.join(temp.directory, 'procui.sock');
+	await writeFile(file, '', {mode: 0o600});
+	await expect(SocketClient.connect(`ipc://${file}`)).rejects.toThrow(`${file} is not a socket`);
+});
