@@ -1,27 +1,10 @@
 import net from 'node:net';
 import {parseArgs} from 'node:util';
 import {defaultEndpoint, toEndpoint, type Endpoint} from '../control/endpoint.js';
-import {errorCode} from '../control/errors.js';
+import {connectErrorMessage} from '../control/client.js';
 import {proxyReadyMarker, proxyUnavailableCode} from '../control/ssh-transport.js';
 
 const usage = 'usage: procui proxy [--endpoint ipc:///path.sock]';
-
-function connectError(endpoint: Endpoint, error: unknown): string {
-	switch (errorCode(error)) {
-		case 'ENOENT':
-		case 'ECONNREFUSED': {
-			return `cannot connect to ${endpoint.url}: no procui is running there (start one with \`procui daemon\`)`;
-		}
-
-		case 'EACCES': {
-			return `cannot connect to ${endpoint.url}: permission denied (the socket belongs to another user)`;
-		}
-
-		default: {
-			return `cannot connect to ${endpoint.url}: ${error instanceof Error ? error.message : String(error)}`;
-		}
-	}
-}
 
 /**
 `procui proxy [--endpoint URL]`: the remote half of an ssh:// endpoint. Bridges stdin and stdout to
@@ -42,7 +25,7 @@ export async function runProxy(argv: readonly string[]): Promise<number> {
 	const socket = endpoint.transport === 'ipc' ? net.connect({path: endpoint.path}) : net.connect({host: endpoint.host, port: endpoint.port});
 	const connected = await new Promise<boolean>((resolve) => {
 		socket.once('error', (error) => {
-			process.stderr.write(`procui proxy: ${connectError(endpoint, error)}\n`);
+			process.stderr.write(`procui proxy: ${connectErrorMessage(endpoint, error)}\n`);
 			resolve(false);
 		});
 		socket.once('connect', () => {

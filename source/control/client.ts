@@ -300,7 +300,8 @@ function checkTimeout(timeoutMs: number): number {
 	return timeoutMs;
 }
 
-function connectErrorMessage(endpoint: Endpoint, error: unknown): string {
+/** Why a connection to `endpoint` failed, said for a person: for every client, local or through `procui proxy`. */
+export function connectErrorMessage(endpoint: Endpoint, error: unknown): string {
 	switch (errorCode(error)) {
 		case 'ENOENT':
 		case 'ECONNREFUSED': {

@@ -3,8 +3,10 @@ A person at a terminal, for end-to-end tests: the built `procui` runs in a pseud
 (node-pty), its output goes through a terminal emulator (@xterm/headless), and the test reads the
 screen back as text and types keys. Waiting is on screen content, with a deadline, never a sleep.
 */
+import fs from 'node:fs';
 import xterm from '@xterm/headless';
 import pty from 'node-pty';
+import {afterEach} from 'vitest';
 import {cliPath} from '../helpers/daemon.js';
 
 export type Screen = {
@@ -105,4 +107,19 @@ export function runInTerminal(args: readonly string[], options: {cwd: string; co
 		terminal,
 		pid: child.pid,
 	};
+}
+
+/** The screens and folders a test file makes, killed and removed after each of its tests. */
+export function cleanedAfterEach(): {readonly screens: Screen[]; readonly dirs: string[]} {
+	const made = {screens: [] as Screen[], dirs: [] as string[]};
+	afterEach(() => {
+		for (const screen of made.screens.splice(0)) {
+			screen.kill();
+		}
+
+		for (const dir of made.dirs.splice(0)) {
+			fs.rmSync(dir, {recursive: true, force: true});
+		}
+	});
+	return made;
 }

@@ -5,21 +5,11 @@ line while a flapping watcher keeps warning.
 */
 import fs from 'node:fs';
 import path from 'node:path';
-import {afterEach, expect, test} from 'vitest';
+import {expect, test} from 'vitest';
 import {tempDir} from '../helpers/daemon.js';
-import {runInTerminal, type Screen} from './terminal.js';
+import {cleanedAfterEach, runInTerminal} from './terminal.js';
 
-const screens: Screen[] = [];
-const dirs: string[] = [];
-afterEach(() => {
-	for (const screen of screens.splice(0)) {
-		screen.kill();
-	}
-
-	for (const dir of dirs.splice(0)) {
-		fs.rmSync(dir, {recursive: true, force: true});
-	}
-});
+const {screens, dirs} = cleanedAfterEach();
 
 const rowOf = (screen: string, name: string): number => screen.split('\n').findIndex((line) => new RegExp(`[▸ ][●◐○✖] ${name}\\b`, 'u').test(line));
 

@@ -4,21 +4,11 @@ a non-UTF-8 locale, TERM=dumb.
 */
 import fs from 'node:fs';
 import path from 'node:path';
-import {afterEach, describe, expect, test} from 'vitest';
+import {describe, expect, test} from 'vitest';
 import {tempDir} from '../helpers/daemon.js';
-import {runInTerminal, type Screen} from './terminal.js';
+import {cleanedAfterEach, runInTerminal, type Screen} from './terminal.js';
 
-const screens: Screen[] = [];
-const dirs: string[] = [];
-afterEach(() => {
-	for (const screen of screens.splice(0)) {
-		screen.kill();
-	}
-
-	for (const dir of dirs.splice(0)) {
-		fs.rmSync(dir, {recursive: true, force: true});
-	}
-});
+const {screens, dirs} = cleanedAfterEach();
 
 function start(env: NodeJS.ProcessEnv): Screen {
 	const dir = tempDir();
