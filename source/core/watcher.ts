@@ -410,7 +410,10 @@ export class Watcher {
 	}
 
 	#stopProcess(record: ProcessRecord, reason: StopReason, signal = this.config.stopSignal, timeoutSeconds = this.config.gracefulTimeout): void {
-		if (record.drained) {
+		// Drained output says nothing about the process: a child that closed its own output
+		// (`exec >/dev/null`) is drained at once and still alive. Only a process that has exited
+		// and been drained is past stopping (and it has left the watcher already).
+		if (record.exit !== undefined && record.drained) {
 			return;
 		}
 
@@ -424,7 +427,7 @@ export class Watcher {
 					this.#ctx.log('warning', `${this.name}: process ${record.pid} did not stop within ${timeoutSeconds} s; sending SIGKILL`);
 				}
 
-				if (!record.drained) {
+				if (record.exit === undefined || !record.drained) {
 					signalGroup(record.pid, os.constants.signals.SIGKILL);
 					// Output still held open by a process outside the group: stop reading it once
 					// the exit is known, so a stop always completes.
