@@ -284,7 +284,7 @@ export class Arbiter {
 					return watcher.userStops === stops ? {started, kept} : {superseded: 'stop'};
 				}
 
-				if (watcher.running.length >= watcher.numprocesses || !watcher.starting) {
+				if (watcher.ready >= watcher.numprocesses || !watcher.starting) {
 					return {started, kept};
 				}
 

@@ -119,6 +119,11 @@ export class Watcher {
 		return this.status;
 	}
 
+	/** Running processes that run their program (procui-exec has exec'ed it). */
+	get ready(): number {
+		return this.running.filter((record) => record.execed).length;
+	}
+
 	/** Running processes (not exited, not asked to stop). */
 	get running(): ProcessRecord[] {
 		return [...this.processes.values()].filter((record) => isRunning(record));
@@ -265,7 +270,7 @@ export class Watcher {
 			}
 		}
 
-		if (this.starting && this.running.length >= this.numprocesses) {
+		if (this.starting && this.ready >= this.numprocesses) {
 			this.starting = false;
 		}
 	}
@@ -295,12 +300,21 @@ export class Watcher {
 				gid,
 				pty: this.config.pty,
 				rlimits: this.config.rlimits,
-				onExit: (status) => {
+				onExec: () => {
+					this.#ctx.scheduler.enqueue({
+						label: `exec ${this.name}/${child.pid}`,
+						internal: true,
+						run: () => {
+							this.#onExec(generation);
+						},
+					});
+				},
+				onExit: (status, failure) => {
 					this.#ctx.scheduler.enqueue({
 						label: `exit ${this.name}/${child.pid}`,
 						internal: true,
 						run: () => {
-							this.#onExit(generation, status);
+							this.#onExit(generation, status, failure);
 						},
 					});
 				},
@@ -331,6 +345,7 @@ export class Watcher {
 				stopReason: undefined,
 				exit: undefined,
 				drained: false,
+				execed: false,
 				killTimer: undefined,
 			};
 			this.processes.set(generation, record);
@@ -352,8 +367,7 @@ export class Watcher {
 			return this.#spawnFailed(error);
 		}
 
-		this.spawnFailures = 0;
-		this.lastSpawnError = undefined;
+		// spawnFailures is reset once the program runs (onExec): procui-exec may still fail to exec it.
 		this.spawned.push({generation, pid: record.pid});
 		if (this.spawned.length > 256) {
 			this.spawned.shift();
@@ -471,7 +485,24 @@ export class Watcher {
 		return [...this.processes.values()].find((record) => record.pid === pid);
 	}
 
-	#onExit(generation: number, status: ExitStatus): void {
+	/** procui-exec got as far as the program: the spawn succeeded. */
+	#onExec(generation: number): void {
+		const record = this.processes.get(generation);
+		if (!record) {
+			return;
+		}
+
+		record.execed = true;
+		this.spawnFailures = 0;
+		this.lastSpawnError = undefined;
+		if (this.starting && this.ready >= this.numprocesses) {
+			this.starting = false;
+		}
+
+		this.#ctx.changed();
+	}
+
+	#onExit(generation: number, status: ExitStatus, failure: SpawnError | undefined): void {
 		const record = this.processes.get(generation);
 		if (!record) {
 			return;
@@ -481,7 +512,11 @@ export class Watcher {
 		const now = Date.now();
 		this.lastExit = {pid: record.pid, status, time: now};
 		this.#ctx.emit(`watcher.${this.name}.reap`, {process_pid: record.pid, exit_code: exitCode(status), wid: record.wid});
-		if (record.stopReason === undefined) {
+		if (failure !== undefined && record.stopReason === undefined) {
+			// The program never ran (exec, setuid or an rlimit failed): a spawn failure with its errno,
+			// retried with the spawn back-off and max_retry, not a crash counted towards flapping.
+			this.#spawnFailed(failure);
+		} else if (record.stopReason === undefined) {
 			this.#ctx.log(status.code === 0 ? 'info' : 'warning', `${this.name}: process ${record.pid} exited on its own (${describeExit(status, signalName)})`);
 			this.#crashed(record, now);
 		}

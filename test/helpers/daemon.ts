@@ -55,16 +55,27 @@ export type Daemon = {
 };
 
 /** Start the built `procui daemon` on a config written into a fresh folder. */
-export async function startDaemon(configText: string, options: {name?: string; args?: readonly string[]; env?: NodeJS.ProcessEnv} = {}): Promise<Daemon> {
+export type DaemonOptions = {
+	name?: string;
+	args?: readonly string[];
+	env?: NodeJS.ProcessEnv;
+	/** A program (and its arguments) that execs the daemon's command line given after them. */
+	wrapper?: readonly string[];
+	/** Descriptors the daemon inherits as fd 3, 4, ... (not close-on-exec in the daemon). */
+	inheritFds?: readonly number[];
+};
+
+export async function startDaemon(configText: string, options: DaemonOptions = {}): Promise<Daemon> {
 	const dir = tempDir();
 	const configFile = path.join(dir, options.name ?? 'circus.ini');
 	fs.writeFileSync(configFile, configText);
 	const socket = path.join(dir, 'run', 'procui.sock');
 	const endpoint = `ipc://${socket}`;
-	const child = childProcess.spawn(process.execPath, [cliPath, 'daemon', configFile, '--endpoint', endpoint, '--log-level', 'debug', ...(options.args ?? [])], {
+	const command = [...(options.wrapper ?? []), process.execPath, cliPath, 'daemon', configFile, '--endpoint', endpoint, '--log-level', 'debug', ...(options.args ?? [])];
+	const child = childProcess.spawn(command[0]!, command.slice(1), {
 		cwd: dir,
 		env: {...process.env, ...options.env},
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio: ['ignore', 'pipe', 'pipe', ...(options.inheritFds ?? [])],
 	});
 	let stderr = '';
 	child.stderr!.setEncoding('utf8');
