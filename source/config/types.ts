@@ -160,6 +160,8 @@ export type ArbiterConfig = {
 	readonly umask?: number;
 	/** procui: default ring-buffer lines per process. */
 	readonly scrollback: number;
+	/** procui: what a starting daemon does with the processes a killed one left running. */
+	readonly orphans: 'kill' | 'warn';
 	readonly raw: Readonly<Record<string, string>>;
 };
 

@@ -4,6 +4,8 @@ import {Arbiter} from '../core/arbiter.js';
 import {ProcSampler, type ProcInfo} from '../io/proc-stats.js';
 import {onSignals, type HandledSignal} from '../io/signals.js';
 import {SocketSet} from '../io/socket-set.js';
+import {startTime, StateFile, type StateSnapshot} from '../io/state-file.js';
+import {handleSurvivors} from './orphans.js';
 import {dispatch, type CommandContext} from './commands.js';
 import {reloadConfig} from './config-reload.js';
 import {toEndpoint} from './endpoint.js';
@@ -34,6 +36,9 @@ export type SupervisorOptions = {
 	/** The supervisor's own log: lines dropped because its reader was too slow (since start), and
 	bytes waiting for the reader now. For `dstats`. */
 	readonly logStats?: () => {readonly dropped: number; readonly pending: number};
+	/** Where to write down the running processes (and, at start, find those of a killed
+	predecessor, per `procui.orphans`); none by default. */
+	readonly stateFile?: string;
 };
 
 /**
@@ -57,6 +62,7 @@ export class Supervisor {
 	#exited = false;
 	readonly #local = new Set<{topics: readonly string[]; onEvent: (event: EventMessage) => void}>();
 	readonly #context: CommandContext;
+	#state: StateFile | undefined;
 
 	constructor(options: SupervisorOptions) {
 		this.#options = options;
@@ -103,6 +109,10 @@ export class Supervisor {
 			options.log(level, message);
 		});
 		this.arbiter.on('event', (topic, data) => {
+			if (topic.endsWith('.spawn') || topic.endsWith('.reap')) {
+				this.#state?.changed();
+			}
+
 			this.#publish({event: topic, data, time: nowSeconds()});
 		});
 		this.arbiter.wantsOutput = (watcher) => this.server.wants(`logs.${watcher}`) || this.#localWants(`logs.${watcher}`);
@@ -127,6 +137,15 @@ export class Supervisor {
 		}
 
 		try {
+			const stateFile = this.#options.stateFile;
+			if (stateFile) {
+				// Before the sockets: a survivor may still hold one of them.
+				await handleSurvivors(stateFile, this.#options.config, this.#options.log);
+				this.#state = new StateFile(stateFile, () => this.#snapshot(), (message) => {
+					this.#options.log('warning', message);
+				});
+			}
+
 			// Before any watcher starts, as Circus does; a socket that cannot be bound stops the start.
 			await this.#sockets.bind(this.#options.config.sockets);
 			await this.server.listen();
@@ -331,6 +350,17 @@ export class Supervisor {
 		}
 	}
 
+	/** The processes running now, for the state file. */
+	#snapshot(): StateSnapshot {
+		const watchers: Record<string, {stopSignal: number; gracefulTimeout: number; pids: number[]}> = {};
+		for (const watcher of this.arbiter.watchers.values()) {
+			const pids = [...watcher.processes.values()].filter((record) => record.exit === undefined).map((record) => record.pid);
+			watchers[watcher.name] = {stopSignal: watcher.config.stopSignal, gracefulTimeout: watcher.config.gracefulTimeout, pids};
+		}
+
+		return {supervisor: {pid: process.pid, start: startTime(process.pid) ?? 0}, watchers};
+	}
+
 	/** Stop serving and leave. Watchers must be stopped already (quit). */
 	async #exit(code: number): Promise<void> {
 		if (this.#exited) {
@@ -338,6 +368,8 @@ export class Supervisor {
 		}
 
 		this.#exited = true;
+		// Everything stopped: nothing for a next daemon to find.
+		await this.#state?.remove();
 		await this.close();
 		this.#options.onExit?.(code);
 	}

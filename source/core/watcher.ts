@@ -74,6 +74,8 @@ export class Watcher {
 	#lastSpawnAt = 0;
 	/** Bumped on every start and stop; timers from an older epoch are dropped. */
 	#epoch = 0;
+	/** Programs exec'ed since the last start or reload: a start ends when they are numprocesses. */
+	#execsSinceStart = 0;
 	/** The `stop` event has been published for the current stopped state. */
 	#stopAnnounced = true;
 
@@ -155,6 +157,7 @@ export class Watcher {
 		}
 
 		this.starting = this.running.length < this.numprocesses;
+		this.#execsSinceStart = this.ready;
 		this.#streams ??= openStreams(this.config, this.#ctx.log);
 		this.reconcile(true);
 	}
@@ -192,6 +195,7 @@ export class Watcher {
 		}
 
 		this.starting = true;
+		this.#execsSinceStart = 0;
 		this.reconcile(true);
 	}
 
@@ -270,9 +274,15 @@ export class Watcher {
 			}
 		}
 
-		if (this.starting && this.ready >= this.numprocesses) {
+		if (this.starting && this.#started()) {
 			this.starting = false;
 		}
+	}
+
+	/** A start is done once as many programs as processes run (or ran: a short-lived one may have
+	exited already), each past procui-exec. */
+	#started(): boolean {
+		return this.running.length >= this.numprocesses && (this.ready >= this.numprocesses || this.#execsSinceStart >= this.numprocesses);
 	}
 
 	/** Circus's `_nextwid`: the smallest id not held by a process that has not exited. */
@@ -319,6 +329,8 @@ export class Watcher {
 					});
 				},
 			});
+			// warmup_delay counts from the moment the process exists, not from when this command began.
+			this.#lastSpawnAt = Date.now();
 			const streams = this.#streams;
 			if (streams) {
 				this.#streamsOf.set(generation, streams);
@@ -493,9 +505,10 @@ export class Watcher {
 		}
 
 		record.execed = true;
+		this.#execsSinceStart++;
 		this.spawnFailures = 0;
 		this.lastSpawnError = undefined;
-		if (this.starting && this.ready >= this.numprocesses) {
+		if (this.starting && this.#execsSinceStart >= this.numprocesses) {
 			this.starting = false;
 		}
 

@@ -63,10 +63,12 @@ export type DaemonOptions = {
 	wrapper?: readonly string[];
 	/** Descriptors the daemon inherits as fd 3, 4, ... (not close-on-exec in the daemon). */
 	inheritFds?: readonly number[];
+	/** Run in this folder (a previous daemon's, with the same endpoint) instead of a fresh one. */
+	dir?: string;
 };
 
 export async function startDaemon(configText: string, options: DaemonOptions = {}): Promise<Daemon> {
-	const dir = tempDir();
+	const dir = options.dir ?? tempDir();
 	const configFile = path.join(dir, options.name ?? 'circus.ini');
 	fs.writeFileSync(configFile, configText);
 	const socket = path.join(dir, 'run', 'procui.sock');
