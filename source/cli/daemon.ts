@@ -53,6 +53,7 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 		config,
 		endpoint,
 		stateFile: stateFilePath(pidfile, endpoint),
+		subreaper: true,
 		log: (logLevel, message) => {
 			logger.log(logLevel, message);
 		},

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type {Config} from '../config/types.js';
 import {Arbiter} from '../core/arbiter.js';
 import {ProcSampler, type ProcInfo} from '../io/proc-stats.js';
+import {becomeSubreaper, reapAdopted} from '../io/adopted.js';
 import {onSignals, type HandledSignal} from '../io/signals.js';
 import {SocketSet} from '../io/socket-set.js';
 import {startTime, StateFile, type StateSnapshot} from '../io/state-file.js';
@@ -39,6 +40,9 @@ export type SupervisorOptions = {
 	/** Where to write down the running processes (and, at start, find those of a killed
 	predecessor, per `procui.orphans`); none by default. */
 	readonly stateFile?: string;
+	/** Become a child subreaper, so descendants that leave their process group are still found,
+	stopped with their watcher and reaped. Only where every child is spawned by procui (the daemon). */
+	readonly subreaper?: boolean;
 };
 
 /**
@@ -136,6 +140,13 @@ export class Supervisor {
 			});
 		}
 
+		if (this.#options.subreaper) {
+			const why = becomeSubreaper();
+			if (why !== undefined) {
+				this.#options.log('warning', `not a child subreaper (${why}): a descendant that leaves its process group and outlives its parent is not stopped with its watcher`);
+			}
+		}
+
 		try {
 			const stateFile = this.#options.stateFile;
 			if (stateFile) {
@@ -160,6 +171,8 @@ export class Supervisor {
 		// `stats` topic (a TUI). `stats`, `overview` and `dstats` sample on demand otherwise, so an idle
 		// daemon costs nothing but its timers.
 		this.#statsTimer = setInterval(() => {
+			// Adopted children are reaped on SIGCHLD; this catches one that a busy moment left over.
+			reapAdopted();
 			const topic = 'stats';
 			if (this.server.wants(topic) || this.#localWants(topic)) {
 				this.#sampleNow();

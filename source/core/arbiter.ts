@@ -307,7 +307,7 @@ export class Arbiter {
 					return {superseded: 'start'};
 				}
 
-				return watcher.processes.size === 0 ? {} : undefined;
+				return watcher.processes.size === 0 && watcher.strays.count === 0 ? {} : undefined;
 			};
 		})));
 		return {};

@@ -7,6 +7,7 @@ import type {WatcherContext} from './context.js';
 import {describeExit, exitCode, isRunning, type ProcessRecord, type StopReason} from './process.js';
 import {afterExit, checkFlapping, spawnRetryDelay, type FlappingState, type SlotHistory} from './restart-policy.js';
 import {planSpawn} from './spawn-plan.js';
+import {Strays} from './strays.js';
 import {openStreams, type WatcherStreams} from './streams.js';
 
 /** Circus's four watcher states. */
@@ -65,6 +66,8 @@ export class Watcher {
 	/** Flapping: retry time while in a flapping pause. */
 	flappingUntil: number | undefined;
 	flapping: FlappingState = {exits: [], tries: 0};
+	/** Descendants that outlived their parents, being stopped with the watcher. */
+	readonly strays: Strays;
 	readonly #slots = new Map<number, SlotHistory>();
 	readonly #ctx: WatcherContext;
 	#streams: WatcherStreams | undefined;
@@ -83,6 +86,7 @@ export class Watcher {
 		this.config = config;
 		this.numprocesses = config.singleton ? Math.min(1, config.numprocesses) : config.numprocesses;
 		this.#ctx = ctx;
+		this.strays = new Strays(ctx, config.name);
 	}
 
 	get name(): string {
@@ -172,6 +176,9 @@ export class Watcher {
 			this.#stopProcess(record, reason);
 		}
 
+		// Strays adopted already (their parents exited) go now, with the group: one may hold the
+		// output of an exited process open, which would otherwise wait for graceful_timeout.
+		this.strays.stop(this.config.stopSignal, this.config.gracefulTimeout);
 		this.#settle();
 	}
 
@@ -608,6 +615,7 @@ export class Watcher {
 			this.#streams = undefined;
 			void streams?.close();
 			this.#ctx.emit(`watcher.${this.name}.stop`, {});
+			this.strays.stop(this.config.stopSignal, this.config.gracefulTimeout);
 		}
 
 		this.#ctx.changed();

@@ -6,6 +6,7 @@ import path from 'node:path';
 import tty from 'node:tty';
 import {fileURLToPath} from 'node:url';
 import type {Readable} from 'node:stream';
+import {trackChild} from './adopted.js';
 import {DrainMarker} from './drain-marker.js';
 import {FdRef} from './fd-ref.js';
 import {checkWorkingDir, resolveExecutable, SpawnError} from './executable.js';
@@ -150,6 +151,7 @@ function startChild(options: SpawnOptions, file: string, stdio: ReadonlyArray<ch
 		throw new SpawnError('the system could not start a process (fork failed)', 'EAGAIN');
 	}
 
+	trackChild(child);
 	// The exit can be seen before the report is read: the exit is passed on once both are in.
 	const errors = child.stdio[errorFd] as Readable;
 	let report = '';
