@@ -106,6 +106,7 @@ export class Supervisor {
 				pidfile: this.arbiter.config.arbiter.pidfile ?? null,
 				loglevel: this.arbiter.config.arbiter.loglevel,
 				scrollback: this.arbiter.config.arbiter.scrollback,
+				orphans: this.arbiter.config.arbiter.orphans,
 			}),
 			listSockets: () => this.#sockets.list(),
 		};

@@ -452,7 +452,7 @@ export class Watcher {
 
 		record.stopReason ??= reason;
 		// The whole group: a shell's children go too, so nothing is orphaned.
-		signalGroup(record.pid, signal);
+		signalGroup(record.pid, signal, record.exit !== undefined);
 		this.#ctx.emit(`watcher.${this.name}.kill`, {process_pid: record.pid, signal});
 		if (record.killTimer === undefined) {
 			record.killTimer = this.#ctx.timer(`kill ${this.name}/${record.pid}`, timeoutSeconds * 1000, () => {
@@ -461,7 +461,7 @@ export class Watcher {
 				}
 
 				if (record.exit === undefined || !record.drained) {
-					signalGroup(record.pid, os.constants.signals.SIGKILL);
+					signalGroup(record.pid, os.constants.signals.SIGKILL, record.exit !== undefined);
 					// Output still held open by a process outside the group: stop reading it once
 					// the exit is known, so a stop always completes.
 					this.#ctx.timer(`drain ${this.name}/${record.pid}`, drainGraceMs, () => {

@@ -306,12 +306,17 @@ export function spawnChild(options: SpawnOptions): Child {
 	return options.pty ? spawnPty(options, file) : spawnPipes(options, file);
 }
 
-/** Send `signal` to a child's whole process group (falling back to the pid alone). */
-export function signalGroup(pid: number, signal: number): boolean {
+/** Send `signal` to a child's whole process group (falling back to the pid alone, unless the child
+is known to have exited: its pid may belong to another process by now). */
+export function signalGroup(pid: number, signal: number, exited = false): boolean {
 	try {
 		process.kill(-pid, signal);
 		return true;
 	} catch {
+		if (exited) {
+			return false;
+		}
+
 		try {
 			process.kill(pid, signal);
 			return true;

@@ -128,6 +128,12 @@ static int parse_id(const char *text, long *id) {
 
 /* Group, supplementary groups, then user: setuid last, since it gives up the right to the others. */
 static int change_user(long uid, long gid) {
+	if ((uid < 0 || (uid_t) uid == geteuid()) && (gid < 0 || (gid_t) gid == getegid())) {
+		/* Already this user and group (a supervisor not run as root naming itself): nothing to
+		change, and no right to change the groups. */
+		return 0;
+	}
+
 	struct passwd *user = uid >= 0 ? getpwuid((uid_t) uid) : NULL;
 	if (uid >= 0 && gid < 0) {
 		/* No group given: the user's own, as login would. */
