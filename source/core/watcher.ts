@@ -403,15 +403,17 @@ export class Watcher {
 		this.lastSpawnError = reason;
 		const code = error instanceof SpawnError ? error.code : 'EINVAL';
 		this.#ctx.emit(`watcher.${this.name}.spawn_failed`, {reason, code, failures: this.spawnFailures});
+		// The log names the errno even where the reason does not.
+		const logged = reason.includes(`(${code})`) ? reason : `${reason} (${code})`;
 		const limit = this.config.maxRetry;
 		if (limit !== -1 && this.spawnFailures >= Math.max(1, limit)) {
 			this.gaveUp = `${reason} (${this.spawnFailures} failed spawns, max_retry ${limit})`;
-			this.#ctx.log('error', `${this.name}: giving up: ${this.gaveUp}`);
+			this.#ctx.log('error', `${this.name}: giving up: ${logged} (${this.spawnFailures} failed spawns, max_retry ${limit})`);
 			this.stop();
 			return false;
 		}
 
-		this.#ctx.log('warning', `${this.name}: spawn failed (${this.spawnFailures}): ${reason}`);
+		this.#ctx.log('warning', `${this.name}: spawn failed (${this.spawnFailures}): ${logged}`);
 		this.#armSpawnTimer(this.#lastSpawnAt + spawnRetryDelay(this.spawnFailures));
 		return false;
 	}

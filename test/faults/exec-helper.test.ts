@@ -77,9 +77,14 @@ describe('a program that cannot be exec\'ed', () => {
 		fs.writeFileSync(script, '#!/bin/sh\nsleep 1000\n');
 		fs.chmodSync(script, 0o644);
 		daemon = await startDaemon(`[watcher:w]\ncmd = ${script}\nautostart = false\nmax_retry = 1\n`);
+		const seen: EventMessage[] = [];
+		await daemon.client.subscribe(['watcher.w.spawn_failed'], (event) => {
+			seen.push(event);
+		});
 		const reply = await daemon.call('start', {name: 'w', waiting: true});
 		expect((reply as {reason?: string}).reason).toMatch(/plain\.sh.*\(1 failed spawns/);
-		expect(daemon.stderr()).toMatch(/not an executable file|EACCES/);
+		expect((await waitFor(() => seen[0])).data.code).toBe('EACCES');
+		expect(daemon.stderr()).toMatch(/w: giving up: not an executable file: .*plain\.sh \(EACCES\)/);
 		expect(daemon.stderr()).not.toMatch(/exited on its own/);
 		fs.rmSync(dir, {recursive: true, force: true});
 	});
@@ -161,7 +166,16 @@ describe.skipIf(!isRoot)('changing user', () => {
 	const user = `procui${process.pid % 100_000}`;
 	const groups = [`${user}a`, `${user}b`];
 
+	const remove = (): void => {
+		childProcess.spawnSync('userdel', [user]);
+		for (const group of groups) {
+			childProcess.spawnSync('groupdel', [group]);
+		}
+	};
+
 	beforeAll(() => {
+		// Left over by an interrupted run of a process with the same pid.
+		remove();
 		for (const group of groups) {
 			childProcess.execFileSync('groupadd', [group]);
 		}
@@ -169,12 +183,7 @@ describe.skipIf(!isRoot)('changing user', () => {
 		childProcess.execFileSync('useradd', ['-M', '-G', groups.join(','), user]);
 	});
 
-	afterAll(() => {
-		childProcess.spawnSync('userdel', [user]);
-		for (const group of groups) {
-			childProcess.spawnSync('groupdel', [group]);
-		}
-	});
+	afterAll(remove);
 
 	it('gives the child the user\'s supplementary groups (initgroups)', async () => {
 		const marker = uniqueSleep();
