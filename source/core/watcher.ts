@@ -49,7 +49,7 @@ export class Watcher {
 	starting = false;
 	readonly processes = new Map<number, ProcessRecord>();
 	/** The most recent spawns (generation, pid), oldest first: what a start started. */
-	readonly spawned: Array<{generation: number; pid: number}> = [];
+	readonly spawned: Array<{generation: number; pid: number; execed: boolean}> = [];
 	/** Stops asked for by a user (not the watcher's own), so a start can tell it was overtaken. */
 	userStops = 0;
 	/** Output of the most recent finished processes, oldest first. */
@@ -77,8 +77,6 @@ export class Watcher {
 	#lastSpawnAt = 0;
 	/** Bumped on every start and stop; timers from an older epoch are dropped. */
 	#epoch = 0;
-	/** Programs exec'ed since the last start or reload: a start ends when they are numprocesses. */
-	#execsSinceStart = 0;
 	/** The `stop` event has been published for the current stopped state. */
 	#stopAnnounced = true;
 
@@ -161,7 +159,6 @@ export class Watcher {
 		}
 
 		this.starting = this.running.length < this.numprocesses;
-		this.#execsSinceStart = this.ready;
 		this.#streams ??= openStreams(this.config, this.#ctx.log);
 		this.reconcile(true);
 	}
@@ -202,7 +199,6 @@ export class Watcher {
 		}
 
 		this.starting = true;
-		this.#execsSinceStart = 0;
 		this.reconcile(true);
 	}
 
@@ -281,15 +277,9 @@ export class Watcher {
 			}
 		}
 
-		if (this.starting && this.#started()) {
+		if (this.starting && this.running.length >= this.numprocesses) {
 			this.starting = false;
 		}
-	}
-
-	/** A start is done once as many programs as processes run (or ran: a short-lived one may have
-	exited already), each past procui-exec. */
-	#started(): boolean {
-		return this.running.length >= this.numprocesses && (this.ready >= this.numprocesses || this.#execsSinceStart >= this.numprocesses);
 	}
 
 	/** Circus's `_nextwid`: the smallest id not held by a process that has not exited. */
@@ -387,7 +377,7 @@ export class Watcher {
 		}
 
 		// spawnFailures is reset once the program runs (onExec): procui-exec may still fail to exec it.
-		this.spawned.push({generation, pid: record.pid});
+		this.spawned.push({generation, pid: record.pid, execed: false});
 		if (this.spawned.length > 256) {
 			this.spawned.shift();
 		}
@@ -514,13 +504,13 @@ export class Watcher {
 		}
 
 		record.execed = true;
-		this.#execsSinceStart++;
-		this.spawnFailures = 0;
-		this.lastSpawnError = undefined;
-		if (this.starting && this.#execsSinceStart >= this.numprocesses) {
-			this.starting = false;
+		const spawn = this.spawned.find((entry) => entry.generation === generation);
+		if (spawn) {
+			spawn.execed = true;
 		}
 
+		this.spawnFailures = 0;
+		this.lastSpawnError = undefined;
 		this.#ctx.changed();
 	}
 
@@ -536,7 +526,12 @@ export class Watcher {
 		this.#ctx.emit(`watcher.${this.name}.reap`, {process_pid: record.pid, exit_code: exitCode(status), wid: record.wid});
 		if (failure !== undefined && record.stopReason === undefined) {
 			// The program never ran (exec, setuid or an rlimit failed): a spawn failure with its errno,
-			// retried with the spawn back-off and max_retry, not a crash counted towards flapping.
+			// retried with the spawn back-off and max_retry, not a crash counted towards flapping; the
+			// start is not done, as after a spawn that failed before forking.
+			if (this.desired === 'active') {
+				this.starting = true;
+			}
+
 			this.#spawnFailed(failure);
 		} else if (record.stopReason === undefined) {
 			this.#ctx.log(status.code === 0 ? 'info' : 'warning', `${this.name}: process ${record.pid} exited on its own (${describeExit(status, signalName)})`);
