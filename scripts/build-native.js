@@ -1,34 +1,54 @@
 #!/usr/bin/env node
-// Build procui's native helper dist/procui-exec from source/io/native/procui-exec.c: at install
-// (the package ships the C source, not a binary for one machine) and in `npm run build`.
-// Every child procui starts goes through it, so without a C compiler the install fails, saying so.
+// Build procui's native pieces from source/io/native/: at install (the package ships the C source,
+// not binaries for one machine) and in `npm run build`.
+// - dist/procui-exec: every child procui starts goes through it, so without a C compiler the build
+//   fails, saying so.
+// - dist/procui-reaper.node: a small Node-API addon that makes `procui daemon` a child subreaper.
+//   It needs Node's headers (shipped with Node's own builds); without them procui works, without
+//   the subreaper, and the build says so.
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const source = path.join(root, 'source', 'io', 'native', 'procui-exec.c');
-const output = path.join(root, 'dist', 'procui-exec');
+const native = path.join(root, 'source', 'io', 'native');
+const dist = path.join(root, 'dist');
 const compilers = [...(process.env.CC ? [process.env.CC] : []), 'cc', 'gcc', 'clang'];
 
-fs.mkdirSync(path.dirname(output), {recursive: true});
-for (const compiler of compilers) {
-	const result = childProcess.spawnSync(compiler, ['-O2', '-Wall', '-o', output, source], {stdio: ['ignore', 'inherit', 'inherit']});
-	if (result.error?.code === 'ENOENT') {
-		continue;
+/** Compile with the first compiler found; the compiler's name, or undefined when there is none. */
+function compile(args) {
+	for (const compiler of compilers) {
+		const result = childProcess.spawnSync(compiler, args, {stdio: ['ignore', 'inherit', 'inherit']});
+		if (result.error?.code === 'ENOENT') {
+			continue;
+		}
+
+		return {compiler, ok: result.status === 0, status: result.status ?? result.signal};
 	}
 
-	if (result.status !== 0) {
-		process.stderr.write(`procui: building its native helper with \`${compiler}\` failed (exit ${result.status ?? result.signal}); see the compiler's messages above.\n`);
-		process.exit(1);
-	}
-
-	process.exit(0);
+	return undefined;
 }
 
-process.stderr.write(`procui: cannot build its native helper (procui-exec): no C compiler found (tried ${compilers.join(', ')}).
+fs.mkdirSync(dist, {recursive: true});
+const exec = compile(['-O2', '-Wall', '-o', path.join(dist, 'procui-exec'), path.join(native, 'procui-exec.c')]);
+if (exec === undefined) {
+	process.stderr.write(`procui: cannot build its native helper (procui-exec): no C compiler found (tried ${compilers.join(', ')}).
 procui starts every process through it. Install a C compiler (Debian/Ubuntu: apt-get install gcc;
 Fedora: dnf install gcc; Alpine: apk add build-base), or set CC, then install procui again.
 `);
-process.exit(1);
+	process.exit(1);
+}
+
+if (!exec.ok) {
+	process.stderr.write(`procui: building its native helper with \`${exec.compiler}\` failed (exit ${exec.status}); see the compiler's messages above.\n`);
+	process.exit(1);
+}
+
+const headers = path.join(process.execPath, '..', '..', 'include', 'node');
+const reaper = fs.existsSync(path.join(headers, 'node_api.h'))
+	? compile(['-O2', '-Wall', '-shared', '-fPIC', `-I${headers}`, '-o', path.join(dist, 'procui-reaper.node'), path.join(native, 'procui-reaper.c')])
+	: undefined;
+if (!reaper?.ok) {
+	process.stderr.write(`procui: built without procui-reaper.node (${reaper === undefined ? `no Node headers in ${headers}` : `\`${reaper.compiler}\` failed`}): \`procui daemon\` will not be a child subreaper.\n`);
+}

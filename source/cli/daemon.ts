@@ -1,4 +1,5 @@
 import {defaultEndpoint} from '../control/endpoint.js';
+import {stateFilePath} from '../control/orphans.js';
 import {Supervisor} from '../control/supervisor.js';
 import {LogWriter, type LogWriterLevel} from '../io/log-writer.js';
 import {formatIssue} from '../config/index.js';
@@ -49,9 +50,12 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 		}
 	}
 
+	const endpoint = flags.endpoint ?? config.arbiter.endpoint ?? defaultEndpoint().url;
 	const supervisor = new Supervisor({
 		config,
-		endpoint: flags.endpoint ?? config.arbiter.endpoint ?? defaultEndpoint().url,
+		endpoint,
+		stateFile: stateFilePath(pidfile, endpoint),
+		subreaper: true,
 		log: (logLevel, message) => {
 			logger.log(logLevel, message);
 		},

@@ -10,7 +10,7 @@ const levels = ['debug', 'info', 'warning', 'error', 'critical'] as const;
 
 const known = [
 	'endpoint', 'check_delay', 'warmup_delay', 'pidfile', 'loglevel', 'logoutput', 'umask',
-	'include', 'include_dir', 'procui.scrollback', 'procui.metrics', 'procui.client_idle_timeout',
+	'include', 'include_dir', 'procui.scrollback', 'procui.metrics', 'procui.client_idle_timeout', 'procui.orphans',
 ];
 
 /** `[circus]` options procui does not have, and why. */
@@ -75,6 +75,7 @@ export function readArbiter(reader: SectionReader | undefined, base: PathBase, i
 		...(metrics === undefined ? {} : {metrics}),
 		scrollback: reader.read('procui.scrollback', wholeNumber(1), defaultScrollback),
 		...(clientIdleTimeout === undefined ? {} : {clientIdleTimeout}),
+		orphans: readOrphans(reader, issues),
 		raw: Object.fromEntries(reader.section.entries.map(entry => [entry.key, entry.value])),
 	};
 	warnUnknown(reader, known, issues, '[circus] option', unsupported);
@@ -141,4 +142,26 @@ function resolveLogoutput(text: string, base: PathBase, reader: SectionReader, i
 	}
 
 	return resolveConfigPath(text, 'file', base, {origin: reader.originOf('logoutput'), key: 'logoutput'}, issues);
+}
+
+/** `procui.orphans = kill|warn`: processes a killed daemon left running. `adopt` is refused, not
+taken as something else. */
+function readOrphans(reader: SectionReader, issues: IssueList): ArbiterConfig['orphans'] {
+	const text = reader.text('procui.orphans')?.trim();
+	if (text === undefined || text === '') {
+		return defaultArbiter.orphans;
+	}
+
+	const choice = oneOf(['kill', 'warn', 'adopt'] as const).read(text);
+	if (choice === 'adopt') {
+		issues.error(reader.originOf('procui.orphans'), 'procui.orphans: `adopt` is not supported yet; use `kill` (the default: stop them, then start fresh ones) or `warn` (log them and leave them running)');
+		return defaultArbiter.orphans;
+	}
+
+	if (choice === undefined) {
+		issues.error(reader.originOf('procui.orphans'), `procui.orphans: expected kill or warn, got ${quote(text)}`);
+		return defaultArbiter.orphans;
+	}
+
+	return choice;
 }

@@ -20,6 +20,7 @@ export const defaultArbiter: ArbiterConfig = {
 	loglevel: 'info',
 	logoutput: '-',
 	scrollback: defaultScrollback,
+	orphans: 'kill',
 	raw: {},
 };
 

@@ -171,6 +171,8 @@ export type ArbiterConfig = {
 	/** procui: seconds a control connection may stay silent with nothing running and no subscription
 	(`procui.client_idle_timeout`; undefined: the control server's default, 60). */
 	readonly clientIdleTimeout?: number;
+	/** procui: what a starting daemon does with the processes a killed one left running. */
+	readonly orphans: 'kill' | 'warn';
 	readonly raw: Readonly<Record<string, string>>;
 };
 

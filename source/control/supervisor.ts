@@ -3,8 +3,11 @@ import {performance} from 'node:perf_hooks';
 import type {Config} from '../config/types.js';
 import {Arbiter} from '../core/arbiter.js';
 import {ProcSampler, type ProcInfo} from '../io/proc-stats.js';
+import {becomeSubreaper, reapAdopted} from '../io/adopted.js';
 import {onSignals, type HandledSignal} from '../io/signals.js';
 import {SocketSet} from '../io/socket-set.js';
+import {startTime, StateFile, type StateSnapshot} from '../io/state-file.js';
+import {handleSurvivors} from './orphans.js';
 import {dispatch, type CommandContext} from './commands.js';
 import {reloadConfig} from './config-reload.js';
 import {toEndpoint} from './endpoint.js';
@@ -41,6 +44,12 @@ export type SupervisorOptions = {
 	readonly logStats?: () => {readonly dropped: number; readonly pending: number};
 	/** Where Prometheus metrics are served (`HOST:PORT` or `PORT`); default `[circus] procui.metrics`, else off. */
 	readonly metrics?: string;
+	/** Where to write down the running processes (and, at start, find those of a killed
+	predecessor, per `procui.orphans`); none by default. */
+	readonly stateFile?: string;
+	/** Become a child subreaper, so descendants that leave their process group are still found,
+	stopped with their watcher and reaped. Only where every child is spawned by procui (the daemon). */
+	readonly subreaper?: boolean;
 };
 
 /**
@@ -67,6 +76,7 @@ export class Supervisor {
 	readonly #metrics: MetricsSource;
 	#metricsServer: MetricsServer | undefined;
 	#plugins: RunningPlugin[] = [];
+	#state: StateFile | undefined;
 
 	constructor(options: SupervisorOptions) {
 		this.#options = options;
@@ -108,6 +118,7 @@ export class Supervisor {
 				loglevel: this.arbiter.config.arbiter.loglevel,
 				scrollback: this.arbiter.config.arbiter.scrollback,
 				metrics: this.metricsUrl ?? null,
+				orphans: this.arbiter.config.arbiter.orphans,
 			}),
 			listSockets: () => this.#sockets.list(),
 		};
@@ -116,6 +127,10 @@ export class Supervisor {
 			options.log(level, message);
 		});
 		this.arbiter.on('event', (topic, data) => {
+			if (topic.endsWith('.spawn') || topic.endsWith('.reap')) {
+				this.#state?.changed();
+			}
+
 			this.#publish({event: topic, data, time: nowSeconds()});
 		});
 		this.arbiter.wantsOutput = (watcher) => this.server.wants(`logs.${watcher}`) || this.#localWants(`logs.${watcher}`);
@@ -139,7 +154,23 @@ export class Supervisor {
 			});
 		}
 
+		if (this.#options.subreaper) {
+			const why = becomeSubreaper();
+			if (why !== undefined) {
+				this.#options.log('warning', `not a child subreaper (${why}): a descendant that leaves its process group and outlives its parent is not stopped with its watcher`);
+			}
+		}
+
 		try {
+			const stateFile = this.#options.stateFile;
+			if (stateFile) {
+				// Before the sockets: a survivor may still hold one of them.
+				await handleSurvivors(stateFile, this.#options.config, this.#options.log);
+				this.#state = new StateFile(stateFile, () => this.#snapshot(), (message) => {
+					this.#options.log('warning', message);
+				});
+			}
+
 			// Before any watcher starts, as Circus does; a socket that cannot be bound stops the start.
 			await this.#sockets.bind(this.#options.config.sockets);
 			await this.server.listen();
@@ -156,6 +187,8 @@ export class Supervisor {
 		// `stats` topic (a TUI). `stats`, `overview` and `dstats` sample on demand otherwise, so an idle
 		// daemon costs nothing but its timers.
 		this.#statsTimer = setInterval(() => {
+			// Adopted children are reaped on SIGCHLD; this catches one that a busy moment left over.
+			reapAdopted();
 			const topic = 'stats';
 			if (this.server.wants(topic) || this.#localWants(topic)) {
 				this.#sampleNow();
@@ -380,6 +413,17 @@ export class Supervisor {
 		}
 	}
 
+	/** The processes running now, for the state file. */
+	#snapshot(): StateSnapshot {
+		const watchers: Record<string, {stopSignal: number; gracefulTimeout: number; pids: number[]}> = {};
+		for (const watcher of this.arbiter.watchers.values()) {
+			const pids = [...watcher.processes.values()].filter((record) => record.exit === undefined).map((record) => record.pid);
+			watchers[watcher.name] = {stopSignal: watcher.config.stopSignal, gracefulTimeout: watcher.config.gracefulTimeout, pids};
+		}
+
+		return {supervisor: {pid: process.pid, start: startTime(process.pid) ?? 0}, watchers};
+	}
+
 	/** Stop serving and leave. Watchers must be stopped already (quit). */
 	async #exit(code: number): Promise<void> {
 		if (this.#exited) {
@@ -387,6 +431,8 @@ export class Supervisor {
 		}
 
 		this.#exited = true;
+		// Everything stopped: nothing for a next daemon to find.
+		await this.#state?.remove();
 		await this.close();
 		this.#options.onExit?.(code);
 	}

@@ -301,7 +301,11 @@ export class Arbiter {
 					return watcher.userStops === stops ? {started, kept} : {superseded: 'stop'};
 				}
 
-				if (watcher.running.length >= watcher.numprocesses || !watcher.starting) {
+				// Done once as many programs run (or ran: a short-lived one may be gone) as asked for,
+				// each exec'ed by procui-exec: an exec that fails is a spawn failure, not a start.
+				const execed = watcher.spawned.filter((spawn) => spawn.generation > watermark && spawn.execed).length;
+				// (The list of spawns is bounded: a very large watcher is done once none is pending.)
+				if (kept.length + execed >= watcher.numprocesses || watcher.ready >= watcher.numprocesses || (!watcher.starting && watcher.ready === watcher.running.length)) {
 					return {started, kept};
 				}
 
@@ -324,7 +328,7 @@ export class Arbiter {
 					return {superseded: 'start'};
 				}
 
-				return watcher.processes.size === 0 ? {} : undefined;
+				return watcher.processes.size === 0 && watcher.strays.count === 0 ? {} : undefined;
 			};
 		}))));
 		return {};

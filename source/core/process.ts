@@ -25,6 +25,8 @@ export type ProcessRecord = {
 	stopReason: StopReason | undefined;
 	exit: ExitStatus | undefined;
 	drained: boolean;
+	/** procui-exec has exec'ed the program (its error pipe closed without a report). */
+	execed: boolean;
 	/** Timer that escalates to SIGKILL. */
 	killTimer: NodeJS.Timeout | undefined;
 };

@@ -2,6 +2,7 @@ import type {WatcherConfig} from '../config/types.js';
 import {resolveSpawnTemplate, watcherSocketNames} from '../config/substitute.js';
 import {shlexSplit} from '../config/shlex.js';
 import {applyPythonEnv} from '../config/python-env.js';
+import {watcherVariable} from '../io/adopted.js';
 
 /** What one spawn of a watcher runs: argv, environment and working directory. */
 export type SpawnPlan = {
@@ -57,6 +58,9 @@ export function watcherEnv(
 		applyPythonEnv(env, config.python, config.env);
 	}
 
+	// Names the watcher to its descendants: one that outlives its parent and is adopted by the
+	// supervisor (a child subreaper) is stopped with this watcher.
+	env[watcherVariable] = config.name;
 	return env;
 }
 

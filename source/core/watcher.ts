@@ -9,6 +9,7 @@ import {callHook} from './hooks.js';
 import {describeExit, exitCode, isRunning, type ProcessRecord, type StopReason} from './process.js';
 import {afterExit, checkFlapping, spawnRetryDelay, type FlappingState, type SlotHistory} from './restart-policy.js';
 import {planSpawn} from './spawn-plan.js';
+import {Strays} from './strays.js';
 import {openStreams, type WatcherStreams} from './streams.js';
 
 /** Circus's four watcher states. */
@@ -50,7 +51,7 @@ export class Watcher {
 	starting = false;
 	readonly processes = new Map<number, ProcessRecord>();
 	/** The most recent spawns (generation, pid), oldest first: what a start started. */
-	readonly spawned: Array<{generation: number; pid: number}> = [];
+	readonly spawned: Array<{generation: number; pid: number; execed: boolean}> = [];
 	/** Stops asked for by a user (not the watcher's own), so a start can tell it was overtaken. */
 	userStops = 0;
 	/** Output of the most recent finished processes, oldest first. */
@@ -72,6 +73,8 @@ export class Watcher {
 	/** Flapping: retry time while in a flapping pause. */
 	flappingUntil: number | undefined;
 	flapping: FlappingState = {exits: [], tries: 0};
+	/** Descendants that outlived their parents, being stopped with the watcher. */
+	readonly strays: Strays;
 	readonly #slots = new Map<number, SlotHistory>();
 	readonly #ctx: WatcherContext;
 	#streams: WatcherStreams | undefined;
@@ -90,6 +93,7 @@ export class Watcher {
 		this.config = config;
 		this.numprocesses = config.singleton ? Math.min(1, config.numprocesses) : config.numprocesses;
 		this.#ctx = ctx;
+		this.strays = new Strays(ctx, config.name);
 	}
 
 	get name(): string {
@@ -130,6 +134,11 @@ export class Watcher {
 		}
 
 		return this.status;
+	}
+
+	/** Running processes that run their program (procui-exec has exec'ed it). */
+	get ready(): number {
+		return this.running.filter((record) => record.execed).length;
 	}
 
 	/** Running processes (not exited, not asked to stop). */
@@ -192,6 +201,9 @@ export class Watcher {
 			this.#stopProcess(record, reason);
 		}
 
+		// Strays adopted already (their parents exited) go now, with the group: one may hold the
+		// output of an exited process open, which would otherwise wait for graceful_timeout.
+		this.strays.stop(this.config.stopSignal, this.config.gracefulTimeout);
 		this.#settle();
 	}
 
@@ -391,16 +403,27 @@ export class Watcher {
 				gid,
 				pty: this.config.pty,
 				rlimits: this.config.rlimits,
-				onExit: (status) => {
+				onExec: () => {
+					this.#ctx.scheduler.enqueue({
+						label: `exec ${this.name}/${child.pid}`,
+						internal: true,
+						run: () => {
+							this.#onExec(generation);
+						},
+					});
+				},
+				onExit: (status, failure) => {
 					this.#ctx.scheduler.enqueue({
 						label: `exit ${this.name}/${child.pid}`,
 						internal: true,
 						run: () => {
-							this.#onExit(generation, status);
+							this.#onExit(generation, status, failure);
 						},
 					});
 				},
 			});
+			// warmup_delay counts from the moment the process exists, not from when this command began.
+			this.#lastSpawnAt = Date.now();
 			const streams = this.#streams;
 			if (streams) {
 				this.#streamsOf.set(generation, streams);
@@ -429,6 +452,7 @@ export class Watcher {
 				stopReason: undefined,
 				exit: undefined,
 				drained: false,
+				execed: false,
 				killTimer: undefined,
 			};
 			this.processes.set(generation, record);
@@ -450,9 +474,8 @@ export class Watcher {
 			return this.#spawnFailed(error);
 		}
 
-		this.spawnFailures = 0;
-		this.lastSpawnError = undefined;
-		this.spawned.push({generation, pid: record.pid});
+		// spawnFailures is reset once the program runs (onExec): procui-exec may still fail to exec it.
+		this.spawned.push({generation, pid: record.pid, execed: false});
 		if (this.spawned.length > 256) {
 			this.spawned.shift();
 		}
@@ -473,15 +496,17 @@ export class Watcher {
 		this.lastSpawnError = reason;
 		const code = error instanceof SpawnError ? error.code : 'EINVAL';
 		this.#ctx.emit(`watcher.${this.name}.spawn_failed`, {reason, code, failures: this.spawnFailures});
+		// The log names the errno even where the reason does not.
+		const logged = reason.includes(`(${code})`) ? reason : `${reason} (${code})`;
 		const limit = this.config.maxRetry;
 		if (limit !== -1 && this.spawnFailures >= Math.max(1, limit)) {
 			this.gaveUp = `${reason} (${this.spawnFailures} failed spawns, max_retry ${limit})`;
-			this.#ctx.log('error', `${this.name}: giving up: ${this.gaveUp}`);
+			this.#ctx.log('error', `${this.name}: giving up: ${logged} (${this.spawnFailures} failed spawns, max_retry ${limit})`);
 			this.stop();
 			return false;
 		}
 
-		this.#ctx.log('warning', `${this.name}: spawn failed (${this.spawnFailures}): ${reason}`);
+		this.#ctx.log('warning', `${this.name}: spawn failed (${this.spawnFailures}): ${logged}`);
 		this.#armSpawnTimer(this.#lastSpawnAt + spawnRetryDelay(this.spawnFailures));
 		return false;
 	}
@@ -513,7 +538,10 @@ export class Watcher {
 	}
 
 	#stopProcess(record: ProcessRecord, reason: StopReason, signal = this.config.stopSignal, timeoutSeconds = this.config.gracefulTimeout): void {
-		if (record.drained) {
+		// Drained output says nothing about the process: a child that closed its own output
+		// (`exec >/dev/null`) is drained at once and still alive. Only a process that has exited
+		// and been drained is past stopping (and it has left the watcher already).
+		if (record.exit !== undefined && record.drained) {
 			return;
 		}
 
@@ -521,7 +549,7 @@ export class Watcher {
 		// The whole group: a shell's children go too, so nothing is orphaned. The signal hooks run
 		// beside the signal: procui never holds a stop for a program.
 		this.#notify('before_signal', () => ({PROCUI_PID: String(record.pid), PROCUI_SIGNAL: String(signal)}));
-		signalGroup(record.pid, signal);
+		signalGroup(record.pid, signal, record.exit !== undefined);
 		this.#notify('after_signal', () => ({PROCUI_PID: String(record.pid), PROCUI_SIGNAL: String(signal)}));
 		this.#ctx.emit(`watcher.${this.name}.kill`, {process_pid: record.pid, signal});
 		if (record.killTimer === undefined) {
@@ -530,8 +558,8 @@ export class Watcher {
 					this.#ctx.log('warning', `${this.name}: process ${record.pid} did not stop within ${timeoutSeconds} s; sending SIGKILL`);
 				}
 
-				if (!record.drained) {
-					signalGroup(record.pid, os.constants.signals.SIGKILL);
+				if (record.exit === undefined || !record.drained) {
+					signalGroup(record.pid, os.constants.signals.SIGKILL, record.exit !== undefined);
 					// Output still held open by a process outside the group: stop reading it once
 					// the exit is known, so a stop always completes.
 					this.#ctx.timer(`drain ${this.name}/${record.pid}`, drainGraceMs, () => {
@@ -574,7 +602,25 @@ export class Watcher {
 		return [...this.processes.values()].find((record) => record.pid === pid);
 	}
 
-	#onExit(generation: number, status: ExitStatus): void {
+	/** procui-exec got as far as the program: the spawn succeeded. */
+	#onExec(generation: number): void {
+		const record = this.processes.get(generation);
+		if (!record) {
+			return;
+		}
+
+		record.execed = true;
+		const spawn = this.spawned.find((entry) => entry.generation === generation);
+		if (spawn) {
+			spawn.execed = true;
+		}
+
+		this.spawnFailures = 0;
+		this.lastSpawnError = undefined;
+		this.#ctx.changed();
+	}
+
+	#onExit(generation: number, status: ExitStatus, failure: SpawnError | undefined): void {
 		const record = this.processes.get(generation);
 		if (!record) {
 			return;
@@ -587,7 +633,16 @@ export class Watcher {
 		this.#notify('before_reap', () => ({PROCUI_PID: String(record.pid)}));
 		this.#ctx.emit(`watcher.${this.name}.reap`, {process_pid: record.pid, exit_code: exitCode(status), wid: record.wid});
 		this.#notify('after_reap', () => ({PROCUI_PID: String(record.pid), PROCUI_EXIT_CODE: String(exitCode(status))}));
-		if (record.stopReason === undefined) {
+		if (failure !== undefined && record.stopReason === undefined) {
+			// The program never ran (exec, setuid or an rlimit failed): a spawn failure with its errno,
+			// retried with the spawn back-off and max_retry, not a crash counted towards flapping; the
+			// start is not done, as after a spawn that failed before forking.
+			if (this.desired === 'active') {
+				this.starting = true;
+			}
+
+			this.#spawnFailed(failure);
+		} else if (record.stopReason === undefined) {
 			this.#ctx.log(status.code === 0 ? 'info' : 'warning', `${this.name}: process ${record.pid} exited on its own (${describeExit(status, signalName)})`);
 			this.#crashed(record, now);
 		}
@@ -666,6 +721,7 @@ export class Watcher {
 			this.#streams = undefined;
 			void streams?.close();
 			this.#ctx.emit(`watcher.${this.name}.stop`, {});
+			this.strays.stop(this.config.stopSignal, this.config.gracefulTimeout);
 		}
 
 		this.#ctx.changed();

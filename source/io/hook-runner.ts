@@ -1,4 +1,5 @@
 import childProcess from 'node:child_process';
+import {trackChild} from './adopted.js';
 import {execHelperPath} from './spawn.js';
 
 /** How a hook command ended. */
@@ -26,6 +27,8 @@ export async function runHook(command: string, options: {readonly env: Readonly<
 			// Through procui-exec, which closes every other descriptor: the PTY fds of the watchers'
 			// processes are inheritable, and a hook holding one would keep that output open.
 			child = childProcess.spawn(execHelperPath(), ['--keep', '3', '--', '/bin/sh', 'sh', '-c', command], {cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe']});
+			// Node reaps it: the subreaper must not take its exit status.
+			trackChild(child);
 		} catch (error) {
 			resolve({ok: false, reason: error instanceof Error ? error.message : String(error)});
 			return;

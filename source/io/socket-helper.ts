@@ -1,4 +1,5 @@
 import childProcess, {type ChildProcess} from 'node:child_process';
+import {trackChild} from './adopted.js';
 import {execHelperPath} from './spawn.js';
 
 /**
@@ -58,12 +59,15 @@ if (mode === 'relay') {
 
 function spawnHelper(mode: 'relay' | 'wait', fds: readonly number[]): ChildProcess {
 	// procui-exec also gives it its own session: a ^C meant for a foreground supervisor must not reach it.
-	return childProcess.spawn(execHelperPath(), ['--keep', String(4 + fds.length), '--', process.execPath, 'node', '-e', helperScript, mode, String(fds.length)], {
+	const child = childProcess.spawn(execHelperPath(), ['--keep', String(4 + fds.length), '--', process.execPath, 'node', '-e', helperScript, mode, String(fds.length)], {
 		// Nothing on stdout or stderr: the supervisor's stderr may be a pipe nobody reads.
 		stdio: ['ignore', 'ignore', 'ignore', 'ipc', ...fds],
 		// No NODE_OPTIONS or other settings of the supervisor's environment.
 		env: {},
 	});
+	// Node reaps it: the subreaper's reaper must not.
+	trackChild(child);
+	return child;
 }
 
 /** How long a relay may take before binding is abandoned. */

@@ -6,6 +6,7 @@ import path from 'node:path';
 import tty from 'node:tty';
 import {fileURLToPath} from 'node:url';
 import type {Readable} from 'node:stream';
+import {trackChild} from './adopted.js';
 import {DrainMarker} from './drain-marker.js';
 import {FdRef} from './fd-ref.js';
 import {checkWorkingDir, resolveExecutable, SpawnError} from './executable.js';
@@ -38,7 +39,11 @@ export type SpawnOptions = {
 	readonly extraFds?: readonly number[];
 	/** `rlimit_<name>`: soft = hard limit, null for infinity. */
 	readonly rlimits?: Readonly<Record<string, number | null>>;
-	readonly onExit: (status: ExitStatus) => void;
+	/** The program was exec'ed: procui-exec's error pipe closed without a word. */
+	readonly onExec?: () => void;
+	/** The child ended. `failure` when it never ran the program: procui-exec said which step failed
+	(exec, an rlimit, setuid...) and with which errno. Called once the error pipe is read to its end. */
+	readonly onExit: (status: ExitStatus, failure?: SpawnError) => void;
 };
 
 /** One output channel of a child: its stream and the fds the supervisor holds for it. */
@@ -97,13 +102,23 @@ export function execHelperPath(): string {
 	return helper;
 }
 
-function helperArgs(options: SpawnOptions, file: string, ctty: boolean): string[] {
+function helperArgs(options: SpawnOptions, file: string, ctty: boolean, errorFd: number): string[] {
 	const args: string[] = [];
 	if (ctty) {
 		args.push('--ctty');
 	}
 
-	args.push('--keep', String(3 + (options.extraFds?.length ?? 0)));
+	// The error pipe comes right after the sockets; everything above it is closed.
+	args.push('--keep', String(errorFd), '--errfd', String(errorFd));
+	// procui-exec changes user itself, after initgroups: Node's uid option drops the supplementary groups.
+	if (options.uid !== undefined) {
+		args.push('--uid', String(options.uid));
+	}
+
+	if (options.gid !== undefined) {
+		args.push('--gid', String(options.gid));
+	}
+
 	for (const [name, limit] of Object.entries(options.rlimits ?? {})) {
 		args.push('--rlimit', `${name}=${limit === null ? 'inf' : String(limit)}`);
 	}
@@ -111,13 +126,23 @@ function helperArgs(options: SpawnOptions, file: string, ctty: boolean): string[
 	return [...args, '--', file, options.argv0 ?? options.file, ...options.args];
 }
 
-function startChild(options: SpawnOptions, file: string, stdio: childProcess.StdioOptions, ctty: boolean): childProcess.ChildProcess {
-	const child = childProcess.spawn(execHelperPath(), helperArgs(options, file, ctty), {
+/** The longest report procui-exec writes on its error pipe (one line). */
+const maxFailureBytes = 4096;
+
+/** procui-exec's "ERRNO message" line as a SpawnError with the errno's name (`EACCES`). */
+export function parseExecFailure(text: string): SpawnError {
+	const match = /^(\d+) (.*)$/s.exec(text.trim());
+	const errno = match ? Number(match[1]) : 0;
+	const code = Object.entries(os.constants.errno).find(([, number]) => number === errno)?.[0] ?? 'EIO';
+	return new SpawnError(match ? `${match[2]} (${code})` : `procui-exec failed: ${text.trim()}`, code);
+}
+
+function startChild(options: SpawnOptions, file: string, stdio: ReadonlyArray<childProcess.IOType | number>, ctty: boolean): childProcess.ChildProcess {
+	const errorFd = stdio.length;
+	const child: childProcess.ChildProcess = childProcess.spawn(execHelperPath(), helperArgs(options, file, ctty, errorFd), {
 		cwd: options.cwd,
 		env: options.env,
-		uid: options.uid,
-		gid: options.gid,
-		stdio,
+		stdio: [...stdio, 'pipe'] as childProcess.StdioOptions,
 	});
 	// A failed spawn (EAGAIN, EMFILE, procui-exec missing) reports 'error' on the next tick; with no
 	// listener that is an uncaught exception, and the supervisor would kill everything and exit.
@@ -126,8 +151,36 @@ function startChild(options: SpawnOptions, file: string, stdio: childProcess.Std
 		throw new SpawnError('the system could not start a process (fork failed)', 'EAGAIN');
 	}
 
+	trackChild(child);
+	// The exit can be seen before the report is read: the exit is passed on once both are in.
+	const errors = child.stdio[errorFd] as Readable;
+	let report = '';
+	let reportDone = false;
+	let exit: ExitStatus | undefined;
+	const finish = (): void => {
+		if (reportDone && exit) {
+			options.onExit(exit, report === '' ? undefined : parseExecFailure(report));
+		}
+	};
+
+	errors.setEncoding('utf8');
+	errors.on('data', (chunk: string) => {
+		if (report.length < maxFailureBytes) {
+			report += chunk.slice(0, maxFailureBytes - report.length);
+		}
+	});
+	errors.on('error', () => undefined);
+	errors.once('close', () => {
+		reportDone = true;
+		if (report === '') {
+			options.onExec?.();
+		}
+
+		finish();
+	});
 	child.once('exit', (code, signal) => {
-		options.onExit({code, signal: signal ? signalNumber(signal) : null});
+		exit = {code, signal: signal ? signalNumber(signal) : null};
+		finish();
 	});
 	return child;
 }
@@ -154,13 +207,13 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 	});
 	let child: childProcess.ChildProcess;
 	try {
-		child = startChild({...options, onExit: (status) => {
+		child = startChild({...options, onExit: (status, failure) => {
 			marker.arm();
 			fs.write(pair.slave, marker.marker, () => undefined);
 			setTimeout(() => {
 				slaveHold.release('process');
 			}, drainMarkerTimeoutMs).unref();
-			options.onExit(status);
+			options.onExit(status, failure);
 		}}, file, [pair.slave, pair.slave, pair.slave, ...(options.extraFds ?? [])], true);
 	} catch (error) {
 		slaveHold.release('process');
@@ -253,12 +306,17 @@ export function spawnChild(options: SpawnOptions): Child {
 	return options.pty ? spawnPty(options, file) : spawnPipes(options, file);
 }
 
-/** Send `signal` to a child's whole process group (falling back to the pid alone). */
-export function signalGroup(pid: number, signal: number): boolean {
+/** Send `signal` to a child's whole process group (falling back to the pid alone, unless the child
+is known to have exited: its pid may belong to another process by now). */
+export function signalGroup(pid: number, signal: number, exited = false): boolean {
 	try {
 		process.kill(-pid, signal);
 		return true;
 	} catch {
+		if (exited) {
+			return false;
+		}
+
 		try {
 			process.kill(pid, signal);
 			return true;

@@ -44,7 +44,7 @@ describe('defaults of a Circus INI file', () => {
 
 	it('gives the arbiter Circus\'s INI defaults, with check_delay 5 seconds', () => {
 		const config = loadIni('[watcher:web]\ncmd = x\n');
-		expect(config.arbiter).toEqual({checkDelay: 5, warmupDelay: 0, loglevel: 'info', logoutput: '-', scrollback: 10_000, raw: {}});
+		expect(config.arbiter).toEqual({checkDelay: 5, warmupDelay: 0, loglevel: 'info', logoutput: '-', scrollback: 10_000, orphans: 'kill', raw: {}});
 	});
 
 	it('leaves the endpoint unset, meaning the per-user default socket', () => {

@@ -54,21 +54,35 @@ export type Daemon = {
 	stop(): Promise<void>;
 };
 
+export type DaemonOptions = {
+	name?: string;
+	args?: readonly string[];
+	env?: NodeJS.ProcessEnv;
+	/** A program (and its arguments) that execs the daemon's command line given after them. */
+	wrapper?: readonly string[];
+	/** Descriptors the daemon inherits as fd 3, 4, ... (not close-on-exec in the daemon). */
+	inheritFds?: readonly number[];
+	/** Run in this folder (a previous daemon's, with the same endpoint) instead of a fresh one. */
+	dir?: string;
+	/** Make the files the config refers to, before the daemon reads it. */
+	setup?: (dir: string) => void;
+};
+
 /** Start the built `procui daemon` on a config written into a fresh folder. */
-export async function startDaemon(configText: string, options: {name?: string; args?: readonly string[]; env?: NodeJS.ProcessEnv; setup?: (dir: string) => void} = {}): Promise<Daemon> {
-	const dir = tempDir();
+export async function startDaemon(configText: string, options: DaemonOptions = {}): Promise<Daemon> {
+	const dir = options.dir ?? tempDir();
 	const configFile = path.join(dir, options.name ?? 'circus.ini');
 	fs.mkdirSync(path.dirname(configFile), {recursive: true});
 	// Files the config refers to, made before the daemon reads it.
 	options.setup?.(dir);
-
 	fs.writeFileSync(configFile, configText);
 	const socket = path.join(dir, 'run', 'procui.sock');
 	const endpoint = `ipc://${socket}`;
-	const child = childProcess.spawn(process.execPath, [cliPath, 'daemon', configFile, '--endpoint', endpoint, '--log-level', 'debug', ...(options.args ?? [])], {
+	const command = [...(options.wrapper ?? []), process.execPath, cliPath, 'daemon', configFile, '--endpoint', endpoint, '--log-level', 'debug', ...(options.args ?? [])];
+	const child = childProcess.spawn(command[0]!, command.slice(1), {
 		cwd: dir,
 		env: {...process.env, ...options.env},
-		stdio: ['ignore', 'pipe', 'pipe'],
+		stdio: ['ignore', 'pipe', 'pipe', ...(options.inheritFds ?? [])],
 	});
 	let stderr = '';
 	child.stderr!.setEncoding('utf8');

@@ -1,0 +1,192 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** A process as the kernel knows it: a pid is reused, a pid and its start time are not. */
+export type ProcessMark = {
+	readonly pid: number;
+	/** /proc/PID/stat field 22: clock ticks after boot when the process started. */
+	readonly start: number;
+};
+
+/** What a daemon writes down so that the next one can find what it left running. */
+export type SupervisorState = {
+	readonly version: 1;
+	readonly supervisor: ProcessMark;
+	readonly watchers: Readonly<Record<string, {
+		readonly stopSignal: number;
+		readonly gracefulTimeout: number;
+		readonly processes: readonly ProcessMark[];
+	}>>;
+};
+
+/** What the supervisor runs now; the state file adds the start times. */
+export type StateSnapshot = {
+	readonly supervisor: ProcessMark;
+	readonly watchers: Readonly<Record<string, {readonly stopSignal: number; readonly gracefulTimeout: number; readonly pids: readonly number[]}>>;
+};
+
+/** A process's start time, or undefined when it is gone (a zombie counts as gone). */
+export function startTime(pid: number): number | undefined {
+	try {
+		return parseStart(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+async function startTimeAsync(pid: number): Promise<number | undefined> {
+	try {
+		return parseStart(await fs.promises.readFile(`/proc/${pid}/stat`, 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+function parseStart(stat: string): number | undefined {
+	// The command name is in parentheses and may contain spaces: fields are counted after it.
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	// fields[0] is field 3 (state); field 22 is starttime.
+	return fields[0] === 'Z' ? undefined : Number(fields[19]);
+}
+
+/** The process group a process is in, or undefined when it is gone. */
+export function processGroup(pid: number): number | undefined {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Is this the very process that was written down (same pid, same start time, not a zombie)? */
+export function stillRunning(mark: ProcessMark): boolean {
+	return startTime(mark.pid) === mark.start;
+}
+
+/** How long changes are gathered into one write. */
+const coalesceMs = 200;
+
+/**
+The state file: written atomically (a temporary file, then rename) after changes, at most one
+write in flight and one every `coalesceMs`, from timers and with asynchronous I/O so that no write
+runs inside a scheduler command.
+*/
+export class StateFile {
+	readonly file: string;
+	readonly #collect: () => StateSnapshot;
+	readonly #onError: (message: string) => void;
+	#timer: NodeJS.Timeout | undefined;
+	#writing: Promise<void> | undefined;
+	#again = false;
+	#closed = false;
+	#lastError: string | undefined;
+
+	constructor(file: string, collect: () => StateSnapshot, onError: (message: string) => void) {
+		this.file = file;
+		this.#collect = collect;
+		this.#onError = onError;
+	}
+
+	/** The processes changed: write soon. */
+	changed(): void {
+		if (this.#closed) {
+			return;
+		}
+
+		if (this.#writing) {
+			this.#again = true;
+			return;
+		}
+
+		this.#timer ??= setTimeout(() => {
+			this.#timer = undefined;
+			this.#writing = this.#write().finally(() => {
+				this.#writing = undefined;
+				if (this.#again) {
+					this.#again = false;
+					this.changed();
+				}
+			});
+		}, coalesceMs);
+		this.#timer.unref();
+	}
+
+	async #write(): Promise<void> {
+		const now = this.#collect();
+		const watchers: Record<string, SupervisorState['watchers'][string]> = {};
+		for (const [name, watcher] of Object.entries(now.watchers)) {
+			const marks = await Promise.all(watcher.pids.map(async (pid) => ({pid, start: await startTimeAsync(pid)})));
+			const processes = marks.filter((mark): mark is ProcessMark => mark.start !== undefined);
+			if (processes.length > 0) {
+				watchers[name] = {stopSignal: watcher.stopSignal, gracefulTimeout: watcher.gracefulTimeout, processes};
+			}
+		}
+
+		const state: SupervisorState = {version: 1, supervisor: now.supervisor, watchers};
+		const temporary = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.tmp`);
+		try {
+			await fs.promises.mkdir(path.dirname(this.file), {recursive: true, mode: 0o700});
+			await fs.promises.writeFile(temporary, `${JSON.stringify(state)}\n`, {mode: 0o600});
+			if (this.#closed) {
+				await fs.promises.rm(temporary, {force: true});
+				return;
+			}
+
+			await fs.promises.rename(temporary, this.file);
+			this.#lastError = undefined;
+		} catch (error) {
+			const message = `state file ${this.file}: ${error instanceof Error ? error.message : String(error)}`;
+			// Once per cause, not once per change.
+			if (message !== this.#lastError) {
+				this.#lastError = message;
+				this.#onError(message);
+			}
+
+			await fs.promises.rm(temporary, {force: true}).catch(() => undefined);
+		}
+	}
+
+	/** After a clean stop: nothing is left running, so nothing is written down. */
+	async remove(): Promise<void> {
+		this.#closed = true;
+		clearTimeout(this.#timer);
+		this.#timer = undefined;
+		await this.#writing;
+		fs.rmSync(this.file, {force: true});
+	}
+}
+
+/** The state a previous daemon left, or undefined when there is none (or it cannot be read: said
+through `onError`). */
+export function readState(file: string, onError: (message: string) => void): SupervisorState | undefined {
+	let text: string;
+	try {
+		// The file says which processes to kill: only one this user wrote, that nobody else can change.
+		const stat = fs.lstatSync(file);
+		if (!stat.isFile() || stat.uid !== process.getuid?.() || (stat.mode & 0o022) !== 0) {
+			onError(`state file ${file}: not a regular file of this user's that only it can write; ignored`);
+			return undefined;
+		}
+
+		text = fs.readFileSync(file, 'utf8');
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+			onError(`state file ${file}: ${(error as Error).message}`);
+		}
+
+		return undefined;
+	}
+
+	try {
+		const state = JSON.parse(text) as SupervisorState;
+		if (state.version !== 1 || typeof state.watchers !== 'object' || state.watchers === null) {
+			throw new Error('not a procui state file');
+		}
+
+		return state;
+	} catch (error) {
+		onError(`state file ${file}: ${(error as Error).message}; ignored`);
+		return undefined;
+	}
+}

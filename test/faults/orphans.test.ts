@@ -1,0 +1,124 @@
+import childProcess from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {startTime} from '../../source/io/state-file.js';
+import {alive, cliPath, pids, pidsMatching, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
+
+const started: Daemon[] = [];
+const strays: number[] = [];
+
+afterEach(async () => {
+	// The newest first: they share the folder the first one removes.
+	for (const daemon of started.reverse()) {
+		await daemon.stop();
+	}
+
+	started.length = 0;
+	for (const pid of strays.splice(0)) {
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {
+			// Gone.
+		}
+	}
+});
+
+async function daemonOn(config: string, dir?: string): Promise<Daemon> {
+	const daemon = await startDaemon(config, dir === undefined ? {} : {dir});
+	started.push(daemon);
+	return daemon;
+}
+
+async function running(daemon: Daemon, count: number): Promise<number[]> {
+	return waitFor(async () => {
+		const list = pids(await daemon.ok('list', {name: 'w'}));
+		return list.length === count ? list : undefined;
+	}, {what: `${count} processes`});
+}
+
+/** The state file beside the socket, once it lists exactly `expected`. */
+async function stateLists(daemon: Daemon, expected: readonly number[]): Promise<void> {
+	const file = path.join(daemon.dir, 'run', 'procui.state');
+	await waitFor(() => {
+		const state = JSON.parse(fs.readFileSync(file, 'utf8')) as {watchers: Record<string, {processes: Array<{pid: number}>}>};
+		const listed = state.watchers.w?.processes.map((mark) => mark.pid).sort() ?? [];
+		return JSON.stringify(listed) === JSON.stringify([...expected].sort());
+	}, {what: `the state file to list ${expected.join(', ')}`});
+}
+
+async function killDaemon(daemon: Daemon): Promise<void> {
+	daemon.process.kill('SIGKILL');
+	await daemon.exited;
+}
+
+function config(marker: string, extra = ''): string {
+	return `[circus]\n${extra}\n[watcher:w]\ncmd = sleep ${marker}\nnumprocesses = 2\npty = false\ngraceful_timeout = 2\n`;
+}
+
+describe('processes a daemon killed with SIGKILL left running', () => {
+	it('are stopped by the next daemon before it starts fresh ones (procui.orphans = kill, the default)', async () => {
+		const marker = uniqueSleep();
+		const first = await daemonOn(config(marker));
+		const old = await running(first, 2);
+		await stateLists(first, old);
+		await killDaemon(first);
+		// pty = false: nothing tells them their supervisor is gone.
+		expect(old.every((pid) => alive(pid))).toBe(true);
+		const second = await daemonOn(config(marker), first.dir);
+		const fresh = await running(second, 2);
+		expect(old.filter((pid) => alive(pid))).toEqual([]);
+		expect(fresh.some((pid) => old.includes(pid))).toBe(false);
+		expect(pidsMatching(marker).sort()).toEqual([...fresh].sort());
+		expect(second.stderr()).toMatch(new RegExp(`orphans: 2 process\\(es\\) of a previous procui \\(pid ${first.process.pid}\\) still run; stopping them`));
+		expect(second.stderr()).toMatch(/orphans: stopped w \d+, w \d+/);
+	});
+
+	it('are logged and left alone with procui.orphans = warn', async () => {
+		const marker = uniqueSleep();
+		const first = await daemonOn(config(marker, 'procui.orphans = warn'));
+		const old = await running(first, 2);
+		strays.push(...old);
+		await stateLists(first, old);
+		await killDaemon(first);
+		const second = await daemonOn(config(marker, 'procui.orphans = warn'), first.dir);
+		const fresh = await running(second, 2);
+		expect(old.every((pid) => alive(pid))).toBe(true);
+		expect(pidsMatching(marker).length).toBe(4);
+		expect(second.stderr()).toMatch(/orphans: 2 process\(es\) of a previous procui .* left alone \(procui.orphans = warn\): w \d+, w \d+/);
+		expect(fresh.some((pid) => old.includes(pid))).toBe(false);
+	});
+
+	it('never touches a reused pid: same pid, another start time', async () => {
+		const marker = uniqueSleep();
+		const bystander = childProcess.spawn('sleep', [marker], {detached: true, stdio: 'ignore'});
+		strays.push(bystander.pid!);
+		const dir = tempDir();
+		fs.mkdirSync(path.join(dir, 'run'), {mode: 0o700});
+		const state = {version: 1, supervisor: {pid: 999_999_999, start: 1}, watchers: {w: {stopSignal: 15, gracefulTimeout: 1, processes: [{pid: bystander.pid, start: startTime(bystander.pid!)! - 1}]}}};
+		fs.writeFileSync(path.join(dir, 'run', 'procui.state'), JSON.stringify(state), {mode: 0o600});
+		const daemon = await daemonOn(config(uniqueSleep()), dir);
+		await running(daemon, 2);
+		expect(alive(bystander.pid!)).toBe(true);
+		expect(daemon.stderr()).not.toMatch(/orphans:/);
+	});
+
+	it('leaves no state file after a clean quit', async () => {
+		const daemon = await daemonOn(config(uniqueSleep()));
+		const list = await running(daemon, 2);
+		await stateLists(daemon, list);
+		await daemon.ok('quit');
+		await daemon.exited;
+		expect(fs.existsSync(path.join(daemon.dir, 'run', 'procui.state'))).toBe(false);
+	});
+
+	it('refuses procui.orphans = adopt with a clear error', () => {
+		const dir = tempDir();
+		const file = path.join(dir, 'circus.ini');
+		fs.writeFileSync(file, '[circus]\nprocui.orphans = adopt\n[watcher:w]\ncmd = sleep 1\n');
+		const result = childProcess.spawnSync(process.execPath, [cliPath, 'check', file], {encoding: 'utf8'});
+		fs.rmSync(dir, {recursive: true, force: true});
+		expect(result.status).not.toBe(0);
+		expect(result.stdout + result.stderr).toMatch(/circus\.ini:2: .*procui\.orphans: `adopt` is not supported yet; use `kill`/);
+	});
+});
