@@ -5,20 +5,16 @@ import {didYouMean} from './unknown-options.js';
 import {wholeNumber, type ValueReader} from './values.js';
 
 /**
-The resource limits procui sets, as Python's `resource.RLIMIT_*` names them (lower-cased): the
-ones procui-exec applies before it execs the program. Linux's RLIMIT_RTTIME is not among them
-(procui-exec cannot set it, so every spawn failed with exit 127): it is refused by name below
-instead of being accepted and breaking every spawn.
+The resource limits procui sets, as Python's `resource.RLIMIT_*` names them (lower-cased): every
+limit Linux has (prlimit(1) lists them), each applied by procui-exec before it execs the program.
 */
 export const rlimitNames = [
 	'as', 'core', 'cpu', 'data', 'fsize', 'locks', 'memlock', 'msgqueue', 'nice', 'nofile',
-	'nproc', 'rss', 'rtprio', 'sigpending', 'stack',
+	'nproc', 'rss', 'rtprio', 'rttime', 'sigpending', 'stack',
 ];
 
-/** Limits Linux has (prlimit(1) lists them) that procui does not set, and why. */
-const unsupported: Readonly<Record<string, string>> = {
-	rttime: 'procui cannot set RLIMIT_RTTIME (the CPU time of a real-time process); remove the option',
-};
+/** Limits Linux has that procui does not set, and why: none now. */
+const unsupported: Readonly<Record<string, string>> = {};
 
 /**
 One limit's value (circus/config.py `rlimit_value`, Python's `int()`): a whole number ≥ 0, the

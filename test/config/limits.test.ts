@@ -71,10 +71,8 @@ describe('rlimit_* values', () => {
 		expect(watcher.rlimits).toEqual({core: null, nofile: null, nproc: null, as: null, stack: 8192, cpu: 60});
 	});
 
-	it('refuses rlimit_rttime, which procui cannot set, instead of failing every spawn', () => {
-		expect(issuesOf('[watcher:web]\ncmd = x\nrlimit_rttime = 1000\n')).toEqual([
-			'circus.ini:3: error: rlimit_rttime: procui cannot set RLIMIT_RTTIME (the CPU time of a real-time process); remove the option',
-		]);
+	it('takes rlimit_rttime, which procui-exec sets (it used to fail every spawn with exit 127)', () => {
+		expect(loadIni('[watcher:web]\ncmd = x\nrlimit_rttime = 1000\n').watchers[0]!.rlimits).toEqual({rttime: 1000});
 	});
 
 	it('reads each value with one rule', () => {

@@ -92,7 +92,7 @@ describe('watcher options', () => {
 
 	it('rejects an rlimit that Linux does not have', () => {
 		expect(summarize(loadIniErrors('[watcher:w]\ncmd = x\nrlimit_nofiles = 10\n'))).toEqual([
-			'3: rlimit_nofiles: unknown resource limit "nofiles" (did you mean `nofile`?); expected one of as, core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, sigpending, stack',
+			'3: rlimit_nofiles: unknown resource limit "nofiles" (did you mean `nofile`?); expected one of as, core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack',
 		]);
 	});
 
