@@ -2,6 +2,7 @@ import type {Arbiter} from '../core/arbiter.js';
 import {CommandError} from '../core/errors.js';
 import type {Handler} from './commands.js';
 import {stringProperty} from './commands.js';
+import {streamNotices, streamRows} from './views.js';
 
 /** One line of output as `logs` and the `logs.<watcher>` events carry it. */
 export type LogLine = {
@@ -64,5 +65,7 @@ export const logsCommand: Handler = (arbiter, properties) => {
 	}
 
 	const lines = collect(arbiter, names, pid);
-	return {lines: lines.slice(Math.max(0, lines.length - Math.min(count, maxLogLines)))};
+	// What the stream files of these watchers dropped or lost: the scrollback has it, the files do not.
+	const notices = streamNotices(streamRows(names.map((watcher) => arbiter.get(watcher))));
+	return {lines: lines.slice(Math.max(0, lines.length - Math.min(count, maxLogLines))), notices};
 };

@@ -11,7 +11,7 @@ import type {Endpoint} from './endpoint.js';
 import {type EventMessage, type Properties, type Reply, nowSeconds, topicMatches} from './protocol.js';
 import {ControlServer} from './server.js';
 import type {SupervisorClient, Subscription} from './supervisor-client.js';
-import {watcherRow} from './views.js';
+import {streamRows, watcherRow} from './views.js';
 import type {Overview} from './rows.js';
 
 /** How often processes are sampled for CPU and memory. */
@@ -263,6 +263,7 @@ export class Supervisor {
 			reloads: this.#reloads,
 			log_dropped: this.#options.logStats?.().dropped ?? 0,
 			log_pending_bytes: this.#options.logStats?.().pending ?? 0,
+			streams: streamRows(this.arbiter.orderedWatchers()),
 		};
 	}
 
@@ -308,11 +309,22 @@ export class Supervisor {
 					coalesceKey: 'sigusr1',
 					internal: true,
 					run: () => {
+						// Every stream and our own log, whatever fails on the way: each failure is logged by name.
 						for (const watcher of this.arbiter.watchers.values()) {
-							watcher.reopenStreams();
+							try {
+								watcher.reopenStreams();
+							} catch (error) {
+								this.#options.log('error', `${watcher.name}: cannot reopen its streams: ${error instanceof Error ? error.message : String(error)}`);
+							}
 						}
 
-						this.#options.reopenLog?.();
+						try {
+							this.#options.reopenLog?.();
+						} catch (error) {
+							this.#options.log('error', `cannot reopen procui's own log: ${error instanceof Error ? error.message : String(error)}`);
+						}
+
+						this.#options.log('info', 'SIGUSR1: reopened the stream files and the log');
 					},
 				});
 				break;
