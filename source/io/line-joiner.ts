@@ -2,7 +2,7 @@ const NEWLINE = 0x0a;
 const newline = Buffer.from('\n');
 
 /** Bytes held back, over all processes of one stream, before a long unfinished line is cut. */
-const maxHeldBytes = 1024 * 1024;
+const maxHeldBytes = 8 * 1024 * 1024;
 
 type Held = {chunks: Buffer[]; bytes: number; ended: boolean};
 

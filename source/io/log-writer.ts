@@ -116,6 +116,7 @@ export class LogWriter {
 			this.#stream = undefined;
 			old?.end();
 			this.#attach(next);
+			this.log('info', `reopened ${this.#target}`);
 		});
 		next.once('error', (error) => {
 			this.log('error', `cannot reopen procui's log ${this.#target}: ${error.message}; still writing to the file it had open`);
