@@ -64,6 +64,11 @@ not keep up returns EAGAIN instead of stopping the writer. Throws `UnsafeLogPath
 */
 export function openLogFile(file: string, uid: number): number {
 	const {unsafe} = checkDirectory(file, uid);
+	if (unsafe !== undefined) {
+		// Said plainly first; the O_NOFOLLOW open and the fstat below close the race after it.
+		checkEntry(file, uid, unsafe);
+	}
+
 	const {O_RDWR, O_APPEND, O_CREAT, O_NONBLOCK, O_NOFOLLOW} = fs.constants;
 	let fd: number;
 	try {
@@ -88,6 +93,18 @@ export function openLogFile(file: string, uid: number): number {
 	return fd;
 }
 
+/** A link, or another user's file, where others can write: refused. A missing file is fine (it is created). */
+function checkEntry(file: string, uid: number, unsafe: string): void {
+	const stat = fs.lstatSync(file, {throwIfNoEntry: false});
+	if (stat?.isSymbolicLink()) {
+		throw new UnsafeLogPathError(`${file} is a symbolic link in ${unsafe}: not followed`);
+	}
+
+	if (stat) {
+		checkOwner(file, stat, uid, unsafe);
+	}
+}
+
 /** Why `openLogFile` would refuse `file` now, or undefined (for `procui check`; opens nothing). */
 export function logPathProblem(file: string, uid: number): string | undefined {
 	try {
@@ -96,15 +113,7 @@ export function logPathProblem(file: string, uid: number): string | undefined {
 			return undefined;
 		}
 
-		const stat = fs.lstatSync(file, {throwIfNoEntry: false});
-		if (stat?.isSymbolicLink()) {
-			return `${file} is a symbolic link in ${unsafe}: it will not be followed`;
-		}
-
-		if (stat) {
-			checkOwner(file, stat, uid, unsafe);
-		}
-
+		checkEntry(file, uid, unsafe);
 		return undefined;
 	} catch (error) {
 		return error instanceof UnsafeLogPathError ? error.message : undefined;
