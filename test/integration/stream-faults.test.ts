@@ -56,7 +56,7 @@ stdout_stream.filename = ${fifo}
 				daemon.ok('status', {name: 'chatty'}),
 				new Promise<never>((_resolve, reject) => setTimeout(() => reject(new Error('status did not answer within 5 s')), 5000)),
 			]);
-			expect(field<string>(reply, 'status')).toBe('active');
+			expect(['starting', 'active']).toContain(field<string>(reply, 'status'));
 			slowest = Math.max(slowest, performance.now() - before);
 			requests++;
 			await new Promise((resolve) => setTimeout(resolve, 100));

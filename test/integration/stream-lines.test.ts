@@ -28,9 +28,11 @@ cmd = ${writer}
 numprocesses = 4
 pty = ${pty}
 respawn = false
+autostart = false
 stdout_stream.class = FileStream
 stdout_stream.filename = shared.log
 `);
+		await daemon.ok('start', {name: 'writers'});
 		await waitFor(async () => (await daemon!.ok('status', {name: 'writers'})).status === 'stopped', {what: 'the writers to finish', timeoutMs: 60_000, intervalMs: 100});
 		const lines = fs.readFileSync(path.join(daemon.dir, 'shared.log'), 'latin1').split('\n');
 		expect(lines.pop()).toBe('');
