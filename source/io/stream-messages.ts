@@ -27,12 +27,13 @@ export type WriterOp =
 	| {readonly op: 'reopen'; readonly id: number}
 	| {readonly op: 'close'; readonly id: number};
 
-export type WriterBatch = {readonly batch: number; readonly ops: readonly WriterOp[]};
+/** The writes' bytes all lie in `buffer`, which goes back with the ack to be used again. */
+export type WriterBatch = {readonly batch: number; readonly ops: readonly WriterOp[]; readonly buffer: ArrayBuffer};
 
 /** One sink's losses after a batch, and whether its file works (`fault` says why not). */
 export type SinkReport = {readonly id: number; readonly lostBytes: number; readonly lostLines: number; readonly fault: string | undefined; readonly cut: number};
 
 export type WorkerReply =
-	| {readonly type: 'ack'; readonly batch: number; readonly reports: readonly SinkReport[]}
+	| {readonly type: 'ack'; readonly batch: number; readonly reports: readonly SinkReport[]; readonly buffer: ArrayBuffer}
 	/** Reopening a file failed (SIGUSR1): reported at once, even if nothing is written after. */
 	| {readonly type: 'reopen-failed'; readonly id: number; readonly reason: string};

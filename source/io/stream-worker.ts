@@ -170,5 +170,6 @@ parentPort!.on('message', (message: WriterBatch) => {
 		}
 	}
 
-	parentPort!.postMessage({type: 'ack', batch: message.batch, reports} satisfies WorkerReply);
+	// Nothing here keeps a view of the buffer past this point (held lines are copies): it goes back.
+	parentPort!.postMessage({type: 'ack', batch: message.batch, reports, buffer: message.buffer} satisfies WorkerReply, [message.buffer]);
 });
