@@ -4,6 +4,7 @@ import {Arbiter} from '../core/arbiter.js';
 import {ProcSampler, type ProcInfo} from '../io/proc-stats.js';
 import {onSignals, type HandledSignal} from '../io/signals.js';
 import {SocketSet} from '../io/socket-set.js';
+import {startStreamWriter} from '../io/stream-writer.js';
 import {dispatch, type CommandContext} from './commands.js';
 import {reloadConfig} from './config-reload.js';
 import {toEndpoint} from './endpoint.js';
@@ -64,6 +65,7 @@ export class Supervisor {
 			options.log('warning', message);
 		});
 		this.arbiter = new Arbiter(options.config, {sockets: this.#sockets});
+
 		this.server = new ControlServer({
 			endpoint: options.endpoint,
 			handle: async (request) => this.#handle(request.command, request.properties ?? {}, request.id),
@@ -124,6 +126,12 @@ export class Supervisor {
 			this.#removeSignals = onSignals((signal) => {
 				this.#onSignal(signal);
 			});
+		}
+
+		// The stream files' writer thread, up before anything runs: its descriptors are part of the baseline.
+		const fileStream = (stream: Config['watchers'][number]['stdoutStream']): boolean => stream?.filename !== undefined && stream.class !== 'StdoutStream' && stream.class !== 'FancyStdoutStream' && stream.class !== 'NullStream';
+		if (this.#options.config.watchers.some((watcher) => fileStream(watcher.stdoutStream) || fileStream(watcher.stderrStream))) {
+			await startStreamWriter();
 		}
 
 		try {

@@ -81,6 +81,16 @@ class WriterThread {
 	/** Buffers the thread gave back, for the next batches. */
 	readonly #spares: ArrayBuffer[] = [];
 
+	/** Start the thread now rather than at the first file; resolves once it runs. */
+	async start(): Promise<void> {
+		const worker = this.#thread();
+		await new Promise<void>((resolve) => {
+			worker.once('online', resolve);
+			// Bounded: a thread that does not come up is reported by its 'error' or 'exit'.
+			setTimeout(resolve, settleTimeoutMs).unref();
+		});
+	}
+
 	send(op: WriterOp): void {
 		this.#pending.push(op);
 		this.#schedule();
@@ -274,6 +284,16 @@ class WriterThread {
 }
 
 let thread: WriterThread | undefined;
+
+/**
+Start the stream writer's thread at once (the supervisor does when its configuration has stream
+files), so that its descriptors and memory are part of the supervisor from the start, not a
+change in the middle of its life.
+*/
+export async function startStreamWriter(): Promise<void> {
+	thread ??= new WriterThread();
+	return thread.start();
+}
 let nextId = 1;
 
 /**
