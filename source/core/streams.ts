@@ -2,7 +2,7 @@ import type {StreamConfig, WatcherConfig} from '../config/types.js';
 import {CrlfNormalizer} from '../io/crlf.js';
 import type {OutputSink} from '../io/output-sink.js';
 import {StdoutStream} from '../io/stdout-stream.js';
-import {RemoteFileSink, type StreamStats} from '../io/stream-writer.js';
+import {RemoteFileSink, type StreamStats} from '../io/remote-file-sink.js';
 import {resolveUid} from '../io/users.js';
 import type {LogLevel} from './context.js';
 
