@@ -35,5 +35,7 @@ export type SinkReport = {readonly id: number; readonly lostBytes: number; reado
 
 export type WorkerReply =
 	| {readonly type: 'ack'; readonly batch: number; readonly reports: readonly SinkReport[]; readonly buffer: ArrayBuffer}
+	/** The thread has loaded its code and waits for work. */
+	| {readonly type: 'ready'}
 	/** Reopening a file failed (SIGUSR1): reported at once, even if nothing is written after. */
 	| {readonly type: 'reopen-failed'; readonly id: number; readonly reason: string};

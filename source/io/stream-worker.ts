@@ -173,3 +173,5 @@ parentPort!.on('message', (message: WriterBatch) => {
 	// Nothing here keeps a view of the buffer past this point (held lines are copies): it goes back.
 	parentPort!.postMessage({type: 'ack', batch: message.batch, reports, buffer: message.buffer} satisfies WorkerReply, [message.buffer]);
 });
+
+parentPort!.postMessage({type: 'ready'} satisfies WorkerReply);

@@ -50,11 +50,18 @@ export class WriterThread {
 	/** Buffers the thread gave back, for the next batches. */
 	readonly #spares: ArrayBuffer[] = [];
 
-	/** Start the thread now rather than at the first file; resolves once it runs. */
+	/** Start the thread now rather than at the first file; resolves once its code is loaded. */
 	async start(): Promise<void> {
 		const worker = this.#thread();
 		await new Promise<void>((resolve) => {
-			worker.once('online', resolve);
+			const onMessage = (reply: WorkerReply): void => {
+				if (reply.type === 'ready') {
+					worker.off('message', onMessage);
+					resolve();
+				}
+			};
+
+			worker.on('message', onMessage);
 			// Bounded: a thread that does not come up is reported by its 'error' or 'exit'.
 			setTimeout(resolve, settleTimeoutMs).unref();
 		});
@@ -218,6 +225,10 @@ export class WriterThread {
 	}
 
 	#onReply(reply: WorkerReply): void {
+		if (reply.type === 'ready') {
+			return;
+		}
+
 		if (reply.type === 'reopen-failed') {
 			this.sinks.get(reply.id)?.reopenFailed(reply.reason);
 			return;
