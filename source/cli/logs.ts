@@ -147,6 +147,10 @@ export async function runLogs(argv: readonly string[]): Promise<number> {
 			return 3;
 		}
 
+		for (const notice of (reply as unknown as {notices?: string[]}).notices ?? []) {
+			process.stderr.write(`procui logs: notice: ${notice}\n`);
+		}
+
 		for (const line of (reply as unknown as {lines: LogLine[]}).lines) {
 			seen.set(line.pid, Math.max(seen.get(line.pid) ?? 0, line.seq));
 			write(line);

@@ -118,7 +118,19 @@ function statsText(reply: OkReply): string {
 		return watcherStats(reply.name, reply.info);
 	}
 
-	return processLines(reply.info, '');
+	return [processLines(reply.info, ''), ...streamLines(isRecord(reply.info) ? reply.info.streams : undefined)].join('\n');
+}
+
+/** `dstats`: one line per stream file, `web stdout_stream /var/log/web.log: 0 lines dropped, 12 lost (1.2K), failing: ...`. */
+function streamLines(streams: unknown): string[] {
+	if (!Array.isArray(streams)) {
+		return [];
+	}
+
+	return streams.filter(row => isRecord(row)).map(row => {
+		const error = row.error === null || row.error === undefined ? '' : `, failing: ${valueText(row.error)}`;
+		return `${valueText(row.watcher)} ${valueText(row.stream)} ${valueText(row.path)}: ${valueText(row.dropped_lines)} lines dropped (${valueText(row.dropped_bytes)} B), ${valueText(row.lost_lines)} lost (${valueText(row.lost_bytes)} B)${error}`;
+	});
 }
 
 function watcherStats(watcher: string, processes: unknown): string {

@@ -4,6 +4,7 @@ import {CommandError} from '../core/errors.js';
 import type {Handler} from './commands.js';
 import {stringProperty} from './commands.js';
 import {optionalProperty, pid as processId, property} from './request-values.js';
+import {streamNotices, streamRows} from './views.js';
 
 /** One line of output as `logs` and the `logs.<watcher>` events carry it. */
 export type LogLine = {
@@ -58,5 +59,7 @@ export const logsCommand: Handler = (arbiter, properties) => {
 	}
 
 	const lines = collect(arbiter, names, pid);
-	return {lines: lines.slice(Math.max(0, lines.length - Math.min(count, maxLogLines)))};
+	// What the stream files of these watchers dropped or lost: the scrollback has it, the files do not.
+	const notices = streamNotices(streamRows(names.map((watcher) => arbiter.get(watcher))));
+	return {lines: lines.slice(Math.max(0, lines.length - Math.min(count, maxLogLines))), notices};
 };

@@ -56,6 +56,25 @@ export type WatcherRow = {
 	/** Last process exit: pid, Circus exit_code (negative = signal), and when. */
 	readonly last_exit: {readonly pid: number; readonly exit_code: number; readonly time: number} | null;
 	readonly processes: readonly ProcessRow[];
+	/** Its stream files that dropped or lost output, or fail now, one sentence each (empty when all is well). */
+	readonly stream_notices?: readonly string[];
+};
+
+/** One stream file of a watcher (`dstats` `streams`). */
+export type StreamRow = {
+	readonly watcher: string;
+	readonly stream: 'stdout_stream' | 'stderr_stream';
+	readonly path: string;
+	/** Bytes on their way to the file now. */
+	readonly queued_bytes: number;
+	/** Dropped because the file did not take output fast enough (a FIFO nobody reads, a hung mount). */
+	readonly dropped_bytes: number;
+	readonly dropped_lines: number;
+	/** Not written because writing failed (disk full, directory gone, refused path). */
+	readonly lost_bytes: number;
+	readonly lost_lines: number;
+	/** Why writing fails now, or null. */
+	readonly error: string | null;
 };
 
 /** The `overview` reply and the `stats` event: everything the UI shows. */

@@ -8,6 +8,7 @@ import {onSignals, type HandledSignal} from '../io/signals.js';
 import {SocketSet} from '../io/socket-set.js';
 import {startTime, StateFile, type StateSnapshot} from '../io/state-file.js';
 import {handleSurvivors} from './orphans.js';
+import {startStreamWriter} from '../io/stream-writer.js';
 import {dispatch, type CommandContext} from './commands.js';
 import {reloadConfig} from './config-reload.js';
 import {toEndpoint} from './endpoint.js';
@@ -19,7 +20,7 @@ import {startPlugins} from './plugins/index.js';
 import type {RunningPlugin} from './plugins/plugin.js';
 import {ControlServer, type ControlServerStats} from './server.js';
 import type {SupervisorClient, Subscription} from './supervisor-client.js';
-import {watcherRow, watchersInConfigOrder} from './views.js';
+import {streamRows, watcherRow, watchersInConfigOrder} from './views.js';
 import type {Overview} from './rows.js';
 
 /** How often processes are sampled for CPU and memory. */
@@ -84,6 +85,7 @@ export class Supervisor {
 			options.log('warning', message);
 		});
 		this.arbiter = new Arbiter(options.config, {sockets: this.#sockets});
+
 		this.server = new ControlServer({
 			endpoint: options.endpoint,
 			handle: async (request) => this.#handle(request.command, request.properties ?? {}, request.id),
@@ -159,6 +161,12 @@ export class Supervisor {
 			if (why !== undefined) {
 				this.#options.log('warning', `not a child subreaper (${why}): a descendant that leaves its process group and outlives its parent is not stopped with its watcher`);
 			}
+		}
+
+		// The stream files' writer thread, up before anything runs: its descriptors are part of the baseline.
+		const fileStream = (stream: Config['watchers'][number]['stdoutStream']): boolean => stream?.filename !== undefined && stream.class !== 'StdoutStream' && stream.class !== 'FancyStdoutStream' && stream.class !== 'NullStream';
+		if (this.#options.config.watchers.some((watcher) => fileStream(watcher.stdoutStream) || fileStream(watcher.stderrStream))) {
+			await startStreamWriter();
 		}
 
 		try {
@@ -345,6 +353,7 @@ export class Supervisor {
 			log_dropped: this.#options.logStats?.().dropped ?? 0,
 			log_pending_bytes: this.#options.logStats?.().pending ?? 0,
 			control: controlStats(this.server.stats()),
+			streams: streamRows(this.arbiter.orderedWatchers()),
 		};
 	}
 
@@ -390,11 +399,22 @@ export class Supervisor {
 					coalesceKey: 'sigusr1',
 					internal: true,
 					run: () => {
+						// Every stream and our own log, whatever fails on the way: each failure is logged by name.
 						for (const watcher of this.arbiter.watchers.values()) {
-							watcher.reopenStreams();
+							try {
+								watcher.reopenStreams();
+							} catch (error) {
+								this.#options.log('error', `${watcher.name}: cannot reopen its streams: ${error instanceof Error ? error.message : String(error)}`);
+							}
 						}
 
-						this.#options.reopenLog?.();
+						try {
+							this.#options.reopenLog?.();
+						} catch (error) {
+							this.#options.log('error', `cannot reopen procui's own log: ${error instanceof Error ? error.message : String(error)}`);
+						}
+
+						this.#options.log('info', 'SIGUSR1: reopened the stream files and the log');
 					},
 				});
 				break;

@@ -4,7 +4,7 @@ import type {Arbiter} from '../core/arbiter.js';
 import type {Watcher} from '../core/watcher.js';
 import type {ProcInfo} from '../io/proc-stats.js';
 import {formatBytes, formatCpuTime} from '../io/proc-format.js';
-import type {ProcessRow, WatcherRow} from './rows.js';
+import type {ProcessRow, StreamRow, WatcherRow} from './rows.js';
 
 /** Process statistics, sampled outside the scheduler and cached. */
 export type StatsProvider = {
@@ -76,6 +76,42 @@ export function watcherRow(watcher: Watcher, sample: ReadonlyMap<number, ProcInf
 		cpu: Math.round(processes.reduce((sum, row) => sum + row.cpu, 0) * 10) / 10,
 		rss: processes.reduce((sum, row) => sum + row.rss, 0),
 		last_exit: last ? {pid: last.pid, exit_code: exitCode(last.status), time: last.time / 1000} : null,
+		stream_notices: streamNotices(streamRows([watcher])),
 		processes,
 	};
+}
+
+/** The stream files of watchers, with what they dropped and lost (`dstats`, `logs`). */
+export function streamRows(watchers: readonly Watcher[]): StreamRow[] {
+	return watchers.flatMap((watcher) => watcher.streamStats().map((stats) => ({
+		watcher: watcher.name,
+		stream: stats.stream,
+		path: stats.path,
+		queued_bytes: stats.queuedBytes,
+		dropped_bytes: stats.droppedBytes,
+		dropped_lines: stats.droppedLines,
+		lost_bytes: stats.lostBytes,
+		lost_lines: stats.lostLines,
+		error: stats.error ?? null,
+	})));
+}
+
+/** One line per stream that dropped or lost output, or fails now: what `logs` and the UI show. */
+export function streamNotices(rows: readonly StreamRow[]): string[] {
+	return rows.filter((row) => row.dropped_lines + row.lost_lines > 0 || row.error !== null).map((row) => {
+		const parts: string[] = [];
+		if (row.dropped_lines > 0) {
+			parts.push(`${row.dropped_lines} lines (${formatBytes(row.dropped_bytes)}) dropped: the file did not keep up`);
+		}
+
+		if (row.lost_lines > 0) {
+			parts.push(`${row.lost_lines} lines (${formatBytes(row.lost_bytes)}) lost: writing failed`);
+		}
+
+		if (row.error !== null) {
+			parts.push(`failing now: ${row.error}`);
+		}
+
+		return `${row.watcher} ${row.stream} ${row.path}: ${parts.join('; ')}`;
+	});
 }

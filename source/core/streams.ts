@@ -1,33 +1,57 @@
 import type {StreamConfig, WatcherConfig} from '../config/types.js';
 import {CrlfNormalizer} from '../io/crlf.js';
-import {FileStream} from '../io/file-stream.js';
 import type {OutputSink} from '../io/output-sink.js';
 import {StdoutStream} from '../io/stdout-stream.js';
-import {TimedRotatingFileStream} from '../io/timed-rotating-file-stream.js';
-import {WatchedFileStream} from '../io/watched-file-stream.js';
+import {RemoteFileSink, type StreamStats} from '../io/remote-file-sink.js';
+import {resolveUid} from '../io/users.js';
 import type {LogLevel} from './context.js';
+
+/** One of a watcher's streams, as `dstats`, `logs` and the UI report it. */
+export type WatcherStreamStats = StreamStats & {readonly stream: 'stdout_stream' | 'stderr_stream'};
 
 /** A watcher's `stdout_stream` and `stderr_stream`, open while the watcher runs. */
 export type WatcherStreams = {
-	write(channel: 'stdout' | 'stderr', data: Buffer, pid: number): void;
-	/** End of one process's output: a trailing `\r` is written as is. */
-	end(pid: number): void;
+	/** False when a file is behind: stop reading until `whenReady` calls back. */
+	write(channel: 'stdout' | 'stderr', data: Buffer, pid: number): boolean;
+	/** Calls back once every file has caught up (or is stalled, and drops instead). */
+	whenReady(callback: () => void): void;
+	/** End of one process's output (a trailing `\r` is written as is); resolves once it is in the files, or after a bounded wait. */
+	end(pid: number): Promise<void>;
+	/** Reopen every file by name (SIGUSR1); never throws: failures are logged, one line per file. */
 	reopen(): void;
 	close(): Promise<void>;
+	/** The streams that write files: drops, losses and failures. */
+	stats(): readonly WatcherStreamStats[];
 };
 
-function createSink(config: StreamConfig): OutputSink | undefined {
+/** The watcher's user, whose files stream files in a shared directory must be. */
+function watcherUid(config: WatcherConfig): number {
+	try {
+		return config.uid === undefined ? process.getuid?.() ?? 0 : resolveUid(config.uid);
+	} catch {
+		// An unknown user fails the spawn with a clear error; the stream falls back to ours.
+		return process.getuid?.() ?? 0;
+	}
+}
+
+function createSink(config: StreamConfig, watcher: WatcherConfig, label: string, log: (level: LogLevel, message: string) => void): OutputSink | undefined {
 	switch (config.class) {
-		case 'FileStream': {
-			return new FileStream({filename: config.filename!, maxBytes: config.maxBytes, backupCount: config.backupCount, timeFormat: config.timeFormat});
-		}
-
-		case 'TimedRotatingFileStream': {
-			return new TimedRotatingFileStream({filename: config.filename!, rotateWhen: config.rotateWhen, rotateInterval: config.rotateInterval, backupCount: config.backupCount, utc: config.utc, timeFormat: config.timeFormat});
-		}
-
+		case 'FileStream':
+		case 'TimedRotatingFileStream':
 		case 'WatchedFileStream': {
-			return new WatchedFileStream({filename: config.filename!, timeFormat: config.timeFormat});
+			return new RemoteFileSink({
+				class: config.class,
+				filename: config.filename!,
+				maxBytes: config.maxBytes,
+				backupCount: config.backupCount,
+				timeFormat: config.timeFormat,
+				rotateWhen: config.rotateWhen,
+				rotateInterval: config.rotateInterval,
+				utc: config.utc,
+				uid: watcherUid(watcher),
+			}, (level, message) => {
+				log(level, `${watcher.name}: ${label}: ${message}`);
+			});
 		}
 
 		case 'StdoutStream':
@@ -44,33 +68,38 @@ function createSink(config: StreamConfig): OutputSink | undefined {
 /**
 Open a watcher's streams. In PTY mode stdout and stderr are one stream: it goes to
 `stdout_stream` (or to `stderr_stream` when only that is set), with the terminal's `\r\n` turned
-back into `\n` so the file holds what the program wrote.
+back into `\n` so the file holds what the program wrote. Files are written on the stream writer's
+thread (`io/stream-writer.ts`): nothing here blocks or throws.
 */
 export function openStreams(config: WatcherConfig, log: (level: LogLevel, message: string) => void): WatcherStreams | undefined {
-	const stdout = config.stdoutStream ? createSink(config.stdoutStream) : undefined;
-	const stderr = config.stderrStream ? createSink(config.stderrStream) : undefined;
+	const stdout = config.stdoutStream ? createSink(config.stdoutStream, config, 'stdout_stream', log) : undefined;
+	const stderr = config.stderrStream ? createSink(config.stderrStream, config, 'stderr_stream', log) : undefined;
 	if (!stdout && !stderr) {
 		return undefined;
 	}
 
 	const normalizers = new Map<number, CrlfNormalizer>();
 	const failed = new Set<OutputSink>();
-	const safeWrite = (sink: OutputSink | undefined, data: Buffer, pid: number): void => {
+	const safeWrite = (sink: OutputSink | undefined, data: Buffer, pid: number): boolean => {
 		if (!sink || data.length === 0) {
-			return;
+			return true;
 		}
 
 		try {
-			sink.write(data, pid);
+			const ready = sink.write(data, pid) !== false;
 			failed.delete(sink);
+			return ready;
 		} catch (error) {
 			if (!failed.has(sink)) {
 				failed.add(sink);
 				log('error', `${config.name}: cannot write its log file: ${error instanceof Error ? error.message : String(error)}`);
 			}
+
+			return true;
 		}
 	};
 
+	const sinks = [['stdout_stream', stdout], ['stderr_stream', stderr]] as const;
 	return {
 		write(channel, data, pid) {
 			if (config.pty) {
@@ -80,25 +109,57 @@ export function openStreams(config: WatcherConfig, log: (level: LogLevel, messag
 					normalizers.set(pid, normalizer);
 				}
 
-				safeWrite(stdout ?? stderr, normalizer.transform(data), pid);
-				return;
+				return safeWrite(stdout ?? stderr, normalizer.transform(data), pid);
 			}
 
-			safeWrite(channel === 'stdout' ? stdout : stderr, data, pid);
+			return safeWrite(channel === 'stdout' ? stdout : stderr, data, pid);
 		},
-		end(pid) {
+		whenReady(callback) {
+			let waiting = 2;
+			const one = (): void => {
+				if (--waiting === 0) {
+					callback();
+				}
+			};
+
+			for (const sink of [stdout, stderr]) {
+				if (sink instanceof RemoteFileSink) {
+					sink.whenReady(one);
+				} else {
+					one();
+				}
+			}
+		},
+		async end(pid) {
 			const normalizer = normalizers.get(pid);
 			if (normalizer) {
 				normalizers.delete(pid);
 				safeWrite(stdout ?? stderr, normalizer.flush(), pid);
 			}
+
+			await Promise.all([stdout?.end?.(pid), stderr?.end?.(pid)]);
 		},
 		reopen() {
-			stdout?.reopen();
-			stderr?.reopen();
+			for (const [label, sink] of sinks) {
+				try {
+					sink?.reopen();
+				} catch (error) {
+					log('error', `${config.name}: ${label}: cannot reopen: ${error instanceof Error ? error.message : String(error)}`);
+				}
+			}
 		},
 		async close() {
 			await Promise.all([stdout?.close(), stderr?.close()]);
+		},
+		stats() {
+			const rows: WatcherStreamStats[] = [];
+			for (const [stream, sink] of sinks) {
+				if (sink instanceof RemoteFileSink) {
+					rows.push({stream, ...sink.stats()});
+				}
+			}
+
+			return rows;
 		},
 	};
 }

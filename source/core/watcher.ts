@@ -10,7 +10,7 @@ import {describeExit, exitCode, isRunning, type ProcessRecord, type StopReason} 
 import {afterExit, checkFlapping, spawnRetryDelay, type FlappingState, type SlotHistory} from './restart-policy.js';
 import {planSpawn} from './spawn-plan.js';
 import {Strays} from './strays.js';
-import {openStreams, type WatcherStreams} from './streams.js';
+import {openStreams, type WatcherStreamStats, type WatcherStreams} from './streams.js';
 
 /** Circus's four watcher states. */
 export type WatcherStatus = 'stopped' | 'starting' | 'active' | 'stopping';
@@ -78,8 +78,8 @@ export class Watcher {
 	readonly #slots = new Map<number, SlotHistory>();
 	readonly #ctx: WatcherContext;
 	#streams: WatcherStreams | undefined;
-	/** The streams each process writes to (a process outlives a restart's new streams). */
-	readonly #streamsOf = new Map<number, WatcherStreams>();
+	/** The last streams closed, for their counts after a stop. */
+	#closedStreams: WatcherStreams | undefined;
 	#spawnTimer: {at: number; timer: NodeJS.Timeout} | undefined;
 	#lastSpawnAt = 0;
 	/** Bumped on every start and stop; timers from an older epoch are dropped. */
@@ -424,10 +424,8 @@ export class Watcher {
 			});
 			// warmup_delay counts from the moment the process exists, not from when this command began.
 			this.#lastSpawnAt = Date.now();
+			// The streams this process writes to, to the end (it outlives a restart's new streams).
 			const streams = this.#streams;
-			if (streams) {
-				this.#streamsOf.set(generation, streams);
-			}
 
 			const ctx = this.#ctx;
 			const name = this.name;
@@ -436,7 +434,14 @@ export class Watcher {
 				bytesRead[channel] += data.length;
 				const last = ring.lastSeq;
 				ring.push(data);
-				streams?.write(channel, data, child.pid);
+				if (streams?.write(channel, data, child.pid) === false) {
+					// A file behind: hold the child back (as a slow disk did) rather than drop its lines.
+					source.pause();
+					streams.whenReady(() => {
+						source.resume();
+					});
+				}
+
 				ctx.emitOutput(name, child.pid, () => ring.lines(last + 1));
 			});
 			const maxAge = this.config.maxAge > 0 ? (this.config.maxAge + Math.random() * this.config.maxAgeVariance) * 1000 : undefined;
@@ -456,7 +461,8 @@ export class Watcher {
 				killTimer: undefined,
 			};
 			this.processes.set(generation, record);
-			void source.drained.then(() => {
+			// Finished means its output is in the files too (bounded wait: a hung file never holds up a stop).
+			void source.drained.then(async () => streams?.end(child.pid)).then(() => {
 				this.#ctx.scheduler.enqueue({
 					label: `drained ${name}/${child.pid}`,
 					internal: true,
@@ -693,8 +699,6 @@ export class Watcher {
 		const last = record.ring.lastSeq;
 		record.ring.flush();
 		this.#ctx.emitOutput(this.name, record.pid, () => record.ring.lines(last + 1));
-		this.#streamsOf.get(generation)?.end(record.pid);
-		this.#streamsOf.delete(generation);
 		if (record.exit !== undefined) {
 			this.#remove(record);
 			this.reconcile();
@@ -719,6 +723,7 @@ export class Watcher {
 			this.#stopAnnounced = true;
 			const streams = this.#streams;
 			this.#streams = undefined;
+			this.#closedStreams = streams ?? this.#closedStreams;
 			void streams?.close();
 			this.#ctx.emit(`watcher.${this.name}.stop`, {});
 			this.strays.stop(this.config.stopSignal, this.config.gracefulTimeout);
@@ -730,6 +735,11 @@ export class Watcher {
 	/** Reopen log files (SIGUSR1). */
 	reopenStreams(): void {
 		this.#streams?.reopen();
+	}
+
+	/** Its stream files' drops, losses and failures (the last ones opened, after a stop). */
+	streamStats(): readonly WatcherStreamStats[] {
+		return (this.#streams ?? this.#closedStreams)?.stats() ?? [];
 	}
 
 	/** Processes that exited but whose output is still open (a grandchild holds it). */

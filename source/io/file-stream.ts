@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {AppendFile} from './append-file.js';
+import {AppendFile, type AppendFileOptions} from './append-file.js';
 import {nonNegativeInteger} from './check-option.js';
 import {LinePrefixer} from './line-prefixer.js';
 import type {OutputSink} from './output-sink.js';
@@ -9,7 +9,7 @@ import {renameIfExists} from './rename-if-exists.js';
 const NEWLINE = 0x0a;
 
 /** Options of a `FileStream` (Circus's `stdout_stream.*` for `class = FileStream`). */
-export type FileStreamOptions = {
+export type FileStreamOptions = AppendFileOptions & {
 	/** The file to append to; created if missing. */
 	readonly filename: string;
 	/** Rotate before the file would exceed this many bytes; 0 = never rotate. Default 0. */
@@ -41,6 +41,7 @@ export class FileStream implements OutputSink {
 	readonly #backupCount: number;
 	readonly #prefixer: LinePrefixer | undefined;
 	readonly #now: () => number;
+	readonly #fileOptions: AppendFileOptions;
 	#file: AppendFile | undefined;
 
 	constructor(options: FileStreamOptions) {
@@ -49,8 +50,9 @@ export class FileStream implements OutputSink {
 		this.#backupCount = nonNegativeInteger('backupCount', options.backupCount, 0);
 		this.#prefixer = options.timeFormat === undefined ? undefined : new LinePrefixer(options.timeFormat);
 		this.#now = options.now ?? Date.now;
+		this.#fileOptions = {uid: options.uid, loss: options.loss};
 		// Opened now, so that a bad path is an error when the watcher starts, not at its first line.
-		this.#file = new AppendFile(this.#filename);
+		this.#file = new AppendFile(this.#filename, this.#fileOptions);
 	}
 
 	write(data: Buffer, pid: number): void {
@@ -84,7 +86,7 @@ export class FileStream implements OutputSink {
 	reopen(): void {
 		this.#file?.close();
 		this.#file = undefined;
-		this.#file = new AppendFile(this.#filename);
+		this.#file = new AppendFile(this.#filename, this.#fileOptions);
 	}
 
 	async close(): Promise<void> {
@@ -93,7 +95,7 @@ export class FileStream implements OutputSink {
 	}
 
 	#open(): AppendFile {
-		this.#file ??= new AppendFile(this.#filename);
+		this.#file ??= new AppendFile(this.#filename, this.#fileOptions);
 		return this.#file;
 	}
 

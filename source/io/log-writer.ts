@@ -46,12 +46,21 @@ export class LogWriter {
 				this.#stream = process.stderr;
 			}
 		} else {
-			const stream = fs.createWriteStream(this.#target, {flags: 'a'});
-			stream.on('error', () => undefined);
-			this.#stream = stream;
+			this.#attach(fs.createWriteStream(this.#target, {flags: 'a'}));
+			return;
 		}
 
-		this.#stream.on('drain', () => {
+		this.#onDrain(this.#stream);
+	}
+
+	#attach(stream: fs.WriteStream): void {
+		stream.on('error', () => undefined);
+		this.#stream = stream;
+		this.#onDrain(stream);
+	}
+
+	#onDrain(stream: Writable): void {
+		stream.on('drain', () => {
 			if (this.#dropped > 0) {
 				const count = this.#dropped;
 				this.#dropped = 0;
@@ -92,12 +101,26 @@ export class LogWriter {
 		this.#stream.write(`${timestamp(new Date())} procui[${process.pid}] [${level.toUpperCase()}] ${message}\n`);
 	}
 
-	/** Reopen the log file (SIGUSR1, after logrotate moved it). */
+	/**
+	Reopen the log file (SIGUSR1, after logrotate moved it). The old file keeps the lines until the new
+	one is open; if it cannot be opened (its directory is gone), the old one stays and says why.
+	*/
 	reopen(): void {
-		if (this.#target !== '-') {
-			this.#stream?.end();
-			this.#open();
+		if (this.#target === '-' || !this.#stream) {
+			return;
 		}
+
+		const next = fs.createWriteStream(this.#target, {flags: 'a'});
+		next.once('open', () => {
+			const old = this.#stream;
+			this.#stream = undefined;
+			old?.end();
+			this.#attach(next);
+			this.log('info', `reopened ${this.#target}`);
+		});
+		next.once('error', (error) => {
+			this.log('error', `cannot reopen procui's log ${this.#target}: ${error.message}; still writing to the file it had open`);
+		});
 	}
 
 	async close(): Promise<void> {

@@ -2,14 +2,16 @@
 Where a watcher's raw output bytes go besides the ring buffer: Circus's stream classes
 (`FileStream`, `TimedRotatingFileStream`, `WatchedFileStream`) implement this.
 
-A sink is synchronous on purpose: writes to a regular file are fast, and a sink that
-queued would need unbounded memory when a child floods. A sink opens its file when it is
-created, so a bad path fails when the watcher starts; a write after `close()` opens the file
-again (a watcher's stop and start).
+The file classes are synchronous and run on the stream writer's thread (`stream-worker.ts`); the
+supervisor reaches them through `RemoteFileSink`, whose queue is bounded. A sink opens its file
+when it is created, so a bad path fails when the watcher starts; a write after `close()` opens the
+file again (a watcher's stop and start).
 */
 export type OutputSink = {
-	/** Append one chunk of a process's output. Throws on an I/O error (disk full, no permission). */
-	write(data: Buffer, pid: number): void;
+	/** Append one chunk of a process's output; false asks the caller to wait (`RemoteFileSink.whenReady`). */
+	write(data: Buffer, pid: number): boolean | void;
+	/** End of one process's output: its unfinished line is written; resolves once its bytes are in the file. */
+	end?(pid: number): Promise<void>;
 	/** Close and reopen the file by name (SIGUSR1, after an external rotation). */
 	reopen(): void;
 	/** Close the file. Idempotent. */

@@ -14,6 +14,9 @@ export type OutputSource = {
 	readonly fds: readonly FdRef[];
 	/** Resolves when every channel has ended: all output has been delivered. */
 	readonly drained: Promise<void>;
+	/** Stop reading (a file that is behind): the child then waits on its full pipe, as with a slow disk. */
+	pause(): void;
+	resume(): void;
 };
 
 let nextSource = 1;
@@ -36,7 +39,23 @@ export class Redirector {
 			resolveDrained = resolve;
 		});
 		const fds = [...child.channels.map((channel) => channel.read), ...(child.slaveHold ? [child.slaveHold] : [])];
-		const source: OutputSource = {generation, pid: child.pid, owner, fds, drained};
+		const source: OutputSource = {
+			generation,
+			pid: child.pid,
+			owner,
+			fds,
+			drained,
+			pause() {
+				for (const channel of child.channels) {
+					channel.stream.pause();
+				}
+			},
+			resume() {
+				for (const channel of child.channels) {
+					channel.stream.resume();
+				}
+			},
+		};
 		this.#sources.set(generation, source);
 		const finish = (): void => {
 			remaining--;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import {AppendFile} from './append-file.js';
+import {AppendFile, type AppendFileOptions} from './append-file.js';
 import {nonNegativeInteger, positiveInteger} from './check-option.js';
 import {LinePrefixer} from './line-prefixer.js';
 import type {OutputSink} from './output-sink.js';
@@ -9,7 +9,7 @@ import {nextRollover, rolloverSchedule, type RolloverSchedule} from './rollover-
 import {strftime} from './strftime.js';
 
 /** Options of a `TimedRotatingFileStream` (Circus's `class = TimedRotatingFileStream`). */
-export type TimedRotatingFileStreamOptions = {
+export type TimedRotatingFileStreamOptions = AppendFileOptions & {
 	/** The file to append to; created if missing. */
 	readonly filename: string;
 	/** `S`, `M`, `H`, `D`, `MIDNIGHT` or `W0`-`W6` (0 = Monday), any case. Default `H` (Python's). */
@@ -39,6 +39,7 @@ export class TimedRotatingFileStream implements OutputSink {
 	readonly #backupCount: number;
 	readonly #prefixer: LinePrefixer | undefined;
 	readonly #now: () => number;
+	readonly #fileOptions: AppendFileOptions;
 	#rolloverAt: number;
 	#file: AppendFile | undefined;
 
@@ -53,10 +54,11 @@ export class TimedRotatingFileStream implements OutputSink {
 		this.#backupCount = nonNegativeInteger('backupCount', options.backupCount, 0);
 		this.#prefixer = options.timeFormat === undefined ? undefined : new LinePrefixer(options.timeFormat, {utc});
 		this.#now = options.now ?? Date.now;
+		this.#fileOptions = {uid: options.uid, loss: options.loss};
 		// Like Python: an existing file's period began when it was last written.
 		const start = fs.statSync(this.#filename, {throwIfNoEntry: false})?.mtimeMs ?? this.#now();
 		this.#rolloverAt = nextRollover(this.#schedule, start);
-		this.#file = new AppendFile(this.#filename);
+		this.#file = new AppendFile(this.#filename, this.#fileOptions);
 	}
 
 	/** When the next rollover is due, ms since the epoch. */
@@ -70,14 +72,14 @@ export class TimedRotatingFileStream implements OutputSink {
 			this.#rotate(now);
 		}
 
-		this.#file ??= new AppendFile(this.#filename);
+		this.#file ??= new AppendFile(this.#filename, this.#fileOptions);
 		this.#file.write(this.#prefixer === undefined ? data : this.#prefixer.transform(data, pid, now));
 	}
 
 	reopen(): void {
 		this.#file?.close();
 		this.#file = undefined;
-		this.#file = new AppendFile(this.#filename);
+		this.#file = new AppendFile(this.#filename, this.#fileOptions);
 	}
 
 	async close(): Promise<void> {

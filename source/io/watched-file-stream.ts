@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import {AppendFile} from './append-file.js';
+import {AppendFile, type AppendFileOptions} from './append-file.js';
 import {nonNegativeInteger} from './check-option.js';
 import {LinePrefixer} from './line-prefixer.js';
 import type {OutputSink} from './output-sink.js';
@@ -8,7 +8,7 @@ import type {OutputSink} from './output-sink.js';
 export const DEFAULT_WATCH_INTERVAL = 1000;
 
 /** Options of a `WatchedFileStream` (Circus's `class = WatchedFileStream`). */
-export type WatchedFileStreamOptions = {
+export type WatchedFileStreamOptions = AppendFileOptions & {
 	/** The file to append to; created if missing, and again after it is moved away. */
 	readonly filename: string;
 	/** Python strftime format; when set every line starts with `<time> [<pid>] | `. */
@@ -35,6 +35,7 @@ export class WatchedFileStream implements OutputSink {
 	readonly #checkInterval: number;
 	readonly #prefixer: LinePrefixer | undefined;
 	readonly #now: () => number;
+	readonly #fileOptions: AppendFileOptions;
 	#file: AppendFile | undefined;
 	#identity: {readonly dev: bigint; readonly ino: bigint} | undefined;
 	#checkedAt = Number.NEGATIVE_INFINITY;
@@ -44,6 +45,7 @@ export class WatchedFileStream implements OutputSink {
 		this.#checkInterval = nonNegativeInteger('checkInterval', options.checkInterval, DEFAULT_WATCH_INTERVAL);
 		this.#prefixer = options.timeFormat === undefined ? undefined : new LinePrefixer(options.timeFormat);
 		this.#now = options.now ?? Date.now;
+		this.#fileOptions = {uid: options.uid, loss: options.loss};
 		this.#file = this.#open(this.#now());
 	}
 
@@ -74,7 +76,7 @@ export class WatchedFileStream implements OutputSink {
 	}
 
 	#open(now: number): AppendFile {
-		const file = new AppendFile(this.#filename);
+		const file = new AppendFile(this.#filename, this.#fileOptions);
 		const {dev, ino} = file.identity();
 		this.#identity = {dev, ino};
 		this.#checkedAt = now;

@@ -55,7 +55,9 @@ export function ProcessTable({watcher, selected, focused, width, height, slot}: 
 	const title = watcher === undefined ? 'Processes' : `Processes · ${watcher.name} ${watcher.status === unknownStatus ? '?' : watcher.running}/${watcher.numprocesses}`;
 	const detail = watcher === undefined ? '' : watcherDetail(watcher);
 	const lastExit = watcher?.last_exit;
-	const right = detail === '' && lastExit ? `last exit: ${formatExit(lastExit.exit_code, signalNames)}` : detail;
+	// A stream file that drops or fails says so here: the scrollback has those lines, the file does not.
+	const streamNotice = watcher?.stream_notices?.[0];
+	const right = detail === '' && streamNotice !== undefined ? `⚠ ${streamNotice}` : detail === '' && lastExit ? `last exit: ${formatExit(lastExit.exit_code, signalNames)}` : detail;
 	return (
 		<Pane title={title} right={right} width={width} height={height} focused={focused}>
 			<Rows

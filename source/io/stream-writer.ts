@@ -1,0 +1,281 @@
+import {Worker} from 'node:worker_threads';
+import type {FileSinkSpec, Gap, SinkReport, WorkerReply, WriterBatch, WriterOp} from './stream-messages.js';
+
+/** A batch of writes goes to the thread once it holds this many bytes, or after `gatherMs`. */
+const gatherBytes = 256 * 1024;
+const gatherMs = 2;
+/** Size of the buffers batches are copied into (bigger for a bigger chunk), reused as they come back. */
+const spareBytes = 512 * 1024;
+/** Batches on their way at once: the thread always has the next one while the scheduler gathers. */
+const maxInflight = 4;
+/** How long an `end` or `close` waits for the file to have the bytes: a hung file never holds up a stop. */
+const settleTimeoutMs = 2000;
+
+type PendingWrite = {readonly op: 'write'; readonly id: number; readonly pid: number; gap?: Gap; readonly chunks: Buffer[]};
+type Pending = PendingWrite | WriterOp;
+type Batch = {readonly bytes: Map<ThreadSink, number>; readonly waiters: Array<() => void>};
+
+/** What the thread needs of a stream (`RemoteFileSink`). */
+export type ThreadSink = {
+	readonly id: number;
+	readonly spec: FileSinkSpec;
+	report(level: 'info' | 'warning' | 'error', message: string): void;
+	/** The thread wrote `bytes` of this stream's queue. */
+	progress(bytes: number): void;
+	/** Its losses after a batch. */
+	update(report: SinkReport): void;
+	reopenFailed(reason: string): void;
+};
+
+/**
+The scheduler's side of the stream writer's thread. Writes are gathered into batches of at most
+`gatherBytes`, copied into buffers that are handed over and back (never cloned), a few on their way
+at once; bytes are counted until the thread says they reached the file. Small batches on purpose:
+the thread's write then reads bytes still in the CPU's cache (2 MiB batches cost the kernel 25 times
+more here than 256 KiB ones).
+*/
+export class WriterThread {
+	readonly sinks = new Map<number, ThreadSink>();
+	queuedBytes = 0;
+	#worker: Worker | undefined;
+	#pending: Pending[] = [];
+	/** Bytes in `#pending`. */
+	#pendingBytes = 0;
+	/** Called once everything pending now has been written. */
+	#waiters: Array<() => void> = [];
+	readonly #inflight = new Map<number, Batch>();
+	#nextBatch = 1;
+	#scheduled = false;
+	#timer: NodeJS.Timeout | undefined;
+	/** Buffers the thread gave back, for the next batches. */
+	readonly #spares: ArrayBuffer[] = [];
+
+	/** Start the thread now rather than at the first file; resolves once its code is loaded. */
+	async start(): Promise<void> {
+		const worker = this.#thread();
+		await new Promise<void>((resolve) => {
+			const onMessage = (reply: WorkerReply): void => {
+				if (reply.type === 'ready') {
+					worker.off('message', onMessage);
+					resolve();
+				}
+			};
+
+			worker.on('message', onMessage);
+			// Bounded: a thread that does not come up is reported by its 'error' or 'exit'.
+			setTimeout(resolve, settleTimeoutMs).unref();
+		});
+	}
+
+	send(op: WriterOp): void {
+		this.#pending.push(op);
+		this.#schedule();
+	}
+
+	write(sink: ThreadSink, pid: number, data: Buffer, gap: Gap | undefined): void {
+		const last = this.#pending.at(-1);
+		if (gap === undefined && last?.op === 'write' && 'chunks' in last && last.id === sink.id && last.pid === pid) {
+			last.chunks.push(data);
+		} else {
+			this.#pending.push({op: 'write', id: sink.id, pid, gap, chunks: [data]});
+		}
+
+		this.queuedBytes += data.length;
+		this.#pendingBytes += data.length;
+		this.#schedule();
+	}
+
+	/** Resolves once everything sent so far reached the thread's files, or after `settleTimeoutMs`. */
+	async settled(): Promise<void> {
+		return new Promise((resolve) => {
+			const timer = setTimeout(resolve, settleTimeoutMs);
+			this.#waiters.push(() => {
+				clearTimeout(timer);
+				resolve();
+			});
+			this.#schedule();
+		});
+	}
+
+	#schedule(): void {
+		if (this.#inflight.size >= maxInflight || (this.#pending.length === 0 && this.#waiters.length === 0)) {
+			return;
+		}
+
+		// A batch goes when it is full or someone waits; otherwise it gathers for up to `gatherMs`.
+		if (this.#pendingBytes >= gatherBytes || this.#waiters.length > 0) {
+			clearTimeout(this.#timer);
+			this.#timer = undefined;
+			if (!this.#scheduled) {
+				this.#scheduled = true;
+				setImmediate(() => {
+					this.#scheduled = false;
+					this.#post();
+					this.#schedule();
+				});
+			}
+		} else {
+			this.#timer ??= setTimeout(() => {
+				this.#timer = undefined;
+				if (this.#inflight.size < maxInflight && !this.#scheduled) {
+					this.#post();
+					this.#schedule();
+				}
+			}, gatherMs);
+		}
+	}
+
+	#post(): void {
+		if (this.#pending.length === 0 && this.#waiters.length === 0) {
+			return;
+		}
+
+		// First: a new thread puts the opens of the streams it must take over in front.
+		const worker = this.#thread();
+		let buffer = this.#spares.pop() ?? new ArrayBuffer(spareBytes);
+		const bytes = new Map<ThreadSink, number>();
+		const ops: WriterOp[] = [];
+		let offset = 0;
+		while (this.#pending.length > 0 && offset < gatherBytes) {
+			const pending = this.#pending[0]!;
+			if (pending.op !== 'write' || !('chunks' in pending)) {
+				ops.push(pending);
+				this.#pending.shift();
+				continue;
+			}
+
+			if (offset === 0 && pending.chunks[0]!.length > buffer.byteLength) {
+				buffer = new ArrayBuffer(pending.chunks[0]!.length);
+			}
+
+			const start = offset;
+			while (pending.chunks.length > 0 && offset + pending.chunks[0]!.length <= buffer.byteLength && (offset === start || offset < gatherBytes)) {
+				const chunk = pending.chunks.shift()!;
+				new Uint8Array(buffer, offset, chunk.length).set(chunk);
+				offset += chunk.length;
+			}
+
+			if (offset > start) {
+				ops.push({op: 'write', id: pending.id, pid: pending.pid, data: new Uint8Array(buffer, start, offset - start), ...(pending.gap === undefined ? {} : {gap: pending.gap})});
+				pending.gap = undefined;
+				const sink = this.sinks.get(pending.id);
+				if (sink) {
+					bytes.set(sink, (bytes.get(sink) ?? 0) + offset - start);
+				}
+			}
+
+			if (pending.chunks.length > 0) {
+				break;
+			}
+
+			this.#pending.shift();
+		}
+
+		this.#pendingBytes -= offset;
+		// Waiters wait for everything pending when they asked: the batch that empties the queue.
+		const waiters = this.#pending.length === 0 ? this.#waiters : [];
+		if (this.#pending.length === 0) {
+			this.#waiters = [];
+		}
+
+		const batch = this.#nextBatch++;
+		this.#inflight.set(batch, {bytes, waiters});
+		worker.postMessage({batch, ops, buffer} satisfies WriterBatch, [buffer]);
+	}
+
+	#thread(): Worker {
+		if (!this.#worker) {
+			const worker = new Worker(new URL('stream-worker.js', import.meta.url));
+			// Log files never keep the supervisor alive; its exit waits for them through `settled`.
+			worker.unref();
+			worker.on('message', (reply: WorkerReply) => {
+				this.#onReply(reply);
+			});
+			worker.on('error', (error) => {
+				this.#lost(worker, error.message);
+			});
+			worker.on('exit', (code) => {
+				this.#lost(worker, `exited with code ${code}`);
+			});
+			this.#worker = worker;
+			// A new thread after a failure: the files of every open stream, opened again.
+			const reopen = [...this.sinks.values()].map((sink): WriterOp => ({op: 'open', id: sink.id, spec: sink.spec}));
+			this.#pending.unshift(...reopen);
+		}
+
+		return this.#worker;
+	}
+
+	#lost(worker: Worker, why: string): void {
+		if (this.#worker !== worker) {
+			return;
+		}
+
+		this.#worker = undefined;
+		for (const sink of this.sinks.values()) {
+			sink.report('error', `the stream writer thread failed (${why}); starting another`);
+		}
+
+		for (const batch of this.#inflight.values()) {
+			this.#settle(batch);
+		}
+
+		this.#inflight.clear();
+		this.#schedule();
+	}
+
+	#onReply(reply: WorkerReply): void {
+		if (reply.type === 'ready') {
+			return;
+		}
+
+		if (reply.type === 'reopen-failed') {
+			this.sinks.get(reply.id)?.reopenFailed(reply.reason);
+			return;
+		}
+
+		const batch = this.#inflight.get(reply.batch);
+		this.#inflight.delete(reply.batch);
+		if (this.#spares.length < maxInflight && reply.buffer.byteLength === spareBytes) {
+			this.#spares.push(reply.buffer);
+		}
+
+		for (const report of reply.reports) {
+			this.sinks.get(report.id)?.update(report);
+		}
+
+		if (batch) {
+			this.#settle(batch);
+		}
+
+		this.#schedule();
+	}
+
+	#settle(batch: Batch): void {
+		for (const [sink, bytes] of batch.bytes) {
+			this.queuedBytes -= bytes;
+			sink.progress(bytes);
+		}
+
+		for (const waiter of batch.waiters) {
+			waiter();
+		}
+	}
+}
+
+let thread: WriterThread | undefined;
+
+/**
+Start the stream writer's thread at once (the supervisor does when its configuration has stream
+files), so that its descriptors and memory are part of the supervisor from the start, not a
+change in the middle of its life.
+*/
+export async function startStreamWriter(): Promise<void> {
+	return writerThread().start();
+}
+
+/** The one stream writer thread of this process. */
+export function writerThread(): WriterThread {
+	thread ??= new WriterThread();
+	return thread;
+}
