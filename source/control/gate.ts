@@ -9,6 +9,7 @@ for the moment a check takes. Refusals are counted, and noted in the log at most
 second so that a flood cannot fill it.
 */
 import type net from 'node:net';
+import {collectGarbage} from '../io/memory.js';
 import {endWith} from './connection.js';
 import {currentUid} from './endpoint.js';
 import {errorMessage} from './errors.js';
@@ -21,6 +22,9 @@ const maxUnchecked = 1024;
 const peerCheckAttempts = 3;
 /** Refused connections are noted in the log at most this often; the others are counted in the next note. */
 const refusalNoteIntervalMs = 1000;
+/** Refusals that make a flood, and the quiet after which its garbage is collected. */
+const floodRefusals = 100;
+const floodQuietMs = 1000;
 
 export class Gate {
 	readonly #note: (message: string) => void;
@@ -28,6 +32,8 @@ export class Gate {
 	readonly #tables = new PeerTables();
 	#refused = 0;
 	#refusedSinceNote = 0;
+	#refusedSinceCollect = 0;
+	#collectTimer: NodeJS.Timeout | undefined;
 	#lastRefusalNote = Number.NEGATIVE_INFINITY;
 
 	/** `note`: where refusals are written (a warning in the log). */
@@ -59,6 +65,7 @@ export class Gate {
 	/** Close a socket never served: with one error line if `reason` is given, noted in the log (at most once a second). */
 	refuse(socket: net.Socket, reason: string | undefined, note: string): void {
 		this.#refused++;
+		this.#afterFlood();
 		if (reason === undefined) {
 			socket.destroy();
 		} else {
@@ -75,6 +82,22 @@ export class Gate {
 		this.#note(`${note}${others}`);
 		this.#lastRefusalNote = now;
 		this.#refusedSinceNote = 0;
+	}
+
+	/** Once refusals stop (a flood is over), collect its garbage so the supervisor returns to its
+	size instead of keeping the flood's megabytes until V8 next needs them. */
+	#afterFlood(): void {
+		this.#refusedSinceCollect++;
+		if (this.#refusedSinceCollect < floodRefusals) {
+			return;
+		}
+
+		clearTimeout(this.#collectTimer);
+		this.#collectTimer = setTimeout(() => {
+			this.#refusedSinceCollect = 0;
+			collectGarbage();
+		}, floodQuietMs);
+		this.#collectTimer.unref();
 	}
 
 	/** Close every connection still waiting for its check (the server is closing). */

@@ -106,14 +106,15 @@ ${rotation}
 	}, 180_000);
 });
 
-/** A child that writes 20 MB/s of lines, paced by the clock, so its pace can be checked. */
+/** A child that writes 20 MB/s of lines, paced by the clock, and counts what it wrote in `progress`. */
 const pacedFlood = `python3 -u -c "
     import sys, time
     line = b'procui paced flood 0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUV\\n'
     block = line * (1048576 // len(line))
     start = time.time()
     sent = 0
-    while True: sys.stdout.buffer.write(block); sys.stdout.buffer.flush(); sent += 1; time.sleep(max(0, start + sent / 20 - time.time()))
+    progress = open('progress', 'w')
+    while True: sys.stdout.buffer.write(block); sys.stdout.buffer.flush(); sent += 1; progress.seek(0); progress.write('%d ' % (sent * len(block))); progress.flush(); time.sleep(max(0, start + sent / 20 - time.time()))
     "`;
 
 describe('a subscriber that stops reading while a child floods', () => {
@@ -139,19 +140,25 @@ stdout_stream.filename = flood.log
 		const pid = daemon.process.pid!;
 		const rss = (): number => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 		const size = (): number => fs.statSync(file).size;
+		const sent = (): number => Number(fs.readFileSync(path.join(daemon!.dir, 'progress'), 'utf8').trim() || 0);
 
 		// Ten seconds of not reading, sampled each second (the test's subject is time itself).
 		let maxRss = 0;
-		const rates: number[] = [];
+		let maxLag = 0;
+		const start = sent();
 		for (let second = 0; second < 10; second++) {
-			const before = {time: Date.now(), size: size()};
 			await new Promise((resolve) => setTimeout(resolve, 1000));
-			rates.push((size() - before.size) / ((Date.now() - before.time) / 1000));
+			const written = sent();
+			maxLag = Math.max(maxLag, written - size());
 			maxRss = Math.max(maxRss, rss());
 		}
 
-		// The child writes 20 MB/s; the file took it all in every second, whatever the subscriber did.
-		expect(Math.min(...rates)).toBeGreaterThan(16 * 1024 * 1024);
+		// The child kept writing (it is paced at 20 MB/s: 200 MiB in 10 s; a stalled subscriber that
+		// held it back would stop it at a pipe's 64 KiB), and the file kept up with it all along: what
+		// the child wrote was in the file within a bounded lag, whatever the subscriber did. Rates
+		// themselves are the bench's business.
+		expect(sent() - start).toBeGreaterThan(50 * 1024 * 1024);
+		expect(maxLag).toBeLessThan(32 * 1024 * 1024);
 		expect(maxRss).toBeLessThan(300 * 1024 * 1024);
 		socket.resume();
 		await waitFor(() => /"event":"dropped","data":\{"count":(\d+)/.test(received), {what: 'a dropped notice', timeoutMs: 30_000});

@@ -1,0 +1,24 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+let collect: (() => void) | null | undefined;
+
+/**
+A full garbage collection now, so V8 gives back the pages a burst of garbage took (a connect flood
+leaves megabytes of it, and an idle process may not collect for minutes). Node exposes `gc` only
+with `--expose-gc`; the flag can be set at run time and the function taken from a fresh context.
+Returns false when this Node does not allow it.
+*/
+export function collectGarbage(): boolean {
+	if (collect === undefined) {
+		try {
+			v8.setFlagsFromString('--expose-gc');
+			collect = vm.runInNewContext('gc') as () => void;
+		} catch {
+			collect = null;
+		}
+	}
+
+	collect?.();
+	return collect !== null;
+}
