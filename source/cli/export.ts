@@ -52,7 +52,8 @@ export async function runExport(argv: readonly string[]): Promise<number> {
 	const cwd = process.cwd();
 	let config: Config;
 	try {
-		config = load(resolveSource({file, commands: [], useDefault: true}, cwd), cwd);
+		// The units are for the machine systemd runs on: this one's folders and users say nothing of it.
+		config = load(resolveSource({file, commands: [], useDefault: true}, cwd), cwd, {checkHost: false});
 	} catch (error) {
 		reportLoadError(error, cwd);
 		return 1;

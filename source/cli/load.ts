@@ -27,13 +27,14 @@ export function resolveSource(source: ConfigSource, cwd: string): ConfigSource {
 	return found === undefined ? source : {...source, file: found};
 }
 
-/** Load and validate; throws ConfigError with every issue. */
-export function load(source: ConfigSource, cwd: string): Config {
+/** Load and validate; throws ConfigError with every issue. `checkHost`: also check what a spawn on
+this machine would meet (commands, folders, users, stream files): not for a config bound elsewhere. */
+export function load(source: ConfigSource, cwd: string, options: {readonly checkHost?: boolean} = {}): Config {
 	if (source.file === undefined && source.commands.length === 0) {
 		throw new Error(noConfigMessage);
 	}
 
-	return loadConfig(source.file, {commands: source.commands, cwd, environ: process.env, checkHost: true});
+	return loadConfig(source.file, {commands: source.commands, cwd, environ: process.env, checkHost: options.checkHost ?? true});
 }
 
 /** Print every issue of a failed load (or the plain message) to stderr. */

@@ -66,11 +66,42 @@ export function checkSpawn(
 		issues.warn(originOf('working_dir'), `working_dir: ${watcher.workingDir} ${workingDirProblem}; every spawn will fail until it exists`);
 	}
 
+	checkStreamFiles(watcher, originOf, issues);
 	for (const [key, file, what] of [['uid', '/etc/passwd', 'user'], ['gid', '/etc/group', 'group']] as const) {
 		const name = watcher[key];
 		if (name !== undefined && !/^\d+$/.test(name) && !hasEntry(file, name)) {
 			issues.warn(originOf(key), `${key}: no ${what} ${JSON.stringify(name)} in ${file}; every spawn will fail until there is one (or give a number)`);
 		}
+	}
+}
+
+/**
+A stream file whose folder is missing or cannot be written: Circus refuses to start such a watcher
+(its FileStream cannot open the file), and procui would lose every line of it, so it is an error
+naming the watcher, the path and the errno.
+*/
+function checkStreamFiles(watcher: WatcherConfig, originOf: (key: string) => Origin, issues: IssueList): void {
+	for (const [option, stream] of [['stdout_stream', watcher.stdoutStream], ['stderr_stream', watcher.stderrStream]] as const) {
+		if (stream?.filename === undefined || !['FileStream', 'WatchedFileStream', 'TimedRotatingFileStream'].includes(stream.class)) {
+			continue;
+		}
+
+		const folder = path.dirname(stream.filename);
+		const problem = directoryProblem(folder);
+		const code = problem === undefined ? writeProblem(fs.existsSync(stream.filename) ? stream.filename : folder) : (problem === 'does not exist' ? 'ENOENT' : 'ENOTDIR');
+		if (code !== undefined) {
+			const why = problem === undefined ? `${fs.existsSync(stream.filename) ? 'the file' : `its folder ${folder}`} cannot be written` : `its folder ${folder} ${problem}`;
+			issues.error(originOf(`${option}.filename`), `${option}.filename: [watcher:${watcher.name}] cannot open ${stream.filename}: ${code} (${why})`);
+		}
+	}
+}
+
+function writeProblem(file: string): string | undefined {
+	try {
+		fs.accessSync(file, fs.constants.W_OK);
+		return undefined;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code ?? 'EACCES';
 	}
 }
 

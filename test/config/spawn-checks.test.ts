@@ -24,6 +24,18 @@ function check(files: Readonly<Record<string, string>>, main = 'circus.ini', opt
 }
 
 describe('procui check: what a spawn would meet', () => {
+	// Circus's FileStream opens the file when the watcher starts, and circusd refuses to start it.
+	it('makes a stream file whose folder is missing, or is a file, an error naming the watcher, the path and the errno', () => {
+		expect(check({'circus.ini': '[watcher:web]\ncmd = sleep 10\nstdout_stream.filename = logs/web.out\nstderr_stream.filename = notes/web.err\npty = false\n', notes: 'a file'})).toEqual([
+			expect.stringMatching(/^circus\.ini:3: error: stdout_stream\.filename: \[watcher:web\] cannot open \/.*\/logs\/web\.out: ENOENT \(its folder \/.*\/logs does not exist\)$/),
+			expect.stringMatching(/^circus\.ini:4: error: stderr_stream\.filename: \[watcher:web\] cannot open \/.*\/notes\/web\.err: ENOTDIR \(its folder \/.*\/notes is not a directory\)$/),
+		]);
+	});
+
+	it('takes a stream file whose folder exists, and a StdoutStream without a file', () => {
+		expect(check({'circus.ini': '[watcher:web]\ncmd = sleep 10\nstdout_stream.filename = logs/web.out\nstderr_stream.class = StdoutStream\npty = false\n', 'logs/.keep': ''})).toEqual([]);
+	});
+
 	it('makes a NUL byte in cmd an error with its line', () => {
 		expect(check({'circus.ini': '[watcher:w]\nnumprocesses = 1\ncmd = sleep\0 10\n'})).toEqual([
 			'circus.ini:3: error: cmd: contains a NUL byte (at character 6), which no command line, path or environment variable can hold',
