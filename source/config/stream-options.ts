@@ -1,7 +1,7 @@
 import {quote, type IssueList} from './issues.js';
 import {resolveConfigPath, type PathBase} from './relative-path.js';
 import type {SectionReader} from './section-reader.js';
-import type {StreamClass, StreamConfig} from './types.js';
+import type {StreamClass, StreamConfig, WatcherConfig} from './types.js';
 import {boolean, oneOf, wholeNumber} from './values.js';
 
 /** The stream classes procui has; `NullStream` is procui's (output kept in memory only). */
@@ -136,4 +136,19 @@ function readRotateWhen(key: string, reader: SectionReader, issues: IssueList): 
 	}
 
 	return value;
+}
+
+/**
+With a PTY (procui's default) stdout is the terminal; stderr gets a pipe of its own whenever the
+watcher sends it somewhere else than stdout (a `stderr_stream` that is not the same as its
+`stdout_stream`), so the two files get what they got under Circus. A child then sees a terminal on
+stdout and stdin and a pipe on stderr (`isatty(2)` is false).
+*/
+export function stderrApart(watcher: Pick<WatcherConfig, 'pty' | 'stdoutStream' | 'stderrStream'>): boolean {
+	const {stdoutStream: out, stderrStream: error} = watcher;
+	if (!watcher.pty || error === undefined) {
+		return false;
+	}
+
+	return out === undefined || out.class !== error.class || out.filename !== error.filename;
 }

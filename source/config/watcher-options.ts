@@ -173,13 +173,6 @@ function checkCombinations(watcher: WatcherConfig, reader: SectionReader, contex
 		issues.warn(reader.originOf('shell_args'), 'shell_args: has no effect without `shell = true`; ignored');
 	}
 
-	if (watcher.pty && watcher.stderrStream !== undefined) {
-		issues.warn(
-			reader.originOf('stderr_stream.class'),
-			'stderr_stream: with `pty = true` (procui\'s default) stderr arrives with stdout and goes to stdout_stream; set `pty = false` for a separate stderr stream',
-		);
-	}
-
 	if (watcher.onDemand && !watcherSocketNames(watcher).some(socket => context.sockets.has(socket))) {
 		issues.warn(reader.originOf('on_demand'), 'on_demand: the command names no socket ($(circus.sockets.NAME)), so no connection can start this watcher; it starts only when asked');
 	}

@@ -1,3 +1,5 @@
+import {stderrApart} from '../config/stream-options.js';
+import type {WatcherConfig} from '../config/types.js';
 import {ConfigError} from '../config/issues.js';
 import {watcherFromOptions, withOptions} from '../config/watcher-from-options.js';
 import {CommandError} from '../core/errors.js';
@@ -10,10 +12,19 @@ function watcherOptions(raw: Readonly<Record<string, string>>, numprocesses: num
 	return {...raw, numprocesses};
 }
 
+/** What `options` says of where a watcher's output goes. */
+function streamsText(config: WatcherConfig): string {
+	if (!config.pty) {
+		return 'stdout and stderr separate (pipes)';
+	}
+
+	return stderrApart(config) ? 'stdout on a terminal (PTY), stderr on a pipe of its own' : 'one stream (PTY): stdout and stderr are merged';
+}
+
 export const configCommands: Record<string, Handler> = {
 	options(arbiter, properties) {
 		const watcher = arbiter.get(stringProperty(properties, 'name', true));
-		return {options: {...watcherOptions(watcher.config.raw, watcher.numprocesses), pty: watcher.config.pty, streams: watcher.config.pty ? 'one stream (PTY): stdout and stderr are merged' : 'stdout and stderr separate'}};
+		return {options: {...watcherOptions(watcher.config.raw, watcher.numprocesses), pty: watcher.config.pty, streams: streamsText(watcher.config)}};
 	},
 	get(arbiter, properties) {
 		const watcher = arbiter.get(stringProperty(properties, 'name', true));

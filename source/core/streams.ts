@@ -1,3 +1,4 @@
+import {stderrApart} from '../config/stream-options.js';
 import type {StreamConfig, WatcherConfig} from '../config/types.js';
 import {CrlfNormalizer} from '../io/crlf.js';
 import type {OutputSink} from '../io/output-sink.js';
@@ -66,9 +67,9 @@ function createSink(config: StreamConfig, watcher: WatcherConfig, label: string,
 }
 
 /**
-Open a watcher's streams. In PTY mode stdout and stderr are one stream: it goes to
-`stdout_stream` (or to `stderr_stream` when only that is set), with the terminal's `\r\n` turned
-back into `\n` so the file holds what the program wrote. Files are written on the stream writer's
+Open a watcher's streams. In PTY mode the terminal's output goes to `stdout_stream`, with its
+`\r\n` turned back into `\n` so the file holds what the program wrote; stderr has a pipe of its own
+and goes to `stderr_stream` when that is set apart (stderrApart), else it is on the terminal too. Files are written on the stream writer's
 thread (`io/stream-writer.ts`): nothing here blocks or throws.
 */
 export function openStreams(config: WatcherConfig, log: (level: LogLevel, message: string) => void): WatcherStreams | undefined {
@@ -102,14 +103,15 @@ export function openStreams(config: WatcherConfig, log: (level: LogLevel, messag
 	const sinks = [['stdout_stream', stdout], ['stderr_stream', stderr]] as const;
 	return {
 		write(channel, data, pid) {
-			if (config.pty) {
+			// A PTY's stdout carries stderr too, unless stderr has a pipe of its own (stderrApart).
+			if (config.pty && channel === 'stdout') {
 				let normalizer = normalizers.get(pid);
 				if (!normalizer) {
 					normalizer = new CrlfNormalizer();
 					normalizers.set(pid, normalizer);
 				}
 
-				return safeWrite(stdout ?? stderr, normalizer.transform(data), pid);
+				return safeWrite(stdout ?? (stderrApart(config) ? undefined : stderr), normalizer.transform(data), pid);
 			}
 
 			return safeWrite(channel === 'stdout' ? stdout : stderr, data, pid);
@@ -134,7 +136,7 @@ export function openStreams(config: WatcherConfig, log: (level: LogLevel, messag
 			const normalizer = normalizers.get(pid);
 			if (normalizer) {
 				normalizers.delete(pid);
-				safeWrite(stdout ?? stderr, normalizer.flush(), pid);
+				safeWrite(stdout ?? (stderrApart(config) ? undefined : stderr), normalizer.flush(), pid);
 			}
 
 			await Promise.all([stdout?.end?.(pid), stderr?.end?.(pid)]);

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import {stderrApart} from '../config/stream-options.js';
 import type {HookName, WatcherConfig} from '../config/types.js';
 import {LineRing} from '../io/line-buffer.js';
 import {signalGroup, signalProcess, spawnChild, SpawnError, type ExitStatus} from '../io/spawn.js';
@@ -402,6 +403,7 @@ export class Watcher {
 				uid,
 				gid,
 				pty: this.config.pty,
+				stderrPipe: stderrApart(this.config),
 				rlimits: this.config.rlimits,
 				onExec: () => {
 					this.#ctx.scheduler.enqueue({

@@ -35,6 +35,8 @@ export type SpawnOptions = {
 	readonly rows?: number;
 	/** Pipe mode: open stdin as a pipe (else /dev/null). */
 	readonly stdinPipe?: boolean;
+	/** PTY mode: stderr on a pipe of its own (a channel `stderr`) instead of the terminal. */
+	readonly stderrPipe?: boolean;
 	/** Extra fds passed to the child as fd 3, 4, ... (sockets). */
 	readonly extraFds?: readonly number[];
 	/** `rlimit_<name>`: soft = hard limit, null for infinity. */
@@ -214,7 +216,7 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 				slaveHold.release('process');
 			}, drainMarkerTimeoutMs).unref();
 			options.onExit(status, failure);
-		}}, file, [pair.slave, pair.slave, pair.slave, ...(options.extraFds ?? [])], true);
+		}}, file, [pair.slave, pair.slave, options.stderrPipe ? 'pipe' : pair.slave, ...(options.extraFds ?? [])], true);
 	} catch (error) {
 		slaveHold.release('process');
 		fs.closeSync(pair.master);
@@ -232,10 +234,15 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 	stream.on('close', () => {
 		read.release('reader');
 	});
+	const channels: OutputChannel[] = [{name: 'stdout', stream, read, filter: (chunk) => marker.filter(chunk)}];
+	if (child.stderr) {
+		channels.push(pipeChannel('stderr', child.stderr));
+	}
+
 	return {
 		pid: child.pid!,
 		mode: 'pty',
-		channels: [{name: 'stdout', stream, read, filter: (chunk) => marker.filter(chunk)}],
+		channels,
 		slaveHold,
 		write(data) {
 			if (read.closed) {
@@ -257,21 +264,24 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 	};
 }
 
+/** An output channel read from a pipe; the fd is released when the pipe ends. */
+function pipeChannel(name: OutputChannel['name'], stream: Readable): OutputChannel {
+	const handle = stream as Readable & {_handle?: {fd?: number}};
+	const read = new FdRef(handle._handle?.fd ?? -1, () => {
+		stream.destroy();
+	}, 'reader');
+	stream.on('close', () => read.release('reader'));
+	stream.on('error', () => read.release('reader'));
+	return {name, stream, read};
+}
+
 function spawnPipes(options: SpawnOptions, file: string): Child {
 	const child = startChild(options, file, [options.stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(options.extraFds ?? [])], false);
 	const channels: OutputChannel[] = [];
 	for (const [name, stream] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
-		if (!stream) {
-			continue;
+		if (stream) {
+			channels.push(pipeChannel(name, stream));
 		}
-
-		const handle = stream as Readable & {_handle?: {fd?: number}};
-		const read = new FdRef(handle._handle?.fd ?? -1, () => {
-			stream.destroy();
-		}, 'reader');
-		stream.on('close', () => read.release('reader'));
-		stream.on('error', () => read.release('reader'));
-		channels.push({name, stream, read});
 	}
 
 	return {

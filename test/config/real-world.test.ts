@@ -68,7 +68,6 @@ describe('a real-world circus.ini', () => {
 			'circus.ini:5: warning: pubsub_endpoint: procui has no separate PUB socket: events are sent on the control endpoint after `subscribe`; ignored',
 			'circus.ini:6: warning: stats_endpoint: procui has no circusd-stats: stats come from the control endpoint (`stats`, `subscribe stats`); ignored',
 			'circus.ini:7: warning: statsd: procui has no circusd-stats watcher: stats come from the control endpoint (`stats`, `subscribe stats`); for statsd counters add a [plugin:NAME] with use = circus.plugins.statsd.StatsdEmitter or FullStats; ignored',
-			'circus.ini:27: warning: stderr_stream: with `pty = true` (procui\'s default) stderr arrives with stdout and goes to stdout_stream; set `pty = false` for a separate stderr stream',
 			'circus.ini:29: warning: hooks.before_start: "webapp.hooks.wait_for_db" looks like a Python callable, which procui cannot run; give an executable or a shell command instead (hooks.before_start = ./scripts/before_start.sh); ignored',
 		]);
 	});

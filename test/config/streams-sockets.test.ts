@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {describe, expect, it} from 'vitest';
+import {stderrApart} from '../../source/config/stream-options.js';
 import {loadIni, loadIniErrors, summarize} from './fixtures.js';
 
 function stdoutStream(options: string) {
@@ -45,9 +46,15 @@ describe('streams', () => {
 		expect(config.warnings).toEqual([]);
 	});
 
-	it('warns that stderr goes to stdout_stream when the watcher runs in a pty', () => {
-		const config = loadIni('[watcher:w]\ncmd = x\nstderr_stream.class = StdoutStream\n');
-		expect(summarize(config.warnings)[0]).toMatch(/^3: stderr_stream: with `pty = true`/);
+	// Circus keeps stdout and stderr apart; with a PTY procui does too whenever they go to different places.
+	it('sets stderr apart from the terminal when its stream differs from stdout\'s, and only then', () => {
+		const config = (text: string) => loadIni(`[watcher:w]\ncmd = x\n${text}`).watchers[0]!;
+		expect(stderrApart(config('stderr_stream.class = StdoutStream\n'))).toBe(true);
+		expect(stderrApart(config('stdout_stream.filename = out.log\nstderr_stream.filename = err.log\n'))).toBe(true);
+		expect(stderrApart(config('stdout_stream.filename = all.log\nstderr_stream.filename = all.log\n'))).toBe(false);
+		expect(stderrApart(config('stdout_stream.filename = out.log\n'))).toBe(false);
+		expect(stderrApart(config('pty = false\nstdout_stream.filename = out.log\nstderr_stream.filename = err.log\n'))).toBe(false);
+		expect(loadIni('[watcher:w]\ncmd = x\nstderr_stream.class = StdoutStream\n').warnings).toEqual([]);
 	});
 
 	it('warns about an option the stream class does not take', () => {

@@ -83,4 +83,26 @@ describe('Circus compatibility', () => {
 		await daemon.ok('start', {name: 'ev'});
 		await waitFor(() => ['updated', 'reload', 'spawn', 'kill', 'reap', 'stop', 'start'].every((event) => seen.includes(`watcher.ev.${event}`)), {what: `every event (seen: ${seen.join(' ')})`});
 	});
+
+	// Circus writes stdout and stderr to their own streams; 23 of 59 real circus.ini files set both.
+	it('with a PTY, writes stderr to stderr_stream and stdout to stdout_stream; the child sees a terminal on stdout only', async () => {
+		const sleep = uniqueSleep();
+		daemon = await startDaemon([
+			'[watcher:both]',
+			`cmd = sh -c 'if [ -t 1 ]; then echo out: tty; else echo out: pipe; fi; if [ -t 2 ]; then echo err: tty >&2; else echo err: pipe >&2; fi; exec sleep ${sleep}'`,
+			'stdout_stream.filename = out.log',
+			'stderr_stream.filename = err.log',
+			'',
+		].join('\n'));
+		const out = path.join(daemon.dir, 'out.log');
+		const error = path.join(daemon.dir, 'err.log');
+		await waitFor(() => fs.existsSync(out) && fs.existsSync(error) && fs.readFileSync(out, 'utf8').includes('out:') && fs.readFileSync(error, 'utf8').includes('err:'), {what: 'a line in each file'});
+		expect(fs.readFileSync(out, 'utf8')).toBe('out: tty\n');
+		expect(fs.readFileSync(error, 'utf8')).toBe('err: pipe\n');
+		// Both are in the process's scrollback, as they came.
+		const [pid] = pids(await daemon.ok('list', {name: 'both'}));
+		const lines = field<Array<{text: string}>>(await daemon.ok('logs', {name: 'both', pid, lines: 10}), 'lines').map((line) => line.text).sort();
+		expect(lines).toEqual(['err: pipe', 'out: tty']);
+		expect(field<{streams: string}>(await daemon.ok('options', {name: 'both'}), 'options').streams).toBe('stdout on a terminal (PTY), stderr on a pipe of its own');
+	});
 });
