@@ -1,6 +1,6 @@
 /**
 The first frame does not wait for the supervisor: `procui CONFIG` draws its layout at once and
-fills it in when the supervisor answers. The supervisor is held back for real: a preload (Node's
+fills it in when the supervisor answers, watcher by watcher as they start. The supervisor is held back for real: a preload (Node's
 --import) keeps the control socket's listen() from binding until the test says go, so nothing is
 started, spawned or answered meanwhile.
 */
@@ -77,4 +77,9 @@ test('the layout is on the screen before the supervisor has started; the watcher
 	const filled = await screen.waitFor((text) => /[▸ ]● alpha\b/u.test(text) && /[▸ ]● beta\b/u.test(text), 'both watchers running', 30_000);
 	expect(filled).not.toContain('connecting…');
 	expect(childrenOf(screen.pid).length).toBeGreaterThanOrEqual(2);
+	// Within the first second (before the first stats event), the UI knows what runs: q asks first.
+	screen.type('q');
+	await screen.waitFor('Quit procui?', 'the quit question');
+	screen.type('y');
+	expect(await screen.exited).toBe(0);
 }, 90_000);
