@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tty from 'node:tty';
 import {parseArgs} from 'node:util';
-import {SocketClient} from '../control/client.js';
+import type {SocketClient} from '../control/client.js';
 import {defaultEndpoint, type Endpoint} from '../control/endpoint.js';
-import {Supervisor} from '../control/supervisor.js';
+import type {Supervisor} from '../control/supervisor.js';
 import {formatIssue} from '../config/index.js';
 import {onSignals} from '../io/signals.js';
 import type {RunUiOptions, UiHandle} from '../ui/run-ui.js';
@@ -172,24 +172,33 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 	const exited = new Promise<void>((resolve) => {
 		resolveExited = resolve;
 	});
-	const makeSupervisor = (endpoint: string): Supervisor => new Supervisor({
-		config,
-		endpoint,
-		log: (level, message) => {
-			if (levels.indexOf(level) >= least) {
-				log.add(level, message);
-			}
-		},
-		loadConfig: () => load(source, cwd),
-		// Signals are the UI's here: SIGHUP means the terminal went away.
-		handleSignals: false,
-		onExit: () => {
-			resolveExited();
-		},
-	});
+	// The supervisor (core, io, control) loads after the first frame: the frame does not need it.
+	let makeSupervisor: (endpoint: string) => Supervisor = () => {
+		throw new Error('the supervisor is not loaded yet');
+	};
+
+	const loadSupervisor = async (): Promise<void> => {
+		const {Supervisor} = await import('../control/supervisor.js');
+		makeSupervisor = (endpoint) => new Supervisor({
+			config,
+			endpoint,
+			log: (level, message) => {
+				if (levels.indexOf(level) >= least) {
+					log.add(level, message);
+				}
+			},
+			loadConfig: () => load(source, cwd),
+			// Signals are the UI's here: SIGHUP means the terminal went away.
+			handleSignals: false,
+			onExit: () => {
+				resolveExited();
+			},
+		});
+	};
+
 	const chosen = args.endpoint ?? config.arbiter.endpoint;
-	let supervisor = makeSupervisor(chosen ?? defaultEndpoint().url);
-	const pending = pendingClient(() => supervisor.endpoint);
+	let supervisor: Supervisor | undefined;
+	const pending = pendingClient(() => supervisor?.endpoint ?? chosen ?? defaultEndpoint().url);
 	const restoreConsole = log.captureConsole();
 	// The layout first, then the supervisor behind it: starting the watchers (spawning every
 	// process) would otherwise hold the first frame back; the UI fills in once the supervisor answers.
@@ -200,13 +209,15 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 		ui.restore();
 		restoreConsole();
 		process.stderr.write(`procui: internal error, stopping every process: ${error.stack ?? error.message}\n`);
-		supervisor.arbiter.killAll();
+		supervisor?.arbiter.killAll();
 		setTimeout(() => leave(70), 200).unref();
 	});
 	// Let the first frame out before the start-up takes the event loop.
 	await new Promise<void>((resolve) => {
 		setImmediate(resolve);
 	});
+	await loadSupervisor();
+	supervisor = makeSupervisor(chosen ?? defaultEndpoint().url);
 	try {
 		try {
 			await supervisor.start();
@@ -280,6 +291,7 @@ export async function runAttach(argv: readonly string[]): Promise<never> {
 
 	const endpoint = args.endpoint ?? defaultEndpoint().url;
 	// Commands wait for their effect (a graceful stop may take graceful_timeout): a long timeout.
+	const {SocketClient} = await import('../control/client.js');
 	const connect = async (): Promise<Connection> => asConnection(await SocketClient.connect(endpoint, {timeoutMs: 15 * 60_000}));
 	let first: Connection;
 	try {
