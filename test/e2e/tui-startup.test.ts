@@ -83,3 +83,19 @@ test('the layout is on the screen before the supervisor has started; the watcher
 	screen.type('y');
 	expect(await screen.exited).toBe(0);
 }, 90_000);
+
+test('a supervisor that cannot start after the layout is drawn: the terminal is restored, the reason printed, exit 1', async () => {
+	const dir = tempDir();
+	dirs.push(dir);
+	// The control socket's directory is writable by others: the supervisor refuses it.
+	const open = path.join(dir, 'open');
+	fs.mkdirSync(open);
+	fs.chmodSync(open, 0o777);
+	fs.writeFileSync(path.join(dir, 'circus.ini'), '[watcher:alpha]\ncmd = sleep 1000\n');
+	const screen = runInTerminal(['circus.ini', '--endpoint', `ipc://${path.join(open, 'procui.sock')}`], {cwd: dir, columns: 100, rows: 30});
+	screens.push(screen);
+	expect(await screen.exited).toBe(1);
+	expect(screen.restored()).toBe(true);
+	expect(screen.text()).toContain('Refusing to put the control socket in');
+	expect(childrenOf(screen.pid)).toEqual([]);
+}, 60_000);
