@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import tty from 'node:tty';
 import {parseArgs} from 'node:util';
-import {SocketClient} from '../control/client.js';
+import type {SocketClient} from '../control/client.js';
 import {defaultEndpoint, type Endpoint} from '../control/endpoint.js';
-import {Supervisor} from '../control/supervisor.js';
+import type {Supervisor} from '../control/supervisor.js';
 import {formatIssue} from '../config/index.js';
 import {onSignals} from '../io/signals.js';
 import type {RunUiOptions, UiHandle} from '../ui/run-ui.js';
@@ -17,6 +17,7 @@ import {ReconnectingClient, type Connection} from '../ui/reconnecting-client.js'
 import {detectCaps, isDumbTerminal} from '../ui/terminal-caps.js';
 import {load, reportLoadError, resolveSource} from './load.js';
 import {OwnLog} from './own-log.js';
+import {pendingClient} from './pending-client.js';
 
 export const noTerminalMessage = `procui: the full-screen UI needs a terminal (stdin and stdout must be a TTY).
 Without one:
@@ -48,14 +49,18 @@ export function looksLikeConfig(argument: string): boolean {
 	return fs.existsSync(argument) || /[./\\]/u.test(argument);
 }
 
+type RunUi = (options: RunUiOptions) => UiHandle;
+
 /**
 Load the UI (React, Ink) only when a UI runs, and in production mode: React's development build
-costs several times the CPU per frame (it times and records every component render).
+costs several times the CPU per frame (it times and records every component render). Loading it
+is most of the time to the first frame: it starts first, and the rest of the start-up runs while
+it loads.
 */
-async function startUi(options: RunUiOptions): Promise<UiHandle> {
+async function loadUi(): Promise<RunUi> {
 	process.env.NODE_ENV ??= 'production';
 	const {runUi} = await import('../ui/run-ui.js');
-	return runUi(options);
+	return runUi;
 }
 
 function hasTerminal(): boolean {
@@ -138,6 +143,7 @@ function forwardSignals(ui: UiHandle, log?: OwnLog): () => void {
 export async function runTui(argv: readonly string[]): Promise<never> {
 	const args = parseTuiArgs(argv, true);
 	refuseWithoutFullScreen();
+	const uiLoaded = loadUi();
 
 	const cwd = process.cwd();
 	const source = resolveSource({file: args.file, commands: args.commands, useDefault: true}, cwd);
@@ -166,23 +172,52 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 	const exited = new Promise<void>((resolve) => {
 		resolveExited = resolve;
 	});
-	const makeSupervisor = (endpoint: string): Supervisor => new Supervisor({
-		config,
-		endpoint,
-		log: (level, message) => {
-			if (levels.indexOf(level) >= least) {
-				log.add(level, message);
-			}
-		},
-		loadConfig: () => load(source, cwd),
-		// Signals are the UI's here: SIGHUP means the terminal went away.
-		handleSignals: false,
-		onExit: () => {
-			resolveExited();
-		},
-	});
+	// The supervisor (core, io, control) loads after the first frame: the frame does not need it.
+	let makeSupervisor: (endpoint: string) => Supervisor = () => {
+		throw new Error('the supervisor is not loaded yet');
+	};
+
+	const loadSupervisor = async (): Promise<void> => {
+		const {Supervisor} = await import('../control/supervisor.js');
+		makeSupervisor = (endpoint) => new Supervisor({
+			config,
+			endpoint,
+			log: (level, message) => {
+				if (levels.indexOf(level) >= least) {
+					log.add(level, message);
+				}
+			},
+			loadConfig: () => load(source, cwd),
+			// Signals are the UI's here: SIGHUP means the terminal went away.
+			handleSignals: false,
+			onExit: () => {
+				resolveExited();
+			},
+		});
+	};
+
 	const chosen = args.endpoint ?? config.arbiter.endpoint;
-	let supervisor = makeSupervisor(chosen ?? defaultEndpoint().url);
+	let supervisor: Supervisor | undefined;
+	const pending = pendingClient(() => supervisor?.endpoint ?? chosen ?? defaultEndpoint().url);
+	const restoreConsole = log.captureConsole();
+	// The layout first, then the supervisor behind it: starting the watchers (spawning every
+	// process) would otherwise hold the first frame back; the UI fills in once the supervisor answers.
+	const ui = (await uiLoaded)({client: pending.client, mode: 'embedded', supervisorLog: log, caps: detectCaps(process.env)});
+	// Quitting while the supervisor starts waits for it to have started, then stops what it started.
+	const removeSignals = forwardSignals(ui, log);
+	process.on('uncaughtException', (error) => {
+		ui.restore();
+		restoreConsole();
+		process.stderr.write(`procui: internal error, stopping every process: ${error.stack ?? error.message}\n`);
+		supervisor?.arbiter.killAll();
+		setTimeout(() => leave(70), 200).unref();
+	});
+	// Let the first frame out before the start-up takes the event loop.
+	await new Promise<void>((resolve) => {
+		setImmediate(resolve);
+	});
+	await loadSupervisor();
+	supervisor = makeSupervisor(chosen ?? defaultEndpoint().url);
 	try {
 		try {
 			await supervisor.start();
@@ -199,6 +234,8 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 			log.add('warning', `another procui listens on the default endpoint; this one listens on ${fallback} (procui ctl --endpoint ${fallback} status)`);
 		}
 	} catch (error) {
+		ui.restore();
+		restoreConsole();
 		const message = error instanceof Error ? error.message : String(error);
 		process.stderr.write(`procui: ${message}\n`);
 		if (message.includes('already listening')) {
@@ -210,16 +247,7 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 	}
 
 	log.add('info', `supervising ${config.watchers.length} watcher(s) from ${config.file ?? 'the command line'}; control endpoint ${supervisor.endpoint}`);
-	const restoreConsole = log.captureConsole();
-	const ui = await startUi({client: supervisor.client(), mode: 'embedded', supervisorLog: log, caps: detectCaps(process.env)});
-	const removeSignals = forwardSignals(ui, log);
-	process.on('uncaughtException', (error) => {
-		ui.restore();
-		restoreConsole();
-		process.stderr.write(`procui: internal error, stopping every process: ${error.stack ?? error.message}\n`);
-		supervisor.arbiter.killAll();
-		setTimeout(() => leave(70), 200).unref();
-	});
+	pending.ready(supervisor.client());
 
 	await ui.done;
 	removeSignals();
@@ -263,6 +291,7 @@ export async function runAttach(argv: readonly string[]): Promise<never> {
 
 	const endpoint = args.endpoint ?? defaultEndpoint().url;
 	// Commands wait for their effect (a graceful stop may take graceful_timeout): a long timeout.
+	const {SocketClient} = await import('../control/client.js');
 	const connect = async (): Promise<Connection> => asConnection(await SocketClient.connect(endpoint, {timeoutMs: 15 * 60_000}));
 	let first: Connection;
 	try {
@@ -274,7 +303,7 @@ export async function runAttach(argv: readonly string[]): Promise<never> {
 
 	// A daemon that dies is waited for: the UI says so and reconnects when one answers on the endpoint again.
 	const client = new ReconnectingClient(first.endpoint, first, connect);
-	const ui = await startUi({client, mode: 'attached', caps: detectCaps(process.env)});
+	const ui = (await loadUi())({client, mode: 'attached', caps: detectCaps(process.env)});
 	client.watch({
 		lost: () => {
 			ui.connectionLost('disconnected, retrying');

@@ -74,6 +74,9 @@ export type LiveStoreOptions = {
 
 const levelColor: Readonly<Record<SupervisorLogLine['level'], string>> = {debug: '2', info: '39', warning: '33', error: '31'};
 
+/** Least time between two overviews fetched while the watchers start (before the first stats event). */
+const refreshMs = 100;
+
 /** Most supervisor log lines kept for the `procui` source. */
 const ownLogCapacity = 5000;
 
@@ -99,6 +102,9 @@ export class LiveStore {
 	#ownSeq = 0;
 	#stopOwnLog: (() => void) | undefined;
 	#stopped = false;
+	/** A `stats` event has come: from then on, the overview keeps itself fresh. */
+	#sawStats = false;
+	#refresh: NodeJS.Timeout | undefined;
 
 	constructor(client: SupervisorClient, options: LiveStoreOptions = {}) {
 		this.#client = client;
@@ -152,6 +158,7 @@ export class LiveStore {
 	async stop(): Promise<void> {
 		this.#stopped = true;
 		clearTimeout(this.#timer);
+		clearTimeout(this.#refresh);
 		this.#stopOwnLog?.();
 		const main = this.#main;
 		this.#main = undefined;
@@ -209,6 +216,7 @@ export class LiveStore {
 
 	#onEvent(event: EventMessage): void {
 		if (event.event === 'stats') {
+			this.#sawStats = true;
 			this.#onOverview(event.data as unknown as Overview);
 			return;
 		}
@@ -229,6 +237,7 @@ export class LiveStore {
 		switch (kind) {
 			case 'spawn': {
 				this.slots.spawned(watcher, Number(data.wid), Number(data.process_pid));
+				this.#refreshBeforeStats();
 				break;
 			}
 
@@ -260,10 +269,36 @@ export class LiveStore {
 		this.#changed();
 	}
 
-	#onOverview(overview: Overview): void {
+	/**
+	The UI is up before the supervisor has started its watchers, so the first overview may predate
+	them. Until the first stats event (up to a second later), each spawn fetches a new one, at most
+	one per `refreshMs`: a quit asked meanwhile knows what runs, and the list fills in as it starts.
+	*/
+	#refreshBeforeStats(): void {
+		if (this.#sawStats || this.#refresh !== undefined || this.#stopped) {
+			return;
+		}
+
+		this.#refresh = setTimeout(() => {
+			void this.#client.call('overview').then((reply) => {
+				this.#refresh = undefined;
+				if (!isErrorReply(reply) && !this.#sawStats && !this.#stopped) {
+					this.#onOverview(reply as unknown as Overview, false);
+				}
+			}, () => {
+				this.#refresh = undefined;
+			});
+		}, refreshMs);
+	}
+
+	/** A new overview; `sample` when it is one of the second-by-second samples the history charts. */
+	#onOverview(overview: Overview, sample = true): void {
 		this.#overview = overview;
 		this.#statsAt = Date.now();
-		this.history.add(overview);
+		if (sample) {
+			this.history.add(overview);
+		}
+
 		for (const watcher of overview.watchers) {
 			for (const process of watcher.processes) {
 				this.slots.seen(watcher.name, process.wid, process.pid);

@@ -45,6 +45,7 @@ test('the smoke run prints every figure with a number and writes results.json', 
 		'w3.restarts', 'w3.cpu',
 		'w4.rtt.median', 'w4.rtt.p95', 'w4.ctl',
 		'w5.key', 'w5.fps', 'w5.frame', 'w5.cpu',
+		'w5.first', 'w5.idle', 'w5.rss',
 	]);
 	for (const row of json.rows) {
 		// A build without the TUI reports W5 as not measured; everything else is a number.

@@ -27,12 +27,22 @@ export type Sizes = {
 	readonly tuiSeconds: number;
 	/** W5: key presses timed. */
 	readonly tuiKeys: number;
+	/** W5 start: watchers of one `sleep` for the first frame, idle and flood figures. */
+	readonly tuiStartWatchers: number;
+	/** W5 start: starts timed (procui and the bare Ink app each). */
+	readonly tuiStarts: number;
+	/** W5 start: idle window, seconds. */
+	readonly tuiIdleSeconds: number;
+	/** W5 start: how long the flood runs, seconds. */
+	readonly tuiFloodSeconds: number;
+	/** W5 start: from the flood's end to the RSS reading, seconds. */
+	readonly tuiSettleSeconds: number;
 };
 
 export const sizes: Readonly<Record<Sizes['mode'], Sizes>> = {
-	smoke: {mode: 'smoke', spawnCount: 5, idleSeconds: 0.5, floodBytes: 1_000_000, floods: 1, churnCount: 10, churnSeconds: 1, requests: 20, ctlRuns: 2, tuiWatchers: 10, tuiSeconds: 1, tuiKeys: 2},
-	quick: {mode: 'quick', spawnCount: 100, idleSeconds: 10, floodBytes: 100_000_000, floods: 3, churnCount: 10, churnSeconds: 10, requests: 1000, ctlRuns: 50, tuiWatchers: 100, tuiSeconds: 5, tuiKeys: 15},
-	full: {mode: 'full', spawnCount: 100, idleSeconds: 20, floodBytes: 200_000_000, floods: 3, churnCount: 10, churnSeconds: 20, requests: 1000, ctlRuns: 50, tuiWatchers: 100, tuiSeconds: 20, tuiKeys: 40},
+	smoke: {mode: 'smoke', spawnCount: 5, idleSeconds: 0.5, floodBytes: 1_000_000, floods: 1, churnCount: 10, churnSeconds: 1, requests: 20, ctlRuns: 2, tuiWatchers: 10, tuiSeconds: 1, tuiKeys: 2, tuiStartWatchers: 10, tuiStarts: 1, tuiIdleSeconds: 1, tuiFloodSeconds: 1, tuiSettleSeconds: 1},
+	quick: {mode: 'quick', spawnCount: 100, idleSeconds: 10, floodBytes: 100_000_000, floods: 3, churnCount: 10, churnSeconds: 10, requests: 1000, ctlRuns: 50, tuiWatchers: 100, tuiSeconds: 5, tuiKeys: 15, tuiStartWatchers: 62, tuiStarts: 3, tuiIdleSeconds: 20, tuiFloodSeconds: 15, tuiSettleSeconds: 10},
+	full: {mode: 'full', spawnCount: 100, idleSeconds: 20, floodBytes: 200_000_000, floods: 3, churnCount: 10, churnSeconds: 20, requests: 1000, ctlRuns: 50, tuiWatchers: 100, tuiSeconds: 20, tuiKeys: 40, tuiStartWatchers: 62, tuiStarts: 5, tuiIdleSeconds: 60, tuiFloodSeconds: 15, tuiSettleSeconds: 15},
 };
 
 export type Options = {

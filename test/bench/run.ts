@@ -17,10 +17,11 @@ import {spawnWorkload} from './w1-spawn.js';
 import {floodWorkload} from './w2-flood.js';
 import {churnWorkload} from './w3-churn.js';
 import {controlWorkload} from './w4-control.js';
+import {tuiStartWorkload} from './w5-start.js';
 import {tuiWorkload} from './w5-tui.js';
 import type {Values, Workload} from './workload.js';
 
-const workloads: readonly Workload[] = [spawnWorkload, floodWorkload, churnWorkload, controlWorkload, tuiWorkload];
+const workloads: readonly Workload[] = [spawnWorkload, floodWorkload, churnWorkload, controlWorkload, tuiWorkload, tuiStartWorkload];
 /** Top functions listed per profile. */
 const profileTop = 15;
 

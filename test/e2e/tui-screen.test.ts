@@ -28,7 +28,8 @@ cmd = echo boom; exit 1
 `);
 	const screen = runInTerminal(['circus.ini', '--endpoint', `ipc://${path.join(dir, 'procui.sock')}`], {cwd: dir, columns: 100, rows: 30});
 	screens.push(screen);
-	const text = await screen.waitFor((current) => rowOf(current, 'zeta') > 0 && rowOf(current, 'alpha') > 0 && rowOf(current, 'crashy') > 0 && current.includes('Logs · zeta'), 'the three watchers, the first one\'s logs');
+	// The layout comes before the supervisor has started them: the rows fill in, stopped, then running.
+	const text = await screen.waitFor((current) => rowOf(current, 'zeta') > 0 && rowOf(current, 'alpha') > 0 && rowOf(current, 'crashy') > 0 && current.includes('Logs · zeta') && /▸● zeta/u.test(current), 'the three watchers, the first one running and its logs');
 	expect(rowOf(text, 'zeta')).toBeLessThan(rowOf(text, 'alpha'));
 	expect(rowOf(text, 'alpha')).toBeLessThan(rowOf(text, 'crashy'));
 	expect(text).toMatch(/▸● zeta/u);

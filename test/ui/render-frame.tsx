@@ -13,6 +13,8 @@ export type Rendered = {
 	lastFrame(): string;
 	/** The latest frame as written, colours included. */
 	lastRawFrame(): string;
+	/** Frames written so far (Ink writes one per render, changed or not). */
+	frameCount(): number;
 	/** Type keys (raw bytes, as a terminal sends them) and wait for the frame they cause. */
 	press(keys: string): Promise<void>;
 	resize(columns: number, rows: number): Promise<void>;
@@ -56,6 +58,7 @@ export function renderFrame(node: ReactNode, size: {columns: number; rows: numbe
 	return {
 		lastFrame,
 		lastRawFrame: () => frames.at(-1) ?? '',
+		frameCount: () => frames.length,
 		async press(keys) {
 			stdin.write(keys);
 			await settle();

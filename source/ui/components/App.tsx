@@ -19,7 +19,7 @@ import {initialUiState, type Modal} from '../ui-state.js';
 import {ChartPane} from './ChartPane.js';
 import {ConfirmQuit} from './ConfirmQuit.js';
 import {Footer} from './Footer.js';
-import {Header} from './Header.js';
+import {Header, staleAfterMs} from './Header.js';
 import {HelpOverlay} from './HelpOverlay.js';
 import {LogPane} from './LogPane.js';
 import {ProcessTable} from './ProcessTable.js';
@@ -79,7 +79,9 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 		reactDispatch(action);
 	}, []);
 	const {columns, rows} = useTerminalSize();
-	const now = useClock(ui.running.length > 0 || ui.quit !== undefined ? 100 : 1000);
+	// Idle, only the header's "no update for N s" reads the clock: no tick until that could show.
+	const busy = ui.running.length > 0 || ui.quit !== undefined;
+	const now = useClock(busy ? 100 : 1000, busy ? undefined : (live.statsAt === 0 ? Number.POSITIVE_INFINITY : live.statsAt + staleAfterMs + 1));
 	const {isRawModeSupported} = useStdin();
 	const run = useCommands(client, dispatch);
 	// Disconnected (attached, the daemon gone): what was last seen is no longer known to be true.

@@ -33,13 +33,16 @@ export function shortPath(file: string): string {
 	return file.startsWith(`${home}/`) ? `~${file.slice(home.length)}` : file;
 }
 
+/** Without a stats event for this long, the header says so (they come every second). */
+export const staleAfterMs = 3000;
+
 /** One row: the configuration, counts, total CPU and memory, the endpoint and the mode. */
 export function Header({overview, mode, statsAt, now, lost, width}: Props) {
 	const watchers = overview?.watchers ?? [];
 	const cpu = watchers.reduce((sum, watcher) => sum + watcher.cpu, 0);
 	const rss = watchers.reduce((sum, watcher) => sum + watcher.rss, 0);
 	const processes = liveProcessCount(watchers);
-	const stale = statsAt > 0 && now - statsAt > 3000;
+	const stale = statsAt > 0 && now - statsAt > staleAfterMs;
 	const badge = mode === 'embedded' ? ' EMBEDDED ' : ' ATTACHED ';
 	const endpoint = overview?.endpoint ?? '';
 	const long = overview === undefined
