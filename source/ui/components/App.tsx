@@ -1,5 +1,5 @@
 import {Box, Text, useInput, useStdin} from 'ink';
-import {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
+import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import type {SupervisorClient} from '../../control/supervisor-client.js';
 import {useClock} from '../hooks/use-clock.js';
 import {useCommands} from '../hooks/use-commands.js';
@@ -11,7 +11,7 @@ import {handleKey, type KeyContext} from '../key-handler.js';
 import {computeLayout, minColumns, minRows} from '../layout.js';
 import type {LiveStore} from '../live-store.js';
 import {sourceKey} from '../log-source.js';
-import {chartTarget, logSourceOf, resolveSelection} from '../selection.js';
+import {chartTarget, logSourceOf, resolveSelection, terminalTargetOf} from '../selection.js';
 import {seriesKey} from '../history.js';
 import {uiReducer, type UiAction} from '../ui-reducer.js';
 import {unknownOverview} from '../watcher-state.js';
@@ -36,7 +36,12 @@ export type AppProps = {
 	/** Called once, when the UI is done (quit complete, or detached). */
 	readonly onExit: () => void;
 	readonly quitRequests?: QuitRequests;
+	/** Input mode began or ended (procui's terminal then sends pastes bracketed, or not). */
+	readonly onInputMode?: (on: boolean) => void;
 };
+
+/** Leaves input mode: Ctrl-], a key no shell, editor or REPL needs (telnet's escape). */
+const leaveInputKey = '\u001D';
 
 /** The keys of an open modal, for the footer. */
 function modalHints(modal: Modal): ReadonlyArray<readonly [string, string]> | undefined {
@@ -67,7 +72,7 @@ function modalHints(modal: Modal): ReadonlyArray<readonly [string, string]> | un
 }
 
 /** The whole screen: header, lists, charts, logs, status, key hints, and whatever modal is open. */
-export function App({client, store, mode, onExit, quitRequests}: AppProps) {
+export function App({client, store, mode, onExit, quitRequests, onInputMode}: AppProps) {
 	const live = useLive(store);
 	const [ui, reactDispatch] = useReducer(uiReducer, initialUiState);
 	// Keys can arrive faster than frames (at most ~30 a second): the key handler must see every
@@ -80,7 +85,7 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 	}, []);
 	const {columns, rows} = useTerminalSize();
 	const now = useClock(ui.running.length > 0 || ui.quit !== undefined ? 100 : 1000);
-	const {isRawModeSupported} = useStdin();
+	const {isRawModeSupported, internal_eventEmitter: inputEvents} = useStdin();
 	const run = useCommands(client, dispatch);
 	// Disconnected (attached, the daemon gone): what was last seen is no longer known to be true.
 	const overview = useMemo(() => (live.lost === undefined || live.overview === undefined ? live.overview : unknownOverview(live.overview)), [live.lost, live.overview]);
@@ -98,6 +103,65 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 	useEffect(() => {
 		store.setLogSource(sourceRef.current);
 	}, [store, key]);
+
+	// The PTY process shown: its screen replaces the lines when it draws one, and `i` types into it.
+	const terminalTarget = terminalTargetOf(source, selection);
+	const terminalKey = terminalTarget === undefined ? '' : `${terminalTarget.name}\u0000${terminalTarget.pid}`;
+	const terminalTargetRef = useRef(terminalTarget);
+	terminalTargetRef.current = terminalTarget;
+	useEffect(() => {
+		store.terminal.setTarget(terminalTargetRef.current);
+	}, [store, terminalKey]);
+	const paneColumns = Math.max(1, columns - 2);
+	const paneRows = Math.max(1, layout.logHeight - 2);
+	useEffect(() => {
+		store.terminal.setSize(paneColumns, paneRows);
+	}, [store, paneColumns, paneRows]);
+
+	// Input mode: every key goes to the process, as the terminal sent it, until Ctrl-].
+	const [typing, setTyping] = useState(false);
+	const typingRef = useRef(false);
+	typingRef.current = typing;
+	const setInputMode = useCallback((on: boolean) => {
+		typingRef.current = on;
+		setTyping(on);
+		onInputMode?.(on);
+	}, [onInputMode]);
+	useEffect(() => {
+		if (typing && terminalKey === '') {
+			setInputMode(false);
+			dispatch({type: 'notice', id: 0, tone: 'info', text: 'input mode ended: the process is gone', time: Date.now()});
+		}
+	}, [typing, terminalKey, setInputMode, dispatch]);
+	useEffect(() => {
+		if (!typing || inputEvents === undefined) {
+			return;
+		}
+
+		// Each write waits for the one before, so keys arrive in the order typed.
+		let queue = Promise.resolve();
+		const onData = (data: string): void => {
+			const leave = data.indexOf(leaveInputKey);
+			const keys = leave === -1 ? data : data.slice(0, leave);
+			if (leave !== -1) {
+				setInputMode(false);
+			}
+
+			if (keys !== '') {
+				queue = queue.then(async () => {
+					const refused = await store.terminal.type(keys);
+					if (refused !== undefined) {
+						dispatch({type: 'notice', id: 0, tone: 'error', text: `input: ${refused}`, time: Date.now()});
+					}
+				});
+			}
+		};
+
+		inputEvents.on('input', onData);
+		return () => {
+			inputEvents.removeListener('input', onData);
+		};
+	}, [typing, inputEvents, store, setInputMode, dispatch]);
 
 	// After `g` in the log pane: once the whole scrollback is in, show its first line.
 	const wantTop = useRef(false);
@@ -134,6 +198,21 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 		whenLoaded: (action) => {
 			afterLoad.current.push(action);
 		},
+		enterInput() {
+			const target = store.terminal.target;
+			if (target === undefined) {
+				const watcher = selection.watcher;
+				const why = watcher === undefined || source.kind === 'all' || source.kind === 'supervisor'
+					? 'select a watcher or a process first'
+					: !watcher.pty
+						? `${watcher.name} runs without a terminal (pty = false): it has no input`
+						: watcher.processes.length === 1 || source.kind === 'process' ? 'its terminal is not ready yet' : `${watcher.name} has ${watcher.processes.length} processes: select one (Enter on the watcher)`;
+				dispatch({type: 'notice', id: 0, tone: 'warn', text: `no input: ${why}`, time: Date.now()});
+				return;
+			}
+
+			setInputMode(true);
+		},
 	};
 	const contextRef = useRef(context);
 	contextRef.current = context;
@@ -143,6 +222,10 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 		// Every key of a burst, each against the state the keys before it left; but a question the
 		// burst itself opened (quit? which signal?) is not answered by the rest of it (a paste of
 		// "…qy…" must not quit).
+		if (typingRef.current) {
+			return; // Input mode: the keys go to the process (see above).
+		}
+
 		for (const press of splitBurst(input, inkKey)) {
 			const rendered = contextRef.current;
 			const fresh = latestUi.current;
@@ -154,6 +237,13 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 		}
 	}, []);
 	useInput(onInput, {isActive: isRawModeSupported});
+
+	const showScreen = store.terminal.active && ui.modal.kind !== 'help';
+	const screen = useMemo(
+		() => (showScreen ? store.terminal.rows(paneColumns, paneRows, typing) : undefined),
+		// `terminalVersion` stands for the emulator's screen, which changes in place.
+		[store, showScreen, live.terminalVersion, paneColumns, paneRows, typing],
+	);
 
 	if (layout.tooSmall) {
 		return (
@@ -171,6 +261,9 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 	const prefixWidth = Math.min(16, Math.max(4, ...watchers.map((watcher) => watcher.name.length)));
 	const middleHeight = rows - 3;
 	const hint = ui.modal.kind === 'prompt' ? ui.modal.hint : undefined;
+	const footerHints = typing && terminalTarget !== undefined
+		? [['Ctrl-]', 'leave input mode'], ['keys', `go to ${terminalTarget.name} ${terminalTarget.pid}`]] as const
+		: modalHints(ui.modal);
 	return (
 		<Box flexDirection='column' width={columns} height={rows}>
 			<Header overview={live.overview} mode={mode} statsAt={live.statsAt} now={now} lost={live.lost} width={columns}/>
@@ -200,6 +293,8 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 						focused={ui.focus === 'logs'}
 						width={columns}
 						height={layout.logHeight}
+						screen={screen}
+						typing={typing}
 					/>
 				</>
 			)}
@@ -209,7 +304,7 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 					: <StatusLine ui={ui} notice={live.notice} watchers={watchers} now={now} width={columns}/>}
 			</Box>
 			<Box height={1} width={columns}>
-				<Footer width={columns} focus={ui.focus} modalHints={modalHints(ui.modal)} message={hint}/>
+				<Footer width={columns} focus={ui.focus} modalHints={footerHints} message={hint}/>
 			</Box>
 			{ui.modal.kind === 'signal' ? <SignalPicker index={ui.modal.index} target={ui.modal.target} screenWidth={columns} screenHeight={rows}/> : null}
 			{ui.modal.kind === 'confirm-quit' ? <ConfirmQuit live={ui.modal.live} screenWidth={columns} screenHeight={rows}/> : null}
