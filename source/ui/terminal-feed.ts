@@ -37,6 +37,7 @@ export class TerminalFeed {
 	#end: number | undefined;
 	#early: Array<{offset: number; data: Buffer}> = [];
 	#addressing = false;
+	#refused = false;
 	#columns = 80;
 	#rows = 24;
 	#resizeTimer: NodeJS.Timeout | undefined;
@@ -51,6 +52,16 @@ export class TerminalFeed {
 	/** The process shown, when it has a terminal. */
 	get target(): TerminalTarget | undefined {
 		return this.#terminal === undefined ? undefined : this.#target;
+	}
+
+	/** Bytes of the process's output drawn so far (its offset in the output); 0 before the tail is in. */
+	get drawnBytes(): number {
+		return this.#end ?? 0;
+	}
+
+	/** The process shown has no terminal (pipe mode, or gone): the lines are all there is. */
+	get unavailable(): boolean {
+		return this.#target !== undefined && this.#terminal === undefined && this.#refused;
 	}
 
 	/** Should the pane show the screen instead of lines? */
@@ -131,6 +142,7 @@ export class TerminalFeed {
 		this.#end = undefined;
 		this.#early = [];
 		this.#addressing = false;
+		this.#refused = false;
 		const previous = this.#subscription;
 		this.#subscription = previous.then(async (old) => {
 			await old?.unsubscribe().catch(() => undefined);
@@ -180,6 +192,7 @@ export class TerminalFeed {
 			// Pipe mode, gone, or a supervisor without terminals: no screen to show; the lines are all there is.
 			this.#close();
 			this.#target = target;
+			this.#refused = true;
 			return;
 		}
 
