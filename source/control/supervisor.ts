@@ -129,7 +129,10 @@ export class Supervisor {
 			// its completed line will have; a viewer shows it in place until that line comes.
 			this.#publish({event: `logs.${watcher}`, data: partial === undefined ? {watcher, pid, lines} : {watcher, pid, lines, partial}, time: nowSeconds()});
 		});
-		this.arbiter.wantsRaw = (watcher, pid) => this.server.wants(rawTopic(watcher, pid)) || this.#localWants(rawTopic(watcher, pid));
+		this.arbiter.wantsRaw = (watcher, pid) => {
+			const topic = rawTopic(watcher, pid);
+			return this.server.wants(topic) || this.#localWants(topic);
+		};
 		this.arbiter.on('raw', (watcher, pid, data, offset) => {
 			this.#publish({event: rawTopic(watcher, pid), data: {watcher, pid, offset, data: data.toString('base64')}, time: nowSeconds()});
 		});
