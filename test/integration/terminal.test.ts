@@ -3,10 +3,11 @@ A PTY process's terminal through the real daemon and a socket client: its unfini
 bytes for a terminal view, keys typed into it, its window size; refusals for pipe mode and bad input.
 */
 import {Buffer} from 'node:buffer';
+import childProcess from 'node:child_process';
 import {afterEach, describe, expect, it} from 'vitest';
 import {SocketClient} from '../../source/control/client.js';
 import type {EventMessage, Reply} from '../../source/control/protocol.js';
-import {pids, startDaemon, waitFor, type Daemon} from '../helpers/daemon.js';
+import {cliPath, pids, startDaemon, waitFor, type Daemon} from '../helpers/daemon.js';
 
 let daemon: Daemon | undefined;
 let viewer: SocketClient | undefined;
@@ -43,6 +44,32 @@ cmd = echo first; printf 'Name? '; read name; echo "hello $name"; exec sleep 100
 		const logs = await daemon.ok('logs', {name: 'ask'}) as unknown as {lines: Array<{seq: number; text: string}>; partials: unknown[]};
 		expect(logs.lines.find((line) => line.seq === 2)?.text).toBe('Name? Ada');
 		expect(logs.partials).toEqual([]);
+	});
+
+	it('leaves procui logs -f as it was: the prompt\'s line printed once, when complete', async () => {
+		daemon = await startDaemon(`
+[watcher:ask]
+shell = true
+cmd = echo first; printf 'Name? '; read name; echo "hello $name"; exec sleep 1000
+`);
+		const pid = (await waitFor(async () => pids(await daemon!.ok('list', {name: 'ask'}))[0]))!;
+		const follower = childProcess.spawn(process.execPath, [cliPath, 'logs', '--endpoint', daemon.endpoint, 'ask', '-f', '--json'], {stdio: ['ignore', 'pipe', 'pipe']});
+		let out = '';
+		follower.stdout.setEncoding('utf8');
+		follower.stdout.on('data', (chunk: string) => {
+			out += chunk;
+		});
+		try {
+			await waitFor(() => out.includes('"first"'), {what: 'the backlog'});
+			// The prompt is pending: it reaches the follower as events' partial, which logs -f does not print.
+			await waitFor(async () => ((await daemon!.ok('logs', {name: 'ask'})) as unknown as {partials: unknown[]}).partials.length > 0, {what: 'the prompt'});
+			await daemon.ok('input', {name: 'ask', pid, data: 'Ada\r'});
+			await waitFor(() => out.includes('hello Ada'), {what: 'the answer, followed'});
+			const texts = out.trim().split('\n').map((line) => (JSON.parse(line) as {text: string}).text);
+			expect(texts).toEqual(['first', 'Name? Ada', 'hello Ada']);
+		} finally {
+			follower.kill();
+		}
 	});
 });
 
