@@ -80,6 +80,36 @@ describe.each([['in-process', false], ['over the socket', true]])('TerminalFeed 
 		expect(feed.target).toEqual({name: 'screen', pid});
 	});
 
+	test('live chunks the screen reply already holds are not drawn twice', async () => {
+		const supervisor = await startSupervisor();
+		const real = supervisor.client();
+		let live = 0;
+		// The screen request goes out only after live chunks arrived: its tail holds them too.
+		const client: SupervisorClient = {
+			...real,
+			subscribe: async (topics, onEvent) => real.subscribe(topics, (event) => {
+				live++;
+				onEvent(event);
+			}),
+			async call(command, properties) {
+				if (command === 'screen') {
+					await waitFor(() => live >= 5, {what: 'live chunks before the screen request'});
+				}
+
+				return real.call(command, properties);
+			},
+		};
+		const pid = await waitFor(() => pidOf(supervisor, 'screen'));
+		const feed = new TerminalFeed(client, () => undefined);
+		cleanups.push(async () => feed.stop());
+		feed.setSize(80, 5);
+		feed.setTarget({name: 'screen', pid});
+		const tail = supervisor.arbiter.watchers.get('screen')!.running[0]!.rawTail!;
+		const written = 'READY'.length + 60 + '\u001B[?1049h\u001B[3;4H\u001B[2;1H'.length;
+		await waitFor(() => tail.total >= written && feed.drawnBytes === tail.total, {what: 'every byte drawn', timeoutMs: 20_000});
+		expect(stripAnsi(feed.rows(80, 5, false)[1]!).trimEnd()).toBe('x'.repeat(60));
+	});
+
 	test('a pipe-mode process has no terminal: no target, no screen, input refused with the reason', async () => {
 		const supervisor = await startSupervisor();
 		const client = supervisor.client();
