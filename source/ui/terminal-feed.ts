@@ -38,6 +38,7 @@ export class TerminalFeed {
 	#early: Array<{offset: number; data: Buffer}> = [];
 	#addressing = false;
 	#refused = false;
+	#drawn = 0;
 	#columns = 80;
 	#rows = 24;
 	#resizeTimer: NodeJS.Timeout | undefined;
@@ -54,9 +55,10 @@ export class TerminalFeed {
 		return this.#terminal === undefined ? undefined : this.#target;
 	}
 
-	/** Bytes of the process's output drawn so far (its offset in the output); 0 before the tail is in. */
+	/** Bytes of the process's output on the screen so far (the emulator parses asynchronously: this
+	counts what it has parsed); 0 before the tail is in. */
 	get drawnBytes(): number {
-		return this.#end ?? 0;
+		return this.#drawn;
 	}
 
 	/** The process shown has no terminal (pipe mode, or gone): the lines are all there is. */
@@ -143,6 +145,7 @@ export class TerminalFeed {
 		this.#early = [];
 		this.#addressing = false;
 		this.#refused = false;
+		this.#drawn = 0;
 		const previous = this.#subscription;
 		this.#subscription = previous.then(async (old) => {
 			await old?.unsubscribe().catch(() => undefined);
@@ -202,8 +205,8 @@ export class TerminalFeed {
 			terminal.write('\u001B[?1049h');
 		}
 
-		terminal.write(Buffer.from(tail.data, 'base64'));
 		this.#end = tail.end;
+		this.#draw(terminal, Buffer.from(tail.data, 'base64'), tail.end, generation);
 		for (const chunk of this.#early.splice(0)) {
 			this.#apply(chunk.offset, chunk.data);
 		}
@@ -235,8 +238,18 @@ export class TerminalFeed {
 			return;
 		}
 
-		this.#terminal?.write(offset < end ? data.subarray(end - offset) : data);
 		this.#end = offset + data.length;
+		if (this.#terminal !== undefined) {
+			this.#draw(this.#terminal, offset < end ? data.subarray(end - offset) : data, this.#end, this.#generation);
+		}
+	}
+
+	#draw(terminal: Terminal, data: Buffer, end: number, generation: number): void {
+		terminal.write(data, () => {
+			if (generation === this.#generation) {
+				this.#drawn = end;
+			}
+		});
 	}
 
 	#written(): void {
