@@ -1,8 +1,9 @@
 import {Box, Text, useInput, useStdin} from 'ink';
-import {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import type {SupervisorClient} from '../../control/supervisor-client.js';
 import {useClock} from '../hooks/use-clock.js';
 import {useCommands} from '../hooks/use-commands.js';
+import {useInputMode} from '../hooks/use-input-mode.js';
 import {useLive} from '../hooks/use-live.js';
 import {useQuit, type QuitRequests, type UiMode} from '../hooks/use-quit.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
@@ -40,8 +41,6 @@ export type AppProps = {
 	readonly onInputMode?: (on: boolean) => void;
 };
 
-/** Leaves input mode: Ctrl-], a key no shell, editor or REPL needs (telnet's escape). */
-const leaveInputKey = '\u001D';
 
 /** The keys of an open modal, for the footer. */
 function modalHints(modal: Modal): ReadonlyArray<readonly [string, string]> | undefined {
@@ -119,49 +118,7 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode}: Ap
 	}, [store, paneColumns, paneRows]);
 
 	// Input mode: every key goes to the process, as the terminal sent it, until Ctrl-].
-	const [typing, setTyping] = useState(false);
-	const typingRef = useRef(false);
-	typingRef.current = typing;
-	const setInputMode = useCallback((on: boolean) => {
-		typingRef.current = on;
-		setTyping(on);
-		onInputMode?.(on);
-	}, [onInputMode]);
-	useEffect(() => {
-		if (typing && terminalKey === '') {
-			setInputMode(false);
-			dispatch({type: 'notice', id: 0, tone: 'info', text: 'input mode ended: the process is gone', time: Date.now()});
-		}
-	}, [typing, terminalKey, setInputMode, dispatch]);
-	useEffect(() => {
-		if (!typing || inputEvents === undefined) {
-			return;
-		}
-
-		// Each write waits for the one before, so keys arrive in the order typed.
-		let queue = Promise.resolve();
-		const onData = (data: string): void => {
-			const leave = data.indexOf(leaveInputKey);
-			const keys = leave === -1 ? data : data.slice(0, leave);
-			if (leave !== -1) {
-				setInputMode(false);
-			}
-
-			if (keys !== '') {
-				queue = queue.then(async () => {
-					const refused = await store.terminal.type(keys);
-					if (refused !== undefined) {
-						dispatch({type: 'notice', id: 0, tone: 'error', text: `input: ${refused}`, time: Date.now()});
-					}
-				});
-			}
-		};
-
-		inputEvents.on('input', onData);
-		return () => {
-			inputEvents.removeListener('input', onData);
-		};
-	}, [typing, inputEvents, store, setInputMode, dispatch]);
+	const {typing, typingRef, setInputMode} = useInputMode({store, terminalKey, dispatch, inputEvents, onInputMode});
 
 	// After `g` in the log pane: once the whole scrollback is in, show its first line.
 	const wantTop = useRef(false);
