@@ -26,6 +26,9 @@ const resizeDelayMs = 80;
 /** Cursor positioning (CUP, HVP, VPA): a program that uses these draws a screen, not lines. */
 const addressingFinals = ['H', 'f', 'd'] as const;
 
+/** Does a positioning sequence go anywhere but the top left corner? */
+const beyondHome = (params: ReadonlyArray<number | number[]>): boolean => params.some((param) => (typeof param === 'number' ? param : param[0] ?? 0) > 1);
+
 export class TerminalFeed {
 	readonly #client: SupervisorClient;
 	readonly #onChange: () => void;
@@ -37,6 +40,11 @@ export class TerminalFeed {
 	#end: number | undefined;
 	#early: Array<{offset: number; data: Buffer}> = [];
 	#addressing = false;
+	/** In the chunk being parsed: the cursor went home; the whole screen was erased. A home with no
+	erase is a program redrawing in place (`top`); with one, it is `clear` (a watch-mode compiler
+	before each run), which is followed by lines and keeps the lines view, its scrollback and search. */
+	#home = false;
+	#erased = false;
 	#refused = false;
 	#drawn = 0;
 	#columns = 80;
@@ -144,6 +152,8 @@ export class TerminalFeed {
 		this.#end = undefined;
 		this.#early = [];
 		this.#addressing = false;
+		this.#home = false;
+		this.#erased = false;
 		this.#refused = false;
 		this.#drawn = 0;
 		const previous = this.#subscription;
@@ -162,11 +172,29 @@ export class TerminalFeed {
 
 		const terminal = new xterm.Terminal({cols: this.#columns, rows: this.#rows, scrollback: 0, allowProposedApi: true});
 		for (const final of addressingFinals) {
-			terminal.parser.registerCsiHandler({final}, () => {
-				this.#addressing = true;
+			terminal.parser.registerCsiHandler({final}, (params) => {
+				if (beyondHome(params)) {
+					this.#addressing = true;
+				} else {
+					this.#home = true;
+				}
+
 				return false; // Still handled by the emulator.
 			});
 		}
+
+		terminal.parser.registerCsiHandler({final: 'J'}, (params) => {
+			const mode = params[0];
+			if (mode === 2 || mode === 3) {
+				this.#erased = true;
+			}
+
+			return false;
+		});
+		terminal.parser.registerEscHandler({final: 'c'}, () => {
+			this.#erased = true;
+			return false;
+		});
 
 		this.#terminal = terminal;
 		const previous = this.#subscription;
@@ -248,6 +276,12 @@ export class TerminalFeed {
 		terminal.write(data, () => {
 			if (generation === this.#generation) {
 				this.#drawn = end;
+				if (this.#home && !this.#erased) {
+					this.#addressing = true;
+				}
+
+				this.#home = false;
+				this.#erased = false;
 			}
 		});
 	}

@@ -95,8 +95,15 @@ cmd = python3 -i -q
 	// procui's keys are inert meanwhile: q is typed into the REPL.
 	screen.type('q');
 	await screen.waitFor(/>>> q\s*│?$/mu, 'q typed into the REPL');
+	screen.type('\u007F');
+	await screen.waitFor((text) => !text.includes('>>> q'), 'the q erased with Backspace');
 	screen.type('\u001D');
 	await screen.waitFor((text) => !text.includes('leave input mode'), 'input mode left');
+	// i and what follows it in one read (a fast typist, a paste): the rest goes to the process.
+	screen.type('iprint(6*8)\r');
+	await screen.waitFor(/^│48\s/mu, 'the second answer', 30_000);
+	screen.type('\u001D');
+	await screen.waitFor((text) => !text.includes('leave input mode'), 'input mode left again');
 	screen.type('q');
 	await screen.waitFor('Quit procui?', 'procui\'s keys again');
 	screen.type('y');

@@ -33,6 +33,10 @@ cmd = ${program}
 [watcher:piped]
 cmd = sleep 1000
 pty = false
+
+[watcher:clears]
+shell = true
+cmd = printf '\\033[H\\033[2Jcompiling\\r\\ndone\\r\\n'; exec sleep 1000
 `);
 	const config = loadConfig(path.join(dir, 'circus.ini'), {cwd: dir, environ: process.env});
 	const supervisor = new Supervisor({config, endpoint: `ipc://${path.join(dir, 'procui.sock')}`, log: () => undefined, loadConfig: () => config});
@@ -108,6 +112,17 @@ describe.each([['in-process', false], ['over the socket', true]])('TerminalFeed 
 		const written = 'READY'.length + 60 + '\u001B[?1049h\u001B[3;4H\u001B[2;1H'.length;
 		await waitFor(() => tail.total >= written && feed.drawnBytes === tail.total, {what: 'every byte drawn', timeoutMs: 20_000});
 		expect(stripAnsi(feed.rows(80, 5, false)[1]!).trimEnd()).toBe('x'.repeat(60));
+	});
+
+	test('a program that only clears the screen (a watch-mode compiler) keeps the lines view', async () => {
+		const supervisor = await startSupervisor();
+		const pid = await waitFor(() => pidOf(supervisor, 'clears'));
+		const feed = new TerminalFeed(supervisor.client(), () => undefined);
+		cleanups.push(async () => feed.stop());
+		feed.setTarget({name: 'clears', pid});
+		await waitFor(() => feed.drawnBytes > 0 && stripAnsi(feed.rows(20, 3, false).join('\n')).includes('done'), {what: 'the output drawn'});
+		expect(feed.target).toEqual({name: 'clears', pid});
+		expect(feed.active).toBe(false);
 	});
 
 	test('a pipe-mode process has no terminal: no target, no screen, input refused with the reason', async () => {

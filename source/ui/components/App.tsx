@@ -118,7 +118,7 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode}: Ap
 	}, [store, paneColumns, paneRows]);
 
 	// Input mode: every key goes to the process, as the terminal sent it, until Ctrl-].
-	const {typing, typingRef, setInputMode} = useInputMode({store, terminalKey, dispatch, inputEvents, onInputMode});
+	const {typing, typingRef, setInputMode, send} = useInputMode({store, terminalKey, dispatch, inputEvents, onInputMode});
 
 	// After `g` in the log pane: once the whole scrollback is in, show its first line.
 	const wantTop = useRef(false);
@@ -183,7 +183,14 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode}: Ap
 			return; // Input mode: the keys go to the process (see above).
 		}
 
-		for (const press of splitBurst(input, inkKey)) {
+		const presses = splitBurst(input, inkKey);
+		for (const [index, press] of presses.entries()) {
+			if (typingRef.current) {
+				// `i` opened input mode within this read: the rest of it (one character per key) is typed.
+				send([...input].slice(index).join(''));
+				break;
+			}
+
 			const rendered = contextRef.current;
 			const fresh = latestUi.current;
 			handleKey(fresh === rendered.ui ? rendered : {...rendered, ui: fresh, selection: resolveSelection(fresh, overviewRef.current)}, press.input, press.key);
@@ -192,10 +199,12 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode}: Ap
 				break;
 			}
 		}
-	}, []);
+	}, [typingRef, send]);
 	useInput(onInput, {isActive: isRawModeSupported});
 
-	const showScreen = store.terminal.active && ui.modal.kind !== 'help';
+	// While typing, the screen is shown whatever the program draws: line editing (Backspace, the
+	// cursor) only makes sense on a terminal.
+	const showScreen = (store.terminal.active || (typing && store.terminal.target !== undefined)) && ui.modal.kind !== 'help';
 	const screen = useMemo(
 		() => (showScreen ? store.terminal.rows(paneColumns, paneRows, typing) : undefined),
 		// `terminalVersion` stands for the emulator's screen, which changes in place.

@@ -23,10 +23,10 @@ export type InputModeOptions = {
 	readonly onInputMode?: (on: boolean) => void;
 };
 
-export function useInputMode({store, terminalKey, dispatch, inputEvents, onInputMode}: InputModeOptions): {typing: boolean; typingRef: MutableRefObject<boolean>; setInputMode: (on: boolean) => void} {
+export function useInputMode({store, terminalKey, dispatch, inputEvents, onInputMode}: InputModeOptions): {typing: boolean; typingRef: MutableRefObject<boolean>; setInputMode: (on: boolean) => void; send: (data: string) => void} {
 	const [typing, setTyping] = useState(false);
+	// Set at once by setInputMode (not at the next render): keys in the same read must see it.
 	const typingRef = useRef(false);
-	typingRef.current = typing;
 	const setInputMode = useCallback((on: boolean) => {
 		typingRef.current = on;
 		setTyping(on);
@@ -38,35 +38,44 @@ export function useInputMode({store, terminalKey, dispatch, inputEvents, onInput
 			dispatch({type: 'notice', id: 0, tone: 'info', text: 'input mode ended: the process is gone', time: Date.now()});
 		}
 	}, [typing, terminalKey, setInputMode, dispatch]);
+	// Each write waits for the one before, so keys arrive in the order typed.
+	const queue = useRef(Promise.resolve());
+	/** Send what procui's terminal sent (Ctrl-] in it ends input mode; what follows it is dropped). */
+	const send = useCallback((data: string): void => {
+		const leave = data.indexOf(leaveInputKey);
+		const keys = leave === -1 ? data : data.slice(0, leave);
+		if (leave !== -1) {
+			setInputMode(false);
+		}
+
+		if (keys !== '') {
+			queue.current = queue.current.then(async () => {
+				const refused = await store.terminal.type(keys);
+				if (refused !== undefined) {
+					dispatch({type: 'notice', id: 0, tone: 'error', text: `input: ${refused}`, time: Date.now()});
+				}
+			});
+		}
+	}, [store, setInputMode, dispatch]);
+	// Listening all along, and first (prepended): keys typed right after `i` are not lost while the
+	// frame that shows input mode is drawn, and the `i` itself is not sent (at that moment input
+	// mode is still off when this sees it; Ink's key handler, after it, turns it on).
 	useEffect(() => {
-		if (!typing || inputEvents === undefined) {
+		if (inputEvents === undefined) {
 			return;
 		}
 
-		// Each write waits for the one before, so keys arrive in the order typed.
-		let queue = Promise.resolve();
 		const onData = (data: string): void => {
-			const leave = data.indexOf(leaveInputKey);
-			const keys = leave === -1 ? data : data.slice(0, leave);
-			if (leave !== -1) {
-				setInputMode(false);
-			}
-
-			if (keys !== '') {
-				queue = queue.then(async () => {
-					const refused = await store.terminal.type(keys);
-					if (refused !== undefined) {
-						dispatch({type: 'notice', id: 0, tone: 'error', text: `input: ${refused}`, time: Date.now()});
-					}
-				});
+			if (typingRef.current) {
+				send(data);
 			}
 		};
 
-		inputEvents.on('input', onData);
+		inputEvents.prependListener('input', onData);
 		return () => {
 			inputEvents.removeListener('input', onData);
 		};
-	}, [typing, inputEvents, store, setInputMode, dispatch]);
+	}, [inputEvents, send]);
 
-	return {typing, typingRef, setInputMode};
+	return {typing, typingRef, setInputMode, send};
 }
