@@ -48,7 +48,7 @@ cmd = echo start; printf 'progress 10%%'; sleep 1; printf '\\rprogress 50%%'; sl
 	expect(done.split('progress 100%').length).toBe(2);
 });
 
-test('top, a full-screen program, shows its screen inside the log pane, sized to the pane', async () => {
+test('top, a full-screen program, shows its screen inside the log pane', async () => {
 	const screen = start(`[watcher:top]
 cmd = top -d 1
 
