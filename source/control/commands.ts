@@ -6,6 +6,7 @@ import {errno, errorReply, nowSeconds, type Properties, type Reply, type Request
 import {processRow, watcherRow, watchersInConfigOrder, type StatsProvider} from './views.js';
 import {configCommands} from './config-commands.js';
 import {logsCommand} from './logs-command.js';
+import {terminalCommands} from './terminal-commands.js';
 import {flag, optionalProperty, pid, property} from './request-values.js';
 
 /** `incr`/`decr`'s `nb`: at least one process, at most a watcher's ceiling. */
@@ -261,6 +262,7 @@ const handlers: Record<string, Handler> = {
 	},
 	logs: logsCommand,
 	...configCommands,
+	...terminalCommands,
 };
 
 function sendSignal(stats: StatsProvider, pid: number, signum: number, children: boolean, recursive: boolean): void {

@@ -41,6 +41,23 @@ function collect(arbiter: Arbiter, names: readonly string[], pid: number | undef
 	return lines.sort((a, b) => a.time - b.time);
 }
 
+/** The unfinished last lines (a prompt, a progress bar) of the running processes, each with the
+seq its completed line will have. */
+function partials(arbiter: Arbiter, names: readonly string[], pid: number | undefined): LogLine[] {
+	const found: LogLine[] = [];
+	for (const name of names) {
+		const watcher = arbiter.get(name);
+		for (const source of watcher.processes.values()) {
+			const line = pid === undefined || source.pid === pid ? source.ring.pendingLine() : undefined;
+			if (line !== undefined) {
+				found.push({watcher: watcher.name, pid: source.pid, seq: line.seq, time: line.time, text: line.text});
+			}
+		}
+	}
+
+	return found;
+}
+
 /**
 `logs [name] [pid] [lines]` (procui's): the last lines of the scrollback of a watcher, one of its
 processes, or every watcher, interleaved by time. Includes recently finished processes.
@@ -61,5 +78,5 @@ export const logsCommand: Handler = (arbiter, properties) => {
 	const lines = collect(arbiter, names, pid);
 	// What the stream files of these watchers dropped or lost: the scrollback has it, the files do not.
 	const notices = streamNotices(streamRows(names.map((watcher) => arbiter.get(watcher))));
-	return {lines: lines.slice(Math.max(0, lines.length - Math.min(count, maxLogLines))), notices};
+	return {lines: lines.slice(Math.max(0, lines.length - Math.min(count, maxLogLines))), notices, partials: partials(arbiter, names, pid)};
 };

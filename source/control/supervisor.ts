@@ -23,6 +23,11 @@ import type {SupervisorClient, Subscription} from './supervisor-client.js';
 import {streamRows, watcherRow, watchersInConfigOrder} from './views.js';
 import type {Overview} from './rows.js';
 
+/** The topic of a PTY process's raw output (base64 chunks with their byte offset), for a terminal view. */
+export function rawTopic(watcher: string, pid: number): string {
+	return `output.${watcher}.${pid}`;
+}
+
 /** How often processes are sampled for CPU and memory. */
 const statsIntervalMs = 1000;
 
@@ -136,8 +141,17 @@ export class Supervisor {
 			this.#publish({event: topic, data, time: nowSeconds()});
 		});
 		this.arbiter.wantsOutput = (watcher) => this.server.wants(`logs.${watcher}`) || this.#localWants(`logs.${watcher}`);
-		this.arbiter.on('output', (watcher, pid, lines) => {
-			this.#publish({event: `logs.${watcher}`, data: {watcher, pid, lines}, time: nowSeconds()});
+		this.arbiter.on('output', (watcher, pid, lines, partial) => {
+			// `partial`: the unfinished last line (a prompt, a progress bar) as it stands, with the seq
+			// its completed line will have; a viewer shows it in place until that line comes.
+			this.#publish({event: `logs.${watcher}`, data: partial === undefined ? {watcher, pid, lines} : {watcher, pid, lines, partial}, time: nowSeconds()});
+		});
+		this.arbiter.wantsRaw = (watcher, pid) => {
+			const topic = rawTopic(watcher, pid);
+			return this.server.wants(topic) || this.#localWants(topic);
+		};
+		this.arbiter.on('raw', (watcher, pid, data, offset) => {
+			this.#publish({event: rawTopic(watcher, pid), data: {watcher, pid, offset, data: data.toString('base64')}, time: nowSeconds()});
 		});
 	}
 

@@ -12,8 +12,11 @@ import {lastGeneration, Watcher} from './watcher.js';
 export type ArbiterEvents = {
 	/** A published event: topic and payload. */
 	event: (topic: string, data: Record<string, unknown>) => void;
-	/** New complete lines of a process (only emitted while someone listens). */
-	output: (watcher: string, pid: number, lines: readonly Line[]) => void;
+	/** New complete lines of a process, and its unfinished last line when it has one (only emitted
+	while someone listens). */
+	output: (watcher: string, pid: number, lines: readonly Line[], partial: Line | undefined) => void;
+	/** Raw bytes of a PTY process (only emitted while `wantsRaw` says someone listens). */
+	raw: (watcher: string, pid: number, data: Buffer, offset: number) => void;
 	log: (level: LogLevel, message: string) => void;
 };
 
@@ -61,9 +64,11 @@ export class Arbiter {
 	readonly startedAt = Date.now();
 	/** Whether anyone listens to a watcher's output now; the hot path asks before building lines. */
 	wantsOutput: (watcher: string) => boolean = () => true;
+	/** Whether anyone listens to a process's raw bytes now (a terminal view); asked per chunk. */
+	wantsRaw: (watcher: string, pid: number) => boolean = () => false;
 	/** Set once `quit` began; new starts are refused from then on. */
 	stopping = false;
-	readonly #listeners: {[K in keyof ArbiterEvents]: Set<ArbiterEvents[K]>} = {event: new Set(), output: new Set(), log: new Set()};
+	readonly #listeners: {[K in keyof ArbiterEvents]: Set<ArbiterEvents[K]>} = {event: new Set(), output: new Set(), raw: new Set(), log: new Set()};
 	readonly #waiters = new Set<Waiter>();
 	readonly #ctx: WatcherContext;
 	readonly #onDemand: OnDemand;
@@ -89,16 +94,26 @@ export class Arbiter {
 			emit: (topic, data) => {
 				this.emit(topic, data);
 			},
-			emitOutput: (watcher, pid, lines) => {
+			emitOutput: (watcher, pid, lines, partial) => {
 				if (this.#listeners.output.size === 0 || !this.wantsOutput(watcher)) {
 					return;
 				}
 
 				const fresh = lines();
-				if (fresh.length > 0) {
+				const unfinished = partial?.();
+				if (fresh.length > 0 || unfinished !== undefined) {
 					for (const listener of this.#listeners.output) {
-						listener(watcher, pid, fresh);
+						listener(watcher, pid, fresh, unfinished);
 					}
+				}
+			},
+			emitRaw: (watcher, pid, data, offset) => {
+				if (this.#listeners.raw.size === 0 || !this.wantsRaw(watcher, pid)) {
+					return;
+				}
+
+				for (const listener of this.#listeners.raw) {
+					listener(watcher, pid, data, offset);
 				}
 			},
 			log: (level, message) => {

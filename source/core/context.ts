@@ -10,8 +10,12 @@ export type WatcherContext = {
 	readonly redirector: Redirector;
 	/** Publish an event: topic `watcher.<name>.<event>`. */
 	readonly emit: (topic: string, data: Record<string, unknown>) => void;
-	/** New complete lines for subscribers (`logs.<name>`); `lines` is only called while someone listens. */
-	readonly emitOutput: (watcher: string, pid: number, lines: () => readonly Line[]) => void;
+	/** New complete lines for subscribers (`logs.<name>`), and the unfinished last line (a prompt, a
+	progress bar) as it stands now; both are only called while someone listens. */
+	readonly emitOutput: (watcher: string, pid: number, lines: () => readonly Line[], partial?: () => Line | undefined) => void;
+	/** A PTY process's raw bytes, for a viewer that emulates its terminal; `offset`: bytes of its
+	output before this chunk. Cheap when nobody listens (one lookup). */
+	readonly emitRaw: (watcher: string, pid: number, data: Buffer, offset: number) => void;
 	readonly log: (level: LogLevel, message: string) => void;
 	/** The supervisor's own environment, for copy_env. */
 	readonly environ: Readonly<Record<string, string | undefined>>;

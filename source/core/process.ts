@@ -1,6 +1,7 @@
 import type {Child, ExitStatus} from '../io/spawn.js';
 import type {OutputSource} from '../io/redirector.js';
 import type {LineRing} from '../io/line-buffer.js';
+import type {RawTail} from '../io/raw-tail.js';
 
 /** Why procui asked a process to stop; undefined while nobody asked. */
 export type StopReason = 'stop' | 'scale' | 'max_age' | 'restart' | 'flapping' | 'kill' | 'quit';
@@ -21,6 +22,8 @@ export type ProcessRecord = {
 	readonly child: Child;
 	readonly source: OutputSource;
 	readonly ring: LineRing;
+	/** The newest raw output of a PTY process (undefined in pipe mode), for a terminal emulator. */
+	readonly rawTail: RawTail | undefined;
 	/** Set when procui asked it to stop. */
 	stopReason: StopReason | undefined;
 	exit: ExitStatus | undefined;

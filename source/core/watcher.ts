@@ -2,6 +2,7 @@ import os from 'node:os';
 import {stderrApart} from '../config/stream-options.js';
 import type {HookName, WatcherConfig} from '../config/types.js';
 import {LineRing} from '../io/line-buffer.js';
+import {RawTail} from '../io/raw-tail.js';
 import {signalGroup, signalProcess, spawnChild, SpawnError, type ExitStatus} from '../io/spawn.js';
 import {primaryGid, resolveGid, resolveUid} from '../io/users.js';
 import type {WatcherContext} from './context.js';
@@ -398,6 +399,8 @@ export class Watcher {
 			const uid = this.config.uid === undefined ? undefined : resolveUid(this.config.uid);
 			const gid = this.config.gid === undefined ? (uid === undefined ? undefined : primaryGid(uid)) : resolveGid(this.config.gid);
 			const ring = new LineRing({capacity: this.config.scrollback});
+			// What a terminal emulator needs to draw the screen of a process already running.
+			const rawTail = this.config.pty ? new RawTail() : undefined;
 			const child = spawnChild({
 				...plan,
 				uid,
@@ -444,7 +447,13 @@ export class Watcher {
 					});
 				}
 
-				ctx.emitOutput(name, child.pid, () => ring.lines(last + 1));
+				ctx.emitOutput(name, child.pid, () => ring.lines(last + 1), () => ring.pendingLine());
+				// The terminal's own output only: a stderr set apart (stderrApart) is a pipe, not the screen.
+				if (rawTail && channel === 'stdout') {
+					const offset = rawTail.total;
+					rawTail.push(data);
+					ctx.emitRaw(name, child.pid, data, offset);
+				}
 			});
 			const maxAge = this.config.maxAge > 0 ? (this.config.maxAge + Math.random() * this.config.maxAgeVariance) * 1000 : undefined;
 			record = {
@@ -456,6 +465,7 @@ export class Watcher {
 				child,
 				source,
 				ring,
+				rawTail,
 				stopReason: undefined,
 				exit: undefined,
 				drained: false,

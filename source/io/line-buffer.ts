@@ -85,6 +85,7 @@ export class LineRing {
 	#pending: Buffer[] = [];
 	#pendingBytes = 0;
 	#pendingEndsWithCr = false;
+	#pendingTime = 0;
 
 	constructor(options: LineRingOptions = {}) {
 		this.#capacity = positiveInteger('capacity', options.capacity, DEFAULT_LINE_CAPACITY);
@@ -155,6 +156,17 @@ export class LineRing {
 		return cleanTerminalText(Buffer.concat(this.#pending).toString('utf8'));
 	}
 
+	/** The unfinished last line as the line it will become (the seq it will have once its newline
+	comes, the time of its latest output), for viewers that show a prompt or a progress bar as it
+	arrives; undefined when there is none. Cleans on each call: only call it for a listener. */
+	pendingLine(): Line | undefined {
+		if (this.#pendingBytes === 0) {
+			return undefined;
+		}
+
+		return {seq: this.#nextSeq, time: this.#pendingTime, text: this.pending()};
+	}
+
 	/** Turn the unfinished last line into a line (at process end). */
 	flush(): void {
 		if (this.#pendingBytes === 0) {
@@ -203,6 +215,7 @@ export class LineRing {
 
 	/** Keep a piece of a line that has no newline yet (copied: the caller may reuse its buffer). */
 	#addPending(part: Buffer, time: number): void {
+		this.#pendingTime = time;
 		const last = part.length - 1;
 		// The last `\r` that is not the final byte (a final one may be half of `\r\n`).
 		const innerCr = part[last] === CR ? (last > 0 ? part.lastIndexOf(CR, last - 1) : -1) : part.lastIndexOf(CR);

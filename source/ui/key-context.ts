@@ -23,6 +23,8 @@ export type KeyContext = {
 	readonly page: number;
 	/** Ask for the oldest line once the whole scrollback is in (after `g` in the log pane). */
 	readonly wantTop: () => void;
+	/** Send the keys to the process shown (input mode), if it has a terminal. */
+	readonly enterInput: () => void;
 	/** Run `action` (with the context of that moment) once the log source's lines are in. */
 	readonly whenLoaded: (action: (context: KeyContext) => void) => void;
 };

@@ -165,6 +165,11 @@ function act(context: KeyContext, intent: Intent): void {
 			return;
 		}
 
+		case 'input': {
+			context.enterInput();
+			return;
+		}
+
 		case 'help': {
 			dispatch({type: 'open-help'});
 			return;

@@ -23,6 +23,7 @@ export type Intent =
 	| {readonly type: 'search-next'; readonly direction: 'older' | 'newer'}
 	| {readonly type: 'toggle'; readonly option: 'follow' | 'wrap' | 'timestamps' | 'zoom'}
 	| {readonly type: 'logs'; readonly scope: 'all' | 'supervisor'}
+	| {readonly type: 'input'}
 	| {readonly type: 'help'}
 	| {readonly type: 'quit'}
 	| {readonly type: 'interrupt'};
@@ -89,6 +90,7 @@ export const bindings: readonly Binding[] = [
 	{keys: ['a'], match: plain('a'), intent: {type: 'logs', scope: 'all'}, description: 'All watchers\' logs, interleaved (again: back)', section: 'Logs', hints: [{order: 14, keys: 'a', label: 'all logs'}]},
 	{keys: ['L'], match: plain('L'), intent: {type: 'logs', scope: 'supervisor'}, description: 'procui\'s own log, embedded (again: back)', section: 'Logs'},
 	{keys: ['z'], match: plain('z'), intent: {type: 'toggle', option: 'zoom'}, description: 'Zoom the logs to the whole screen, and back', section: 'Logs', hints: [{order: 8, keys: 'z', label: 'zoom', panes: ['logs']}, {order: 15, keys: 'z', label: 'zoom', panes: lists}]},
+	{keys: ['i'], match: plain('i'), intent: {type: 'input'}, description: 'Type into the process shown (a PTY process): keys, pastes, Ctrl-C go to it; Ctrl-] comes back', section: 'Logs', hints: [{order: 1, keys: 'i', label: 'type in', panes: ['logs']}]},
 	{keys: ['?'], match: plain('?'), intent: {type: 'help'}, description: 'This help', section: 'General', hints: [{order: 0, keys: '?', label: 'help', pinned: true}]},
 	{keys: ['q'], match: plain('q'), intent: {type: 'quit'}, description: 'Quit, asking if processes run; attached: detach', section: 'General', hints: [{order: 1, keys: 'q', label: 'quit', pinned: true}]},
 	{keys: ['Ctrl-C'], match: ctrl('c'), intent: {type: 'interrupt'}, description: 'Quit, asking first; again: force (SIGKILL)', section: 'General'},

@@ -13,6 +13,7 @@ import type {LogBuffer} from './log-buffer.js';
 import {LogFeed, type LogState, type SourcedLine} from './log-feed.js';
 import type {LogSource} from './log-source.js';
 import {Slots} from './slots.js';
+import {TerminalFeed} from './terminal-feed.js';
 
 /** One line of procui's own log (embedded mode). */
 export type SupervisorLogLine = {
@@ -51,6 +52,8 @@ export type LiveSnapshot = {
 	readonly statsAt: number;
 	readonly historyVersion: number;
 	readonly logVersion: number;
+	/** Bumped when the shown process's terminal screen changed. */
+	readonly terminalVersion: number;
 	readonly log: LogState;
 	/** The latest notice. */
 	readonly notice: Notice | undefined;
@@ -84,6 +87,8 @@ export class LiveStore {
 	readonly history = new History();
 	readonly slots = new Slots();
 	readonly logs: LogBuffer;
+	/** The screen of the PTY process shown, if any (see terminal-feed.ts). */
+	readonly terminal: TerminalFeed;
 	readonly #client: SupervisorClient;
 	readonly #options: LiveStoreOptions;
 	readonly #listeners = new Set<() => void>();
@@ -123,6 +128,9 @@ export class LiveStore {
 			},
 		});
 		this.logs = this.#feed.buffer;
+		this.terminal = new TerminalFeed(client, () => {
+			this.#changed();
+		});
 		this.#snapshot = this.#makeSnapshot();
 	}
 
@@ -162,7 +170,7 @@ export class LiveStore {
 		this.#stopOwnLog?.();
 		const main = this.#main;
 		this.#main = undefined;
-		await Promise.allSettled([main?.unsubscribe(), this.#feed.stop()]);
+		await Promise.allSettled([main?.unsubscribe(), this.#feed.stop(), this.terminal.stop()]);
 	}
 
 	subscribe = (listener: () => void): (() => void) => {
@@ -203,6 +211,7 @@ export class LiveStore {
 	async reconnected(): Promise<void> {
 		this.#lost = undefined;
 		this.#feed.resync();
+		this.terminal.resync();
 		this.#changed();
 		try {
 			const reply = await this.#client.call('overview');
@@ -344,6 +353,7 @@ export class LiveStore {
 			statsAt: this.#statsAt,
 			historyVersion: this.history.version,
 			logVersion: this.logs.version,
+			terminalVersion: this.terminal.version,
 			log: this.#feed.state,
 			notice: this.#notice,
 			lost: this.#lost,

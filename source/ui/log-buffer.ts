@@ -82,6 +82,9 @@ export class LogBuffer {
 	/** Entries evicted since the last reset: absolute index = #base + position in #entries. */
 	#base = 0;
 	readonly #lastSeq = new Map<number, number>();
+	/** Per process, its unfinished last line (a prompt, a progress bar), shown after every held line
+	until the line with its seq arrives. Not counted in `capacity`: one per process. */
+	readonly #partials = new Map<number, OutputEntry>();
 	/** Bumped on every change, so views know when to recompute. */
 	version = 0;
 
@@ -94,18 +97,32 @@ export class LogBuffer {
 		return this.#base;
 	}
 
-	/** Absolute index after the last entry. */
+	/** Absolute index after the last entry (the unfinished lines count: they are shown last). */
 	get end(): number {
-		return this.#base + this.#entries.length;
+		return this.#base + this.#entries.length + this.#partials.size;
 	}
 
 	get size(): number {
-		return this.#entries.length;
+		return this.#entries.length + this.#partials.size;
 	}
 
 	/** The entry at an absolute index, if still held. */
 	at(index: number): LogEntry | undefined {
-		return this.#entries[index - this.#base];
+		const position = index - this.#base;
+		if (position < this.#entries.length || this.#partials.size === 0) {
+			return this.#entries[position];
+		}
+
+		let rest = position - this.#entries.length;
+		for (const partial of this.#partials.values()) {
+			if (rest === 0) {
+				return partial;
+			}
+
+			rest--;
+		}
+
+		return undefined;
 	}
 
 	/** Forget everything (a new source). */
@@ -113,17 +130,48 @@ export class LogBuffer {
 		this.#entries = [];
 		this.#base = 0;
 		this.#lastSeq.clear();
+		this.#partials.clear();
 		this.version++;
 	}
 
-	/** Replace the content with a `logs` reply (already in time order). */
-	reset(lines: readonly FullLine[]): void {
+	/** Replace the content with a `logs` reply (already in time order), and its unfinished lines. */
+	reset(lines: readonly FullLine[], partials: readonly FullLine[] = []): void {
 		this.clear();
 		for (const line of lines) {
 			this.#add(line.watcher, line.pid, line);
 		}
 
+		for (const partial of partials) {
+			this.setPartial(partial.watcher, partial.pid, partial);
+		}
+
 		this.#evict();
+	}
+
+	/**
+	A process's unfinished last line as it stands now (undefined: it has none). It carries the seq
+	its completed line will have; it is dropped when that line (or a later one) arrives, so the
+	line is never shown twice.
+	*/
+	setPartial(watcher: string, pid: number, line: IncomingLine | undefined): void {
+		const old = this.#partials.get(pid);
+		if (line === undefined || line.text === '' || line.seq <= (this.#lastSeq.get(pid) ?? 0)) {
+			if (old !== undefined) {
+				this.#partials.delete(pid);
+				this.version++;
+			}
+
+			return;
+		}
+
+		if (old?.text === line.text && old.seq === line.seq) {
+			return;
+		}
+
+		// Re-inserted: the process that wrote last is shown last.
+		this.#partials.delete(pid);
+		this.#partials.set(pid, {kind: 'line', watcher, pid, seq: line.seq, time: line.time, text: line.text});
+		this.version++;
 	}
 
 	/**
@@ -164,10 +212,15 @@ export class LogBuffer {
 		return added.length;
 	}
 
-	/** New lines of one process; lines already held are skipped, a hole becomes a marker. */
-	append(watcher: string, pid: number, lines: readonly IncomingLine[]): void {
+	/** New lines of one process; lines already held are skipped, a hole becomes a marker. With
+	`partial` (a live event), the process's unfinished line becomes that one, or none. */
+	append(watcher: string, pid: number, lines: readonly IncomingLine[], partial?: IncomingLine | null): void {
 		for (const line of lines) {
 			this.#add(watcher, pid, line);
+		}
+
+		if (partial !== undefined) {
+			this.setPartial(watcher, pid, partial ?? undefined);
 		}
 
 		this.#evict();
@@ -193,6 +246,11 @@ export class LogBuffer {
 		}
 
 		this.#lastSeq.set(pid, line.seq);
+		const partial = this.#partials.get(pid);
+		if (partial !== undefined && partial.seq <= line.seq) {
+			this.#partials.delete(pid);
+		}
+
 		this.#entries.push({kind: 'line', watcher, pid, seq: line.seq, time: line.time, text: line.text});
 		this.version++;
 	}

@@ -53,7 +53,7 @@ export class LogFeed {
 	#fetchTimer: NodeJS.Timeout | undefined;
 	#requested = 0;
 	/** Live lines that arrived while the `logs` reply was on its way. */
-	#pending: Array<{watcher: string; pid: number; lines: readonly IncomingLine[]}> = [];
+	#pending: Array<{watcher: string; pid: number; lines: readonly IncomingLine[]; partial: IncomingLine | null}> = [];
 	#stopped = false;
 
 	constructor(client: SupervisorClient, options: LogFeedOptions) {
@@ -194,13 +194,13 @@ export class LogFeed {
 
 			const lines = (reply.lines ?? []) as readonly SourcedLine[];
 			if (mode === 'reset') {
-				this.buffer.reset(lines);
+				this.buffer.reset(lines, (reply.partials ?? []) as readonly SourcedLine[]);
 			} else {
 				this.buffer.prepend(lines);
 			}
 
 			for (const batch of this.#pending) {
-				this.buffer.append(batch.watcher, batch.pid, batch.lines);
+				this.buffer.append(batch.watcher, batch.pid, batch.lines, batch.partial);
 			}
 
 			this.#pending = [];
@@ -231,8 +231,10 @@ export class LogFeed {
 		}
 
 		const lines = (event.data.lines ?? []) as readonly IncomingLine[];
+		// Every event says how the process's unfinished line stands now: absent means it has none.
+		const partial = (event.data.partial ?? null) as IncomingLine | null;
 		if (this.#log.loading) {
-			this.#pending.push({watcher, pid, lines});
+			this.#pending.push({watcher, pid, lines, partial});
 			if (this.#pending.length > maxPendingBatches) {
 				// A flood while the reply is on its way: the oldest batches go; the buffer marks the hole.
 				this.#pending.shift();
@@ -241,7 +243,7 @@ export class LogFeed {
 			return;
 		}
 
-		this.buffer.append(watcher, pid, lines);
+		this.buffer.append(watcher, pid, lines, partial);
 		this.#options.onChange();
 	}
 

@@ -88,7 +88,9 @@ export function runUi(options: RunUiOptions): UiHandle {
 	let finished = false;
 	writer.enter();
 	const instance = render(
-		<App client={options.client} store={store} mode={options.mode} quitRequests={quitRequests} onExit={() => {
+		<App client={options.client} store={store} mode={options.mode} quitRequests={quitRequests} onInputMode={(on) => {
+			writer.bracketedPaste(on);
+		}} onExit={() => {
 			// Let the last frame and the reply that led here settle first.
 			setImmediate(finish);
 		}}/>,

@@ -26,11 +26,14 @@ const resetStyle = '\u001B[0m';
 /** No wrap at the last column: a full-width row never pushes the cursor onto the next one. */
 const noAutowrap = '\u001B[?7l';
 const autowrap = '\u001B[?7h';
+const pasteOn = '\u001B[?2004h';
+const pasteOff = '\u001B[?2004l';
 
 export class ScreenWriter {
 	readonly #out: TerminalOutput;
 	#previous: string[] = [];
 	#active = false;
+	#paste = false;
 
 	constructor(out: TerminalOutput) {
 		this.#out = out;
@@ -58,7 +61,16 @@ export class ScreenWriter {
 		}
 
 		this.#active = false;
-		this.#write(resetStyle + autowrap + showCursor + leaveAlternate);
+		this.#write(resetStyle + autowrap + showCursor + leaveAlternate + (this.#paste ? pasteOff : ''));
+		this.#paste = false;
+	}
+
+	/** Bracketed paste on or off (on while keys go to a process: a paste then arrives as one). */
+	bracketedPaste(on: boolean): void {
+		if (this.#active && on !== this.#paste) {
+			this.#paste = on;
+			this.#write(on ? pasteOn : pasteOff);
+		}
 	}
 
 	/** Forget what is on screen (after a resize the terminal may have reflowed it): the next frame repaints everything. */

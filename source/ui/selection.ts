@@ -38,6 +38,23 @@ export function logSourceOf(ui: UiState, selection: Selection): LogSource {
 	return {kind: 'watcher', name: selection.watcher.name};
 }
 
+/**
+Whose terminal the log pane can show and type into: the process shown, or the only process of
+the watcher shown; none in pipe mode or for several processes (their lines interleave).
+*/
+export function terminalTargetOf(source: LogSource, selection: Selection): {readonly name: string; readonly pid: number} | undefined {
+	const watcher = selection.watcher;
+	if (watcher === undefined || !watcher.pty || (source.kind !== 'process' && source.kind !== 'watcher') || source.name !== watcher.name) {
+		return undefined;
+	}
+
+	if (source.kind === 'process') {
+		return {name: source.name, pid: source.pid};
+	}
+
+	return watcher.processes.length === 1 ? {name: watcher.name, pid: watcher.processes[0]!.pid} : undefined;
+}
+
 /** Whose history the charts draw: the selected process in the process list, else its watcher. */
 export function chartTarget(ui: UiState, selection: Selection): {readonly watcher: string; readonly pid?: number; readonly label: string} | undefined {
 	if (selection.watcher === undefined) {

@@ -199,4 +199,18 @@ describe('LineRing', () => {
 	test('names a bad option in its error', () => {
 		expect(() => new LineRing({capacity: -1})).toThrow('Expected `capacity` to be a positive integer, got `-1` (number)');
 	});
+
+	test('the unfinished line carries the seq its completed line will have', () => {
+		let now = 1000;
+		const ring = new LineRing({now: () => now});
+		expect(ring.pendingLine()).toBeUndefined();
+		ring.push('done\nprogress 10%');
+		expect(ring.pendingLine()).toEqual({seq: 2, time: 1000, text: 'progress 10%'});
+		now = 2000;
+		ring.push('\rprogress 50%');
+		expect(ring.pendingLine()).toEqual({seq: 2, time: 2000, text: 'progress 50%'});
+		ring.push('\rprogress 100%\n');
+		expect(ring.pendingLine()).toBeUndefined();
+		expect(ring.lines().at(-1)).toEqual({seq: 2, time: 2000, text: 'progress 100%'});
+	});
 });

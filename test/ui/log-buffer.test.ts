@@ -76,4 +76,28 @@ describe('search', () => {
 		expect(describeMatch(buffer, 'error', 1)).toBe('match 2 of 2');
 		expect(describeMatch(buffer, 'zzz', undefined)).toBe('"zzz" not found');
 	});
+
+	test('an unfinished line shows last and is replaced by its completed line, never shown twice', () => {
+		const buffer = new LogBuffer();
+		buffer.append('web', 1, [line(1)], {seq: 2, time: 5, text: 'progress 10%'});
+		buffer.append('db', 2, [line(1, 'db 1')], null);
+		expect(texts(buffer)).toEqual(['line 1', 'db 1', 'progress 10%']);
+		buffer.append('web', 1, [], {seq: 2, time: 6, text: 'progress 50%'});
+		expect(texts(buffer)).toEqual(['line 1', 'db 1', 'progress 50%']);
+		const end = buffer.end;
+		buffer.append('web', 1, [line(2, 'progress 100%')], null);
+		expect(texts(buffer)).toEqual(['line 1', 'db 1', 'progress 100%']);
+		expect(buffer.end).toBe(end);
+		// A late event with an old partial (lost ordering, a replayed reply) does not bring it back.
+		buffer.setPartial('web', 1, {seq: 2, time: 6, text: 'progress 50%'});
+		expect(texts(buffer)).toEqual(['line 1', 'db 1', 'progress 100%']);
+	});
+
+	test('a reset takes the unfinished lines of the logs reply; an event without one clears it', () => {
+		const buffer = new LogBuffer();
+		buffer.reset([{...line(1), watcher: 'web', pid: 1}], [{seq: 2, time: 3, text: 'Name? ', watcher: 'web', pid: 1}]);
+		expect(texts(buffer)).toEqual(['line 1', 'Name? ']);
+		buffer.append('web', 1, [], null);
+		expect(texts(buffer)).toEqual(['line 1']);
+	});
 });

@@ -3,6 +3,7 @@ import {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import type {SupervisorClient} from '../../control/supervisor-client.js';
 import {useClock} from '../hooks/use-clock.js';
 import {useCommands} from '../hooks/use-commands.js';
+import {useInputMode} from '../hooks/use-input-mode.js';
 import {useLive} from '../hooks/use-live.js';
 import {useQuit, type QuitRequests, type UiMode} from '../hooks/use-quit.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
@@ -11,7 +12,7 @@ import {handleKey, type KeyContext} from '../key-handler.js';
 import {computeLayout, minColumns, minRows} from '../layout.js';
 import type {LiveStore} from '../live-store.js';
 import {sourceKey} from '../log-source.js';
-import {chartTarget, logSourceOf, resolveSelection} from '../selection.js';
+import {chartTarget, logSourceOf, resolveSelection, terminalTargetOf} from '../selection.js';
 import {seriesKey} from '../history.js';
 import {uiReducer, type UiAction} from '../ui-reducer.js';
 import {unknownOverview} from '../watcher-state.js';
@@ -36,7 +37,10 @@ export type AppProps = {
 	/** Called once, when the UI is done (quit complete, or detached). */
 	readonly onExit: () => void;
 	readonly quitRequests?: QuitRequests;
+	/** Input mode began or ended (procui's terminal then sends pastes bracketed, or not). */
+	readonly onInputMode?: (on: boolean) => void;
 };
+
 
 /** The keys of an open modal, for the footer. */
 function modalHints(modal: Modal): ReadonlyArray<readonly [string, string]> | undefined {
@@ -67,7 +71,7 @@ function modalHints(modal: Modal): ReadonlyArray<readonly [string, string]> | un
 }
 
 /** The whole screen: header, lists, charts, logs, status, key hints, and whatever modal is open. */
-export function App({client, store, mode, onExit, quitRequests}: AppProps) {
+export function App({client, store, mode, onExit, quitRequests, onInputMode}: AppProps) {
 	const live = useLive(store);
 	const [ui, reactDispatch] = useReducer(uiReducer, initialUiState);
 	// Keys can arrive faster than frames (at most ~30 a second): the key handler must see every
@@ -82,7 +86,7 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 	// Idle, only the header's "no update for N s" reads the clock: no tick until that could show.
 	const busy = ui.running.length > 0 || ui.quit !== undefined;
 	const now = useClock(busy ? 100 : 1000, busy ? undefined : (live.statsAt === 0 ? Number.POSITIVE_INFINITY : live.statsAt + staleAfterMs + 1));
-	const {isRawModeSupported} = useStdin();
+	const {isRawModeSupported, internal_eventEmitter: inputEvents} = useStdin();
 	const run = useCommands(client, dispatch);
 	// Disconnected (attached, the daemon gone): what was last seen is no longer known to be true.
 	const overview = useMemo(() => (live.lost === undefined || live.overview === undefined ? live.overview : unknownOverview(live.overview)), [live.lost, live.overview]);
@@ -100,6 +104,23 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 	useEffect(() => {
 		store.setLogSource(sourceRef.current);
 	}, [store, key]);
+
+	// The PTY process shown: its screen replaces the lines when it draws one, and `i` types into it.
+	const terminalTarget = terminalTargetOf(source, selection);
+	const terminalKey = terminalTarget === undefined ? '' : `${terminalTarget.name}\u0000${terminalTarget.pid}`;
+	const terminalTargetRef = useRef(terminalTarget);
+	terminalTargetRef.current = terminalTarget;
+	useEffect(() => {
+		store.terminal.setTarget(terminalTargetRef.current);
+	}, [store, terminalKey]);
+	const paneColumns = Math.max(1, columns - 2);
+	const paneRows = Math.max(1, layout.logHeight - 2);
+	useEffect(() => {
+		store.terminal.setSize(paneColumns, paneRows);
+	}, [store, paneColumns, paneRows]);
+
+	// Input mode: every key goes to the process, as the terminal sent it, until Ctrl-].
+	const {typing, typingRef, setInputMode, send} = useInputMode({store, terminalKey, dispatch, inputEvents, onInputMode});
 
 	// After `g` in the log pane: once the whole scrollback is in, show its first line.
 	const wantTop = useRef(false);
@@ -136,6 +157,21 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 		whenLoaded: (action) => {
 			afterLoad.current.push(action);
 		},
+		enterInput() {
+			const target = store.terminal.target;
+			if (target === undefined) {
+				const watcher = selection.watcher;
+				const why = watcher === undefined || source.kind === 'all' || source.kind === 'supervisor'
+					? 'select a watcher or a process first'
+					: !watcher.pty
+						? `${watcher.name} runs without a terminal (pty = false): it has no input`
+						: watcher.processes.length === 1 || source.kind === 'process' ? 'its terminal is not ready yet' : `${watcher.name} has ${watcher.processes.length} processes: select one (Enter on the watcher)`;
+				dispatch({type: 'notice', id: 0, tone: 'warn', text: `no input: ${why}`, time: Date.now()});
+				return;
+			}
+
+			setInputMode(true);
+		},
 	};
 	const contextRef = useRef(context);
 	contextRef.current = context;
@@ -145,7 +181,18 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 		// Every key of a burst, each against the state the keys before it left; but a question the
 		// burst itself opened (quit? which signal?) is not answered by the rest of it (a paste of
 		// "…qy…" must not quit).
-		for (const press of splitBurst(input, inkKey)) {
+		if (typingRef.current) {
+			return; // Input mode: the keys go to the process (see above).
+		}
+
+		const presses = splitBurst(input, inkKey);
+		for (const [index, press] of presses.entries()) {
+			if (typingRef.current) {
+				// `i` opened input mode within this read: the rest of it (one character per key) is typed.
+				send([...input].slice(index).join(''));
+				break;
+			}
+
 			const rendered = contextRef.current;
 			const fresh = latestUi.current;
 			handleKey(fresh === rendered.ui ? rendered : {...rendered, ui: fresh, selection: resolveSelection(fresh, overviewRef.current)}, press.input, press.key);
@@ -154,8 +201,17 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 				break;
 			}
 		}
-	}, []);
+	}, [typingRef, send]);
 	useInput(onInput, {isActive: isRawModeSupported});
+
+	// While typing, the screen is shown whatever the program draws: line editing (Backspace, the
+	// cursor) only makes sense on a terminal.
+	const showScreen = (store.terminal.active || (typing && store.terminal.target !== undefined)) && ui.modal.kind !== 'help';
+	const screen = useMemo(
+		() => (showScreen ? store.terminal.rows(paneColumns, paneRows, typing) : undefined),
+		// `terminalVersion` stands for the emulator's screen, which changes in place.
+		[store, showScreen, live.terminalVersion, paneColumns, paneRows, typing],
+	);
 
 	if (layout.tooSmall) {
 		return (
@@ -173,6 +229,9 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 	const prefixWidth = Math.min(16, Math.max(4, ...watchers.map((watcher) => watcher.name.length)));
 	const middleHeight = rows - 3;
 	const hint = ui.modal.kind === 'prompt' ? ui.modal.hint : undefined;
+	const footerHints = typing && terminalTarget !== undefined
+		? [['Ctrl-]', 'leave input mode'], ['keys', `go to ${terminalTarget.name} ${terminalTarget.pid}`]] as const
+		: modalHints(ui.modal);
 	return (
 		<Box flexDirection='column' width={columns} height={rows}>
 			<Header overview={live.overview} mode={mode} statsAt={live.statsAt} now={now} lost={live.lost} width={columns}/>
@@ -202,6 +261,8 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 						focused={ui.focus === 'logs'}
 						width={columns}
 						height={layout.logHeight}
+						screen={screen}
+						typing={typing}
 					/>
 				</>
 			)}
@@ -211,7 +272,7 @@ export function App({client, store, mode, onExit, quitRequests}: AppProps) {
 					: <StatusLine ui={ui} notice={live.notice} watchers={watchers} now={now} width={columns}/>}
 			</Box>
 			<Box height={1} width={columns}>
-				<Footer width={columns} focus={ui.focus} modalHints={modalHints(ui.modal)} message={hint}/>
+				<Footer width={columns} focus={ui.focus} modalHints={footerHints} message={hint}/>
 			</Box>
 			{ui.modal.kind === 'signal' ? <SignalPicker index={ui.modal.index} target={ui.modal.target} screenWidth={columns} screenHeight={rows}/> : null}
 			{ui.modal.kind === 'confirm-quit' ? <ConfirmQuit live={ui.modal.live} screenWidth={columns} screenHeight={rows}/> : null}

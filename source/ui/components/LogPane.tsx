@@ -29,6 +29,10 @@ type Props = {
 	readonly focused: boolean;
 	readonly width: number;
 	readonly height: number;
+	/** The process's terminal screen, shown instead of the lines (a full-screen program). */
+	readonly screen?: readonly string[];
+	/** Keys go to the process (input mode). */
+	readonly typing?: boolean;
 };
 
 /** The log pane: only the rows that fit are computed, from the bottom (or the scrolled-to line) up. */
@@ -43,14 +47,23 @@ export function LogPane(props: Props) {
 		// `version` stands for the buffer's content, which changes in place.
 		[buffer, version, bottom, innerWidth, innerHeight, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth, follow],
 	);
-	const flags = [
+	const flags = props.screen === undefined ? [
+		props.typing ? 'INPUT: keys go to the process' : '',
 		follow ? 'following' : `paused${buffer.end > bottom ? ` · ${buffer.end - bottom} newer` : ''}`,
 		wrap ? 'wrap' : hscroll > 0 ? `→${hscroll}` : '',
 		timestamps ? 'time' : '',
 		props.searchMessage === undefined ? '' : `/${query}: ${props.searchMessage}`,
 		log.loading ? 'loading…' : '',
-	].filter((flag) => flag !== '');
+	].filter((flag) => flag !== '') : ['terminal', props.typing ? 'INPUT: keys go to the process' : ''].filter((flag) => flag !== '');
 	let placeholder: string | undefined;
+	if (props.screen !== undefined) {
+		return (
+			<Pane title={`Logs · ${sourceTitle(log.source)}`} right={flags.join(' · ')} width={width} height={height} focused={props.focused}>
+				<Rows rows={props.screen} width={innerWidth} height={innerHeight}/>
+			</Pane>
+		);
+	}
+
 	if (buffer.size === 0) {
 		placeholder = log.error === undefined ? (log.loading ? 'loading…' : 'no output yet') : `cannot read logs: ${log.error}`;
 	}

@@ -1,0 +1,61 @@
+import {wholeNumber} from '../config/values.js';
+import {CommandError} from '../core/errors.js';
+import {resizeTerminal, terminalSnapshot, writeInput} from '../core/terminal.js';
+import type {Handler} from './commands.js';
+import {stringProperty} from './commands.js';
+import type {Properties} from './protocol.js';
+import {optionalProperty, pid as processId, property} from './request-values.js';
+
+/**
+procui's commands on a PTY process's terminal, for a UI that shows its screen and types into it:
+`input {name, pid, data}`, `resize {name, pid, columns, rows}`, `screen {name, pid}`. The live raw
+bytes come on the `output.<watcher>.<pid>` topic (base64, with each chunk's byte offset).
+*/
+
+/** Most characters one `input` carries (a paste is split by the client). */
+export const maxInputLength = 64 * 1024;
+
+const dimension = wholeNumber(1, 1000);
+
+function target(properties: Properties): {name: string; pid: number} {
+	const name = stringProperty(properties, 'name', true);
+	const pid = optionalProperty(properties, 'pid', processId);
+	if (pid === undefined) {
+		throw new CommandError('missing property: pid', 'message');
+	}
+
+	return {name, pid};
+}
+
+export const terminalCommands: Record<string, Handler> = {
+	input(arbiter, properties) {
+		const {name, pid} = target(properties);
+		const data = properties.data;
+		if (typeof data !== 'string' || data === '') {
+			throw new CommandError(`Expected \`data\` to be the text to type (a non-empty string), got \`${JSON.stringify(data) ?? 'nothing'}\``, 'message');
+		}
+
+		if (data.length > maxInputLength) {
+			throw new CommandError(`Expected \`data\` to be at most ${maxInputLength} characters, got ${data.length}: send a long paste in pieces`, 'message');
+		}
+
+		writeInput(arbiter.get(name), pid, data);
+		return {};
+	},
+	resize(arbiter, properties) {
+		const {name, pid} = target(properties);
+		const columns = property(properties, 'columns', dimension, 0);
+		const rows = property(properties, 'rows', dimension, 0);
+		if (columns === 0 || rows === 0) {
+			throw new CommandError(`missing property: ${columns === 0 ? 'columns' : 'rows'}`, 'message');
+		}
+
+		resizeTerminal(arbiter.get(name), pid, columns, rows);
+		return {};
+	},
+	screen(arbiter, properties) {
+		const {name, pid} = target(properties);
+		const snapshot = terminalSnapshot(arbiter.get(name), pid);
+		return {data: snapshot.data.toString('base64'), end: snapshot.end, alternate: snapshot.alternate};
+	},
+};

@@ -1,0 +1,311 @@
+/**
+The screen of one PTY process, for the log pane: a terminal emulator (@xterm/headless) fed with
+the process's raw output, sized to the pane. Shown instead of the lines once the program uses
+the alternate screen or moves the cursor to absolute positions (`top`, `htop`, `less`, a
+full-screen REPL), where lines would be garbage.
+
+Raw bytes reach the UI only for the one process shown, only while it is shown: the feed
+subscribes to `output.<watcher>.<pid>` first, then asks `screen` for the supervisor's raw tail
+(the newest 64 KiB) to draw what the program already shows, and applies the live chunks past the
+tail's end (each carries its byte offset, so nothing is drawn twice). One emulator at a time,
+without scrollback: memory is one screen. The pane's size is sent to the process (`resize`), so
+the program draws for the pane (it gets SIGWINCH). The emulator is loaded on first use, so a
+UI that never shows a terminal never loads it.
+*/
+import type {Terminal} from '@xterm/headless';
+import {isErrorReply, type EventMessage} from '../control/protocol.js';
+import type {SupervisorClient, Subscription} from '../control/supervisor-client.js';
+import {keysFor, screenRows} from './terminal-render.js';
+
+/** The process whose terminal is shown. */
+export type TerminalTarget = {readonly name: string; readonly pid: number};
+
+/** Wait after the last size change before telling the process (a drag resizes many times). */
+const resizeDelayMs = 80;
+
+/** Cursor positioning (CUP, HVP, VPA): a program that uses these draws a screen, not lines. */
+const addressingFinals = ['H', 'f', 'd'] as const;
+
+/** Does a positioning sequence go anywhere but the top left corner? */
+const beyondHome = (params: ReadonlyArray<number | number[]>): boolean => params.some((param) => (typeof param === 'number' ? param : param[0] ?? 0) > 1);
+
+export class TerminalFeed {
+	readonly #client: SupervisorClient;
+	readonly #onChange: () => void;
+	#target: TerminalTarget | undefined;
+	#generation = 0;
+	#terminal: Terminal | undefined;
+	#subscription: Promise<Subscription | undefined> = Promise.resolve(undefined);
+	/** Bytes of the process's output drawn so far; undefined until the tail is in. */
+	#end: number | undefined;
+	#early: Array<{offset: number; data: Buffer}> = [];
+	#addressing = false;
+	/** In the chunk being parsed: the cursor went home; the whole screen was erased. A home with no
+	erase is a program redrawing in place (`top`); with one, it is `clear` (a watch-mode compiler
+	before each run), which is followed by lines and keeps the lines view, its scrollback and search. */
+	#home = false;
+	#erased = false;
+	#refused = false;
+	#drawn = 0;
+	#columns = 80;
+	#rows = 24;
+	#resizeTimer: NodeJS.Timeout | undefined;
+	/** Bumped whenever the screen may have changed. */
+	version = 0;
+
+	constructor(client: SupervisorClient, onChange: () => void) {
+		this.#client = client;
+		this.#onChange = onChange;
+	}
+
+	/** The process shown, when it has a terminal. */
+	get target(): TerminalTarget | undefined {
+		return this.#terminal === undefined ? undefined : this.#target;
+	}
+
+	/** Bytes of the process's output on the screen so far (the emulator parses asynchronously: this
+	counts what it has parsed); 0 before the tail is in. */
+	get drawnBytes(): number {
+		return this.#drawn;
+	}
+
+	/** The process shown has no terminal (pipe mode, or gone): the lines are all there is. */
+	get unavailable(): boolean {
+		return this.#target !== undefined && this.#terminal === undefined && this.#refused;
+	}
+
+	/** Should the pane show the screen instead of lines? */
+	get active(): boolean {
+		return this.#terminal !== undefined && this.#end !== undefined && (this.#addressing || this.#terminal.buffer.active.type === 'alternate');
+	}
+
+	/** Follow another process (undefined: none). */
+	setTarget(target: TerminalTarget | undefined): void {
+		if (target?.name === this.#target?.name && target?.pid === this.#target?.pid) {
+			return;
+		}
+
+		this.#close();
+		this.#target = target;
+		if (target !== undefined) {
+			void this.#open(target, this.#generation);
+		}
+	}
+
+	/** Start over with the same process (after a reconnection: the tail and the stream are new). */
+	resync(): void {
+		const target = this.#target;
+		this.#close();
+		this.#target = undefined;
+		this.setTarget(target);
+	}
+
+	/** The pane's inner size: the emulator's and the process's window size follow it. */
+	setSize(columns: number, rows: number): void {
+		if (columns === this.#columns && rows === this.#rows) {
+			return;
+		}
+
+		this.#columns = columns;
+		this.#rows = rows;
+		this.#terminal?.resize(columns, rows);
+		this.#scheduleResize();
+		this.version++;
+	}
+
+	/** The screen as the pane's rows. */
+	rows(width: number, height: number, showCursor: boolean): string[] {
+		return this.#terminal === undefined ? [] : screenRows(this.#terminal, width, height, showCursor);
+	}
+
+	/** Type into the process (input mode). Resolves with the reason when the supervisor refused. */
+	async type(data: string): Promise<string | undefined> {
+		const target = this.target;
+		const terminal = this.#terminal;
+		if (target === undefined || terminal === undefined) {
+			return 'no process with a terminal is shown';
+		}
+
+		const keys = keysFor(data, terminal.modes);
+		if (keys === '') {
+			return undefined;
+		}
+
+		try {
+			const reply = await this.#client.call('input', {name: target.name, pid: target.pid, data: keys});
+			return isErrorReply(reply) ? reply.reason : undefined;
+		} catch (error) {
+			return error instanceof Error ? error.message : String(error);
+		}
+	}
+
+	async stop(): Promise<void> {
+		this.#close();
+		await this.#subscription;
+	}
+
+	#close(): void {
+		this.#generation++;
+		clearTimeout(this.#resizeTimer);
+		this.#terminal?.dispose();
+		this.#terminal = undefined;
+		this.#end = undefined;
+		this.#early = [];
+		this.#addressing = false;
+		this.#home = false;
+		this.#erased = false;
+		this.#refused = false;
+		this.#drawn = 0;
+		const previous = this.#subscription;
+		this.#subscription = previous.then(async (old) => {
+			await old?.unsubscribe().catch(() => undefined);
+			return undefined;
+		});
+		this.version++;
+	}
+
+	async #open(target: TerminalTarget, generation: number): Promise<void> {
+		const {default: xterm} = await import('@xterm/headless');
+		if (generation !== this.#generation) {
+			return;
+		}
+
+		const terminal = new xterm.Terminal({cols: this.#columns, rows: this.#rows, scrollback: 0, allowProposedApi: true});
+		for (const final of addressingFinals) {
+			terminal.parser.registerCsiHandler({final}, (params) => {
+				if (beyondHome(params)) {
+					this.#addressing = true;
+				} else {
+					this.#home = true;
+				}
+
+				return false; // Still handled by the emulator.
+			});
+		}
+
+		terminal.parser.registerCsiHandler({final: 'J'}, (params) => {
+			const mode = params[0];
+			if (mode === 2 || mode === 3) {
+				this.#erased = true;
+			}
+
+			return false;
+		});
+		terminal.parser.registerEscHandler({final: 'c'}, () => {
+			this.#erased = true;
+			return false;
+		});
+
+		this.#terminal = terminal;
+		const previous = this.#subscription;
+		this.#subscription = previous.then(async () => {
+			if (generation !== this.#generation) {
+				return undefined;
+			}
+
+			return this.#client.subscribe([`output.${target.name}.${target.pid}`], (event) => {
+				this.#onRaw(event, generation);
+			}).catch(() => undefined);
+		});
+		await this.#subscription;
+		let reply;
+		try {
+			reply = await this.#client.call('screen', {name: target.name, pid: target.pid});
+		} catch {
+			reply = undefined;
+		}
+
+		if (generation !== this.#generation) {
+			return;
+		}
+
+		if (reply === undefined || isErrorReply(reply) || typeof reply.data !== 'string' || typeof reply.end !== 'number') {
+			// Pipe mode, gone, or a supervisor without terminals: no screen to show; the lines are all there is.
+			this.#close();
+			this.#target = target;
+			this.#refused = true;
+			return;
+		}
+
+		const tail = reply as unknown as {data: string; end: number; alternate: boolean};
+		if (tail.alternate) {
+			// The switch may be older than the tail: replay it first.
+			terminal.write('\u001B[?1049h');
+		}
+
+		this.#end = tail.end;
+		this.#draw(terminal, Buffer.from(tail.data, 'base64'), tail.end, generation);
+		for (const chunk of this.#early.splice(0)) {
+			this.#apply(chunk.offset, chunk.data);
+		}
+
+		this.#scheduleResize(0);
+		this.#written();
+	}
+
+	#onRaw(event: EventMessage, generation: number): void {
+		if (generation !== this.#generation || event.event === 'dropped') {
+			return;
+		}
+
+		const offset = Number(event.data.offset);
+		const data = Buffer.from(String(event.data.data), 'base64');
+		if (this.#end === undefined) {
+			this.#early.push({offset, data});
+			return;
+		}
+
+		this.#apply(offset, data);
+		this.#written();
+	}
+
+	/** Draw a chunk, skipping what was drawn already (the tail overlaps the first live chunks). */
+	#apply(offset: number, data: Buffer): void {
+		const end = this.#end ?? 0;
+		if (offset + data.length <= end) {
+			return;
+		}
+
+		this.#end = offset + data.length;
+		if (this.#terminal !== undefined) {
+			this.#draw(this.#terminal, offset < end ? data.subarray(end - offset) : data, this.#end, this.#generation);
+		}
+	}
+
+	#draw(terminal: Terminal, data: Buffer, end: number, generation: number): void {
+		terminal.write(data, () => {
+			if (generation === this.#generation) {
+				this.#drawn = end;
+				if (this.#home && !this.#erased) {
+					this.#addressing = true;
+				}
+
+				this.#home = false;
+				this.#erased = false;
+			}
+		});
+	}
+
+	#written(): void {
+		// The emulator parses asynchronously: tell the view once this write is on the screen.
+		const generation = this.#generation;
+		this.#terminal?.write('', () => {
+			if (generation === this.#generation) {
+				this.version++;
+				this.#onChange();
+			}
+		});
+	}
+
+	#scheduleResize(delay = resizeDelayMs): void {
+		clearTimeout(this.#resizeTimer);
+		const target = this.#target;
+		if (target === undefined || this.#terminal === undefined) {
+			return;
+		}
+
+		this.#resizeTimer = setTimeout(() => {
+			void this.#client.call('resize', {name: target.name, pid: target.pid, columns: this.#columns, rows: this.#rows}).catch(() => undefined);
+		}, delay);
+	}
+}

@@ -1,0 +1,137 @@
+/**
+Interactive programs inside procui, through the built `procui` in a real PTY read by a terminal
+emulator: output without a newline, full-screen programs, typing into a process.
+*/
+import fs from 'node:fs';
+import path from 'node:path';
+import {afterEach, expect, test} from 'vitest';
+import {startDaemon, tempDir, type Daemon} from '../helpers/daemon.js';
+import {runInTerminal, type Screen} from './terminal.js';
+
+const screens: Screen[] = [];
+const dirs: string[] = [];
+const daemons: Daemon[] = [];
+afterEach(async () => {
+	for (const daemon of daemons.splice(0)) {
+		await daemon.stop();
+	}
+
+	for (const screen of screens.splice(0)) {
+		screen.kill();
+	}
+
+	for (const dir of dirs.splice(0)) {
+		fs.rmSync(dir, {recursive: true, force: true});
+	}
+});
+
+function start(ini: string, size: {columns: number; rows: number} = {columns: 120, rows: 32}): Screen {
+	const dir = tempDir();
+	dirs.push(dir);
+	fs.writeFileSync(path.join(dir, 'circus.ini'), ini);
+	const screen = runInTerminal(['circus.ini', '--endpoint', `ipc://${path.join(dir, 'procui.sock')}`], {cwd: dir, ...size});
+	screens.push(screen);
+	return screen;
+}
+
+test('a progress bar without a newline shows as it arrives, and its \\r frame is replaced, not repeated', async () => {
+	const screen = start(`[watcher:bar]
+shell = true
+cmd = echo start; printf 'progress 10%%'; sleep 1; printf '\\rprogress 50%%'; sleep 6; printf '\\rprogress 100%%\\n'; echo end; exec sleep 1000
+`);
+	const text = await screen.waitFor('progress 50%', 'the unfinished progress line', 30_000);
+	expect(text).not.toContain('progress 10%');
+	expect(text).not.toContain('end');
+	const done = await screen.waitFor('end', 'the completed line', 30_000);
+	expect(done).toContain('progress 100%');
+	expect(done).not.toContain('progress 50%');
+	expect(done.split('progress 100%').length).toBe(2);
+});
+
+test('top, a full-screen program, shows its screen inside the log pane', async () => {
+	const screen = start(`[watcher:top]
+cmd = top -d 1
+
+[env:top]
+TERM = xterm
+`);
+	const text = await screen.waitFor('load average', 'top\'s header inside procui', 30_000);
+	// Inside the log pane (its border and title are there), below the lists.
+	const rows = text.split('\n');
+	const header = rows.findIndex((row) => row.includes('load average'));
+	expect(rows.slice(0, header).some((row) => row.includes('Logs · top'))).toBe(true);
+	expect(rows[header]).toMatch(/^│top - /u);
+	expect(text).toContain('terminal');
+	await screen.waitFor(/PID USER/u, 'top\'s process table', 30_000);
+});
+
+test('the process\'s window size follows the log pane (it gets SIGWINCH)', async () => {
+	const screen = start(`[watcher:winch]
+shell = true
+cmd = trap 'echo "size $(stty size)"' WINCH; while true; do sleep 0.2; done
+`);
+	// 120 columns: the pane's inside is 118.
+	await screen.waitFor(/size \d+ 118/u, 'the pane\'s size', 30_000);
+	await screen.resize(100, 30);
+	await screen.waitFor(/size \d+ 98/u, 'the new pane\'s size', 30_000);
+});
+
+test('input mode: i types into a python REPL, Ctrl-C interrupts it, Ctrl-] comes back to procui', async () => {
+	const screen = start(`[watcher:repl]
+cmd = python3 -i -q
+`);
+	await screen.waitFor('>>>', 'the REPL prompt', 30_000);
+	screen.type('\t\t');
+	await screen.waitFor(/Logs · repl.*(?:type in)?/su, 'the log pane focused');
+	await screen.waitFor('i type in', 'the footer hint for input mode');
+	screen.type('i');
+	await screen.waitFor('Ctrl-] leave input mode', 'input mode in the footer');
+	screen.type('print(6*7)\r');
+	await screen.waitFor(/^│42\s/mu, 'the answer', 30_000);
+	// Ctrl-C goes to the REPL (KeyboardInterrupt), not to procui (no quit question).
+	screen.type('\u0003');
+	const interrupted = await screen.waitFor('KeyboardInterrupt', 'the interrupt in the REPL', 30_000);
+	expect(interrupted).not.toContain('Quit procui?');
+	// procui's keys are inert meanwhile: q is typed into the REPL.
+	screen.type('q');
+	await screen.waitFor(/>>> q\s*│?$/mu, 'q typed into the REPL');
+	screen.type('\u007F');
+	await screen.waitFor((text) => !text.includes('>>> q'), 'the q erased with Backspace');
+	screen.type('\u001D');
+	await screen.waitFor((text) => !text.includes('leave input mode'), 'input mode left');
+	// i and what follows it in one read (a fast typist, a paste): the rest goes to the process.
+	screen.type('iprint(6*8)\r');
+	await screen.waitFor(/^│48\s/mu, 'the second answer', 30_000);
+	screen.type('\u001D');
+	await screen.waitFor((text) => !text.includes('leave input mode'), 'input mode left again');
+	screen.type('q');
+	await screen.waitFor('Quit procui?', 'procui\'s keys again');
+	screen.type('y');
+	expect(await screen.exited).toBe(0);
+});
+
+test('attached to a daemon: top\'s screen shows, and input mode types into a REPL', async () => {
+	const daemon = await startDaemon(`[watcher:top]
+cmd = top -d 1
+
+[env:top]
+TERM = xterm
+
+[watcher:repl]
+cmd = python3 -i -q
+`);
+	daemons.push(daemon);
+	const screen = runInTerminal(['attach', '--endpoint', daemon.endpoint], {cwd: daemon.dir, columns: 120, rows: 32});
+	screens.push(screen);
+	await screen.waitFor((text) => text.includes('load average') && text.includes('terminal'), 'top\'s screen, attached', 30_000);
+	screen.type('j');
+	await screen.waitFor('Logs · repl', 'the REPL selected');
+	screen.type('\t\t');
+	await screen.waitFor('i type in', 'the footer hint for input mode');
+	screen.type('i');
+	await screen.waitFor('Ctrl-] leave input mode', 'input mode in the footer');
+	screen.type('print(6*7)\r');
+	await screen.waitFor(/^│42\s/mu, 'the answer', 30_000);
+	screen.type('\u001D');
+	await screen.waitFor((text) => !text.includes('leave input mode'), 'input mode left');
+});
