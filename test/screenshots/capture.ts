@@ -4,7 +4,8 @@ pseudo-terminal (through the e2e helper: node-pty into @xterm/headless), driven 
 would, each screen rendered cell by cell (colours, bold, dim, inverse, underline) into an SVG and
 converted to PNG with rsvg-convert.
 
-	npm run screenshots            # writes screenshots/main.png, logs-search.png, help.png
+	npm run screenshots            # writes screenshots/main.png, logs-search.png, help.png,
+	                               # terminal.png (top in the log pane), input.png (typing into a REPL)
 
 Waiting is on screen content with a deadline; the only plain waits let live data (charts, logs)
 accumulate. At the end procui is quit with q and y, and every process it started must be gone.
@@ -412,39 +413,81 @@ async function main(): Promise<void> {
 		screen.type('\u001B');
 		await screen.waitFor((current) => !/match \d+ of/u.test(current), 'the search cleared');
 		screen.type('?');
-		await screen.waitFor((current) => current.includes('Mode: embedded') && current.includes('Esc close'), 'the help overlay');
+		await screen.waitFor((current) => current.includes('Prompts') && current.includes('Esc close'), 'the help overlay');
 		await capture(screen, path.join(outDir, 'help.png'), title, scratch);
 		screen.type('\u001B');
 		await screen.waitFor((current) => current.includes('Watchers (3)'), 'the help closed');
 
-		// Quit, confirming, and check that nothing procui started is left.
 		seen = processesOfRun(root, marker);
-		screen.type('q');
-		await screen.waitFor('Quit procui?', 'the quit question');
-		screen.type('y');
-		const code = await Promise.race([screen.exited, sleep(30_000).then(() => 'timeout' as const)]);
-		if (code === 'timeout') {
-			throw new Error(`procui did not quit within 30 s; the screen:\n${screen.text()}`);
-		}
-
-		if (code !== 0) {
-			throw new Error(`procui exited with ${code}`);
-		}
-
-		const deadline = Date.now() + 5000;
-		const left = (): number[] => [...new Map([...seen, ...processesOfRun(root, marker)])].filter(([pid, started]) => stillRunning(pid, started)).map(([pid]) => pid);
-		while (left().length > 0 && Date.now() < deadline) {
-			await sleep(50);
-		}
-
-		if (left().length > 0) {
-			throw new Error(`processes left running after quitting: ${left().join(', ')}`);
-		}
+		await quitAndCheck(screen, () => root, marker, seen);
+		await interactive(cli, outDir, scratch);
 	} finally {
 		// Whatever happened, nothing of this run outlives it.
 		killAll(new Map([...seen, ...processesOfRun(root, marker)]));
 		screen.kill();
 		fs.rmSync(scratch, {recursive: true, force: true});
+	}
+}
+
+/** Quit with q and y, and check that nothing procui started is left running. */
+async function quitAndCheck(screen: Screen, root: () => number | undefined, marker: string, seen: ReadonlyMap<number, string>): Promise<void> {
+	screen.type('q');
+	await screen.waitFor('Quit procui?', 'the quit question');
+	screen.type('y');
+	const code = await Promise.race([screen.exited, sleep(30_000).then(() => 'timeout' as const)]);
+	if (code === 'timeout') {
+		throw new Error(`procui did not quit within 30 s; the screen:\n${screen.text()}`);
+	}
+
+	if (code !== 0) {
+		throw new Error(`procui exited with ${code}`);
+	}
+
+	const deadline = Date.now() + 5000;
+	const left = (): number[] => [...new Map([...seen, ...processesOfRun(root(), marker)])].filter(([pid, started]) => stillRunning(pid, started)).map(([pid]) => pid);
+	while (left().length > 0 && Date.now() < deadline) {
+		await sleep(50);
+	}
+
+	if (left().length > 0) {
+		throw new Error(`processes left running after quitting: ${left().join(', ')}`);
+	}
+}
+
+/** (4) and (5): a full-screen program (top) shown in the log pane, and typing into a python REPL. */
+async function interactive(cli: string, outDir: string, scratch: string): Promise<void> {
+	const folder = fs.mkdtempSync(path.join(scratch, 'interactive-'));
+	fs.writeFileSync(path.join(folder, 'procui.ini'), '[watcher:top]\ncmd = top -d 1\n\n[watcher:repl]\ncmd = python3 -i -q\n');
+	const title = 'procui procui.ini';
+	const marker = `PROCUI_SCREENSHOTS_RUN=${process.pid}-${Date.now()}-interactive`;
+	const [markerName, markerValue] = marker.split('=') as [string, string];
+	const screen = runInTerminal(['procui.ini', '--endpoint', `ipc://${path.join(folder, 's.sock')}`], {cli, cwd: folder, columns, rows, env: {COLORTERM: 'truecolor', [markerName]: markerValue}});
+	let root: number | undefined = screen.pid;
+	void screen.exited.then(() => {
+		root = undefined;
+	});
+	let seen = new Map<number, string>();
+	try {
+		await screen.waitFor((current) => current.includes('Logs · top') && /load average/u.test(current), 'top\'s screen in the log pane', 30_000);
+		await sleep(3000);
+		await capture(screen, path.join(outDir, 'terminal.png'), title, scratch);
+
+		screen.type('j');
+		await screen.waitFor('Logs · repl', 'repl selected');
+		screen.type('\u001B[Z');
+		await screen.waitFor(() => focusedPane(screen) === 'Logs', 'the log pane focused');
+		screen.type('i');
+		await screen.waitFor(/INPUT/u, 'input mode');
+		screen.type('print(6*7)\r');
+		await screen.waitFor(/^\s*│?42\b/mu, 'the answer');
+		await capture(screen, path.join(outDir, 'input.png'), title, scratch);
+		screen.type('\u001D');
+		await screen.waitFor((current) => !/INPUT/u.test(current), 'input mode left');
+		seen = processesOfRun(root, marker);
+		await quitAndCheck(screen, () => root, marker, seen);
+	} finally {
+		killAll(new Map([...seen, ...processesOfRun(root, marker)]));
+		screen.kill();
 	}
 }
 
