@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {PluginConfig} from '../../config/types.js';
 import {shlexSplit} from '../shell-words.js';
-import {everySeconds, okField, type PluginContext, type RunningPlugin} from './plugin.js';
+import {lookingAfter, okField, type PluginContext, type RunningPlugin} from './plugin.js';
 
 type Seen = ReadonlyMap<string, {readonly real: string; readonly mtimeMs: number}>;
 
@@ -16,7 +16,7 @@ when app.py changes.
 */
 export function startCommandReloader(plugin: Extract<PluginConfig, {kind: 'command_reloader'}>, context: PluginContext): RunningPlugin {
 	const seen = new Map<string, Seen>();
-	const stop = everySeconds(plugin.loopRate, async () => {
+	return lookingAfter(plugin, context, async () => {
 		const watchers = okField<string[]>(await context.client.call('list'), 'watchers') ?? [];
 		for (const name of [...seen.keys()].filter(name => !watchers.includes(name))) {
 			seen.delete(name);
@@ -44,10 +44,7 @@ export function startCommandReloader(plugin: Extract<PluginConfig, {kind: 'comma
 				await context.client.call('restart', {name, waiting: false});
 			}
 		}
-	}, error => {
-		context.log('warning', `plugin ${plugin.name}: ${String(error)}`);
 	});
-	return {stop};
 }
 
 /** The files a watcher's command runs, with what they resolve to and when they changed. */

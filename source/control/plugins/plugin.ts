@@ -15,7 +15,7 @@ export type RunningPlugin = {
 Run `lookAfter` every `seconds`, never two at once (a slow look is not stacked on by the next),
 the way Circus's AsyncPeriodicCallback drives `look_after`.
 */
-export function everySeconds(seconds: number, lookAfter: () => Promise<void>, onError: (error: unknown) => void): () => void {
+function everySeconds(seconds: number, lookAfter: () => Promise<void>, onError: (error: unknown) => void): () => void {
 	let busy = false;
 	const timer = setInterval(() => {
 		if (busy) {
@@ -30,6 +30,22 @@ export function everySeconds(seconds: number, lookAfter: () => Promise<void>, on
 	timer.unref();
 	return () => {
 		clearInterval(timer);
+	};
+}
+
+/**
+A plugin that looks after something every `loopRate` seconds (Circus's `look_after`): a failed look
+is logged and the next one comes; `stop()` ends the timer, then `onStop` closes what the plugin holds.
+*/
+export function lookingAfter(plugin: {readonly name: string; readonly loopRate: number}, context: PluginContext, lookAfter: () => Promise<void>, onStop: () => void = () => undefined): RunningPlugin {
+	const stop = everySeconds(plugin.loopRate, lookAfter, (error) => {
+		context.log('warning', `plugin ${plugin.name}: ${String(error)}`);
+	});
+	return {
+		stop() {
+			stop();
+			onStop();
+		},
 	};
 }
 

@@ -1,5 +1,5 @@
 import type {MemoryBound, PluginConfig} from '../../config/types.js';
-import {everySeconds, okField, type PluginContext, type RunningPlugin} from './plugin.js';
+import {lookingAfter, okField, type PluginContext, type RunningPlugin} from './plugin.js';
 import {statsdClient} from './statsd-emitter.js';
 
 type ResourceWatcherConfig = Extract<PluginConfig, {kind: 'resource_watcher'}>;
@@ -29,7 +29,7 @@ judged (Circus counts it as 0 % CPU, so `min_cpu` would restart a stopped watche
 export function startResourceWatcher(plugin: ResourceWatcherConfig, context: PluginContext): RunningPlugin {
 	const statsd = statsdClient(plugin.statsd);
 	const counts = new Map<Counter, number>(counters.map(counter => [counter, 0]));
-	const stop = everySeconds(plugin.loopRate, async () => {
+	return lookingAfter(plugin, context, async () => {
 		const info = okField<Record<string, ProcessStats>>(await context.client.call('stats', {name: plugin.watcher}), 'info');
 		if (info === undefined) {
 			statsd.increment(`_resource_watcher.${plugin.watcher}.error`);
@@ -61,15 +61,9 @@ export function startResourceWatcher(plugin: ResourceWatcherConfig, context: Plu
 
 			await context.client.call('restart', {name: plugin.watcher, waiting: false});
 		}
-	}, error => {
-		context.log('warning', `plugin ${plugin.name}: ${String(error)}`);
+	}, () => {
+		statsd.close();
 	});
-	return {
-		stop() {
-			stop();
-			statsd.close();
-		},
-	};
 }
 
 function summarize(rows: readonly ProcessStats[]): Sample {

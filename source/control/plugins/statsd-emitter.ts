@@ -1,7 +1,7 @@
 import type {PluginConfig, StatsdTarget} from '../../config/types.js';
 import {StatsdClient} from '../../io/statsd.js';
 import type {EventMessage} from '../protocol.js';
-import {everySeconds, okField, type PluginContext, type RunningPlugin} from './plugin.js';
+import {lookingAfter, okField, type PluginContext, type RunningPlugin} from './plugin.js';
 
 export function statsdClient(target: StatsdTarget): StatsdClient {
 	return new StatsdClient({host: target.host, port: target.port, prefix: `circus.${target.applicationName}.watcher`, sampleRate: target.sampleRate});
@@ -35,7 +35,7 @@ Circus's FullStats: every `loop_rate` seconds, per watcher, gauges `_stats.<w>.w
 */
 export function startFullStats(plugin: Extract<PluginConfig, {kind: 'full_stats'}>, context: PluginContext): RunningPlugin {
 	const statsd = statsdClient(plugin.statsd);
-	const stop = everySeconds(plugin.loopRate, async () => {
+	return lookingAfter(plugin, context, async () => {
 		const infos = okField<Record<string, Record<string, ProcessStats>>>(await context.client.call('stats'), 'infos');
 		if (infos === undefined) {
 			statsd.increment('_stats.error');
@@ -56,13 +56,7 @@ export function startFullStats(plugin: Extract<PluginConfig, {kind: 'full_stats'
 			statsd.gauge(`_stats.${name}.mem_max`, Math.max(...rows.map(row => row.rss)));
 			statsd.gauge(`_stats.${name}.mem_sum`, rows.reduce((sum, row) => sum + row.rss, 0));
 		}
-	}, error => {
-		context.log('warning', `plugin ${plugin.name}: ${String(error)}`);
+	}, () => {
+		statsd.close();
 	});
-	return {
-		stop() {
-			stop();
-			statsd.close();
-		},
-	};
 }

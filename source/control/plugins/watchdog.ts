@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
 import type {PluginConfig} from '../../config/types.js';
-import {everySeconds, okField, type PluginContext, type RunningPlugin} from './plugin.js';
+import {lookingAfter, okField, type PluginContext, type RunningPlugin} from './plugin.js';
 
 type WatchDogConfig = Extract<PluginConfig, {kind: 'watchdog'}>;
 
@@ -67,7 +67,7 @@ export async function startWatchDog(plugin: WatchDogConfig, context: PluginConte
 		}
 	}
 
-	const stop = everySeconds(plugin.loopRate, async () => {
+	return lookingAfter(plugin, context, async () => {
 		const tooOld = Date.now() - plugin.loopRate * plugin.maxCount * 1000;
 		for (const [pid, entry] of monitored) {
 			if (entry.lastActivity >= tooOld) {
@@ -84,16 +84,10 @@ export async function startWatchDog(plugin: WatchDogConfig, context: PluginConte
 				waiting: false,
 			});
 		}
-	}, error => {
-		context.log('warning', `plugin ${plugin.name}: ${String(error)}`);
+	}, () => {
+		void subscription.unsubscribe();
+		socket.close();
 	});
-	return {
-		stop() {
-			stop();
-			void subscription.unsubscribe();
-			socket.close();
-		},
-	};
 }
 
 function anchored(pattern: RegExp): RegExp {
