@@ -16,6 +16,8 @@ export type LogLine = {
 	readonly time: number;
 	/** Text with colours (SGR) kept, other control sequences removed. */
 	readonly text: string;
+	/** From stderr, when stderr has its own channel (pipe mode, or set apart from a PTY). */
+	readonly stderr?: true;
 };
 
 /** Most lines one `logs` reply carries. */
@@ -32,7 +34,7 @@ function collect(arbiter: Arbiter, names: readonly string[], pid: number | undef
 			}
 
 			for (const line of source.ring.lines()) {
-				lines.push({watcher: watcher.name, pid: source.pid, seq: line.seq, time: line.time, text: line.text});
+				lines.push({watcher: watcher.name, pid: source.pid, seq: line.seq, time: line.time, text: line.text, ...(line.stderr ? {stderr: true} : {})});
 			}
 		}
 	}

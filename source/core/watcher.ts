@@ -438,7 +438,7 @@ export class Watcher {
 			const source = ctx.redirector.attach(child, `${name}/${child.pid}`, (data, channel) => {
 				bytesRead[channel] += data.length;
 				const last = ring.lastSeq;
-				ring.push(data);
+				ring.push(data, channel);
 				if (streams?.write(channel, data, child.pid) === false) {
 					// A file behind: hold the child back (as a slow disk did) rather than drop its lines.
 					source.pause();

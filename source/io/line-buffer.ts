@@ -50,6 +50,8 @@ export type Line = {
 	readonly time: number;
 	/** The cleaned text, without the newline. */
 	readonly text: string;
+	/** Written to stderr when stderr has its own channel (a pipe): viewers mark it. */
+	readonly stderr?: true;
 };
 
 /** Index just past the last whole UTF-8 character at or before `end`. */
@@ -77,6 +79,8 @@ export class LineRing {
 	#texts: string[];
 	#sizes: Uint32Array;
 	#times: Float64Array;
+	/** 1 for a line that came from stderr. */
+	#stderr: Uint8Array;
 	#slots: number;
 	#start = 0;
 	#count = 0;
@@ -86,6 +90,8 @@ export class LineRing {
 	#pendingBytes = 0;
 	#pendingEndsWithCr = false;
 	#pendingTime = 0;
+	/** stderr's unfinished line: assembled apart, so the two channels never meet inside a line. */
+	#errPending: Buffer[] = [];
 
 	constructor(options: LineRingOptions = {}) {
 		this.#capacity = positiveInteger('capacity', options.capacity, DEFAULT_LINE_CAPACITY);
@@ -99,6 +105,7 @@ export class LineRing {
 		this.#texts = Array.from({length: this.#slots}, () => '');
 		this.#sizes = new Uint32Array(this.#slots);
 		this.#times = new Float64Array(this.#slots);
+		this.#stderr = new Uint8Array(this.#slots);
 	}
 
 	/** Seq of the oldest line held; `lastSeq + 1` when none is held. */
@@ -121,14 +128,20 @@ export class LineRing {
 		return this.#bytes;
 	}
 
-	/** Add output. A string is taken as UTF-8 text (node-pty's default). */
-	push(chunk: Buffer | string): void {
+	/** Add output. A string is taken as UTF-8 text (node-pty's default). `channel` stderr: the
+	output of a stderr that has a channel of its own (a pipe), whose lines are marked. */
+	push(chunk: Buffer | string, channel: 'stdout' | 'stderr' = 'stdout'): void {
 		const data = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
 		if (data.length === 0) {
 			return;
 		}
 
 		const time = this.#now();
+		if (channel === 'stderr') {
+			this.#pushStderr(data, time);
+			return;
+		}
+
 		const newline = data.lastIndexOf(NEWLINE);
 		if (newline === -1) {
 			this.#addPending(data, time);
@@ -167,8 +180,14 @@ export class LineRing {
 		return {seq: this.#nextSeq, time: this.#pendingTime, text: this.pending()};
 	}
 
-	/** Turn the unfinished last line into a line (at process end). */
+	/** Turn the unfinished last lines into lines (at process end). */
 	flush(): void {
+		if (this.#errPending.length > 0) {
+			const line = Buffer.concat(this.#errPending);
+			this.#errPending = [];
+			this.#appendBytes(line, this.#now(), 1);
+		}
+
 		if (this.#pendingBytes === 0) {
 			return;
 		}
@@ -192,7 +211,8 @@ export class LineRing {
 				index -= this.#slots;
 			}
 
-			lines.push({seq, time: this.#times[index]!, text: cleanTerminalText(this.#texts[index]!)});
+			const line: Line = {seq, time: this.#times[index]!, text: cleanTerminalText(this.#texts[index]!)};
+			lines.push(this.#stderr[index] === 1 ? {...line, stderr: true} : line);
 		}
 
 		return lines;
@@ -205,6 +225,23 @@ export class LineRing {
 		}
 
 		return this.lines(Math.max(this.firstSeq, this.#nextSeq - n));
+	}
+
+	/** stderr: whole lines as they complete; the rest waits for its newline (bounded like stdout's). */
+	#pushStderr(data: Buffer, time: number): void {
+		const newline = data.lastIndexOf(NEWLINE);
+		if (newline === -1) {
+			this.#errPending.push(Buffer.from(data));
+		} else {
+			this.#appendBytes(Buffer.concat([...this.#errPending, data.subarray(0, newline)]), time, 1);
+			this.#errPending = newline + 1 < data.length ? [Buffer.from(data.subarray(newline + 1))] : [];
+		}
+
+		if (this.#errPending.reduce((sum, part) => sum + part.length, 0) > this.#maxLineBytes) {
+			const line = Buffer.concat(this.#errPending);
+			this.#errPending = [];
+			this.#appendBytes(line, time, 1);
+		}
 	}
 
 	#clearPending(): void {
@@ -253,7 +290,7 @@ export class LineRing {
 	}
 
 	/** Store a block of whole lines (separated by `\n`, no final newline). */
-	#appendBytes(block: Buffer, time: number): void {
+	#appendBytes(block: Buffer, time: number, stderr = 0): void {
 		const ascii = isAscii(block);
 		// For ASCII, latin1 decodes to the same text about four times faster than utf8.
 		// Stored raw: cleaning (`cleanTerminalText`) happens when lines are read, which is rare,
@@ -271,14 +308,14 @@ export class LineRing {
 			const text = parts[i]!;
 			const size = ascii ? text.length : Buffer.byteLength(text);
 			if (size > this.#maxLineBytes) {
-				this.#appendLong(text, ascii, time);
+				this.#appendLong(text, ascii, time, stderr);
 			} else {
-				this.#append(text, size, time);
+				this.#append(text, size, time, stderr);
 			}
 		}
 	}
 
-	#appendLong(text: string, ascii: boolean, time: number): void {
+	#appendLong(text: string, ascii: boolean, time: number, stderr: number): void {
 		// A UTF-16 unit is at most 3 UTF-8 bytes (a surrogate pair is 4 for 2 units).
 		const step = ascii ? this.#maxLineBytes : Math.max(2, Math.floor(this.#maxLineBytes / 3));
 		let offset = 0;
@@ -290,12 +327,12 @@ export class LineRing {
 			}
 
 			const piece = text.slice(offset, end);
-			this.#append(piece, ascii ? piece.length : Buffer.byteLength(piece), time);
+			this.#append(piece, ascii ? piece.length : Buffer.byteLength(piece), time, stderr);
 			offset = end;
 		}
 	}
 
-	#append(text: string, size: number, time: number): void {
+	#append(text: string, size: number, time: number, stderr = 0): void {
 		if (this.#count === this.#capacity) {
 			this.#evict(1);
 		} else if (this.#count === this.#slots) {
@@ -314,6 +351,7 @@ export class LineRing {
 		this.#texts[index] = text;
 		this.#sizes[index] = size;
 		this.#times[index] = time;
+		this.#stderr[index] = stderr;
 		this.#count++;
 		this.#bytes += size;
 		this.#nextSeq++;
@@ -325,6 +363,7 @@ export class LineRing {
 		const texts = Array.from({length: slots}, () => '');
 		const sizes = new Uint32Array(slots);
 		const times = new Float64Array(slots);
+		const stderr = new Uint8Array(slots);
 		for (let i = 0; i < this.#count; i++) {
 			let index = this.#start + i;
 			if (index >= this.#slots) {
@@ -334,11 +373,13 @@ export class LineRing {
 			texts[i] = this.#texts[index]!;
 			sizes[i] = this.#sizes[index]!;
 			times[i] = this.#times[index]!;
+			stderr[i] = this.#stderr[index]!;
 		}
 
 		this.#texts = texts;
 		this.#sizes = sizes;
 		this.#times = times;
+		this.#stderr = stderr;
 		this.#slots = slots;
 		this.#start = 0;
 	}

@@ -14,6 +14,8 @@ export type IncomingLine = {
 	readonly time: number;
 	/** Text with its SGR colours. */
 	readonly text: string;
+	/** Written to stderr (when the supervisor could tell it apart). */
+	readonly stderr?: true;
 };
 
 /** A line of output in the buffer. */
@@ -24,6 +26,8 @@ export type OutputEntry = {
 	readonly seq: number;
 	readonly time: number;
 	readonly text: string;
+	/** Written to stderr: marked in the view. */
+	readonly stderr?: true;
 	/** The text without colours, computed when first needed. */
 	plain?: string;
 	/** The plain text lower-cased, for case-insensitive search. */
@@ -251,7 +255,7 @@ export class LogBuffer {
 			this.#partials.delete(pid);
 		}
 
-		this.#entries.push({kind: 'line', watcher, pid, seq: line.seq, time: line.time, text: line.text});
+		this.#entries.push({kind: 'line', watcher, pid, seq: line.seq, time: line.time, text: line.text, ...(line.stderr ? {stderr: true} : {})});
 		this.version++;
 	}
 

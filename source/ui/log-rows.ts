@@ -52,7 +52,18 @@ function prefixOf(entry: LogEntry, options: LogRowOptions): string {
 		}
 	}
 
+	if (entry.kind === 'line' && entry.stderr) {
+		prefix += stderrMark();
+	}
+
 	return prefix;
+}
+
+/** The mark of a line written to stderr: a red bar (a `!` without Unicode, no colour without colour). */
+function stderrMark(): string {
+	const caps = terminalCaps();
+	const mark = caps.unicode ? '▍' : '!';
+	return caps.color ? `\u001B[31m${mark}\u001B[39m` : mark;
 }
 
 /** The text part of an entry, with search matches marked. */

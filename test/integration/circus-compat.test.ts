@@ -101,8 +101,8 @@ describe('Circus compatibility', () => {
 		expect(fs.readFileSync(error, 'utf8')).toBe('err: pipe\n');
 		// Both are in the process's scrollback, as they came.
 		const [pid] = pids(await daemon.ok('list', {name: 'both'}));
-		const lines = field<Array<{text: string}>>(await daemon.ok('logs', {name: 'both', pid, lines: 10}), 'lines').map((line) => line.text).sort();
-		expect(lines).toEqual(['err: pipe', 'out: tty']);
+		const lines = field<Array<{text: string; stderr?: boolean}>>(await daemon.ok('logs', {name: 'both', pid, lines: 10}), 'lines').map((line) => `${line.text}${line.stderr ? ' (stderr)' : ''}`).sort();
+		expect(lines).toEqual(['err: pipe (stderr)', 'out: tty']);
 		expect(field<{streams: string}>(await daemon.ok('options', {name: 'both'}), 'options').streams).toBe('stdout on a terminal (PTY), stderr on a pipe of its own');
 	});
 });

@@ -7,6 +7,26 @@ function texts(ring: LineRing): string[] {
 }
 
 describe('LineRing', () => {
+	test('assembles stderr apart from stdout, so the two never meet inside a line, and marks its lines', () => {
+		const ring = new LineRing();
+		ring.push('out par');
+		ring.push('err li', 'stderr');
+		ring.push('ne\nerr two\n', 'stderr');
+		ring.push('tial\n');
+		expect(ring.lines()).toEqual([
+			{seq: 1, time: expect.any(Number), text: 'err line', stderr: true},
+			{seq: 2, time: expect.any(Number), text: 'err two', stderr: true},
+			{seq: 3, time: expect.any(Number), text: 'out partial'},
+		]);
+	});
+
+	test('flushes an unfinished stderr line at the end, marked', () => {
+		const ring = new LineRing();
+		ring.push('no newline', 'stderr');
+		ring.flush();
+		expect(ring.lines()).toEqual([{seq: 1, time: expect.any(Number), text: 'no newline', stderr: true}]);
+	});
+
 	test('splits a chunk into lines', () => {
 		const ring = new LineRing();
 		ring.push('one\ntwo\n');

@@ -32,6 +32,14 @@ describe('visibleRows', () => {
 		expect(visibleRows(logs, logs.end, {...options, wrap: true, height: 2, startOfTall: true}).rows).toEqual(['abcdefghijklmnopqrst', 'uvwxyz0123456789ABCD']);
 	});
 
+	test('marks a line written to stderr, in red, before its text', () => {
+		const logs = new LogBuffer();
+		logs.append('web', 7, [{seq: 1, time: 0, text: 'to stdout'}, {seq: 2, time: 1, text: 'to stderr', stderr: true}]);
+		const rows = visibleRows(logs, logs.end, {...options, height: 2}).rows;
+		expect(plain(rows)).toEqual(['to stdout', '▍to stderr']);
+		expect(rows[1]).toContain('\u001B[31m▍\u001B[39m');
+	});
+
 	test('scrolls long lines sideways', () => {
 		const logs = buffer(['abcdefghijklmnopqrstuvwxyz']);
 		expect(visibleRows(logs, logs.end, {...options, hscroll: 8}).rows).toEqual(['ijklmnopqrstuvwxyz']);
