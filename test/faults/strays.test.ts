@@ -64,9 +64,12 @@ describe('strays', () => {
 		const marker = uniqueSleep();
 		const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'procui-stray-'));
 		const script = path.join(dir, 'stubborn.sh');
-		fs.writeFileSync(script, '#!/bin/sh\ntrap "" TERM\nwhile :; do sleep 0.2; done\n', {mode: 0o755});
+		const ready = path.join(dir, 'ready');
+		fs.writeFileSync(script, `#!/bin/sh\ntrap "" TERM\ntouch ${ready}\nwhile :; do sleep 0.2; done\n`, {mode: 0o755});
 		daemon = await startDaemon(`[watcher:w]\ncmd = sh -c 'setsid ${script} ${marker} >/dev/null 2>&1 & exec sleep ${uniqueSleep()}'\npty = false\ngraceful_timeout = 1\n`);
 		const stray = await strayOf(daemon, marker);
+		// Its trap is set once it says so: a stop before that would end it with the stop signal.
+		await waitFor(() => fs.existsSync(ready), {what: 'the stray to ignore SIGTERM'});
 		const reply = await daemon.client.call('stop', {name: 'w', waiting: true}, {timeoutMs: 20_000});
 		expect(isErrorReply(reply)).toBe(false);
 		expect(pidsMatching(marker)).toEqual([]);
