@@ -89,7 +89,15 @@ export class Supervisor {
 		this.#sockets = new SocketSet((message) => {
 			options.log('warning', message);
 		});
-		this.arbiter = new Arbiter(options.config, {sockets: this.#sockets});
+		// Asked on the output path; the server exists by the time any process writes.
+		this.arbiter = new Arbiter(options.config, {
+			sockets: this.#sockets,
+			wantsOutput: (watcher) => this.server.wants(`logs.${watcher}`) || this.#localWants(`logs.${watcher}`),
+			wantsRaw: (watcher, pid) => {
+				const topic = rawTopic(watcher, pid);
+				return this.server.wants(topic) || this.#localWants(topic);
+			},
+		});
 
 		this.server = new ControlServer({
 			endpoint: options.endpoint,
@@ -140,16 +148,11 @@ export class Supervisor {
 
 			this.#publish({event: topic, data, time: nowSeconds()});
 		});
-		this.arbiter.wantsOutput = (watcher) => this.server.wants(`logs.${watcher}`) || this.#localWants(`logs.${watcher}`);
 		this.arbiter.on('output', (watcher, pid, lines, partial) => {
 			// `partial`: the unfinished last line (a prompt, a progress bar) as it stands, with the seq
 			// its completed line will have; a viewer shows it in place until that line comes.
 			this.#publish({event: `logs.${watcher}`, data: partial === undefined ? {watcher, pid, lines} : {watcher, pid, lines, partial}, time: nowSeconds()});
 		});
-		this.arbiter.wantsRaw = (watcher, pid) => {
-			const topic = rawTopic(watcher, pid);
-			return this.server.wants(topic) || this.#localWants(topic);
-		};
 		this.arbiter.on('raw', (watcher, pid, data, offset) => {
 			this.#publish({event: rawTopic(watcher, pid), data: {watcher, pid, offset, data: data.toString('base64')}, time: nowSeconds()});
 		});

@@ -33,6 +33,10 @@ export type ArbiterOptions = {
 	readonly environ?: Readonly<Record<string, string | undefined>>;
 	/** The bound `[socket:NAME]` sockets (none by default). */
 	readonly sockets?: SocketSource;
+	/** Whether anyone listens to a watcher's output now; the hot path asks before building lines (default: yes). */
+	readonly wantsOutput?: (watcher: string) => boolean;
+	/** Whether anyone listens to a process's raw bytes now (a terminal view); asked per chunk (default: no). */
+	readonly wantsRaw?: (watcher: string, pid: number) => boolean;
 };
 
 /** What the arbiter counts, for `dstats`: evidence of what happened, for people and for tests. */
@@ -62,10 +66,8 @@ export class Arbiter {
 	readonly redirector = new Redirector();
 	readonly watchers = new Map<string, Watcher>();
 	readonly startedAt = Date.now();
-	/** Whether anyone listens to a watcher's output now; the hot path asks before building lines. */
-	wantsOutput: (watcher: string) => boolean = () => true;
-	/** Whether anyone listens to a process's raw bytes now (a terminal view); asked per chunk. */
-	wantsRaw: (watcher: string, pid: number) => boolean = () => false;
+	readonly #wantsOutput: (watcher: string) => boolean;
+	readonly #wantsRaw: (watcher: string, pid: number) => boolean;
 	/** Set once `quit` began; new starts are refused from then on. */
 	stopping = false;
 	readonly #listeners: {[K in keyof ArbiterEvents]: Set<ArbiterEvents[K]>} = {event: new Set(), output: new Set(), raw: new Set(), log: new Set()};
@@ -82,6 +84,8 @@ export class Arbiter {
 
 	constructor(config: Config, options: ArbiterOptions = {}) {
 		this.config = config;
+		this.#wantsOutput = options.wantsOutput ?? (() => true);
+		this.#wantsRaw = options.wantsRaw ?? (() => false);
 		this.scheduler = new Scheduler({
 			onError: (command, error) => {
 				this.log('error', `internal error in command "${command.label}": ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
@@ -95,7 +99,7 @@ export class Arbiter {
 				this.emit(topic, data);
 			},
 			emitOutput: (watcher, pid, lines, partial) => {
-				if (this.#listeners.output.size === 0 || !this.wantsOutput(watcher)) {
+				if (this.#listeners.output.size === 0 || !this.#wantsOutput(watcher)) {
 					return;
 				}
 
@@ -108,7 +112,7 @@ export class Arbiter {
 				}
 			},
 			emitRaw: (watcher, pid, data, offset) => {
-				if (this.#listeners.raw.size === 0 || !this.wantsRaw(watcher, pid)) {
+				if (this.#listeners.raw.size === 0 || !this.#wantsRaw(watcher, pid)) {
 					return;
 				}
 
