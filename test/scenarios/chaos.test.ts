@@ -103,6 +103,18 @@ const malformed = [
 	'x'.repeat(2 * 1024 * 1024),
 ];
 
+/** The daemon's descriptors as `fd -> target`, for a failure to name what stayed open. */
+function describeFds(pid: number): string[] {
+	const folder = `/proc/${pid}/fd`;
+	return fs.readdirSync(folder).map((fd) => {
+		try {
+			return `${fd} -> ${fs.readlinkSync(path.join(folder, fd))}`;
+		} catch {
+			return `${fd} -> ?`;
+		}
+	});
+}
+
 type Counters = Record<string, number>;
 
 function count(counters: Counters, key: string): void {
@@ -146,6 +158,7 @@ describe('chaos', () => {
 			await new Promise((resolve) => setTimeout(resolve, 300));
 			return (await dstats(daemon!)).open_fds === first ? first : undefined;
 		}, {what: 'a steady descriptor count at boot'});
+		const bootFds = describeFds(daemonPid);
 		const reaps = new Map<number, {watcher: string; code: number}>();
 		const spawned: Array<{watcher: string; pid: number; at: number}> = [];
 		await daemon.client.subscribe(['watcher.*'], (event) => {
@@ -304,10 +317,18 @@ describe('chaos', () => {
 		expect(incomplete).toEqual([]);
 		expect(lostLingerers).toEqual([]);
 
-		// Descriptors back at the boot count once everything is stopped.
+		// Descriptors back at the boot count once everything is stopped; a failure names the extra ones.
+		let extra = '';
 		await waitFor(async () => {
 			const info = await dstats(daemon!);
-			return info.open_fds === baseline && info.output_sources === 0;
-		}, {what: `open fds back to ${baseline} (seed ${seed})`, timeoutMs: 45_000});
+			if (info.open_fds === baseline && info.output_sources === 0) {
+				return true;
+			}
+
+			extra = `${info.open_fds} open, ${info.output_sources} output sources; not there at boot: ${describeFds(daemonPid).filter((fd) => !bootFds.includes(fd)).join(', ')}`;
+			return false;
+		}, {what: `open fds back to ${baseline} (seed ${seed})`, timeoutMs: 45_000}).catch((error: unknown) => {
+			throw new Error(`${error instanceof Error ? error.message : String(error)}: ${extra}`);
+		});
 	}, (seconds + 180) * 1000);
 });
