@@ -13,8 +13,9 @@ export type ConfigDiff = {
 	/** Watchers where only numprocesses changed: set the new count, keep the processes. */
 	readonly numprocessesOnly: readonly string[];
 	readonly unchanged: readonly string[];
-	/** `[circus]` changed: Circus restarts the whole arbiter. */
-	readonly arbiterChanged: boolean;
+	/** `[circus]` options whose written value changed, by name (Circus restarts the whole
+	arbiter; procui applies what it can and names the rest). */
+	readonly arbiterOptions: readonly string[];
 	/** The same for sockets: rebind the added and changed ones, close the removed ones. */
 	readonly sockets: {
 		readonly added: readonly string[];
@@ -58,7 +59,7 @@ export function diffConfigs(old: Config, next: Config): ConfigDiff {
 		changed,
 		numprocessesOnly,
 		unchanged,
-		arbiterChanged: canonical(old.arbiter) !== canonical(next.arbiter),
+		arbiterOptions: [...new Set([...Object.keys(old.arbiter.raw), ...Object.keys(next.arbiter.raw)])].filter(key => old.arbiter.raw[key] !== next.arbiter.raw[key]).sort(),
 		sockets,
 	};
 }

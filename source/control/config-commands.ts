@@ -1,7 +1,7 @@
 import {stderrApart} from '../config/stream-options.js';
 import type {WatcherConfig} from '../config/types.js';
 import {ConfigError} from '../config/issues.js';
-import {watcherFromOptions, withOptions} from '../config/watcher-from-options.js';
+import {watcherFromOptions} from '../config/watcher-from-options.js';
 import {CommandError} from '../core/errors.js';
 import type {Handler} from './commands.js';
 import {stringProperty} from './commands.js';
@@ -47,34 +47,13 @@ export const configCommands: Record<string, Handler> = {
 		return {options};
 	},
 	async set(arbiter, properties) {
-		const watcher = arbiter.get(stringProperty(properties, 'name', true));
+		const name = stringProperty(properties, 'name', true);
 		const changes = stringOptions(properties.options);
-		const keys = Object.keys(changes);
-		if (keys.length === 0) {
+		if (Object.keys(changes).length === 0) {
 			throw new CommandError('missing property: options (option names and values)', 'message');
 		}
 
-		const next = validated(() => withOptions(watcher.config, changes, {cwd: watcher.config.workingDir, environ: process.env, scrollback: arbiter.config.arbiter.scrollback}));
-		if (keys.every((key) => key.toLowerCase() === 'numprocesses')) {
-			await arbiter.command(`set ${watcher.name}`, {}, () => {
-				watcher.config = next;
-				watcher.setNumprocesses(next.numprocesses);
-				arbiter.emit(`watcher.${watcher.name}.updated`, {});
-			});
-			return {};
-		}
-
-		// Any other option changes what a spawn runs: apply it with a graceful reload (Circus's action 1).
-		await arbiter.command(`set ${watcher.name}`, {}, () => {
-			watcher.config = next;
-			watcher.numprocesses = next.numprocesses;
-			arbiter.emit(`watcher.${watcher.name}.updated`, {});
-		});
-		if (watcher.desired === 'active') {
-			await arbiter.reloadWatchers([watcher.name], true);
-		}
-
-		return {};
+		return arbiter.setOptions(name, changes);
 	},
 	async add(arbiter, properties) {
 		const name = stringProperty(properties, 'name', true).toLowerCase();

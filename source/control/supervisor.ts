@@ -10,7 +10,6 @@ import {startTime, StateFile, type StateSnapshot} from '../io/state-file.js';
 import {handleSurvivors} from './orphans.js';
 import {startStreamWriter} from '../io/stream-writer.js';
 import {dispatch, type CommandContext} from './commands.js';
-import {reloadConfig} from './config-reload.js';
 import {toEndpoint} from './endpoint.js';
 import type {Endpoint} from './endpoint.js';
 import {type EventMessage, type Properties, type Reply, nowSeconds, topicMatches} from './protocol.js';
@@ -123,7 +122,7 @@ export class Supervisor {
 			},
 			reloadConfig: async () => {
 				this.#reloads++;
-				return reloadConfig(this.arbiter, options.loadConfig, options.log, this.#sockets);
+				return this.arbiter.reloadConfig(options.loadConfig, this.#sockets);
 			},
 			globalOptions: () => ({
 				endpoint: this.endpoint,

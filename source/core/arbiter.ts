@@ -1,11 +1,15 @@
 import os from 'node:os';
+import {diffConfigs} from '../config/diff.js';
+import {ConfigError} from '../config/issues.js';
 import type {Config, WatcherConfig} from '../config/types.js';
+import {withOptions} from '../config/watcher-from-options.js';
 import type {Line} from '../io/line-buffer.js';
 import {Redirector} from '../io/redirector.js';
 import type {LogLevel, WatcherContext} from './context.js';
 import {CommandError} from './errors.js';
 import {callHook} from './hooks.js';
 import {OnDemand, type SocketSource} from './on-demand.js';
+import {applyReload, type SocketRebinder} from './reload.js';
 import {Scheduler, type Command} from './scheduler.js';
 import {lastGeneration, Watcher} from './watcher.js';
 
@@ -48,6 +52,24 @@ export type ArbiterCounters = {
 	ticksDuringCommands: number;
 };
 
+/** `[circus]` options a reload applies: the tick's interval, the spacing of the next start, and the
+ones that only shape the watchers (applied through them). The others need a restart, and a reload
+names them. */
+const appliedOnReload = new Set(['check_delay', 'warmup_delay', 'procui.scrollback', 'include', 'include_dir']);
+
+/** Run a config validation; its errors become one reply naming each bad option. */
+function validated<T>(build: () => T): T {
+	try {
+		return build();
+	} catch (error) {
+		if (error instanceof ConfigError) {
+			throw new CommandError(error.issues.filter((issue) => issue.severity === 'error').map((issue) => issue.message).join('; '), 'message');
+		}
+
+		throw error;
+	}
+}
+
 const noSockets: SocketSource = {
 	fds: () => ({}),
 	waitForConnection() {
@@ -61,15 +83,20 @@ queue a command and return a promise that settles when the effect is complete (t
 never by holding the queue).
 */
 export class Arbiter {
-	config: Config;
+	#config: Config;
 	readonly scheduler: Scheduler;
 	readonly redirector = new Redirector();
-	readonly watchers = new Map<string, Watcher>();
+	readonly #watchers = new Map<string, Watcher>();
 	readonly startedAt = Date.now();
 	readonly #wantsOutput: (watcher: string) => boolean;
 	readonly #wantsRaw: (watcher: string, pid: number) => boolean;
 	/** Set once `quit` began; new starts are refused from then on. */
-	stopping = false;
+	#stopping = false;
+	/** reloadconfig, `set`, `add` and `rm`, one at a time in the order asked: each reads the
+	configuration as the one before left it. */
+	#configLane: Promise<unknown> = Promise.resolve();
+	/** A reloadconfig waiting for its turn: later ones join it (it reads the file when it runs). */
+	#queuedReload: Promise<Record<string, unknown>> | undefined;
 	readonly #listeners: {[K in keyof ArbiterEvents]: Set<ArbiterEvents[K]>} = {event: new Set(), output: new Set(), raw: new Set(), log: new Set()};
 	readonly #waiters = new Set<Waiter>();
 	readonly #ctx: WatcherContext;
@@ -83,7 +110,7 @@ export class Arbiter {
 	#quitPromise: Promise<Record<string, unknown>> | undefined;
 
 	constructor(config: Config, options: ArbiterOptions = {}) {
-		this.config = config;
+		this.#config = config;
 		this.#wantsOutput = options.wantsOutput ?? (() => true);
 		this.#wantsRaw = options.wantsRaw ?? (() => false);
 		this.scheduler = new Scheduler({
@@ -133,17 +160,87 @@ export class Arbiter {
 			}, ms),
 		};
 		for (const watcherConfig of config.watchers) {
-			this.watchers.set(watcherConfig.name, new Watcher(watcherConfig, this.#ctx));
+			this.#watchers.set(watcherConfig.name, new Watcher(watcherConfig, this.#ctx));
 		}
 
 		this.#onDemand = new OnDemand({
 			sockets,
 			scheduler: this.scheduler,
-			watchers: this.watchers,
+			watchers: this.#watchers,
 			enabled: () => !this.stopping,
 			log: (level, message) => {
 				this.log(level, message);
 			},
+		});
+	}
+
+	/** The configuration running now (the last one loaded, reloaded or `set`). */
+	get config(): Config {
+		return this.#config;
+	}
+
+	get watchers(): ReadonlyMap<string, Watcher> {
+		return this.#watchers;
+	}
+
+	/** Set once `quit` began; new starts are refused from then on. */
+	get stopping(): boolean {
+		return this.#stopping;
+	}
+
+	/** Run `change` after every configuration change asked for before it. */
+	async #inConfigLane<T>(change: () => Promise<T>): Promise<T> {
+		const result = this.#configLane.then(change, change);
+		this.#configLane = result.catch(() => undefined);
+		return result;
+	}
+
+	/** reloadconfig (and SIGHUP): read the configuration again and apply the difference. Requests
+	that arrive while one waits for its turn join it. */
+	async reloadConfig(load: () => Config, sockets?: SocketRebinder): Promise<Record<string, unknown>> {
+		this.#queuedReload ??= this.#inConfigLane(async () => {
+			this.#queuedReload = undefined;
+			return applyReload({arbiter: this, adopt: (next) => this.#adopt(next)}, load, sockets);
+		});
+		return this.#queuedReload;
+	}
+
+	/** Take a reloaded configuration as the running one; returns the `[circus]` options that changed
+	and take effect only at the next start of procui. */
+	#adopt(next: Config): string[] {
+		const before = this.#config.arbiter;
+		const changed = diffConfigs(this.#config, next).arbiterOptions;
+		this.#config = {...next, watchers: next.watchers};
+		if (before.checkDelay !== next.arbiter.checkDelay && this.#tick !== undefined && !this.#stopping) {
+			this.#startTick();
+		}
+
+		return changed.filter((key) => !appliedOnReload.has(key));
+	}
+
+	/** `set`: change a watcher's options. The new options are computed when the change runs, from
+	the watcher's options as they are then (two `set`s never undo each other). numprocesses
+	alone rescales; any other option restarts its processes gracefully (Circus's action 1). */
+	async setOptions(name: string, changes: Readonly<Record<string, string>>): Promise<Record<string, unknown>> {
+		return this.#inConfigLane(async () => {
+			let graceful = false;
+			await this.command(`set ${name}`, {}, () => {
+				const watcher = this.get(name);
+				const next = validated(() => withOptions(watcher.config, changes, {cwd: watcher.config.workingDir, environ: this.#ctx.environ, scrollback: this.#config.arbiter.scrollback}));
+				watcher.reconfigure(next);
+				if (Object.keys(changes).every((key) => key.toLowerCase() === 'numprocesses')) {
+					watcher.setNumprocesses(watcher.numprocesses);
+				} else {
+					graceful = watcher.desired === 'active';
+				}
+
+				this.emit(`watcher.${watcher.name}.updated`, {});
+			});
+			if (graceful) {
+				await this.reloadWatchers([name], true);
+			}
+
+			return {};
 		});
 	}
 
@@ -170,7 +267,7 @@ export class Arbiter {
 
 	/** Watchers in start order: higher priority first, then by name. */
 	orderedWatchers(): Watcher[] {
-		return [...this.watchers.values()].sort((a, b) => b.config.priority - a.config.priority || a.name.localeCompare(b.name));
+		return [...this.#watchers.values()].sort((a, b) => b.config.priority - a.config.priority || a.name.localeCompare(b.name));
 	}
 
 	/** Start the autostart watchers in priority order, with `[circus] warmup_delay` between them,
@@ -222,7 +319,7 @@ export class Arbiter {
 						this.counters.ticksDuringCommands++;
 					}
 
-					for (const watcher of this.watchers.values()) {
+					for (const watcher of this.#watchers.values()) {
 						watcher.reconcile();
 					}
 				},
@@ -284,7 +381,7 @@ export class Arbiter {
 	}
 
 	get(name: string): Watcher {
-		const watcher = this.watchers.get(name.toLowerCase());
+		const watcher = this.#watchers.get(name.toLowerCase());
 		if (!watcher) {
 			throw new CommandError(`watcher '${name}' not found`, 'message');
 		}
@@ -339,7 +436,7 @@ export class Arbiter {
 	async stopWatchers(names: readonly string[], options: {internal?: boolean; marks?: Map<string, number>} = {}): Promise<Record<string, unknown>> {
 		await Promise.all(names.map(async (name) => this.#withStopHooks(name, async () => this.command(`stop ${name}`, {intentKey: name, internal: options.internal}, () => {
 			const watcher = this.get(name);
-			watcher.userStops++;
+			watcher.countUserStop();
 			options.marks?.set(name, watcher.userStops);
 			watcher.stop();
 			return () => {
@@ -364,7 +461,7 @@ export class Arbiter {
 	watcher again. As Circus's `Watcher._start`. */
 	async #withStartHooks(name: string, start: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
 		const intent = this.#bumpIntent(name);
-		const watcher = this.watchers.get(name.toLowerCase());
+		const watcher = this.#watchers.get(name.toLowerCase());
 		if (watcher === undefined || watcher.config.hooks === undefined || watcher.desired === 'active') {
 			return start();
 		}
@@ -396,7 +493,7 @@ export class Arbiter {
 	results change nothing, as in Circus. */
 	async #withStopHooks(name: string, stop: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
 		const intent = this.#bumpIntent(name);
-		const watcher = this.watchers.get(name.toLowerCase());
+		const watcher = this.#watchers.get(name.toLowerCase());
 		if (watcher === undefined || watcher.config.hooks === undefined || (watcher.desired !== 'active' && watcher.processes.size === 0)) {
 			return stop();
 		}
@@ -416,7 +513,7 @@ export class Arbiter {
 	async restartWatchers(names: readonly string[]): Promise<Record<string, unknown>> {
 		const marks = new Map<string, number>();
 		await this.stopWatchers(names, {marks});
-		const present = names.filter((name) => this.watchers.has(name));
+		const present = names.filter((name) => this.#watchers.has(name));
 		const results = await Promise.all(present.map(async (name) => {
 			if (this.get(name).userStops === marks.get(name)) {
 				return (await this.startWatchers([name])).info;
@@ -449,7 +546,7 @@ export class Arbiter {
 	/** Quit: stop every watcher (reverse priority), then resolve. Never refused, never dropped. */
 	async quit(): Promise<Record<string, unknown>> {
 		this.#quitPromise ??= (async () => {
-			this.stopping = true;
+			this.#stopping = true;
 			clearInterval(this.#tick);
 			this.#onDemand.sync();
 			// Lowest priority first, as Circus stops; watchers of equal priority stop together, and a
@@ -467,14 +564,14 @@ export class Arbiter {
 
 	/** A second quit signal: SIGKILL every process group now. */
 	killAll(): void {
-		this.stopping = true;
+		this.#stopping = true;
 		clearInterval(this.#tick);
 		this.#onDemand.sync();
 		this.scheduler.enqueue({
 			label: 'kill all',
 			internal: true,
 			run: () => {
-				for (const watcher of this.watchers.values()) {
+				for (const watcher of this.#watchers.values()) {
 					watcher.killNow();
 				}
 			},
@@ -484,12 +581,12 @@ export class Arbiter {
 	/** Add a watcher (Circus `add`). */
 	addWatcher(config: WatcherConfig, start: boolean): Promise<Record<string, unknown>> {
 		return this.command(`add ${config.name}`, {}, () => {
-			if (this.watchers.has(config.name)) {
+			if (this.#watchers.has(config.name)) {
 				throw new CommandError(`watcher '${config.name}' already exists`, 'message');
 			}
 
 			const watcher = new Watcher(config, this.#ctx);
-			this.watchers.set(config.name, watcher);
+			this.#watchers.set(config.name, watcher);
 			this.emit(`watcher.${config.name}.add`, {});
 			if (start) {
 				watcher.start();
@@ -509,22 +606,12 @@ export class Arbiter {
 		return this.command(`rm ${name}`, {}, () => {
 			const watcher = this.get(name);
 			if (nostop) {
-				watcher.desired = 'stopped';
+				watcher.abandon();
 			}
 
-			this.watchers.delete(watcher.name);
+			this.#watchers.delete(watcher.name);
 			this.emit(`watcher.${watcher.name}.remove`, {});
 		});
-	}
-
-	/** Replace watchers' configuration (reloadconfig, `set`): the Watcher object is kept. */
-	replaceConfig(name: string, config: WatcherConfig): void {
-		this.get(name).config = config;
-	}
-
-	/** The ctx watchers use; for the config reloader that creates new ones. */
-	newWatcher(config: WatcherConfig): Watcher {
-		return new Watcher(config, this.#ctx);
 	}
 
 	/** on_demand activations since start. */

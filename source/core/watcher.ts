@@ -45,36 +45,36 @@ A watcher: N processes of one command. Every method runs inside a scheduler comm
 at once; waiting (a graceful stop, a back-off) is a timer that comes back as a command.
 */
 export class Watcher {
-	config: WatcherConfig;
-	numprocesses: number;
+	#config: WatcherConfig;
+	#numprocesses: number;
 	/** What the user asked for; reconcile moves the processes towards it. */
-	desired: 'active' | 'stopped' = 'stopped';
+	#desired: 'active' | 'stopped' = 'stopped';
 	/** Between a start and the moment all processes first run. */
-	starting = false;
-	readonly processes = new Map<number, ProcessRecord>();
+	#starting = false;
+	readonly #processes = new Map<number, ProcessRecord>();
 	/** The most recent spawns (generation, pid), oldest first: what a start started. */
-	readonly spawned: Array<{generation: number; pid: number; execed: boolean}> = [];
+	readonly #spawned: Array<{generation: number; pid: number; execed: boolean}> = [];
 	/** Stops asked for by a user (not the watcher's own), so a start can tell it was overtaken. */
-	userStops = 0;
+	#userStops = 0;
 	/** Output of the most recent finished processes, oldest first. */
-	readonly finished: Array<{pid: number; wid: number; ring: LineRing; exit: ExitStatus | undefined}> = [];
-	/** Restarts per wid (exits not asked for that were replaced). */
-	restarts = 0;
+	readonly #finished: Array<{pid: number; wid: number; ring: LineRing; exit: ExitStatus | undefined}> = [];
+	/** Restarts (exits not asked for that were replaced). */
+	#restarts = 0;
 	/** Why the watcher gave up, when it did. */
-	gaveUp: string | undefined;
+	#gaveUp: string | undefined;
 	/** Consecutive spawn failures, and the last one's reason. */
-	spawnFailures = 0;
+	#spawnFailures = 0;
 	/** Every failed spawn since the supervisor started (never reset), for metrics. */
-	spawnFailuresTotal = 0;
+	#spawnFailuresTotal = 0;
 	/** Output bytes read from its processes since the supervisor started, per channel (in PTY mode
 	all of it is `stdout`). Never reset, for metrics. */
-	readonly bytesRead = {stdout: 0, stderr: 0};
-	lastSpawnError: string | undefined;
+	readonly #bytesRead = {stdout: 0, stderr: 0};
+	#lastSpawnError: string | undefined;
 	/** Last exit of any process, for display. */
-	lastExit: {pid: number; status: ExitStatus; time: number} | undefined;
+	#lastExit: {pid: number; status: ExitStatus; time: number} | undefined;
 	/** Flapping: retry time while in a flapping pause. */
-	flappingUntil: number | undefined;
-	flapping: FlappingState = {exits: [], tries: 0};
+	#flappingUntil: number | undefined;
+	#flapping: FlappingState = {exits: [], tries: 0};
 	/** Descendants that outlived their parents, being stopped with the watcher. */
 	readonly strays: Strays;
 	readonly #slots = new Map<number, SlotHistory>();
@@ -92,10 +92,95 @@ export class Watcher {
 	#spawnGate: 'idle' | 'pending' | 'passed' = 'idle';
 
 	constructor(config: WatcherConfig, ctx: WatcherContext) {
-		this.config = config;
-		this.numprocesses = config.singleton ? Math.min(1, config.numprocesses) : config.numprocesses;
+		this.#config = config;
+		this.#numprocesses = config.singleton ? Math.min(1, config.numprocesses) : config.numprocesses;
 		this.#ctx = ctx;
 		this.strays = new Strays(ctx, config.name);
+	}
+
+	// What the rest of procui reads; it changes only through the methods below, run as commands.
+	get config(): WatcherConfig {
+		return this.#config;
+	}
+
+	get numprocesses(): number {
+		return this.#numprocesses;
+	}
+
+	get desired(): 'active' | 'stopped' {
+		return this.#desired;
+	}
+
+	get starting(): boolean {
+		return this.#starting;
+	}
+
+	get processes(): ReadonlyMap<number, ProcessRecord> {
+		return this.#processes;
+	}
+
+	get spawned(): ReadonlyArray<{readonly generation: number; readonly pid: number; readonly execed: boolean}> {
+		return this.#spawned;
+	}
+
+	get userStops(): number {
+		return this.#userStops;
+	}
+
+	get finished(): ReadonlyArray<{readonly pid: number; readonly wid: number; readonly ring: LineRing; readonly exit: ExitStatus | undefined}> {
+		return this.#finished;
+	}
+
+	get restarts(): number {
+		return this.#restarts;
+	}
+
+	get gaveUp(): string | undefined {
+		return this.#gaveUp;
+	}
+
+	get spawnFailures(): number {
+		return this.#spawnFailures;
+	}
+
+	get spawnFailuresTotal(): number {
+		return this.#spawnFailuresTotal;
+	}
+
+	get bytesRead(): Readonly<{stdout: number; stderr: number}> {
+		return this.#bytesRead;
+	}
+
+	get lastSpawnError(): string | undefined {
+		return this.#lastSpawnError;
+	}
+
+	get lastExit(): {readonly pid: number; readonly status: ExitStatus; readonly time: number} | undefined {
+		return this.#lastExit;
+	}
+
+	get flappingUntil(): number | undefined {
+		return this.#flappingUntil;
+	}
+
+	get flapping(): Readonly<FlappingState> {
+		return this.#flapping;
+	}
+
+	/** A user's stop (not the watcher's own): a start in flight can tell it was overtaken. */
+	countUserStop(): void {
+		this.#userStops++;
+	}
+
+	/** New options (reloadconfig, `set`): spawns from now on use them; numprocesses follows them. */
+	reconfigure(config: WatcherConfig): void {
+		this.#config = config;
+		this.#numprocesses = config.singleton ? Math.min(1, config.numprocesses) : config.numprocesses;
+	}
+
+	/** `rm --nostop`: the watcher leaves procui; its processes are left running, unwatched. */
+	abandon(): void {
+		this.#desired = 'stopped';
 	}
 
 	get name(): string {
@@ -104,7 +189,7 @@ export class Watcher {
 
 	get status(): WatcherStatus {
 		if (this.desired === 'stopped') {
-			return this.processes.size > 0 ? 'stopping' : 'stopped';
+			return this.#processes.size > 0 ? 'stopping' : 'stopped';
 		}
 
 		return this.starting ? 'starting' : 'active';
@@ -145,7 +230,7 @@ export class Watcher {
 
 	/** Running processes (not exited, not asked to stop). */
 	get running(): ProcessRecord[] {
-		return [...this.processes.values()].filter((record) => isRunning(record));
+		return [...this.#processes.values()].filter((record) => isRunning(record));
 	}
 
 	/** Why this watcher cannot start at all, or undefined. Circus loads a watcher without `cmd`
@@ -158,10 +243,10 @@ export class Watcher {
 		this.#refuseUnstartable();
 		this.#epoch++;
 		this.#cancelSpawnTimer();
-		this.gaveUp = undefined;
-		this.flappingUntil = undefined;
-		this.flapping = {exits: [], tries: 0};
-		this.spawnFailures = 0;
+		this.#gaveUp = undefined;
+		this.#flappingUntil = undefined;
+		this.#flapping = {exits: [], tries: 0};
+		this.#spawnFailures = 0;
 		this.#slots.clear();
 		this.#run();
 	}
@@ -183,12 +268,12 @@ export class Watcher {
 
 	#run(): void {
 		if (this.desired !== 'active') {
-			this.desired = 'active';
+			this.#desired = 'active';
 			this.#stopAnnounced = false;
 			this.#ctx.emit(`watcher.${this.name}.start`, {});
 		}
 
-		this.starting = this.running.length < this.numprocesses;
+		this.#starting = this.running.length < this.numprocesses;
 		this.#streams ??= openStreams(this.config, this.#ctx.log);
 		this.reconcile(true);
 	}
@@ -196,10 +281,10 @@ export class Watcher {
 	stop(reason: StopReason = 'stop'): void {
 		this.#epoch++;
 		this.#cancelSpawnTimer();
-		this.desired = 'stopped';
-		this.starting = false;
-		this.flappingUntil = undefined;
-		for (const record of this.processes.values()) {
+		this.#desired = 'stopped';
+		this.#starting = false;
+		this.#flappingUntil = undefined;
+		for (const record of this.#processes.values()) {
 			this.#stopProcess(record, reason);
 		}
 
@@ -229,12 +314,12 @@ export class Watcher {
 			this.#stopProcess(record, 'restart');
 		}
 
-		this.starting = true;
+		this.#starting = true;
 		this.reconcile(true);
 	}
 
 	setNumprocesses(count: number): number {
-		this.numprocesses = Math.max(0, this.config.singleton ? Math.min(1, count) : count);
+		this.#numprocesses = Math.max(0, this.config.singleton ? Math.min(1, count) : count);
 		if (this.desired === 'active') {
 			this.reconcile(true);
 		}
@@ -270,12 +355,12 @@ export class Watcher {
 			return;
 		}
 
-		this.flappingUntil = undefined;
+		this.#flappingUntil = undefined;
 		// on_demand: a process that exits is replaced at the next connection, not now (Circus); once
 		// none is left the watcher is stopped and waits for one.
 		const replaces = this.config.respawn && !this.config.onDemand;
 		if (!replaces && !this.starting && !explicitStart) {
-			if (this.processes.size === 0) {
+			if (this.#processes.size === 0) {
 				this.stop();
 			}
 
@@ -319,7 +404,7 @@ export class Watcher {
 		}
 
 		if (this.starting && this.running.length >= this.numprocesses) {
-			this.starting = false;
+			this.#starting = false;
 		}
 	}
 
@@ -340,7 +425,7 @@ export class Watcher {
 					}
 
 					if (!outcome.proceed) {
-						this.gaveUp = outcome.reason;
+						this.#gaveUp = outcome.reason;
 						this.stop();
 						return;
 					}
@@ -372,7 +457,7 @@ export class Watcher {
 				internal: true,
 				run: () => {
 					if (epoch === this.#epoch) {
-						this.gaveUp = outcome.reason;
+						this.#gaveUp = outcome.reason;
 						this.stop();
 					}
 				},
@@ -382,7 +467,7 @@ export class Watcher {
 
 	/** Circus's `_nextwid`: the smallest id not held by a process that has not exited. */
 	#nextWid(): number {
-		const used = new Set([...this.processes.values()].filter((record) => record.exit === undefined).map((record) => record.wid));
+		const used = new Set([...this.#processes.values()].filter((record) => record.exit === undefined).map((record) => record.wid));
 		for (let wid = 1; ; wid++) {
 			if (!used.has(wid)) {
 				return wid;
@@ -434,7 +519,7 @@ export class Watcher {
 
 			const ctx = this.#ctx;
 			const name = this.name;
-			const bytesRead = this.bytesRead;
+			const bytesRead = this.#bytesRead;
 			const source = ctx.redirector.attach(child, `${name}/${child.pid}`, (data, channel) => {
 				bytesRead[channel] += data.length;
 				const last = ring.lastSeq;
@@ -472,7 +557,7 @@ export class Watcher {
 				execed: false,
 				killTimer: undefined,
 			};
-			this.processes.set(generation, record);
+			this.#processes.set(generation, record);
 			// Finished means its output is in the files too (bounded wait: a hung file never holds up a stop).
 			void source.drained.then(async () => streams?.end(child.pid)).then(() => {
 				this.#ctx.scheduler.enqueue({
@@ -493,9 +578,9 @@ export class Watcher {
 		}
 
 		// spawnFailures is reset once the program runs (onExec): procui-exec may still fail to exec it.
-		this.spawned.push({generation, pid: record.pid, execed: false});
-		if (this.spawned.length > 256) {
-			this.spawned.shift();
+		this.#spawned.push({generation, pid: record.pid, execed: false});
+		if (this.#spawned.length > 256) {
+			this.#spawned.shift();
 		}
 
 		this.#ctx.emit(`watcher.${this.name}.spawn`, {process_pid: record.pid, wid});
@@ -509,16 +594,16 @@ export class Watcher {
 
 	#spawnFailed(error: unknown): boolean {
 		const reason = error instanceof Error ? error.message : String(error);
-		this.spawnFailures++;
-		this.spawnFailuresTotal++;
-		this.lastSpawnError = reason;
+		this.#spawnFailures++;
+		this.#spawnFailuresTotal++;
+		this.#lastSpawnError = reason;
 		const code = error instanceof SpawnError ? error.code : 'EINVAL';
 		this.#ctx.emit(`watcher.${this.name}.spawn_failed`, {reason, code, failures: this.spawnFailures});
 		// The log names the errno even where the reason does not.
 		const logged = reason.includes(`(${code})`) ? reason : `${reason} (${code})`;
 		const limit = this.config.maxRetry;
 		if (limit !== -1 && this.spawnFailures >= Math.max(1, limit)) {
-			this.gaveUp = `${reason} (${this.spawnFailures} failed spawns, max_retry ${limit})`;
+			this.#gaveUp = `${reason} (${this.spawnFailures} failed spawns, max_retry ${limit})`;
 			this.#ctx.log('error', `${this.name}: giving up: ${logged} (${this.spawnFailures} failed spawns, max_retry ${limit})`);
 			this.stop();
 			return false;
@@ -594,7 +679,7 @@ export class Watcher {
 
 	/** `kill`: stop one process or all with a given signal and timeout. */
 	kill(pid: number | undefined, signal: number, timeoutSeconds: number): number[] {
-		const targets = [...this.processes.values()].filter((record) => pid === undefined || record.pid === pid);
+		const targets = [...this.#processes.values()].filter((record) => pid === undefined || record.pid === pid);
 		for (const record of targets) {
 			clearTimeout(record.killTimer);
 			record.killTimer = undefined;
@@ -606,47 +691,47 @@ export class Watcher {
 
 	/** Stop all processes at once with SIGKILL (second SIGTERM, SIGQUIT). */
 	killNow(): void {
-		this.desired = 'stopped';
-		this.starting = false;
+		this.#desired = 'stopped';
+		this.#starting = false;
 		this.#epoch++;
 		this.#cancelSpawnTimer();
-		for (const record of this.processes.values()) {
+		for (const record of this.#processes.values()) {
 			record.stopReason ??= 'quit';
 			signalGroup(record.pid, os.constants.signals.SIGKILL);
 		}
 	}
 
 	findProcess(pid: number): ProcessRecord | undefined {
-		return [...this.processes.values()].find((record) => record.pid === pid);
+		return [...this.#processes.values()].find((record) => record.pid === pid);
 	}
 
 	/** procui-exec got as far as the program: the spawn succeeded. */
 	#onExec(generation: number): void {
-		const record = this.processes.get(generation);
+		const record = this.#processes.get(generation);
 		if (!record) {
 			return;
 		}
 
 		record.execed = true;
-		const spawn = this.spawned.find((entry) => entry.generation === generation);
+		const spawn = this.#spawned.find((entry) => entry.generation === generation);
 		if (spawn) {
 			spawn.execed = true;
 		}
 
-		this.spawnFailures = 0;
-		this.lastSpawnError = undefined;
+		this.#spawnFailures = 0;
+		this.#lastSpawnError = undefined;
 		this.#ctx.changed();
 	}
 
 	#onExit(generation: number, status: ExitStatus, failure: SpawnError | undefined): void {
-		const record = this.processes.get(generation);
+		const record = this.#processes.get(generation);
 		if (!record) {
 			return;
 		}
 
 		record.exit = status;
 		const now = Date.now();
-		this.lastExit = {pid: record.pid, status, time: now};
+		this.#lastExit = {pid: record.pid, status, time: now};
 		// Reported beside the reap, never holding it (Circus ignores their results too).
 		this.#notify('before_reap', () => ({PROCUI_PID: String(record.pid)}));
 		this.#ctx.emit(`watcher.${this.name}.reap`, {process_pid: record.pid, exit_code: exitCode(status), wid: record.wid});
@@ -656,7 +741,7 @@ export class Watcher {
 			// retried with the spawn back-off and max_retry, not a crash counted towards flapping; the
 			// start is not done, as after a spawn that failed before forking.
 			if (this.desired === 'active') {
-				this.starting = true;
+				this.#starting = true;
 			}
 
 			this.#spawnFailed(failure);
@@ -677,14 +762,14 @@ export class Watcher {
 			return;
 		}
 
-		this.restarts++;
+		this.#restarts++;
 		this.#slots.set(record.wid, afterExit(this.#slots.get(record.wid), now - record.startedAt, now, this.config.backoff));
 		if (!this.config.flapping.enabled) {
 			return;
 		}
 
 		const verdict = checkFlapping(this.flapping, now, this.config.flapping);
-		this.flapping = verdict.state;
+		this.#flapping = verdict.state;
 		if (verdict.kind === 'flapping') {
 			this.#ctx.log('warning', `${this.name}: flapping (${this.config.flapping.attempts} exits within ${this.config.flapping.window} s); retry in ${this.config.flapping.retryIn} s`);
 			this.#ctx.emit(`watcher.${this.name}.flapping`, {tries: verdict.state.tries, retry_in: this.config.flapping.retryIn});
@@ -692,9 +777,9 @@ export class Watcher {
 				this.#stopProcess(other, 'flapping');
 			}
 
-			this.flappingUntil = verdict.retryAt;
+			this.#flappingUntil = verdict.retryAt;
 		} else if (verdict.kind === 'give-up') {
-			this.gaveUp = `flapping: ${this.config.flapping.maxRetry} retries used`;
+			this.#gaveUp = `flapping: ${this.config.flapping.maxRetry} retries used`;
 			this.#ctx.log('error', `${this.name}: giving up: ${this.gaveUp}`);
 			this.#ctx.emit(`watcher.${this.name}.flapping`, {tries: verdict.state.tries, gave_up: true});
 			this.stop();
@@ -702,7 +787,7 @@ export class Watcher {
 	}
 
 	#onDrained(generation: number): void {
-		const record = this.processes.get(generation);
+		const record = this.#processes.get(generation);
 		if (!record) {
 			return;
 		}
@@ -719,11 +804,11 @@ export class Watcher {
 
 	#remove(record: ProcessRecord): void {
 		clearTimeout(record.killTimer);
-		this.processes.delete(record.generation);
+		this.#processes.delete(record.generation);
 		// Keep the output of recent processes: why a process crashed is in its last lines.
-		this.finished.push({pid: record.pid, wid: record.wid, ring: record.ring, exit: record.exit});
-		if (this.finished.length > keptFinished) {
-			this.finished.shift();
+		this.#finished.push({pid: record.pid, wid: record.wid, ring: record.ring, exit: record.exit});
+		if (this.#finished.length > keptFinished) {
+			this.#finished.shift();
 		}
 
 		this.#settle();
@@ -731,7 +816,7 @@ export class Watcher {
 
 	/** After processes changed: a stopping watcher that has none left is stopped. */
 	#settle(): void {
-		if (this.desired === 'stopped' && this.processes.size === 0 && !this.#stopAnnounced) {
+		if (this.desired === 'stopped' && this.#processes.size === 0 && !this.#stopAnnounced) {
 			this.#stopAnnounced = true;
 			const streams = this.#streams;
 			this.#streams = undefined;
@@ -756,6 +841,6 @@ export class Watcher {
 
 	/** Processes that exited but whose output is still open (a grandchild holds it). */
 	get lingering(): number {
-		return [...this.processes.values()].filter((record) => record.exit !== undefined && !record.drained).length;
+		return [...this.#processes.values()].filter((record) => record.exit !== undefined && !record.drained).length;
 	}
 }

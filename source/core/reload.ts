@@ -1,7 +1,7 @@
 import {diffConfigs} from '../config/diff.js';
 import type {Config, SocketConfig} from '../config/types.js';
-import type {Arbiter} from '../core/arbiter.js';
-import {CommandError} from '../core/errors.js';
+import type {Arbiter} from './arbiter.js';
+import {CommandError} from './errors.js';
 
 /** The supervisor's sockets, as reloadconfig changes them. */
 export type SocketRebinder = {
@@ -11,6 +11,13 @@ export type SocketRebinder = {
 	bind(sockets: readonly SocketConfig[]): Promise<void>;
 };
 
+/** What a reload needs of the arbiter beyond its public methods: to take the new configuration
+as its own, which says which `[circus]` options it could not apply. */
+export type ReloadTarget = {
+	readonly arbiter: Arbiter;
+	readonly adopt: (next: Config) => readonly string[];
+};
+
 /**
 `reloadconfig`: read the file again and apply the difference. Unchanged watchers are untouched,
 a numprocesses-only change rescales, a changed watcher restarts with its new options, removed ones
@@ -18,12 +25,11 @@ stop and go, new ones are added (and started when autostart, unless on_demand). 
 added or changed are bound again (after the watchers that use them stopped, before they start),
 removed ones are closed.
 */
-export async function reloadConfig(
-	arbiter: Arbiter,
-	load: () => Config,
-	log: (level: 'info' | 'warning' | 'error', message: string) => void,
-	sockets?: SocketRebinder,
-): Promise<Record<string, unknown>> {
+export async function applyReload(target: ReloadTarget, load: () => Config, sockets?: SocketRebinder): Promise<Record<string, unknown>> {
+	const {arbiter} = target;
+	const log = (level: 'info' | 'warning' | 'error', message: string): void => {
+		arbiter.log(level, message);
+	};
 	let next: Config;
 	try {
 		next = load();
@@ -39,8 +45,8 @@ export async function reloadConfig(
 	await Promise.all(diff.numprocessesOnly.map(async (name) => arbiter.command(`rescale ${name}`, {}, () => {
 		const watcher = arbiter.get(name);
 		const config = byName.get(name)!;
-		watcher.config = config;
-		watcher.setNumprocesses(config.numprocesses);
+		watcher.reconfigure(config);
+		watcher.setNumprocesses(watcher.numprocesses);
 	})));
 	const wasActive = new Set(diff.changed.filter((name) => arbiter.get(name).desired === 'active'));
 	const marks = new Map<string, number>();
@@ -65,8 +71,7 @@ export async function reloadConfig(
 	await Promise.all(diff.changed.map(async (name) => {
 		const watcher = arbiter.get(name);
 		await arbiter.command(`reconfigure ${name}`, {}, () => {
-			watcher.config = byName.get(name)!;
-			watcher.numprocesses = watcher.config.numprocesses;
+			watcher.reconfigure(byName.get(name)!);
 		});
 		// Not if someone stopped it meanwhile: theirs is the later intent.
 		const stoppedSince = watcher.userStops !== marks.get(name);
@@ -79,7 +84,11 @@ export async function reloadConfig(
 		await arbiter.addWatcher(config, config.autostart && !config.onDemand).catch(() => undefined);
 	}
 
-	arbiter.config = {...next, watchers: next.watchers};
+	const needRestart = target.adopt(next);
+	if (needRestart.length > 0) {
+		log('warning', `reloadconfig: [circus] ${needRestart.join(', ')} changed; ${needRestart.length === 1 ? 'it takes' : 'they take'} effect when procui restarts`);
+	}
+
 	for (const warning of next.warnings) {
 		log('warning', `${warning.origin.file}:${warning.origin.line}: ${warning.message}`);
 	}
@@ -89,6 +98,7 @@ export async function reloadConfig(
 		removed: diff.removed,
 		changed: diff.changed,
 		rescaled: diff.numprocessesOnly,
+		...(needRestart.length === 0 ? {} : {restart_needed: needRestart}),
 		...(socketError === undefined ? {} : {socket_error: socketError}),
 	};
 }
