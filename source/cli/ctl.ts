@@ -1,18 +1,16 @@
 import {SocketClient} from '../control/client.js';
 import {defaultEndpoint} from '../control/endpoint.js';
-import {ctlExitCode, escapeControl, formatCtlReply, parseCtlArgs, replyJson} from '../control/ctl-format.js';
+import {ctlCommands, ctlExitCode, escapeControl, formatCtlReply, parseCtlArgs, replyJson} from '../control/ctl-format.js';
+import {isCommandName, vocabulary} from '../core/vocabulary.js';
 import {ControlConnectionError, ControlTimeoutError} from '../control/errors.js';
 
-/** Commands that wait for their effect: they get a longer default timeout than circusctl's 5 s. */
-const waitingCommands = new Set(['start', 'stop', 'restart', 'reload', 'reloadconfig', 'quit', 'kill', 'rm', 'add', 'set', 'incr', 'decr', 'signal']);
 const defaultTimeoutSeconds = 5;
 const defaultWaitingTimeoutSeconds = 300;
 
 export const ctlUsage = `Usage: procui ctl [--endpoint URL] [--json] [--timeout S] COMMAND [ARGS]
 
-Commands (circusctl's): add, decr, dstats, get, globaloptions, incr, kill, list, listsockets,
-numprocesses, numwatchers, options, quit, reload, reloadconfig, restart, rm, set, signal,
-start, stats, status, stop. \`procui ctl help COMMAND\` shows one command's form.
+${wrap(`Commands (circusctl's): ${Object.keys(ctlCommands).sort().join(', ')}.`, 96)}
+\`procui ctl help COMMAND\` shows one command's form.
 
 Exit status: 0 ok, 3 error reply, 1 cannot connect or timed out, 2 usage.`;
 
@@ -64,6 +62,20 @@ export async function runCtl(argv: readonly string[]): Promise<number> {
 		return 2;
 	}
 
+	if (global.rest[0] === 'help') {
+		const name = global.rest[1]!;
+		const form = Object.hasOwn(ctlCommands, name) ? ctlCommands[name] : undefined;
+		if (form === undefined || !isCommandName(name)) {
+			process.stderr.write(`procui ctl: unknown command \`${escapeControl(name)}\`; the commands are: ${Object.keys(ctlCommands).sort().join(', ')}\n`);
+			return 2;
+		}
+
+		const spec = vocabulary[name];
+		const waits = spec.waits === 'effect' ? 'waits for its effect (--no-waiting: replies once accepted)' : spec.waits === 'command' ? 'replies once it ran' : 'replies at once';
+		process.stdout.write(`Usage: procui ctl ${form.usage}\n\n${form.description}.\nIt ${waits}; its reply: ${spec.reply}.\n`);
+		return 0;
+	}
+
 	const parsed = parseCtlArgs(global.rest);
 	if ('error' in parsed) {
 		process.stderr.write(`procui ctl: ${parsed.error}\n`);
@@ -71,7 +83,7 @@ export async function runCtl(argv: readonly string[]): Promise<number> {
 	}
 
 	const endpoint = global.endpoint ?? defaultEndpoint().url;
-	const timeoutSeconds = global.timeout ?? (waitingCommands.has(parsed.command) ? defaultWaitingTimeoutSeconds : defaultTimeoutSeconds);
+	const timeoutSeconds = global.timeout ?? (isCommandName(parsed.command) && vocabulary[parsed.command].waits !== 'read' ? defaultWaitingTimeoutSeconds : defaultTimeoutSeconds);
 	let client: SocketClient | undefined;
 	try {
 		client = await SocketClient.connect(endpoint, {timeoutMs: Math.min(timeoutSeconds, defaultTimeoutSeconds) * 1000});
@@ -90,4 +102,20 @@ export async function runCtl(argv: readonly string[]): Promise<number> {
 	} finally {
 		await client?.close();
 	}
+}
+
+/** `text` broken after commas so no line is longer than `width`. */
+function wrap(text: string, width: number): string {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(' ')) {
+		if (line !== '' && line.length + 1 + word.length > width) {
+			lines.push(line);
+			line = word;
+		} else {
+			line = line === '' ? word : `${line} ${word}`;
+		}
+	}
+
+	return [...lines, line].join('\n');
 }

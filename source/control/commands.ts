@@ -1,6 +1,7 @@
 import type {Arbiter} from '../core/arbiter.js';
 import {maxNumprocesses, oneOf, seconds, signal, wholeNumber} from '../config/values.js';
 import {CommandError} from '../core/errors.js';
+import {commandSpec, isCommandName, type CommandName} from '../core/vocabulary.js';
 import type {Watcher} from '../core/watcher.js';
 import {errno, errorReply, nowSeconds, type Properties, type Reply, type Request} from './protocol.js';
 import {processRow, watcherRow, watchersInConfigOrder, type StatsProvider} from './views.js';
@@ -8,42 +9,14 @@ import {configCommands} from './config-commands.js';
 import {logsCommand} from './logs-command.js';
 import {terminalCommands} from './terminal-commands.js';
 import {flag, optionalProperty, pid, property} from './request-values.js';
+import {stringProperty, type CommandContext, type Handler} from './handler.js';
+
+export type {CommandContext, Handler} from './handler.js';
 
 /** `incr`/`decr`'s `nb`: at least one process, at most a watcher's ceiling. */
 const count = wholeNumber(1, maxNumprocesses);
 
 const matchModes = oneOf(['simple', 'glob', 'regex'] as const);
-
-/** A command handler: properties in, reply fields out (or a CommandError). */
-export type Handler = (arbiter: Arbiter, properties: Properties, context: CommandContext) => Promise<Record<string, unknown>> | Record<string, unknown>;
-
-export type CommandContext = {
-	readonly stats: StatsProvider;
-	/** Re-read the configuration file (reloadconfig, SIGHUP). */
-	readonly reloadConfig: () => Promise<Record<string, unknown>>;
-	/** Endpoint and other global options, for `globaloptions`. */
-	readonly globalOptions: () => Record<string, unknown>;
-	readonly listSockets: () => Array<Record<string, unknown>>;
-};
-
-export function stringProperty(properties: Properties, key: string, required: true): string;
-export function stringProperty(properties: Properties, key: string, required?: false): string | undefined;
-export function stringProperty(properties: Properties, key: string, required = false): string | undefined {
-	const value = properties[key];
-	if (value === undefined || value === null || value === '') {
-		if (required) {
-			throw new CommandError(`missing property: ${key}`, 'message');
-		}
-
-		return undefined;
-	}
-
-	if (typeof value !== 'string' && typeof value !== 'number') {
-		throw new CommandError(`property ${key} must be a string, got ${JSON.stringify(value)}`, 'message');
-	}
-
-	return String(value);
-}
 
 function globToRegExp(glob: string): RegExp {
 	const escaped = glob.replaceAll(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
@@ -83,7 +56,7 @@ function oneWatcher(arbiter: Arbiter, properties: Properties): Watcher {
 	return arbiter.get(stringProperty(properties, 'name', true));
 }
 
-const handlers: Record<string, Handler> = {
+const handlers: {readonly [K in CommandName]: Handler} = {
 	async start(arbiter, properties) {
 		return arbiter.startWatchers(matchWatchers(arbiter, properties));
 	},
@@ -280,20 +253,21 @@ function sendSignal(stats: StatsProvider, pid: number, signum: number, children:
 	}
 }
 
-/** The names of every command, for help and completion. */
-export const commandNames: readonly string[] = [...Object.keys(handlers), 'subscribe', 'unsubscribe'].sort();
-
-/** Commands whose effect may complete after the reply when `waiting` is false. */
-const backgroundable = new Set(['start', 'stop', 'restart', 'reload', 'quit', 'kill', 'rm', 'reloadconfig']);
-
 /** Answer one request. Never throws: every failure is an error reply with Circus's errno. */
 export async function dispatch(arbiter: Arbiter, request: Request, context: CommandContext): Promise<Reply> {
-	const handler = Object.hasOwn(handlers, request.command) ? handlers[request.command] : undefined;
-	if (!handler) {
+	if (!isCommandName(request.command)) {
 		return errorReply(request.id, `unknown command: '${request.command}'`, errno.unknownCommand);
 	}
 
+	const handler = handlers[request.command];
+	const spec = commandSpec(request.command);
 	const properties = request.properties ?? {};
+	const unknown = Object.keys(properties).filter((key) => key !== 'waiting' && !spec.properties.includes(key));
+	if (unknown.length > 0) {
+		const takes = spec.properties.length === 0 ? 'it takes none' : `it takes ${spec.properties.join(', ')}`;
+		return errorReply(request.id, `unknown propert${unknown.length === 1 ? 'y' : 'ies'} for ${request.command}: ${unknown.join(', ')} (${takes}, and waiting)`, errno.messageError);
+	}
+
 	let waiting: boolean;
 	try {
 		waiting = flag(properties, 'waiting', true);
@@ -301,7 +275,7 @@ export async function dispatch(arbiter: Arbiter, request: Request, context: Comm
 		return errorReply(request.id, (error as Error).message, errno.messageError);
 	}
 
-	if (!waiting && backgroundable.has(request.command)) {
+	if (!waiting && spec.waits === 'effect') {
 		// Circus's default: answer at once, let the effect complete in the background.
 		void Promise.resolve().then(async () => handler(arbiter, properties, context)).catch((error: unknown) => {
 			arbiter.log('warning', `${request.command} (not waited for) failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -3,8 +3,7 @@ import type {WatcherConfig} from '../config/types.js';
 import {ConfigError} from '../config/issues.js';
 import {watcherFromOptions} from '../config/watcher-from-options.js';
 import {CommandError} from '../core/errors.js';
-import type {Handler} from './commands.js';
-import {stringProperty} from './commands.js';
+import {stringProperty, type Handlers} from './handler.js';
 import {flag} from './request-values.js';
 
 /** `options` and `get`: a watcher's options as written, plus the values procui derived. */
@@ -21,7 +20,7 @@ function streamsText(config: WatcherConfig): string {
 	return stderrApart(config) ? 'stdout on a terminal (PTY), stderr on a pipe of its own' : 'one stream (PTY): stdout and stderr are merged';
 }
 
-export const configCommands: Record<string, Handler> = {
+export const configCommands: Handlers<'options' | 'get' | 'set' | 'add' | 'rm'> = {
 	options(arbiter, properties) {
 		const watcher = arbiter.get(stringProperty(properties, 'name', true));
 		return {options: {...watcherOptions(watcher.config.raw, watcher.numprocesses), pty: watcher.config.pty, streams: streamsText(watcher.config)}};

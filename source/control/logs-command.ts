@@ -1,8 +1,7 @@
 import type {Arbiter} from '../core/arbiter.js';
 import {wholeNumber} from '../config/values.js';
 import {CommandError} from '../core/errors.js';
-import type {Handler} from './commands.js';
-import {stringProperty} from './commands.js';
+import {stringProperty, type Handler} from './handler.js';
 import {optionalProperty, pid as processId, property} from './request-values.js';
 import {streamNotices, streamRows} from './views.js';
 

@@ -1,7 +1,7 @@
 import type {Arbiter} from '../core/arbiter.js';
 import type {Watcher} from '../core/watcher.js';
 import {ProcSampler} from '../io/proc-stats.js';
-import {commandNames} from './commands.js';
+import {requestNames} from '../core/vocabulary.js';
 import {LatencyHistogram} from './latency-histogram.js';
 import {PromText, type Labels} from './prom-text.js';
 
@@ -31,7 +31,7 @@ cannot delay supervision. /proc is read only here, and only the supervised pids'
 `statm`: a scrape costs the same on a busy machine as on an idle one.
 */
 export class MetricsSource {
-	readonly latency = new LatencyHistogram((command) => commandNames.includes(command) || command === 'overview');
+	readonly latency = new LatencyHistogram((command) => requestNames.includes(command));
 	readonly #options: MetricsSourceOptions;
 	readonly #sampler = new ProcSampler();
 

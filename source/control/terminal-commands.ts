@@ -1,8 +1,7 @@
 import {wholeNumber} from '../config/values.js';
 import {CommandError} from '../core/errors.js';
 import {resizeTerminal, terminalSnapshot, writeInput} from '../core/terminal.js';
-import type {Handler} from './commands.js';
-import {stringProperty} from './commands.js';
+import {stringProperty, type Handlers} from './handler.js';
 import type {Properties} from './protocol.js';
 import {optionalProperty, pid as processId, property} from './request-values.js';
 
@@ -27,7 +26,7 @@ function target(properties: Properties): {name: string; pid: number} {
 	return {name, pid};
 }
 
-export const terminalCommands: Record<string, Handler> = {
+export const terminalCommands: Handlers<'input' | 'resize' | 'screen'> = {
 	input(arbiter, properties) {
 		const {name, pid} = target(properties);
 		const data = properties.data;

@@ -130,4 +130,13 @@ cmd = sh -c 'sleep ${marker} & wait; exec sleep ${marker}'
 			['stop', {name: 'web', waiting: 'maybe'}, 'Expected `waiting` to be true or false (also yes/no, on/off, 1/0), got `"maybe"`'],
 		]);
 	});
+
+	it('refuses a property the command does not take, naming it and the ones it takes, and does nothing', async () => {
+		await expectRefused([
+			['stop', {name: 'web', nmae: 'web'}, 'unknown property for stop: nmae (it takes name, match, and waiting)'],
+			['quit', {now: true}, 'unknown property for quit: now (it takes none, and waiting)'],
+			['incr', {name: 'web', nb: 1, count: 2, force: true}, 'unknown properties for incr: count, force (it takes name, nb, and waiting)'],
+		]);
+		expect(pids(await daemon.ok('list', {name: 'web'})).sort((a, b) => a - b)).toEqual(before);
+	});
 });

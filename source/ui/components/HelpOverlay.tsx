@@ -2,6 +2,7 @@ import {Box} from 'ink';
 import {useMemo} from 'react';
 import {padColumns, textWidth, wrapColumns} from '../ansi-text.js';
 import type {UiMode} from '../hooks/use-quit.js';
+import {ctlCommands} from '../../core/vocabulary.js';
 import {bindings, type Section} from '../keymap.js';
 import {Rows} from './Rows.js';
 
@@ -38,6 +39,14 @@ export function helpEntries(mode: UiMode, endpoint: string | undefined): Entry[]
 			{keys: '↑ ↓', text: 'Browse the command history'},
 			{keys: 'Tab', text: 'Complete a command or watcher name'},
 			{keys: 'Ctrl-U Ctrl-W', text: 'Clear the line, the last word'},
+		],
+		[
+			{keys: ': commands', text: '', heading: true},
+			// The vocabulary's, as `procui ctl` takes them.
+			...Object.entries(ctlCommands).map(([name, command]) => {
+				const words = command.usage.slice(name.length).trim();
+				return {keys: name, text: words === '' ? command.description : `${words}: ${command.description}`};
+			}),
 		],
 		[
 			{keys: `Mode: ${mode}`, text: '', heading: true},
