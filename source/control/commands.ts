@@ -2,9 +2,8 @@ import type {Arbiter} from '../core/arbiter.js';
 import {maxNumprocesses, oneOf, seconds, signal, wholeNumber} from '../config/values.js';
 import {CommandError} from '../core/errors.js';
 import {commandSpec, isCommandName, type CommandName} from '../core/vocabulary.js';
-import type {Watcher} from '../core/watcher.js';
 import {errno, errorReply, nowSeconds, type Properties, type Reply, type Request} from './protocol.js';
-import {processRow, watcherRow, watchersInConfigOrder, type StatsProvider} from './views.js';
+import {processRow, watcherRow, watchersInConfigOrder} from './views.js';
 import {configCommands} from './config-commands.js';
 import {logsCommand} from './logs-command.js';
 import {terminalCommands} from './terminal-commands.js';
@@ -52,10 +51,6 @@ function matchWatchers(arbiter: Arbiter, properties: Properties): string[] {
 	return names;
 }
 
-function oneWatcher(arbiter: Arbiter, properties: Properties): Watcher {
-	return arbiter.get(stringProperty(properties, 'name', true));
-}
-
 const handlers: {readonly [K in CommandName]: Handler} = {
 	async start(arbiter, properties) {
 		return arbiter.startWatchers(matchWatchers(arbiter, properties));
@@ -77,30 +72,14 @@ const handlers: {readonly [K in CommandName]: Handler} = {
 		return arbiter.quit();
 	},
 	async incr(arbiter, properties) {
-		const watcher = oneWatcher(arbiter, properties);
-		const nb = property(properties, 'nb', count, 1);
-		if (watcher.config.singleton) {
-			return {numprocesses: 1, singleton: true};
-		}
-
-		await arbiter.command(`incr ${watcher.name}`, {}, () => {
-			if (watcher.numprocesses + nb > maxNumprocesses) {
-				throw new CommandError(`Expected \`nb\` to keep ${watcher.name} at ${maxNumprocesses} processes or fewer (it has ${watcher.numprocesses}), got \`${nb}\``, 'message');
-			}
-
-			watcher.setNumprocesses(watcher.numprocesses + nb);
-		});
-		return {numprocesses: watcher.numprocesses};
+		return arbiter.incr(stringProperty(properties, 'name', true), property(properties, 'nb', count, 1));
 	},
+
 	async decr(arbiter, properties) {
-		const watcher = oneWatcher(arbiter, properties);
 		// No upper bound: Circus's decr stops at 0 (`decr web 100` on 2 processes leaves 0).
-		const nb = property(properties, 'nb', wholeNumber(1), 1);
-		await arbiter.command(`decr ${watcher.name}`, {}, () => {
-			watcher.setNumprocesses(watcher.numprocesses - nb);
-		});
-		return watcher.config.singleton ? {numprocesses: watcher.numprocesses, singleton: true} : {numprocesses: watcher.numprocesses};
+		return arbiter.decr(stringProperty(properties, 'name', true), property(properties, 'nb', wholeNumber(1), 1));
 	},
+
 	numprocesses(arbiter, properties) {
 		const name = stringProperty(properties, 'name');
 		if (name !== undefined) {
@@ -156,59 +135,27 @@ const handlers: {readonly [K in CommandName]: Handler} = {
 		return {info: context.stats.self()};
 	},
 	async signal(arbiter, properties, context) {
-		const watcher = oneWatcher(arbiter, properties);
+		const name = stringProperty(properties, 'name', true);
 		const signum = optionalProperty(properties, 'signum', signal);
 		if (signum === undefined) {
 			throw new CommandError('missing property: signum', 'message');
 		}
 
-		const target = optionalProperty(properties, 'pid', pid);
-		const childpid = optionalProperty(properties, 'childpid', pid);
-		if (childpid !== undefined && target === undefined) {
-			throw new CommandError('Expected `pid` with `childpid`: the process whose child to signal', 'message');
-		}
-
-		const children = flag(properties, 'children', false);
-		const recursive = flag(properties, 'recursive', false);
-		await arbiter.command(`signal ${watcher.name}`, {}, () => {
-			const targets = target === undefined ? watcher.running : [watcher.findProcess(target)];
-			if (targets.some((record) => record === undefined)) {
-				throw new CommandError(`process ${target} not found in watcher ${watcher.name}`, 'message');
-			}
-
-			if (childpid !== undefined) {
-				// Circus's `signal name pid childpid signum`: that child alone, if it is one.
-				if (!context.stats.children(target!, false).includes(childpid)) {
-					throw new CommandError(`process ${childpid} is not a child of process ${target} in watcher ${watcher.name}`, 'message');
-				}
-
-				sendSignal(context.stats, childpid, signum, false, false);
-				return;
-			}
-
-			for (const record of targets) {
-				sendSignal(context.stats, record!.pid, signum, children, recursive);
-			}
-		});
-		return {};
+		return arbiter.signal(name, {
+			signum,
+			pid: optionalProperty(properties, 'pid', pid),
+			childpid: optionalProperty(properties, 'childpid', pid),
+			children: flag(properties, 'children', false),
+			recursive: flag(properties, 'recursive', false),
+		}, (target, recursive) => context.stats.children(target, recursive));
 	},
+
 	async kill(arbiter, properties) {
-		const watcher = oneWatcher(arbiter, properties);
 		// The config's rules: a graceful_timeout the config would refuse (negative, not a number,
 		// longer than a timer can wait) would otherwise SIGKILL at once.
-		const signum = property(properties, 'signum', signal, watcher.config.stopSignal);
-		const timeout = property(properties, 'graceful_timeout', seconds(), watcher.config.gracefulTimeout);
-		const target = optionalProperty(properties, 'pid', pid);
-		await arbiter.command(`kill ${watcher.name}`, {}, () => {
-			if (target !== undefined && !watcher.findProcess(target)) {
-				throw new CommandError(`process ${target} not found in watcher ${watcher.name}`, 'message');
-			}
-
-			const killed = new Set(watcher.kill(target, signum, timeout));
-			return () => [...watcher.processes.values()].some((record) => killed.has(record.pid) && !record.drained) ? undefined : {};
-		});
-		return {};
+		return arbiter.kill(stringProperty(properties, 'name', true), optionalProperty(properties, 'pid', pid), optionalProperty(properties, 'signum', signal), optionalProperty(properties, 'graceful_timeout', seconds()));
 	},
+
 	async reloadconfig(_arbiter, _properties, context) {
 		return context.reloadConfig();
 	},
@@ -238,20 +185,6 @@ const handlers: {readonly [K in CommandName]: Handler} = {
 	...terminalCommands,
 };
 
-function sendSignal(stats: StatsProvider, pid: number, signum: number, children: boolean, recursive: boolean): void {
-	const targets = children || recursive ? stats.children(pid, recursive) : [];
-	if (!children) {
-		targets.unshift(pid);
-	}
-
-	for (const target of targets) {
-		try {
-			process.kill(target, signum);
-		} catch {
-			// Already gone.
-		}
-	}
-}
 
 /** Answer one request. Never throws: every failure is an error reply with Circus's errno. */
 export async function dispatch(arbiter: Arbiter, request: Request, context: CommandContext): Promise<Reply> {

@@ -416,13 +416,7 @@ export class Supervisor {
 					internal: true,
 					run: () => {
 						// Every stream and our own log, whatever fails on the way: each failure is logged by name.
-						for (const watcher of this.arbiter.watchers.values()) {
-							try {
-								watcher.reopenStreams();
-							} catch (error) {
-								this.#options.log('error', `${watcher.name}: cannot reopen its streams: ${error instanceof Error ? error.message : String(error)}`);
-							}
-						}
+						this.arbiter.reopenStreams();
 
 						try {
 							this.#options.reopenLog?.();

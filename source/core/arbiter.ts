@@ -1,5 +1,6 @@
 import os from 'node:os';
 import {diffConfigs} from '../config/diff.js';
+import {maxNumprocesses} from '../config/values.js';
 import {ConfigError} from '../config/issues.js';
 import type {Config, WatcherConfig} from '../config/types.js';
 import {withOptions} from '../config/watcher-from-options.js';
@@ -51,6 +52,27 @@ export type ArbiterCounters = {
 	processes to exit, a start waiting for them to run): what Circus refused with ConflictError. */
 	ticksDuringCommands: number;
 };
+
+/** What `signal` asks for. */
+export type SignalRequest = {
+	readonly pid?: number;
+	readonly childpid?: number;
+	readonly signum: number;
+	/** Its children instead of the process. */
+	readonly children: boolean;
+	/** Every descendant too (with `children`: instead of the process). */
+	readonly recursive: boolean;
+};
+
+function sendSignal(pids: readonly number[], signum: number): void {
+	for (const pid of pids) {
+		try {
+			process.kill(pid, signum);
+		} catch {
+			// Already gone.
+		}
+	}
+}
 
 /** `[circus]` options a reload applies: the tick's interval, the spacing of the next start, and the
 ones that only shape the watchers (applied through them). The others need a restart, and a reload
@@ -506,6 +528,92 @@ export class Arbiter {
 		const result = await stop();
 		void callHook(watcher.config, 'after_stop', this.#ctx);
 		return result;
+	}
+
+	/** SIGUSR1: every watcher reopens its stream files by name; a failure is logged by name and
+	keeps none of the others from reopening. Runs inside a command. */
+	reopenStreams(): void {
+		for (const watcher of this.#watchers.values()) {
+			try {
+				watcher.reopenStreams();
+			} catch (error) {
+				this.log('error', `${watcher.name}: cannot reopen its streams: ${error instanceof Error ? error.message : String(error)}`);
+			}
+		}
+	}
+
+	/** `incr`: nb more processes, up to the ceiling a config may ask for. */
+	async incr(name: string, nb: number): Promise<Record<string, unknown>> {
+		const watcher = this.get(name);
+		if (watcher.config.singleton) {
+			return {numprocesses: 1, singleton: true};
+		}
+
+		await this.command(`incr ${watcher.name}`, {}, () => {
+			if (watcher.numprocesses + nb > maxNumprocesses) {
+				throw new CommandError(`Expected \`nb\` to keep ${watcher.name} at ${maxNumprocesses} processes or fewer (it has ${watcher.numprocesses}), got \`${nb}\``, 'message');
+			}
+
+			watcher.setNumprocesses(watcher.numprocesses + nb);
+		});
+		return {numprocesses: watcher.numprocesses};
+	}
+
+	/** `decr`: nb fewer processes, stopping at 0 as Circus does (`decr web 100` on 2 leaves 0). */
+	async decr(name: string, nb: number): Promise<Record<string, unknown>> {
+		const watcher = this.get(name);
+		await this.command(`decr ${watcher.name}`, {}, () => {
+			watcher.setNumprocesses(watcher.numprocesses - nb);
+		});
+		return watcher.config.singleton ? {numprocesses: watcher.numprocesses, singleton: true} : {numprocesses: watcher.numprocesses};
+	}
+
+	/** `kill`: stop a watcher's processes, or one, with `signum`, then SIGKILL after `timeout`
+	seconds; resolves once they have exited and their output is drained. */
+	async kill(name: string, target: number | undefined, signum: number | undefined, timeout: number | undefined): Promise<Record<string, unknown>> {
+		const watcher = this.get(name);
+		await this.command(`kill ${watcher.name}`, {}, () => {
+			if (target !== undefined && !watcher.findProcess(target)) {
+				throw new CommandError(`process ${target} not found in watcher ${watcher.name}`, 'message');
+			}
+
+			const killed = new Set(watcher.kill(target, signum ?? watcher.config.stopSignal, timeout ?? watcher.config.gracefulTimeout));
+			return () => [...watcher.processes.values()].some((record) => killed.has(record.pid) && !record.drained) ? undefined : {};
+		});
+		return {};
+	}
+
+	/** `signal`: a signal to a watcher's running processes, or one (and, as asked, its children,
+	or one child of it: `childpid`). `childrenOf` lists a process's children (recursive: all descendants). */
+	async signal(name: string, request: SignalRequest, childrenOf: (pid: number, recursive: boolean) => readonly number[]): Promise<Record<string, unknown>> {
+		const watcher = this.get(name);
+		const {pid: target, childpid, signum, children, recursive} = request;
+		if (childpid !== undefined && target === undefined) {
+			throw new CommandError('Expected `pid` with `childpid`: the process whose child to signal', 'message');
+		}
+
+		await this.command(`signal ${watcher.name}`, {}, () => {
+			const targets = target === undefined ? watcher.running : [watcher.findProcess(target)];
+			if (targets.some((record) => record === undefined)) {
+				throw new CommandError(`process ${target} not found in watcher ${watcher.name}`, 'message');
+			}
+
+			if (childpid !== undefined) {
+				// Circus's `signal name pid childpid signum`: that child alone, if it is one.
+				if (!childrenOf(target!, false).includes(childpid)) {
+					throw new CommandError(`process ${childpid} is not a child of process ${target} in watcher ${watcher.name}`, 'message');
+				}
+
+				sendSignal([childpid], signum);
+				return;
+			}
+
+			for (const record of targets) {
+				const pids = children || recursive ? [...childrenOf(record!.pid, recursive)] : [];
+				sendSignal(children ? pids : [record!.pid, ...pids], signum);
+			}
+		});
+		return {};
 	}
 
 	/** Stop, then start. A stop asked for while this one was under way (a graceful stop can take
