@@ -1,4 +1,4 @@
-import type {SupervisorLogFeed, SupervisorLogLine} from '../ui/live-store.js';
+import type {SupervisorLogFeed, SupervisorLogLine} from '../ui/live/live-store.js';
 
 /** Lines kept for a UI that mounts later than they were logged. */
 const keep = 2000;

@@ -6,12 +6,12 @@ when the UI is done, whatever the way out.
 import {render} from 'ink';
 import type {SupervisorClient} from '../control/supervisor-client.js';
 import {App} from './components/App.js';
-import {adaptFrame} from './frame-filter.js';
-import {createFrameSink} from './frame-sink.js';
+import {adaptFrame} from './screen/frame-filter.js';
+import {createFrameSink} from './screen/frame-sink.js';
 import type {QuitRequests, UiMode} from './hooks/use-quit.js';
-import {LiveStore, type SupervisorLogFeed} from './live-store.js';
-import {ScreenWriter} from './screen-writer.js';
-import {fullCaps, setTerminalCaps, type TerminalCaps} from './terminal-caps.js';
+import {LiveStore, type SupervisorLogFeed} from './live/live-store.js';
+import {ScreenWriter} from './screen/screen-writer.js';
+import {fullCaps, setTerminalCaps, type TerminalCaps} from './screen/terminal-caps.js';
 
 export type RunUiOptions = {
 	readonly client: SupervisorClient;

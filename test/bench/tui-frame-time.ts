@@ -23,7 +23,7 @@ import {PassThrough} from 'node:stream';
 import {parseArgs} from 'node:util';
 import {loadConfig} from '../../source/config/index.js';
 import {Supervisor} from '../../source/control/supervisor.js';
-import {stripAnsi} from '../../source/ui/ansi-text.js';
+import {stripAnsi} from '../../source/ui/text/ansi-text.js';
 
 // As `procui` runs it: React's production build (see source/cli/tui.tsx).
 process.env.NODE_ENV ??= 'production';

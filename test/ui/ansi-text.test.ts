@@ -1,7 +1,7 @@
 import sliceAnsi from 'slice-ansi';
 import stringWidth from 'string-width';
 import {describe, expect, test} from 'vitest';
-import {expandTabs, findAll, highlightRanges, padColumns, sliceColumns, stripAnsi, textWidth, truncateColumns, wrapColumns} from '../../source/ui/ansi-text.js';
+import {expandTabs, findAll, highlightRanges, padColumns, sliceColumns, stripAnsi, textWidth, truncateColumns, wrapColumns} from '../../source/ui/text/ansi-text.js';
 
 const red = (text: string): string => `\u001B[31m${text}\u001B[39m`;
 

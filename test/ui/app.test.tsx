@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {App} from '../../source/ui/components/App.js';
 import type {UiMode} from '../../source/ui/hooks/use-quit.js';
-import {LiveStore} from '../../source/ui/live-store.js';
+import {LiveStore} from '../../source/ui/live/live-store.js';
 import {FakeClient, until} from './fixtures.js';
 import {renderFrame, type Rendered} from './render-frame.js';
 

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {stripAnsi, textWidth} from '../../source/ui/ansi-text.js';
-import {niceCeiling, renderChart} from '../../source/ui/chart.js';
+import {stripAnsi, textWidth} from '../../source/ui/text/ansi-text.js';
+import {niceCeiling, renderChart} from '../../source/ui/charts/chart.js';
 
 describe('renderChart', () => {
 	test('draws exactly width × height cells of braille', () => {

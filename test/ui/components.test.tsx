@@ -5,8 +5,8 @@ import {Header} from '../../source/ui/components/Header.js';
 import {LogPane} from '../../source/ui/components/LogPane.js';
 import {ProcessTable} from '../../source/ui/components/ProcessTable.js';
 import {WatcherList} from '../../source/ui/components/WatcherList.js';
-import {LogBuffer} from '../../source/ui/log-buffer.js';
-import {Slots} from '../../source/ui/slots.js';
+import {LogBuffer} from '../../source/ui/logs/log-buffer.js';
+import {Slots} from '../../source/ui/live/slots.js';
 import {sampleOverview} from './fixtures.js';
 import {renderFrame, type Rendered} from './render-frame.js';
 

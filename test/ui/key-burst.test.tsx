@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import type {Key} from 'ink';
-import {splitBurst} from '../../source/ui/key-burst.js';
+import {splitBurst} from '../../source/ui/input/key-burst.js';
 import {mountApp, type Mounted} from './mount-app.js';
 
 const none: Key = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};

@@ -1,7 +1,7 @@
 import type {Key} from 'ink';
 import {describe, expect, test} from 'vitest';
 import {helpEntries} from '../../source/ui/components/HelpOverlay.js';
-import {bindings, fitHints, footerHints, paneHints, resolveKey} from '../../source/ui/keymap.js';
+import {bindings, fitHints, footerHints, paneHints, resolveKey} from '../../source/ui/input/keymap.js';
 
 const noKey: Key = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};
 const key = (fields: Partial<Key> = {}): Key => ({...noKey, ...fields});

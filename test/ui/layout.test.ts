@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {computeLayout, type LayoutInput} from '../../source/ui/layout.js';
+import {computeLayout, type LayoutInput} from '../../source/ui/components/layout.js';
 
 const input = (fields: Partial<LayoutInput>): LayoutInput => ({columns: 80, rows: 24, watcherCount: 3, processCount: 3, nameWidth: 7, list: 'watchers', zoom: false, ...fields});
 

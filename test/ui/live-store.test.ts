@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, test} from 'vitest';
-import {stripAnsi} from '../../source/ui/ansi-text.js';
-import {LiveStore} from '../../source/ui/live-store.js';
+import {stripAnsi} from '../../source/ui/text/ansi-text.js';
+import {LiveStore} from '../../source/ui/live/live-store.js';
 import {FakeClient, sampleOverview, until} from './fixtures.js';
 
 const stores: LiveStore[] = [];

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {LogBuffer, type LogEntry} from '../../source/ui/log-buffer.js';
-import {describeMatch, findMatch} from '../../source/ui/log-search.js';
+import {LogBuffer, type LogEntry} from '../../source/ui/logs/log-buffer.js';
+import {describeMatch, findMatch} from '../../source/ui/logs/log-search.js';
 
 const line = (seq: number, text = `line ${seq}`) => ({seq, time: 1000 + seq, text});
 const texts = (buffer: LogBuffer): string[] => {

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
-import {stripAnsi} from '../../source/ui/ansi-text.js';
-import {LogBuffer} from '../../source/ui/log-buffer.js';
-import {visibleRows, type LogRowOptions} from '../../source/ui/log-rows.js';
+import {stripAnsi} from '../../source/ui/text/ansi-text.js';
+import {LogBuffer} from '../../source/ui/logs/log-buffer.js';
+import {visibleRows, type LogRowOptions} from '../../source/ui/logs/log-rows.js';
 
 const options: LogRowOptions = {width: 20, height: 3, wrap: false, hscroll: 0, timestamps: false, prefix: 'none', prefixWidth: 6, query: ''};
 const plain = (rows: string[]): string[] => rows.map((row) => stripAnsi(row));

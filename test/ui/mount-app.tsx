@@ -1,7 +1,7 @@
 /** The whole App on a scripted client, in a fake terminal: for tests of keys and frames. */
 import {App} from '../../source/ui/components/App.js';
 import type {UiMode} from '../../source/ui/hooks/use-quit.js';
-import {LiveStore} from '../../source/ui/live-store.js';
+import {LiveStore} from '../../source/ui/live/live-store.js';
 import {FakeClient, type LogLineFixture} from './fixtures.js';
 import {renderFrame, type Rendered} from './render-frame.js';
 

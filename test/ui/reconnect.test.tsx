@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import type {EventMessage} from '../../source/control/protocol.js';
-import {ReconnectingClient, type Connection} from '../../source/ui/reconnecting-client.js';
+import {ReconnectingClient, type Connection} from '../../source/ui/live/reconnecting-client.js';
 import {FakeClient, until} from './fixtures.js';
 import {mountApp, type Mounted} from './mount-app.js';
 

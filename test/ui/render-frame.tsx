@@ -6,7 +6,7 @@ import {EventEmitter} from 'node:events';
 import {PassThrough} from 'node:stream';
 import {render} from 'ink';
 import type {ReactNode} from 'react';
-import {stripAnsi} from '../../source/ui/ansi-text.js';
+import {stripAnsi} from '../../source/ui/text/ansi-text.js';
 
 export type Rendered = {
 	/** The latest frame, colours removed, trailing spaces trimmed. */

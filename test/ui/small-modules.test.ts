@@ -1,9 +1,9 @@
 import {describe, expect, test} from 'vitest';
-import {formatAge, formatBytes, formatExit, formatPercent, plural} from '../../source/ui/format.js';
-import {quitProgress} from '../../source/ui/quit-progress.js';
-import {ScreenWriter} from '../../source/ui/screen-writer.js';
-import {signalNames} from '../../source/ui/signals.js';
-import {completeLine, splitWords} from '../../source/ui/split-words.js';
+import {formatAge, formatBytes, formatExit, formatPercent, plural} from '../../source/ui/text/format.js';
+import {quitProgress} from '../../source/ui/state/quit-progress.js';
+import {ScreenWriter} from '../../source/ui/screen/screen-writer.js';
+import {signalNames} from '../../source/ui/input/signals.js';
+import {completeLine, splitWords} from '../../source/ui/input/split-words.js';
 import {processRow, watcherRow} from './fixtures.js';
 
 test('numbers read short', () => {

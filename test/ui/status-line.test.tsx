@@ -1,8 +1,8 @@
 import {describe, expect, test} from 'vitest';
-import {stripAnsi} from '../../source/ui/ansi-text.js';
+import {stripAnsi} from '../../source/ui/text/ansi-text.js';
 import {statusText} from '../../source/ui/components/StatusLine.js';
-import {LiveStore} from '../../source/ui/live-store.js';
-import type {StatusMessage} from '../../source/ui/ui-state.js';
+import {LiveStore} from '../../source/ui/live/live-store.js';
+import type {StatusMessage} from '../../source/ui/state/ui-state.js';
 import {FakeClient, until} from './fixtures.js';
 
 const result: StatusMessage = {id: 1, text: 'stop worker (0.3 s)', tone: 'ok', time: 1000};

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, test} from 'vitest';
-import {stripAnsi} from '../../source/ui/ansi-text.js';
-import {adaptFrame, stripColor, toAscii} from '../../source/ui/frame-filter.js';
-import {detectCaps, fullCaps, isDumbTerminal, setTerminalCaps} from '../../source/ui/terminal-caps.js';
+import {stripAnsi} from '../../source/ui/text/ansi-text.js';
+import {adaptFrame, stripColor, toAscii} from '../../source/ui/screen/frame-filter.js';
+import {detectCaps, fullCaps, isDumbTerminal, setTerminalCaps} from '../../source/ui/screen/terminal-caps.js';
 import {mountApp, normalize, type Mounted} from './mount-app.js';
 
 const mounted: Mounted[] = [];

@@ -10,8 +10,8 @@ import {loadConfig} from '../../source/config/index.js';
 import {SocketClient} from '../../source/control/client.js';
 import {Supervisor} from '../../source/control/supervisor.js';
 import type {SupervisorClient} from '../../source/control/supervisor-client.js';
-import {stripAnsi} from '../../source/ui/ansi-text.js';
-import {TerminalFeed} from '../../source/ui/terminal-feed.js';
+import {stripAnsi} from '../../source/ui/text/ansi-text.js';
+import {TerminalFeed} from '../../source/ui/terminal/terminal-feed.js';
 import {tempDir, waitFor} from '../helpers/daemon.js';
 
 const cleanups: Array<() => Promise<void>> = [];

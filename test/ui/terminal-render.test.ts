@@ -1,7 +1,7 @@
 import xterm from '@xterm/headless';
 import {describe, expect, test} from 'vitest';
-import {stripAnsi} from '../../source/ui/ansi-text.js';
-import {keysFor, screenRows} from '../../source/ui/terminal-render.js';
+import {stripAnsi} from '../../source/ui/text/ansi-text.js';
+import {keysFor, screenRows} from '../../source/ui/terminal/terminal-render.js';
 
 async function terminalWith(data: string, cols = 10, rows = 3): Promise<xterm.Terminal> {
 	const terminal = new xterm.Terminal({cols, rows, scrollback: 0, allowProposedApi: true});

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {terminalTargetOf, type Selection} from '../../source/ui/selection.js';
+import {terminalTargetOf, type Selection} from '../../source/ui/state/selection.js';
 import {processRow, watcherRow} from './fixtures.js';
 
 const selectionOf = (watcher: Selection['watcher']): Selection => ({watchers: watcher ? [watcher.name] : [], pids: watcher?.processes.map((row) => row.pid) ?? [], watcher, process: watcher?.processes[0]});

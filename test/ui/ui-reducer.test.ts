@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {uiReducer, type LogExtent, type UiAction} from '../../source/ui/ui-reducer.js';
-import {initialUiState, type UiState} from '../../source/ui/ui-state.js';
+import {uiReducer, type LogExtent, type UiAction} from '../../source/ui/state/ui-reducer.js';
+import {initialUiState, type UiState} from '../../source/ui/state/ui-state.js';
 
 const watchers = ['ticker', 'worker', 'flaky'];
 const pids = [201, 202, 203];

@@ -1,6 +1,6 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {WatcherList} from '../../source/ui/components/WatcherList.js';
-import {fitDetail} from '../../source/ui/watcher-state.js';
+import {fitDetail} from '../../source/ui/style/watcher-state.js';
 import {processRow, sampleOverview, watcherRow} from './fixtures.js';
 import {renderFrame, type Rendered} from './render-frame.js';
 

@@ -1,9 +1,9 @@
 import {useMemo} from 'react';
-import {padColumns} from '../ansi-text.js';
-import {niceCeiling, renderChart} from '../chart.js';
-import {formatBytes, formatPercent} from '../format.js';
-import {historyLength, type Samples} from '../history.js';
-import {paint, type Color} from '../sgr.js';
+import {padColumns} from '../text/ansi-text.js';
+import {niceCeiling, renderChart} from '../charts/chart.js';
+import {formatBytes, formatPercent} from '../text/format.js';
+import {historyLength, type Samples} from '../live/history.js';
+import {paint, type Color} from '../style/sgr.js';
 import {Pane} from './Pane.js';
 import {Rows} from './Rows.js';
 

@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import {plural} from '../format.js';
+import {plural} from '../text/format.js';
 import {Overlay} from './Overlay.js';
 
 type Props = {

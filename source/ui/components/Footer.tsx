@@ -1,8 +1,8 @@
-import {truncateColumns} from '../ansi-text.js';
-import {asciiKeyNames, fitHints} from '../keymap.js';
-import {paint} from '../sgr.js';
-import {terminalCaps} from '../terminal-caps.js';
-import type {Focus} from '../ui-state.js';
+import {truncateColumns} from '../text/ansi-text.js';
+import {asciiKeyNames, fitHints} from '../input/keymap.js';
+import {paint} from '../style/sgr.js';
+import {terminalCaps} from '../screen/terminal-caps.js';
+import type {Focus} from '../state/ui-state.js';
 import {Rows} from './Rows.js';
 
 type Props = {

@@ -1,11 +1,11 @@
 import os from 'node:os';
 import path from 'node:path';
 import type {Overview} from '../../control/rows.js';
-import {textWidth, truncateColumns} from '../ansi-text.js';
-import {formatBytes, formatPercent, plural} from '../format.js';
+import {textWidth, truncateColumns} from '../text/ansi-text.js';
+import {formatBytes, formatPercent, plural} from '../text/format.js';
 import type {UiMode} from '../hooks/use-quit.js';
-import {paint} from '../sgr.js';
-import {liveProcessCount} from '../watcher-state.js';
+import {paint} from '../style/sgr.js';
+import {liveProcessCount} from '../style/watcher-state.js';
 import {Rows} from './Rows.js';
 
 type Props = {

@@ -1,9 +1,9 @@
 import {Box} from 'ink';
 import {useMemo} from 'react';
-import {padColumns, textWidth, wrapColumns} from '../ansi-text.js';
+import {padColumns, textWidth, wrapColumns} from '../text/ansi-text.js';
 import type {UiMode} from '../hooks/use-quit.js';
 import {ctlCommands} from '../../core/vocabulary.js';
-import {bindings, type Section} from '../keymap.js';
+import {bindings, type Section} from '../input/keymap.js';
 import {Rows} from './Rows.js';
 
 type Props = {

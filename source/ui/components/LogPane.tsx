@@ -1,10 +1,10 @@
 import {useMemo} from 'react';
-import type {LogBuffer} from '../log-buffer.js';
-import {visibleRows, type LogRowOptions} from '../log-rows.js';
-import {sourceTitle} from '../log-source.js';
-import type {LogState} from '../live-store.js';
-import {truncateColumns} from '../ansi-text.js';
-import {paint} from '../sgr.js';
+import type {LogBuffer} from '../logs/log-buffer.js';
+import {visibleRows, type LogRowOptions} from '../logs/log-rows.js';
+import {sourceTitle} from '../logs/log-source.js';
+import type {LogState} from '../live/live-store.js';
+import {truncateColumns} from '../text/ansi-text.js';
+import {paint} from '../style/sgr.js';
 import {Pane} from './Pane.js';
 import {Rows} from './Rows.js';
 

@@ -1,8 +1,8 @@
 import {Box} from 'ink';
 import type {ReactNode} from 'react';
-import {textWidth, truncateColumns} from '../ansi-text.js';
-import {paint, type Color} from '../sgr.js';
-import {terminalCaps} from '../terminal-caps.js';
+import {textWidth, truncateColumns} from '../text/ansi-text.js';
+import {paint, type Color} from '../style/sgr.js';
+import {terminalCaps} from '../screen/terminal-caps.js';
 import {Rows} from './Rows.js';
 
 type Props = {

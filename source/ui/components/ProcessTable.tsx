@@ -1,11 +1,11 @@
 import type {ProcessRow, WatcherRow} from '../../control/rows.js';
-import {fitColumns, tableRow, type Column, type Cell} from '../columns.js';
-import {formatAge, formatBytes, formatExit, formatPercent} from '../format.js';
-import {toneColor} from '../palette.js';
-import {paint} from '../sgr.js';
-import {signalNames} from '../signals.js';
-import type {SlotInfo} from '../slots.js';
-import {processTone, unknownStatus, watcherDetail, watcherStateWord} from '../watcher-state.js';
+import {fitColumns, tableRow, type Column, type Cell} from '../text/columns.js';
+import {formatAge, formatBytes, formatExit, formatPercent} from '../text/format.js';
+import {toneColor} from '../style/palette.js';
+import {paint} from '../style/sgr.js';
+import {signalNames} from '../input/signals.js';
+import type {SlotInfo} from '../live/slots.js';
+import {processTone, unknownStatus, watcherDetail, watcherStateWord} from '../style/watcher-state.js';
 import {listWindow} from './list-window.js';
 import {Pane} from './Pane.js';
 import {Rows} from './Rows.js';

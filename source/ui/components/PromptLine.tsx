@@ -1,6 +1,6 @@
-import {sliceColumns, textWidth} from '../ansi-text.js';
-import {paint} from '../sgr.js';
-import type {PromptPurpose} from '../ui-state.js';
+import {sliceColumns, textWidth} from '../text/ansi-text.js';
+import {paint} from '../style/sgr.js';
+import type {PromptPurpose} from '../state/ui-state.js';
 import {Rows} from './Rows.js';
 
 type Props = {

@@ -1,5 +1,5 @@
 import {Text} from 'ink';
-import {truncateColumns} from '../ansi-text.js';
+import {truncateColumns} from '../text/ansi-text.js';
 import {Overlay} from './Overlay.js';
 
 type Props = {

@@ -1,6 +1,6 @@
 import {Text} from 'ink';
-import {padColumns} from '../ansi-text.js';
-import {signalChoices} from '../signals.js';
+import {padColumns} from '../text/ansi-text.js';
+import {signalChoices} from '../input/signals.js';
 import {Overlay} from './Overlay.js';
 
 type Props = {

@@ -1,9 +1,9 @@
 import type {WatcherRow} from '../../control/rows.js';
-import {textWidth, truncateColumns} from '../ansi-text.js';
-import type {Notice} from '../live-store.js';
-import {quitProgress} from '../quit-progress.js';
-import {paint, type Color} from '../sgr.js';
-import type {StatusMessage, UiState} from '../ui-state.js';
+import {textWidth, truncateColumns} from '../text/ansi-text.js';
+import type {Notice} from '../live/live-store.js';
+import {quitProgress} from '../state/quit-progress.js';
+import {paint, type Color} from '../style/sgr.js';
+import type {StatusMessage, UiState} from '../state/ui-state.js';
 import {Rows} from './Rows.js';
 
 type Props = {

@@ -1,8 +1,8 @@
 import type {WatcherRow} from '../../control/rows.js';
-import {fitColumns, tableRow, type Column} from '../columns.js';
-import {formatBytes, formatPercent} from '../format.js';
-import {toneColor, toneGlyph} from '../palette.js';
-import {fitDetail, unknownStatus, watcherDetail, watcherStateWord, watcherTone} from '../watcher-state.js';
+import {fitColumns, tableRow, type Column} from '../text/columns.js';
+import {formatBytes, formatPercent} from '../text/format.js';
+import {toneColor, toneGlyph} from '../style/palette.js';
+import {fitDetail, unknownStatus, watcherDetail, watcherStateWord, watcherTone} from '../style/watcher-state.js';
 import {listWindow} from './list-window.js';
 import {Pane} from './Pane.js';
 import {Rows} from './Rows.js';

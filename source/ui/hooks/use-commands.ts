@@ -2,7 +2,7 @@ import {useCallback, useRef, type Dispatch} from 'react';
 import {formatCtlReply} from '../../control/ctl-format.js';
 import {isErrorReply, type Properties, type Reply} from '../../control/protocol.js';
 import type {SupervisorClient} from '../../control/supervisor-client.js';
-import type {UiAction} from '../ui-reducer.js';
+import type {UiAction} from '../state/ui-reducer.js';
 
 /** Send a command to the supervisor, showing its progress and result in the status line. */
 export type RunCommand = (label: string, command: string, properties?: Properties) => Promise<Reply | undefined>;

@@ -6,8 +6,8 @@ itself when the process is no longer shown.
 */
 import type {EventEmitter} from 'node:events';
 import {useCallback, useEffect, useRef, useState, type MutableRefObject} from 'react';
-import type {LiveStore} from '../live-store.js';
-import type {UiAction} from '../ui-reducer.js';
+import type {LiveStore} from '../live/live-store.js';
+import type {UiAction} from '../state/ui-reducer.js';
 
 /** Leaves input mode: Ctrl-], a key no shell, editor or REPL needs (telnet's escape). */
 export const leaveInputKey = '\u001D';

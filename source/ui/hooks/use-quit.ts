@@ -2,9 +2,9 @@ import {useCallback, useEffect, useRef, type Dispatch} from 'react';
 import {isErrorReply} from '../../control/protocol.js';
 import type {Overview} from '../../control/rows.js';
 import type {SupervisorClient} from '../../control/supervisor-client.js';
-import type {UiAction} from '../ui-reducer.js';
-import type {UiState} from '../ui-state.js';
-import {liveProcessCount} from '../watcher-state.js';
+import type {UiAction} from '../state/ui-reducer.js';
+import type {UiState} from '../state/ui-state.js';
+import {liveProcessCount} from '../style/watcher-state.js';
 
 /** `ask`: confirm first when processes run; `confirmed`: go; `force`: SIGKILL everything (embedded) and go. */
 export type QuitKind = 'ask' | 'confirmed' | 'force';

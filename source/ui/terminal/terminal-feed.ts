@@ -13,8 +13,8 @@ the program draws for the pane (it gets SIGWINCH). The emulator is loaded on fir
 UI that never shows a terminal never loads it.
 */
 import type {Terminal} from '@xterm/headless';
-import {isErrorReply, type EventMessage} from '../control/protocol.js';
-import type {SupervisorClient, Subscription} from '../control/supervisor-client.js';
+import {isErrorReply, type EventMessage} from '../../control/protocol.js';
+import type {SupervisorClient, Subscription} from '../../control/supervisor-client.js';
 import {keysFor, screenRows} from './terminal-render.js';
 
 /** The process whose terminal is shown. */

@@ -4,7 +4,7 @@ when colours are off (the children's own colours included), in ASCII when the lo
 UTF-8 (borders, symbols, and the braille charts as ASCII strokes). Every replacement keeps the
 character's width, so the layout computed for the frame still holds.
 */
-import {charWidth} from './ansi-text.js';
+import {charWidth} from '../text/ansi-text.js';
 import type {TerminalCaps} from './terminal-caps.js';
 
 /** SGR parameters that set a colour: foreground, background, underline colour, and their resets. */

@@ -5,15 +5,15 @@ LogFeed) the log pane's scrollback for the current source. Events only file data
 are told at most once a frame (`frameMs`), however fast events arrive, so a child flooding
 output costs the UI one append per line and one render per frame.
 */
-import {isErrorReply, type EventMessage} from '../control/protocol.js';
-import type {Overview} from '../control/rows.js';
-import type {SupervisorClient, Subscription} from '../control/supervisor-client.js';
+import {isErrorReply, type EventMessage} from '../../control/protocol.js';
+import type {Overview} from '../../control/rows.js';
+import type {SupervisorClient, Subscription} from '../../control/supervisor-client.js';
 import {History} from './history.js';
-import type {LogBuffer} from './log-buffer.js';
-import {LogFeed, type LogState, type SourcedLine} from './log-feed.js';
-import type {LogSource} from './log-source.js';
+import type {LogBuffer} from '../logs/log-buffer.js';
+import {LogFeed, type LogState, type SourcedLine} from '../logs/log-feed.js';
+import type {LogSource} from '../logs/log-source.js';
 import {Slots} from './slots.js';
-import {TerminalFeed} from './terminal-feed.js';
+import {TerminalFeed} from '../terminal/terminal-feed.js';
 
 /** One line of procui's own log (embedded mode). */
 export type SupervisorLogLine = {
@@ -61,7 +61,7 @@ export type LiveSnapshot = {
 	readonly lost: string | undefined;
 };
 
-export type {LogState} from './log-feed.js';
+export type {LogState} from '../logs/log-feed.js';
 
 export type LiveStoreOptions = {
 	readonly supervisorLog?: SupervisorLogFeed;
@@ -87,7 +87,7 @@ export class LiveStore {
 	readonly history = new History();
 	readonly slots = new Slots();
 	readonly logs: LogBuffer;
-	/** The screen of the PTY process shown, if any (see terminal-feed.ts). */
+	/** The screen of the PTY process shown, if any (see ../terminal/terminal-feed.ts). */
 	readonly terminal: TerminalFeed;
 	readonly #client: SupervisorClient;
 	readonly #options: LiveStoreOptions;

@@ -1,10 +1,10 @@
 /** What a keypress may touch, and the small helpers every key handler uses. */
-import type {RunCommand} from './hooks/use-commands.js';
-import type {QuitKind, UiMode} from './hooks/use-quit.js';
-import type {LiveStore} from './live-store.js';
-import type {Selection} from './selection.js';
-import type {LogExtent, UiAction} from './ui-reducer.js';
-import type {UiState} from './ui-state.js';
+import type {RunCommand} from '../hooks/use-commands.js';
+import type {QuitKind, UiMode} from '../hooks/use-quit.js';
+import type {LiveStore} from '../live/live-store.js';
+import type {Selection} from '../state/selection.js';
+import type {LogExtent, UiAction} from '../state/ui-reducer.js';
+import type {UiState} from '../state/ui-state.js';
 
 export type KeyContext = {
 	/** The UI state when the key arrived. */

@@ -1,6 +1,6 @@
 /** What a watcher's or a process's state means at a glance: a tone (colour, glyph) and a word. */
-import type {Overview, ProcessRow, WatcherRow} from '../control/rows.js';
-import {textWidth, truncateColumns} from './ansi-text.js';
+import type {Overview, ProcessRow, WatcherRow} from '../../control/rows.js';
+import {textWidth, truncateColumns} from '../text/ansi-text.js';
 import type {Tone} from './palette.js';
 
 /** The tone of a watcher: gave up is bad; back-off, flapping and failed spawns warn; starting and stopping are busy. */

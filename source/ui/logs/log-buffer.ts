@@ -4,7 +4,7 @@ of them), bounded, with a marker wherever lines went missing for this viewer. In
 absolute (they keep counting across evictions), so a scrolled-back view stays on its line while
 new lines arrive and old ones fall off the top.
 */
-import {stripAnsi} from './ansi-text.js';
+import {stripAnsi} from '../text/ansi-text.js';
 
 /** One line as the supervisor sends it (the `logs` reply, a `logs.<watcher>` event). */
 export type IncomingLine = {

@@ -4,7 +4,7 @@ pane is narrow, and the last flexible column kept takes what is left.
 */
 
 import {padColumns} from './ansi-text.js';
-import {paint, type Color} from './sgr.js';
+import {paint, type Color} from '../style/sgr.js';
 
 /** One cell as a table draws it. */
 export type Cell = {

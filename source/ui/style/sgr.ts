@@ -1,6 +1,6 @@
 /**
 Styling text with SGR sequences directly, for text procui composes itself and hands to Ink
-through <Rows> (see components/Rows.tsx): the same colours Ink's `color` props give.
+through <Rows> (see ../components/Rows.tsx): the same colours Ink's `color` props give.
 */
 
 /** Foreground colours by Ink's names. */

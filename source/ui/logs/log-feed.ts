@@ -4,8 +4,8 @@ log) in a bounded buffer. Changing the source subscribes to its topic first, the
 scrollback with `logs`, holding live lines that arrive meanwhile and appending them after; older
 lines are fetched when the view scrolls to the top.
 */
-import {isErrorReply, type EventMessage} from '../control/protocol.js';
-import type {SupervisorClient, Subscription} from '../control/supervisor-client.js';
+import {isErrorReply, type EventMessage} from '../../control/protocol.js';
+import type {SupervisorClient, Subscription} from '../../control/supervisor-client.js';
 import {LogBuffer, type IncomingLine} from './log-buffer.js';
 import {sourceKey, sourceTopic, type LogSource} from './log-source.js';
 

@@ -3,7 +3,7 @@ CPU and memory history for the charts, kept in the UI from `stats` events (one a
 last `historyLength` samples of every watcher and every live process. Nothing is sampled here;
 the supervisor samples /proc off the render path and this only files its numbers.
 */
-import type {Overview} from '../control/rows.js';
+import type {Overview} from '../../control/rows.js';
 
 /** Samples kept per series: two minutes at one a second. */
 export const historyLength = 120;

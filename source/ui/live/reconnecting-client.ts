@@ -4,8 +4,8 @@ tries again with back-off on the same endpoint, and once a daemon answers there 
 again to everything the UI had subscribed to and says it is back. The UI keeps the same client
 object throughout; nothing above it holds a dead connection.
 */
-import type {EventMessage, Properties, Reply} from '../control/protocol.js';
-import type {Subscription, SupervisorClient} from '../control/supervisor-client.js';
+import type {EventMessage, Properties, Reply} from '../../control/protocol.js';
+import type {Subscription, SupervisorClient} from '../../control/supervisor-client.js';
 
 /** One connection to a supervisor, and a way to hear that it ended. */
 export type Connection = SupervisorClient & {

@@ -1,6 +1,6 @@
 /** The UI state resolved against what the supervisor reports now: which rows are selected, which log source and chart series follow. */
-import type {Overview, ProcessRow, WatcherRow} from '../control/rows.js';
-import type {LogSource} from './log-source.js';
+import type {Overview, ProcessRow, WatcherRow} from '../../control/rows.js';
+import type {LogSource} from '../logs/log-source.js';
 import type {UiState} from './ui-state.js';
 import {selectedIndex} from './ui-reducer.js';
 

@@ -1,4 +1,4 @@
-import type {WatcherRow} from '../control/rows.js';
+import type {WatcherRow} from '../../control/rows.js';
 import type {QuitState} from './ui-state.js';
 
 /** What quitting is waiting for: "Stopping: waiting for web (3 s left), worker (killing)". */

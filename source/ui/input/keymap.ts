@@ -6,7 +6,7 @@ shows its hints and the help overlay lists all of it, so the three cannot disagr
 share a key, and moving is what a hand does a hundred times more often.
 */
 import type {Key} from 'ink';
-import type {Focus} from './ui-state.js';
+import type {Focus} from '../state/ui-state.js';
 
 /** What a key asks for; App turns it into a reducer action or a supervisor command. */
 export type Intent =

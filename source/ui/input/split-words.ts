@@ -3,7 +3,7 @@ The `:` prompt's words, as a shell would split them (quotes and backslashes), so
 `:add web python3 -m http.server` and `:signal web "HUP"` read as `procui ctl` reads its argv.
 The supervisor's own shlex split (config/shlex.ts, through control/), so the prompt and `cmd` agree.
 */
-import {shlexSplit} from '../control/shell-words.js';
+import {shlexSplit} from '../../control/shell-words.js';
 
 export type SplitResult = {readonly words: string[]} | {readonly error: string};
 

@@ -2,11 +2,11 @@
 The log pane's visible rows, computed from the bottom up for just the rows that fit: the cost of a
 frame depends on the pane's size, never on how many lines the buffer holds.
 */
-import {expandTabs, findAll, highlightRanges, padColumns, sliceColumns, textWidth, truncateColumns, wrapColumns, type Highlight} from './ansi-text.js';
-import {formatClock} from './format.js';
+import {expandTabs, findAll, highlightRanges, padColumns, sliceColumns, textWidth, truncateColumns, wrapColumns, type Highlight} from '../text/ansi-text.js';
+import {formatClock} from '../text/format.js';
 import {gapText, plainText, type LogBuffer, type LogEntry} from './log-buffer.js';
-import {watcherColor} from './palette.js';
-import {terminalCaps} from './terminal-caps.js';
+import {watcherColor} from '../style/palette.js';
+import {terminalCaps} from '../screen/terminal-caps.js';
 
 /** How the log pane draws its lines. */
 export type LogRowOptions = {

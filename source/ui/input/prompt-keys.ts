@@ -3,10 +3,10 @@ Keys while a prompt is open (`:` a ctl command, `/` a search), and what Enter do
 a command goes to the supervisor through `run`; a search moves the log view to its match.
 */
 import type {Key} from 'ink';
-import {ctlCommands, formatCtlReply, parseCtlArgs} from '../control/ctl-format.js';
-import {isErrorReply} from '../control/protocol.js';
+import {ctlCommands, formatCtlReply, parseCtlArgs} from '../../control/ctl-format.js';
+import {isErrorReply} from '../../control/protocol.js';
 import {extent, notice, printable, type KeyContext} from './key-context.js';
-import {describeMatch, findMatch} from './log-search.js';
+import {describeMatch, findMatch} from '../logs/log-search.js';
 import {completeLine, splitWords} from './split-words.js';
 
 export function promptKey(context: KeyContext, input: string, key: Key): void {
