@@ -448,7 +448,8 @@ export class Arbiter {
 
 		await Promise.all(names.map(async (name) => this.command(`reload ${name}`, {}, () => {
 			const watcher = this.get(name);
-			const old = new Set([...watcher.processes.keys()]);
+			// send_hup: the same processes reload themselves; there are no old ones to wait for.
+			const old = new Set(watcher.config.sendHup && watcher.desired === 'active' ? [] : [...watcher.processes.keys()]);
 			watcher.reload();
 			return () => {
 				const stillOld = [...watcher.processes.keys()].some((generation) => old.has(generation));
