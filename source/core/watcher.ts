@@ -260,7 +260,8 @@ export class Watcher {
 		const running = this.running;
 		if (running.length > this.numprocesses) {
 			// Retire the newest extras, as Circus does.
-			const newestFirst = running.sort((a, b) => b.startedAt - a.startedAt);
+			// Processes spawned by one command share a start time: the later spawn is the newer.
+			const newestFirst = running.sort((a, b) => b.startedAt - a.startedAt || b.generation - a.generation);
 			for (const record of newestFirst.slice(0, running.length - this.numprocesses)) {
 				this.#stopProcess(record, 'scale');
 			}
