@@ -366,8 +366,8 @@ export class FakeChildren implements Launcher {
 }
 
 /** A watcher's configuration, validated exactly as a `[watcher:NAME]` section (cmd `server`). */
-export function watcher(name: string, options: Readonly<Record<string, string>> = {}): WatcherConfig {
-	return watcherFromOptions(name, {cmd: 'server', pty: 'false', ...options}, {cwd: '/', environ: {}});
+export function watcher(name: string, options: Readonly<Record<string, string>> = {}, sockets: readonly string[] = []): WatcherConfig {
+	return watcherFromOptions(name, {cmd: 'server', pty: 'false', ...options}, {cwd: '/', environ: {}, sockets: new Set(sockets)});
 }
 
 export function config(watchers: readonly WatcherConfig[], arbiter: Partial<Config['arbiter']> = {}): Config {
