@@ -316,3 +316,87 @@ describe('kernel: the reconcile tick', () => {
 		arbiter.dispose();
 	});
 });
+
+describe('kernel: storms of requests', () => {
+	it('alternating starts and stops queued at once: only the last applies, and every caller gets an answer', async () => {
+		const k = kernel([watcher('web')]);
+		const requests = [
+			k.arbiter.startWatchers(['web']),
+			k.arbiter.stopWatchers(['web']),
+			k.arbiter.startWatchers(['web']),
+			k.arbiter.stopWatchers(['web']),
+			k.arbiter.startWatchers(['web']),
+		];
+		const outcomes = await Promise.all(requests.map(async (request) => k.outcome(request)));
+		expect(outcomes.map((outcome) => outcome.state)).toEqual(['resolved', 'resolved', 'resolved', 'resolved', 'resolved']);
+		expect(outcomes[0]).toEqual({state: 'resolved', value: {info: {superseded: 'stop web'}}});
+		expect(outcomes[2]).toEqual({state: 'resolved', value: {info: {superseded: 'stop web'}}});
+		expect(outcomes[4]).toMatchObject({value: {info: {started: [k.children.all[0]!.pid]}}});
+		expect(k.children.all).toHaveLength(1);
+		expect(k.children.signals).toEqual([]);
+	});
+
+	it('a second stop during a graceful stop does not move the SIGKILL deadline', async () => {
+		const k = kernel([watcher('web', {graceful_timeout: '5'})]);
+		k.children.onSpawn = stubborn;
+		await k.outcome(k.arbiter.startWatchers(['web']));
+		const first = k.arbiter.stopWatchers(['web']);
+		await k.clock.advance(3000);
+		const second = k.arbiter.stopWatchers(['web']);
+		await k.clock.advance(2000);
+		expect(k.children.signals.map((sent) => sent.signal)).toEqual([SIGTERM, SIGTERM, SIGKILL]);
+		expect((await k.outcome(first)).state).toBe('resolved');
+		expect((await k.outcome(second)).state).toBe('resolved');
+	});
+
+	it('a quit during a restart\'s stop: the restart starts nothing', async () => {
+		const k = kernel([watcher('web', {graceful_timeout: '5'})]);
+		k.children.onSpawn = stubborn;
+		await k.outcome(k.arbiter.startWatchers(['web']));
+		const restart = k.arbiter.restartWatchers(['web']);
+		await k.settle();
+		const quit = k.arbiter.quit();
+		await k.clock.advance(5000);
+		expect(await k.outcome(restart)).toEqual({state: 'resolved', value: {info: {superseded: 'stop'}}});
+		expect((await k.outcome(quit)).state).toBe('resolved');
+		expect(k.children.all).toHaveLength(1);
+		expect(k.children.alive).toHaveLength(0);
+	});
+
+	it('removing a watcher in a crash loop stops it and cancels its pending respawn', async () => {
+		const k = kernel([watcher('web', {check_flapping: 'false'})]);
+		k.children.onSpawn = (child) => {
+			queueMicrotask(() => {
+				child.exec();
+				child.exit(1);
+			});
+		};
+
+		void k.arbiter.startWatchers(['web']);
+		await k.clock.advance(150);
+		const spawned = k.children.all.length;
+		expect((await k.outcome(k.arbiter.removeWatcher('web', false))).state).toBe('resolved');
+		expect(k.arbiter.watchers.size).toBe(0);
+		await k.clock.advance(60_000);
+		expect(k.children.all).toHaveLength(spawned);
+		expect(k.clock.pending).toEqual([]);
+	});
+
+	it('a quit during a flapping pause stops the watcher for good', async () => {
+		const k = kernel([watcher('web')]);
+		k.children.onSpawn = (child) => {
+			queueMicrotask(() => {
+				child.exec();
+				child.exit(1);
+			});
+		};
+
+		void k.arbiter.startWatchers(['web']);
+		await k.clock.advance(100);
+		expect(k.arbiter.get('web').flappingUntil).toBeDefined();
+		expect((await k.outcome(k.arbiter.quit())).state).toBe('resolved');
+		await k.clock.advance(60_000);
+		expect(k.children.all).toHaveLength(2);
+		expect(k.arbiter.get('web').status).toBe('stopped');
+	});
+});

@@ -175,6 +175,28 @@ describe('kernel: stop', () => {
 		expect((await k.outcome(stop)).state).toBe('resolved');
 	});
 
+	it('still stops a process that closed its own output: drained is not exited', async () => {
+		const k = kernel([watcher('web', {graceful_timeout: '5'})]);
+		k.children.onSpawn = (child) => {
+			child.ignore(SIGTERM);
+			queueMicrotask(() => {
+				child.exec();
+				child.closeOutput();
+			});
+		};
+
+		await k.outcome(k.arbiter.startWatchers(['web']));
+		const child = k.children.all[0]!;
+		expect(child.outputOpen).toBe(false);
+		expect(k.arbiter.get('web').running.map((record) => record.pid)).toEqual([child.pid]);
+		const stop = k.arbiter.stopWatchers(['web']);
+		await k.clock.advance(4999);
+		expect((await k.outcome(stop)).state).toBe('pending');
+		await k.clock.advance(1);
+		expect(k.children.signalsTo(child.pid)).toEqual([SIGTERM, SIGKILL]);
+		expect((await k.outcome(stop)).state).toBe('resolved');
+	});
+
 	it('keeps the output of a stopped process readable in `finished`', async () => {
 		const k = kernel([watcher('web')]);
 		await k.outcome(k.arbiter.startWatchers(['web']));
@@ -241,6 +263,30 @@ describe('kernel: kill', () => {
 		expect(k.children.alive).toHaveLength(0);
 		expect(k.arbiter.get('web').status).toBe('stopped');
 		expect(k.arbiter.get('db').status).toBe('stopped');
+	});
+});
+
+describe('kernel: kill (SIGQUIT)', () => {
+	it('killAll then quit completes even when a killed process\'s output stays open (graceful_timeout, then the drain grace)', async () => {
+		const k = kernel([watcher('web', {graceful_timeout: '5'})]);
+		k.children.onSpawn = (child) => {
+			child.holdOutput();
+			queueMicrotask(() => {
+				child.exec();
+			});
+		};
+
+		await k.outcome(k.arbiter.startWatchers(['web']));
+		k.arbiter.killAll();
+		const quit = k.arbiter.quit();
+		await k.settle();
+		expect(k.children.alive).toHaveLength(0);
+		expect(k.children.signals[0]!.signal).toBe(SIGKILL);
+		await k.clock.advance(6999);
+		expect((await k.outcome(quit)).state).toBe('pending');
+		await k.clock.advance(1);
+		expect((await k.outcome(quit)).state).toBe('resolved');
+		expect(k.children.all[0]!.outputOpen).toBe(false);
 	});
 });
 
