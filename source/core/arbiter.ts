@@ -6,9 +6,11 @@ import type {Config, WatcherConfig} from '../config/types.js';
 import {withOptions} from '../config/watcher-from-options.js';
 import type {Line} from '../io/line-buffer.js';
 import {Redirector} from '../io/redirector.js';
+import {realClock, type Clock, type TimerHandle} from './clock.js';
 import type {LogLevel, WatcherContext} from './context.js';
 import {CommandError} from './errors.js';
 import {callHook} from './hooks.js';
+import {realLauncher, type Launcher} from './launcher.js';
 import {OnDemand, type SocketSource} from './on-demand.js';
 import {applyReload, type SocketRebinder} from './reload.js';
 import {Scheduler, type Command} from './scheduler.js';
@@ -42,6 +44,10 @@ export type ArbiterOptions = {
 	readonly wantsOutput?: (watcher: string) => boolean;
 	/** Whether anyone listens to a process's raw bytes now (a terminal view); asked per chunk (default: no). */
 	readonly wantsRaw?: (watcher: string, pid: number) => boolean;
+	/** The time and timers (default: the real clock); the kernel tests pass a fake one. */
+	readonly clock?: Clock;
+	/** How processes are started and signalled (default: real processes); the kernel tests pass fake children. */
+	readonly launcher?: Launcher;
 };
 
 /** What the arbiter counts, for `dstats`: evidence of what happened, for people and for tests. */
@@ -109,7 +115,8 @@ export class Arbiter {
 	readonly scheduler: Scheduler;
 	readonly redirector = new Redirector();
 	readonly #watchers = new Map<string, Watcher>();
-	readonly startedAt = Date.now();
+	readonly startedAt: number;
+	readonly #clock: Clock;
 	readonly #wantsOutput: (watcher: string) => boolean;
 	readonly #wantsRaw: (watcher: string, pid: number) => boolean;
 	/** Set once `quit` began; new starts are refused from then on. */
@@ -127,12 +134,14 @@ export class Arbiter {
 	hook program is stale when another came meanwhile (the later intent wins). */
 	readonly #intents = new Map<string, number>();
 	readonly counters: ArbiterCounters = {ticks: 0, ticksDuringCommands: 0};
-	#tick: NodeJS.Timeout | undefined;
+	#tick: TimerHandle | undefined;
 	#checkScheduled = false;
 	#quitPromise: Promise<Record<string, unknown>> | undefined;
 
 	constructor(config: Config, options: ArbiterOptions = {}) {
 		this.#config = config;
+		this.#clock = options.clock ?? realClock;
+		this.startedAt = this.#clock.now();
 		this.#wantsOutput = options.wantsOutput ?? (() => true);
 		this.#wantsRaw = options.wantsRaw ?? (() => false);
 		this.scheduler = new Scheduler({
@@ -177,9 +186,11 @@ export class Arbiter {
 			changed: () => {
 				this.#scheduleCheck();
 			},
-			timer: (label, ms, fn) => setTimeout(() => {
+			timer: (label, ms, fn) => this.#clock.setTimeout(() => {
 				this.scheduler.enqueue({label, internal: true, run: fn});
 			}, ms),
+			clock: this.#clock,
+			launcher: options.launcher ?? realLauncher,
 		};
 		for (const watcherConfig of config.watchers) {
 			this.#watchers.set(watcherConfig.name, new Watcher(watcherConfig, this.#ctx));
@@ -188,6 +199,7 @@ export class Arbiter {
 		this.#onDemand = new OnDemand({
 			sockets,
 			scheduler: this.scheduler,
+			clock: this.#clock,
 			watchers: this.#watchers,
 			enabled: () => !this.stopping,
 			log: (level, message) => {
@@ -275,7 +287,7 @@ export class Arbiter {
 	}
 
 	emit(topic: string, data: Record<string, unknown>): void {
-		const payload = {...data, time: Date.now() / 1000};
+		const payload = {...data, time: this.#clock.now() / 1000};
 		for (const listener of this.#listeners.event) {
 			listener(topic, payload);
 		}
@@ -311,7 +323,7 @@ export class Arbiter {
 			}
 
 			if (index > 0 && delay > 0) {
-				await new Promise((resolve) => setTimeout(resolve, delay));
+				await new Promise<void>((resolve) => this.#clock.setTimeout(resolve, delay));
 			}
 
 			// Each start is its own command: a user's stop or a quit in between is never refused.
@@ -322,14 +334,14 @@ export class Arbiter {
 	}
 
 	#startTick(): void {
-		clearInterval(this.#tick);
+		this.#clock.clearInterval(this.#tick);
 		// check_delay ≤ 0 turns the periodic check off, as in Circus. Exits, back-off, max_age and
 		// flapping all come back as commands of their own; the tick is only a safety net.
 		if (this.config.arbiter.checkDelay <= 0) {
 			return;
 		}
 
-		this.#tick = setInterval(() => {
+		this.#tick = this.#clock.setInterval(() => {
 			// One reconcile tick at most in the queue.
 			this.scheduler.enqueue({
 				label: 'reconcile',
@@ -641,7 +653,8 @@ export class Arbiter {
 
 		await Promise.all(names.map(async (name) => this.command(`reload ${name}`, {}, () => {
 			const watcher = this.get(name);
-			const old = new Set([...watcher.processes.keys()]);
+			// send_hup: the same processes reload themselves; there are no old ones to wait for.
+			const old = new Set(watcher.config.sendHup && watcher.desired === 'active' ? [] : [...watcher.processes.keys()]);
 			watcher.reload();
 			return () => {
 				const stillOld = [...watcher.processes.keys()].some((generation) => old.has(generation));
@@ -655,7 +668,7 @@ export class Arbiter {
 	async quit(): Promise<Record<string, unknown>> {
 		this.#quitPromise ??= (async () => {
 			this.#stopping = true;
-			clearInterval(this.#tick);
+			this.#clock.clearInterval(this.#tick);
 			this.#onDemand.sync();
 			// Lowest priority first, as Circus stops; watchers of equal priority stop together, and a
 			// group waits for the one before it (what starts first, a database say, stops last).
@@ -673,7 +686,7 @@ export class Arbiter {
 	/** A second quit signal: SIGKILL every process group now. */
 	killAll(): void {
 		this.#stopping = true;
-		clearInterval(this.#tick);
+		this.#clock.clearInterval(this.#tick);
 		this.#onDemand.sync();
 		this.scheduler.enqueue({
 			label: 'kill all',
@@ -741,12 +754,12 @@ export class Arbiter {
 
 	/** Stop timers; for tests and after quit. */
 	dispose(): void {
-		clearInterval(this.#tick);
+		this.#clock.clearInterval(this.#tick);
 	}
 
 	/** The supervisor's uptime, in seconds. */
 	get age(): number {
-		return (Date.now() - this.startedAt) / 1000;
+		return (this.#clock.now() - this.startedAt) / 1000;
 	}
 
 	get hostname(): string {

@@ -1,6 +1,8 @@
 import type {Redirector} from '../io/redirector.js';
 import type {Scheduler} from './scheduler.js';
 import type {Line} from '../io/line-buffer.js';
+import type {Clock, TimerHandle} from './clock.js';
+import type {Launcher} from './launcher.js';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 
@@ -24,5 +26,9 @@ export type WatcherContext = {
 	/** Called after every command that changed a watcher, so waiters can settle. */
 	readonly changed: () => void;
 	/** Run `fn` as a command after `ms`, unless `isStale()` says it no longer applies. */
-	readonly timer: (label: string, ms: number, fn: () => void) => NodeJS.Timeout;
+	readonly timer: (label: string, ms: number, fn: () => void) => TimerHandle;
+	/** The time and timers (real, or a test's fake). */
+	readonly clock: Clock;
+	/** How processes are started and signalled (real, or a test's fake children). */
+	readonly launcher: Launcher;
 };

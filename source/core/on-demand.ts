@@ -1,5 +1,6 @@
 import {watcherSocketNames} from '../config/substitute.js';
 import type {ConnectionWaiter} from '../io/socket-helper.js';
+import type {Clock} from './clock.js';
 import type {Scheduler} from './scheduler.js';
 import type {Watcher} from './watcher.js';
 
@@ -38,6 +39,7 @@ export class OnDemand {
 	activations = 0;
 	readonly #sockets: SocketSource;
 	readonly #scheduler: Scheduler;
+	readonly #clock: Clock;
 	readonly #watchers: ReadonlyMap<string, Watcher>;
 	readonly #enabled: () => boolean;
 	readonly #log: (level: 'debug' | 'warning', message: string) => void;
@@ -47,9 +49,10 @@ export class OnDemand {
 	readonly #pausedUntil = new Map<string, number>();
 	readonly #ending = new Set<Promise<void>>();
 
-	constructor(options: {sockets: SocketSource; scheduler: Scheduler; watchers: ReadonlyMap<string, Watcher>; enabled: () => boolean; log: (level: 'debug' | 'warning', message: string) => void}) {
+	constructor(options: {sockets: SocketSource; scheduler: Scheduler; clock: Clock; watchers: ReadonlyMap<string, Watcher>; enabled: () => boolean; log: (level: 'debug' | 'warning', message: string) => void}) {
 		this.#sockets = options.sockets;
 		this.#scheduler = options.scheduler;
+		this.#clock = options.clock;
 		this.#watchers = options.watchers;
 		this.#enabled = options.enabled;
 		this.#log = options.log;
@@ -78,7 +81,7 @@ export class OnDemand {
 			}
 		}
 
-		const now = Date.now();
+		const now = this.#clock.now();
 		for (const [name, fds] of wanted) {
 			if (!this.#waiting.has(name) && (this.#pausedUntil.get(name) ?? 0) <= now) {
 				this.#wait(name, fds);
@@ -94,8 +97,8 @@ export class OnDemand {
 	#wait(name: string, fds: readonly number[]): void {
 		const pause = (why: string): void => {
 			this.#log('warning', `${name}: ${why}; waiting again in ${rewaitDelayMs / 1000} s`);
-			this.#pausedUntil.set(name, Date.now() + rewaitDelayMs);
-			setTimeout(() => {
+			this.#pausedUntil.set(name, this.#clock.now() + rewaitDelayMs);
+			this.#clock.setTimeout(() => {
 				this.#pausedUntil.delete(name);
 				this.sync();
 			}, rewaitDelayMs).unref();

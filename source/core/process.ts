@@ -2,6 +2,7 @@ import type {Child, ExitStatus} from '../io/spawn.js';
 import type {OutputSource} from '../io/redirector.js';
 import type {LineRing} from '../io/line-buffer.js';
 import type {RawTail} from '../io/raw-tail.js';
+import type {TimerHandle} from './clock.js';
 
 /** Why procui asked a process to stop; undefined while nobody asked. */
 export type StopReason = 'stop' | 'scale' | 'max_age' | 'restart' | 'flapping' | 'kill' | 'quit';
@@ -15,7 +16,7 @@ export type ProcessRecord = {
 	readonly wid: number;
 	/** Unique per spawn; events from an older instance carry an older generation and are dropped. */
 	readonly generation: number;
-	/** Date.now() at spawn. */
+	/** The clock's now() at spawn. */
 	readonly startedAt: number;
 	/** max_age deadline (ms), or undefined. */
 	readonly expiresAt: number | undefined;
@@ -31,7 +32,7 @@ export type ProcessRecord = {
 	/** procui-exec has exec'ed the program (its error pipe closed without a report). */
 	execed: boolean;
 	/** Timer that escalates to SIGKILL. */
-	killTimer: NodeJS.Timeout | undefined;
+	killTimer: TimerHandle | undefined;
 };
 
 /** Circus's exit_code: the code, or minus the signal number. */

@@ -47,7 +47,7 @@ export class Strays {
 		if (!this.#polling) {
 			this.#polling = true;
 			this.#killed = false;
-			this.#look(Date.now() + gracefulTimeout * 1000);
+			this.#look(this.#ctx.clock.now() + gracefulTimeout * 1000);
 		}
 	}
 
@@ -59,7 +59,7 @@ export class Strays {
 
 	#check(deadline: number): void {
 		this.#stopping = this.#stopping.filter((mark) => stillRunning(mark));
-		if (Date.now() >= deadline && !this.#killed) {
+		if (this.#ctx.clock.now() >= deadline && !this.#killed) {
 			this.#killed = true;
 			// Late ones too: reparented after the first look, when a parent of theirs died.
 			const late = adoptedOf(this.#name).filter((mark) => !this.#stopping.some((known) => known.pid === mark.pid));

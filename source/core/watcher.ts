@@ -3,8 +3,9 @@ import {stderrApart} from '../config/stream-options.js';
 import type {HookName, WatcherConfig} from '../config/types.js';
 import {LineRing} from '../io/line-buffer.js';
 import {RawTail} from '../io/raw-tail.js';
-import {signalGroup, signalProcess, spawnChild, SpawnError, type ExitStatus} from '../io/spawn.js';
+import {SpawnError, type ExitStatus} from '../io/spawn.js';
 import {primaryGid, resolveGid, resolveUid} from '../io/users.js';
+import type {TimerHandle} from './clock.js';
 import type {WatcherContext} from './context.js';
 import {CommandError} from './errors.js';
 import {callHook} from './hooks.js';
@@ -82,7 +83,7 @@ export class Watcher {
 	#streams: WatcherStreams | undefined;
 	/** The last streams closed, for their counts after a stop. */
 	#closedStreams: WatcherStreams | undefined;
-	#spawnTimer: {at: number; timer: NodeJS.Timeout} | undefined;
+	#spawnTimer: {at: number; timer: TimerHandle} | undefined;
 	#lastSpawnAt = 0;
 	/** Bumped on every start and stop; timers from an older epoch are dropped. */
 	#epoch = 0;
@@ -202,7 +203,7 @@ export class Watcher {
 		}
 
 		if (this.flappingUntil !== undefined) {
-			return `flapping: retry in ${Math.max(0, Math.ceil((this.flappingUntil - Date.now()) / 1000))} s (try ${this.flapping.tries})`;
+			return `flapping: retry in ${Math.max(0, Math.ceil((this.flappingUntil - this.#ctx.clock.now()) / 1000))} s (try ${this.flapping.tries})`;
 		}
 
 		if (this.#spawnGate === 'pending' && this.desired === 'active') {
@@ -210,7 +211,7 @@ export class Watcher {
 		}
 
 		if (this.#spawnTimer && this.desired === 'active') {
-			const wait = Math.max(0, this.#spawnTimer.at - Date.now());
+			const wait = Math.max(0, this.#spawnTimer.at - this.#ctx.clock.now());
 			if (this.spawnFailures > 0) {
 				return `spawn failed ${this.spawnFailures}×: ${this.lastSpawnError ?? ''}; retry in ${(wait / 1000).toFixed(1)} s`;
 			}
@@ -304,7 +305,7 @@ export class Watcher {
 		this.#ctx.emit(`watcher.${this.name}.reload`, {});
 		if (this.config.sendHup) {
 			for (const record of this.running) {
-				signalProcess(record.pid, os.constants.signals.SIGHUP);
+				this.#ctx.launcher.signalProcess(record.pid, os.constants.signals.SIGHUP);
 			}
 
 			return;
@@ -334,7 +335,7 @@ export class Watcher {
 			return;
 		}
 
-		const now = Date.now();
+		const now = this.#ctx.clock.now();
 		for (const record of this.running) {
 			if (record.expiresAt !== undefined && now >= record.expiresAt) {
 				this.#stopProcess(record, 'max_age');
@@ -344,7 +345,8 @@ export class Watcher {
 		const running = this.running;
 		if (running.length > this.numprocesses) {
 			// Retire the newest extras, as Circus does.
-			const newestFirst = running.sort((a, b) => b.startedAt - a.startedAt);
+			// Processes spawned by one command share a start time: the later spawn is the newer.
+			const newestFirst = running.sort((a, b) => b.startedAt - a.startedAt || b.generation - a.generation);
 			for (const record of newestFirst.slice(0, running.length - this.numprocesses)) {
 				this.#stopProcess(record, 'scale');
 			}
@@ -486,7 +488,7 @@ export class Watcher {
 			const ring = new LineRing({capacity: this.config.scrollback});
 			// What a terminal emulator needs to draw the screen of a process already running.
 			const rawTail = this.config.pty ? new RawTail() : undefined;
-			const child = spawnChild({
+			const child = this.#ctx.launcher.spawn({
 				...plan,
 				uid,
 				gid,
@@ -513,7 +515,7 @@ export class Watcher {
 				},
 			});
 			// warmup_delay counts from the moment the process exists, not from when this command began.
-			this.#lastSpawnAt = Date.now();
+			this.#lastSpawnAt = this.#ctx.clock.now();
 			// The streams this process writes to, to the end (it outlives a restart's new streams).
 			const streams = this.#streams;
 
@@ -621,7 +623,7 @@ export class Watcher {
 
 		this.#cancelSpawnTimer();
 		const epoch = this.#epoch;
-		const timer = this.#ctx.timer(`respawn ${this.name}`, Math.max(0, at - Date.now()), () => {
+		const timer = this.#ctx.timer(`respawn ${this.name}`, Math.max(0, at - this.#ctx.clock.now()), () => {
 			if (this.#spawnTimer?.timer === timer) {
 				this.#spawnTimer = undefined;
 			}
@@ -635,7 +637,7 @@ export class Watcher {
 
 	#cancelSpawnTimer(): void {
 		if (this.#spawnTimer) {
-			clearTimeout(this.#spawnTimer.timer);
+			this.#ctx.clock.clearTimeout(this.#spawnTimer.timer);
 			this.#spawnTimer = undefined;
 		}
 	}
@@ -652,7 +654,7 @@ export class Watcher {
 		// The whole group: a shell's children go too, so nothing is orphaned. The signal hooks run
 		// beside the signal: procui never holds a stop for a program.
 		this.#notify('before_signal', () => ({PROCUI_PID: String(record.pid), PROCUI_SIGNAL: String(signal)}));
-		signalGroup(record.pid, signal, record.exit !== undefined);
+		this.#ctx.launcher.signalGroup(record.pid, signal, record.exit !== undefined);
 		this.#notify('after_signal', () => ({PROCUI_PID: String(record.pid), PROCUI_SIGNAL: String(signal)}));
 		this.#ctx.emit(`watcher.${this.name}.kill`, {process_pid: record.pid, signal});
 		if (record.killTimer === undefined) {
@@ -662,7 +664,7 @@ export class Watcher {
 				}
 
 				if (record.exit === undefined || !record.drained) {
-					signalGroup(record.pid, os.constants.signals.SIGKILL, record.exit !== undefined);
+					this.#ctx.launcher.signalGroup(record.pid, os.constants.signals.SIGKILL, record.exit !== undefined);
 					// Output still held open by a process outside the group: stop reading it once
 					// the exit is known, so a stop always completes.
 					this.#ctx.timer(`drain ${this.name}/${record.pid}`, drainGraceMs, () => {
@@ -681,7 +683,7 @@ export class Watcher {
 	kill(pid: number | undefined, signal: number, timeoutSeconds: number): number[] {
 		const targets = [...this.#processes.values()].filter((record) => pid === undefined || record.pid === pid);
 		for (const record of targets) {
-			clearTimeout(record.killTimer);
+			this.#ctx.clock.clearTimeout(record.killTimer);
 			record.killTimer = undefined;
 			this.#stopProcess(record, 'kill', signal, timeoutSeconds);
 		}
@@ -697,7 +699,7 @@ export class Watcher {
 		this.#cancelSpawnTimer();
 		for (const record of this.#processes.values()) {
 			record.stopReason ??= 'quit';
-			signalGroup(record.pid, os.constants.signals.SIGKILL);
+			this.#ctx.launcher.signalGroup(record.pid, os.constants.signals.SIGKILL);
 		}
 	}
 
@@ -730,7 +732,7 @@ export class Watcher {
 		}
 
 		record.exit = status;
-		const now = Date.now();
+		const now = this.#ctx.clock.now();
 		this.#lastExit = {pid: record.pid, status, time: now};
 		// Reported beside the reap, never holding it (Circus ignores their results too).
 		this.#notify('before_reap', () => ({PROCUI_PID: String(record.pid)}));
@@ -803,7 +805,7 @@ export class Watcher {
 	}
 
 	#remove(record: ProcessRecord): void {
-		clearTimeout(record.killTimer);
+		this.#ctx.clock.clearTimeout(record.killTimer);
 		this.#processes.delete(record.generation);
 		// Keep the output of recent processes: why a process crashed is in its last lines.
 		this.#finished.push({pid: record.pid, wid: record.wid, ring: record.ring, exit: record.exit});
