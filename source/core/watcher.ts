@@ -344,10 +344,11 @@ export class Watcher {
 
 		const running = this.running;
 		if (running.length > this.numprocesses) {
-			// Retire the newest extras, as Circus does.
-			// Processes spawned by one command share a start time: the later spawn is the newer.
+			// Keep the newest numprocesses and retire the older ones, as Circus's manage_processes does
+			// (it sorts by start time, newest first, and kills past numprocesses). Processes spawned by
+			// one command share a start time: the later spawn is the newer.
 			const newestFirst = running.sort((a, b) => b.startedAt - a.startedAt || b.generation - a.generation);
-			for (const record of newestFirst.slice(0, running.length - this.numprocesses)) {
+			for (const record of newestFirst.slice(this.numprocesses)) {
 				this.#stopProcess(record, 'scale');
 			}
 		}

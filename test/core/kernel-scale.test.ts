@@ -24,24 +24,24 @@ describe('kernel: numprocesses', () => {
 		expect(k.children.signals).toEqual([]);
 	});
 
-	it('decr retires the newest processes with the stop signal, and they are not counted as crashes', async () => {
+	it('decr keeps the newest processes and retires the older ones with the stop signal, as Circus does; they are not counted as crashes', async () => {
 		const k = kernel([watcher('web', {numprocesses: '2'})]);
 		await k.outcome(k.arbiter.startWatchers(['web']));
 		await k.clock.advance(1000);
 		await scale(k, 'web', 4);
 		const [a, b, c, d] = k.children.all;
 		await scale(k, 'web', 2);
-		expect(k.children.signals.map((sent) => [sent.pid, sent.signal])).toEqual([[d!.pid, SIGTERM], [c!.pid, SIGTERM]]);
-		expect(k.alive('web')).toEqual([a, b]);
+		expect(k.children.signals.map((sent) => [sent.pid, sent.signal])).toEqual([[b!.pid, SIGTERM], [a!.pid, SIGTERM]]);
+		expect(k.alive('web')).toEqual([c, d]);
 		expect(k.arbiter.get('web').restarts).toBe(0);
 	});
 
-	it('decr retires the newest even among processes spawned in the same millisecond', async () => {
+	it('decr tells processes spawned in the same millisecond apart by spawn order: the first spawned is the oldest', async () => {
 		const k = kernel([watcher('web', {numprocesses: '3'})]);
 		await k.outcome(k.arbiter.startWatchers(['web']));
 		await scale(k, 'web', 2);
-		expect(wids(k, 'web')).toEqual([1, 2]);
-		expect(k.children.signals.map((sent) => sent.pid)).toEqual([k.children.all[2]!.pid]);
+		expect(wids(k, 'web')).toEqual([2, 3]);
+		expect(k.children.signals.map((sent) => sent.pid)).toEqual([k.children.all[0]!.pid]);
 	});
 
 	it('decr to 0 stops every process but leaves the watcher active; incr brings processes back', async () => {
