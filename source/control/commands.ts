@@ -5,7 +5,7 @@ import {commandSpec, isCommandName, type CommandName} from '../core/vocabulary.j
 import {errno, errorReply, nowSeconds, type Properties, type Reply, type Request} from './protocol.js';
 import {processRow, watcherRow, watchersInConfigOrder} from './views.js';
 import {configCommands} from './config-commands.js';
-import {logsCommand} from './logs-command.js';
+import {logsCommand, searchCommand} from './logs-command.js';
 import {terminalCommands} from './terminal-commands.js';
 import {flag, optionalProperty, pid, property} from './request-values.js';
 import {stringProperty, type CommandContext, type Handler} from './handler.js';
@@ -181,6 +181,7 @@ const handlers: {readonly [K in CommandName]: Handler} = {
 		return {sockets: context.listSockets()};
 	},
 	logs: logsCommand,
+	search: searchCommand,
 	...configCommands,
 	...terminalCommands,
 };

@@ -81,3 +81,45 @@ export const logsCommand: Handler = (arbiter, properties) => {
 	const notices = streamNotices(streamRows(names.map((watcher) => arbiter.get(watcher))));
 	return {lines: lines.slice(Math.max(0, lines.length - Math.min(count, maxLogLines))), notices, partials: partials(arbiter, names, pid)};
 };
+
+/** Most matches one `search` reply lists (the total counts them all). */
+export const maxSearchMatches = 10_000;
+
+/** Colours (the only escape sequences the ring keeps) out, for matching what a person reads. */
+// eslint-disable-next-line no-control-regex -- SGR sequences are what is removed
+const sgr = /\u001B\[[\d;:]*m/gu;
+
+/**
+`search {name?, pid?, query, limit?}` (procui's): the lines of the whole scrollback that contain
+`query` (case-insensitive, colours ignored), newest first, each with `back`: how many lines of
+the same source (the lines `logs` would return) are newer than it. So a viewer holding the last
+2,000 lines finds line 5,000 of 10,000 without fetching the other 8,000 first. `partial` says
+the scrollback no longer holds all the output: older lines were dropped from a process's ring
+(procui.scrollback) or older processes' output is gone.
+*/
+export const searchCommand: Handler = (arbiter, properties) => {
+	const name = stringProperty(properties, 'name');
+	const pid = optionalProperty(properties, 'pid', processId);
+	const query = stringProperty(properties, 'query', true);
+	const limit = property(properties, 'limit', wholeNumber(1), 1000);
+	const names = name === undefined ? [...arbiter.watchers.keys()] : [arbiter.get(name).name];
+	const lines = collect(arbiter, names, pid);
+	const needle = query.toLowerCase();
+	const matches: Array<LogLine & {back: number}> = [];
+	let total = 0;
+	for (let index = lines.length - 1; index >= 0; index--) {
+		const line = lines[index]!;
+		if (line.text.replaceAll(sgr, '').toLowerCase().includes(needle)) {
+			total++;
+			if (matches.length < Math.min(limit, maxSearchMatches)) {
+				matches.push({...line, back: lines.length - 1 - index});
+			}
+		}
+	}
+
+	const watchers = names.map((watcher) => arbiter.get(watcher));
+	const rings = watchers.flatMap((watcher) => [...watcher.finished, ...watcher.processes.values()]).filter((source) => pid === undefined || source.pid === pid);
+	const evicted = rings.some((source) => source.ring.firstSeq > 1);
+	const finishedGone = pid === undefined && watchers.some((watcher) => watcher.finishedDropped > 0);
+	return {total, matches, searched: lines.length, partial: evicted || finishedGone};
+};

@@ -304,6 +304,12 @@ export const vocabulary = {
 		waits: 'read',
 		reply: 'lines, processes, streams (what their files dropped or lost)',
 	},
+	search: {
+		description: 'Find the lines of a watcher\'s, a process\'s or every watcher\'s whole scrollback that contain a text',
+		properties: ['name', 'pid', 'query', 'limit'],
+		waits: 'read',
+		reply: 'total, matches (newest first, each with back: the newer lines of the same source), searched, partial',
+	},
 	input: {
 		description: 'Type into a PTY process: data is written to its terminal',
 		properties: ['name', 'pid', 'data'],

@@ -59,6 +59,8 @@ export class Watcher {
 	#userStops = 0;
 	/** Output of the most recent finished processes, oldest first. */
 	readonly #finished: Array<{pid: number; wid: number; ring: LineRing; exit: ExitStatus | undefined}> = [];
+	/** Finished processes whose output was let go (more than keptFinished). */
+	#finishedDropped = 0;
 	/** Restarts (exits not asked for that were replaced). */
 	#restarts = 0;
 	/** Why the watcher gave up, when it did. */
@@ -130,6 +132,11 @@ export class Watcher {
 
 	get finished(): ReadonlyArray<{readonly pid: number; readonly wid: number; readonly ring: LineRing; readonly exit: ExitStatus | undefined}> {
 		return this.#finished;
+	}
+
+	/** Finished processes whose output is gone from the scrollback (only the last few are kept). */
+	get finishedDropped(): number {
+		return this.#finishedDropped;
 	}
 
 	get restarts(): number {
@@ -812,6 +819,7 @@ export class Watcher {
 		this.#finished.push({pid: record.pid, wid: record.wid, ring: record.ring, exit: record.exit});
 		if (this.#finished.length > keptFinished) {
 			this.#finished.shift();
+			this.#finishedDropped++;
 		}
 
 		this.#settle();

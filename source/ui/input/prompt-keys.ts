@@ -61,7 +61,64 @@ export function submitSearch(context: KeyContext, query: string): void {
 
 	const from = (ui.follow ? store.logs.end : ui.anchor) - 1;
 	const match = findMatch(store.logs, query, from, 'older') ?? findMatch(store.logs, query, from + 1, 'newer');
+	if (match === undefined && !store.log.complete) {
+		searchScrollback(context, query, undefined);
+		return;
+	}
+
 	context.dispatch({type: 'search', query, match, message: describeMatch(store.logs, query, match), extent: extent(context)});
+}
+
+/** Where the buffer holds the line `pid`/`seq`, if it does. */
+function indexOf(context: KeyContext, pid: number, seq: number): number | undefined {
+	const {logs} = context.store;
+	for (let index = logs.end - 1; index >= logs.start; index--) {
+		const entry = logs.at(index);
+		if (entry?.kind === 'line' && entry.pid === pid && entry.seq === seq) {
+			return index;
+		}
+	}
+
+	return undefined;
+}
+
+/**
+The lines held do not have it (older than the oldest held): the supervisor searches the whole
+scrollback, then the view loads back to the newest match older than what it holds and shows it.
+`current`: the match shown now, when looking for the next older one.
+*/
+function searchScrollback(context: KeyContext, query: string, current: number | undefined): void {
+	const {store, dispatch} = context;
+	const held = store.logs.end - store.logs.start;
+	dispatch({type: 'search', query, match: current, message: 'searching the whole scrollback…', extent: extent(context)});
+	void (async () => {
+		const result = await store.searchScrollback(query, 1000);
+		if (typeof result === 'string') {
+			dispatch({type: 'search', query, match: current, message: `search failed: ${result}`, extent: extent(context)});
+			return;
+		}
+
+		const gone = result.partial ? '; older output is gone (procui.scrollback)' : '';
+		const searched = `searched the whole scrollback: ${result.total} match${result.total === 1 ? '' : 'es'} in ${result.searched} lines${gone}`;
+		const rank = result.matches.findIndex((candidate) => candidate.back >= held && indexOf(context, candidate.pid, candidate.seq) === undefined);
+		const target = result.matches[rank];
+		if (target === undefined) {
+			dispatch({type: 'search', query, match: current, message: result.total === 0 ? `"${query}" not found in the scrollback` : 'no older match in the scrollback', extent: extent(context)});
+			notice(context, 'info', searched);
+			return;
+		}
+
+		if (target.back >= store.logs.capacity) {
+			dispatch({type: 'search', query, match: current, message: `${target.back} lines back: beyond this view`, extent: extent(context)});
+			notice(context, 'warn', `"${query}" is ${target.back} lines back, beyond the ${store.logs.capacity} lines this view holds`);
+			return;
+		}
+
+		await store.loadBack(target.back + context.page + 1);
+		const index = indexOf(context, target.pid, target.seq);
+		dispatch({type: 'search', query, match: index ?? current, message: index === undefined ? 'its line is no longer held' : `match ${rank + 1} of ${result.total} (scrollback)`, extent: extent(context)});
+		notice(context, 'info', searched);
+	})();
 }
 
 export function searchNext(context: KeyContext, direction: 'older' | 'newer'): void {
@@ -73,6 +130,11 @@ export function searchNext(context: KeyContext, direction: 'older' | 'newer'): v
 
 	const current = ui.search.match ?? (ui.follow ? store.logs.end : ui.anchor);
 	const match = findMatch(store.logs, ui.search.query, direction === 'older' ? current - 1 : current + 1, direction);
+	if (match === undefined && direction === 'older' && !store.log.complete) {
+		searchScrollback(context, ui.search.query, ui.search.match);
+		return;
+	}
+
 	if (match === undefined) {
 		context.dispatch({type: 'search', query: ui.search.query, match: ui.search.match, message: `no ${direction} match`, extent: extent(context)});
 		return;

@@ -10,7 +10,7 @@ import type {Overview} from '../../control/rows.js';
 import type {SupervisorClient, Subscription} from '../../control/supervisor-client.js';
 import {History} from './history.js';
 import type {LogBuffer} from '../logs/log-buffer.js';
-import {LogFeed, type LogState, type SourcedLine} from '../logs/log-feed.js';
+import {LogFeed, type LogState, type ScrollbackSearch, type SourcedLine} from '../logs/log-feed.js';
 import type {LogSource} from '../logs/log-source.js';
 import {Slots} from './slots.js';
 import {TerminalFeed} from '../terminal/terminal-feed.js';
@@ -195,6 +195,16 @@ export class LiveStore {
 	/** Fetch more of the scrollback; `all`: as much as the buffer holds. False when there is nothing more to fetch. */
 	loadOlder(all = false): boolean {
 		return this.#feed.loadOlder(all);
+	}
+
+	/** Hold at least the newest `count` lines of the log source (see LogFeed.loadBack). */
+	async loadBack(count: number): Promise<boolean> {
+		return this.#feed.loadBack(count);
+	}
+
+	/** Search the log source's whole scrollback on the supervisor. */
+	async searchScrollback(query: string, limit = 1): Promise<ScrollbackSearch | string> {
+		return this.#feed.searchScrollback(query, limit);
 	}
 
 	/** The connection ended (attached mode): views say so, and show what they hold as unknown. */

@@ -20,6 +20,14 @@ export type LogState = {
 	readonly error: string | undefined;
 };
 
+/** The `search` reply: matches newest first, `back` lines from the newest of the source. */
+export type ScrollbackSearch = {
+	readonly total: number;
+	readonly matches: ReadonlyArray<{readonly watcher: string; readonly pid: number; readonly seq: number; readonly back: number}>;
+	readonly searched: number;
+	readonly partial: boolean;
+};
+
 /** A line as the buffer takes it whole (a `logs` reply's, procui's own). */
 export type SourcedLine = IncomingLine & {readonly watcher: string; readonly pid: number};
 
@@ -142,6 +150,46 @@ export class LogFeed {
 		this.#options.onChange();
 		void this.#fetch(this.#logGeneration, 'older');
 		return true;
+	}
+
+	/** Make sure the newest `count` lines of the source are held (as many as the buffer can):
+	resolves true once they are in, false when the source changed meanwhile or could not load. */
+	async loadBack(count: number): Promise<boolean> {
+		const generation = this.#logGeneration;
+		const wanted = Math.min(this.buffer.capacity, count);
+		if (this.#log.complete || wanted <= this.#requested) {
+			return true;
+		}
+
+		this.#requested = wanted;
+		this.#log = {...this.#log, loading: true};
+		this.#options.onChange();
+		await this.#fetch(generation, 'older');
+		return generation === this.#logGeneration && this.#log.error === undefined;
+	}
+
+	/** Search the source's whole scrollback on the supervisor (`search`), not only the lines held. */
+	async searchScrollback(query: string, limit: number): Promise<ScrollbackSearch | string> {
+		const source = this.#log.source;
+		if (source.kind === 'supervisor') {
+			return 'procui\'s own log is all here';
+		}
+
+		const properties: Record<string, unknown> = {query, limit};
+		if (source.kind !== 'all') {
+			properties.name = source.name;
+		}
+
+		if (source.kind === 'process') {
+			properties.pid = source.pid;
+		}
+
+		try {
+			const reply = await this.#client.call('search', properties);
+			return isErrorReply(reply) ? reply.reason : reply as unknown as ScrollbackSearch;
+		} catch (error) {
+			return error instanceof Error ? error.message : String(error);
+		}
 	}
 
 	#resubscribe(source: LogSource | undefined, generation: number): void {
