@@ -37,6 +37,11 @@ export type SpawnOptions = {
 	readonly stdinPipe?: boolean;
 	/** PTY mode: stderr on a pipe of its own (a channel `stderr`) instead of the terminal. */
 	readonly stderrPipe?: boolean;
+	/** `close_child_stdout`: the child's stdout is /dev/null, in PTY mode too (the terminal stays
+	its stdin and controlling terminal). Nothing is read from it. */
+	readonly nullStdout?: boolean;
+	/** `close_child_stderr`: the child's stderr is /dev/null, whatever `stderrPipe` says. */
+	readonly nullStderr?: boolean;
 	/** Extra fds passed to the child as fd 3, 4, ... (sockets). */
 	readonly extraFds?: readonly number[];
 	/** `rlimit_<name>`: soft = hard limit, null for infinity. */
@@ -190,6 +195,15 @@ function startChild(options: SpawnOptions, file: string, stdio: ReadonlyArray<ch
 /** If the drain marker has not come back after this long, the slave is closed anyway. */
 const drainMarkerTimeoutMs = 5000;
 
+/** What a PTY child's fd 2 is: /dev/null (Node opens it for 'ignore'), a pipe of its own, or the terminal. */
+function ptyStderr(options: SpawnOptions, slave: number): childProcess.IOType | number {
+	if (options.nullStderr) {
+		return 'ignore';
+	}
+
+	return options.stderrPipe ? 'pipe' : slave;
+}
+
 /**
 PTY mode. The supervisor opens the PTY pair itself (node-pty's native `open`) and keeps its own
 descriptor of the slave side from before the child exists: while it is held, the master cannot
@@ -216,7 +230,7 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 				slaveHold.release('process');
 			}, drainMarkerTimeoutMs).unref();
 			options.onExit(status, failure);
-		}}, file, [pair.slave, pair.slave, options.stderrPipe ? 'pipe' : pair.slave, ...(options.extraFds ?? [])], true);
+		}}, file, [pair.slave, options.nullStdout ? 'ignore' : pair.slave, ptyStderr(options, pair.slave), ...(options.extraFds ?? [])], true);
 	} catch (error) {
 		slaveHold.release('process');
 		fs.closeSync(pair.master);
@@ -276,7 +290,8 @@ function pipeChannel(name: OutputChannel['name'], stream: Readable): OutputChann
 }
 
 function spawnPipes(options: SpawnOptions, file: string): Child {
-	const child = startChild(options, file, [options.stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(options.extraFds ?? [])], false);
+	const output = (toNull: boolean | undefined): childProcess.IOType => (toNull ? 'ignore' : 'pipe');
+	const child = startChild(options, file, [options.stdinPipe ? 'pipe' : 'ignore', output(options.nullStdout), output(options.nullStderr), ...(options.extraFds ?? [])], false);
 	const channels: OutputChannel[] = [];
 	for (const [name, stream] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
 		if (stream) {
