@@ -517,16 +517,6 @@ export class Arbiter {
 		});
 	}
 
-	/** Replace watchers' configuration (reloadconfig, `set`): the Watcher object is kept. */
-	replaceConfig(name: string, config: WatcherConfig): void {
-		this.get(name).config = config;
-	}
-
-	/** The ctx watchers use; for the config reloader that creates new ones. */
-	newWatcher(config: WatcherConfig): Watcher {
-		return new Watcher(config, this.#ctx);
-	}
-
 	/** on_demand activations since start. */
 	get activations(): number {
 		return this.#onDemand.activations;

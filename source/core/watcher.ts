@@ -765,9 +765,4 @@ export class Watcher {
 	streamStats(): readonly WatcherStreamStats[] {
 		return (this.#streams ?? this.#closedStreams)?.stats() ?? [];
 	}
-
-	/** Processes that exited but whose output is still open (a grandchild holds it). */
-	get lingering(): number {
-		return [...this.processes.values()].filter((record) => record.exit !== undefined && !record.drained).length;
-	}
 }

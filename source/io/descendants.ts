@@ -35,7 +35,7 @@ The descendants of `pid` (children, grandchildren, ...) that are not in the proc
 leads: the ones a signal to that group misses, because they called `setsid` or `setpgid`. Parents
 first. A descendant whose parent has exited has been reparented and is no longer found here.
 */
-export function descendantsOutsideGroup(pid: number): number[] {
+function descendantsOutsideGroup(pid: number): number[] {
 	const children = new Map<number, Entry[]>();
 	for (const entry of processTable()) {
 		const siblings = children.get(entry.ppid);

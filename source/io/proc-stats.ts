@@ -275,17 +275,3 @@ function descendants(pid: number, childrenOf: ReadonlyMap<number, readonly numbe
 
 	return found;
 }
-
-/**
-Open file descriptors of a process (Linux: the entries of /proc/PID/fd), or `undefined`
-when it cannot be read (gone, or another user's). For this process the directory handle
-that the listing itself holds is not counted, so a before/after comparison is exact.
-*/
-export function countOpenFds(pid: number | 'self' = 'self'): number | undefined {
-	try {
-		const count = fs.readdirSync(`/proc/${pid}/fd`).length;
-		return pid === 'self' || pid === process.pid ? count - 1 : count;
-	} catch {
-		return undefined;
-	}
-}

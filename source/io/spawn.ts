@@ -33,8 +33,6 @@ export type SpawnOptions = {
 	readonly pty: boolean;
 	readonly cols?: number;
 	readonly rows?: number;
-	/** Pipe mode: open stdin as a pipe (else /dev/null). */
-	readonly stdinPipe?: boolean;
 	/** PTY mode: stderr on a pipe of its own (a channel `stderr`) instead of the terminal. */
 	readonly stderrPipe?: boolean;
 	/** `close_child_stdout`: the child's stdout is /dev/null, in PTY mode too (the terminal stays
@@ -70,7 +68,7 @@ export type Child = {
 	/** PTY mode: the supervisor's hold on the slave side, released when the exit is observed.
 	While it is held, the master cannot hit EIO, so no output is lost to an early hang-up. */
 	readonly slaveHold?: FdRef;
-	/** Write to the child's terminal or stdin pipe; false when there is none. */
+	/** Write to the child's terminal; false when there is none (pipe mode: stdin is /dev/null). */
 	write(data: string | Buffer): boolean;
 	resize(cols: number, rows: number): void;
 };
@@ -291,7 +289,7 @@ function pipeChannel(name: OutputChannel['name'], stream: Readable): OutputChann
 
 function spawnPipes(options: SpawnOptions, file: string): Child {
 	const output = (toNull: boolean | undefined): childProcess.IOType => (toNull ? 'ignore' : 'pipe');
-	const child = startChild(options, file, [options.stdinPipe ? 'pipe' : 'ignore', output(options.nullStdout), output(options.nullStderr), ...(options.extraFds ?? [])], false);
+	const child = startChild(options, file, ['ignore', output(options.nullStdout), output(options.nullStderr), ...(options.extraFds ?? [])], false);
 	const channels: OutputChannel[] = [];
 	for (const [name, stream] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
 		if (stream) {
@@ -303,13 +301,9 @@ function spawnPipes(options: SpawnOptions, file: string): Child {
 		pid: child.pid!,
 		mode: 'pipe',
 		channels,
-		write(data) {
-			if (!child.stdin || child.stdin.destroyed) {
-				return false;
-			}
-
-			child.stdin.on('error', () => undefined);
-			return child.stdin.write(data);
+		write() {
+			// stdin is /dev/null (Circus's close_child_stdin): nothing to write to.
+			return false;
 		},
 		resize() {
 			// Pipes have no window size.

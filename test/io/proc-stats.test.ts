@@ -1,10 +1,8 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
-import {countOpenFds, ProcSampler, type ProcInfo} from '../../source/io/proc-stats.js';
+import {ProcSampler, type ProcInfo} from '../../source/io/proc-stats.js';
 
 const children: ChildProcess[] = [];
 
@@ -151,26 +149,5 @@ describe('ProcSampler', () => {
 		const info = new ProcSampler().selfInfo();
 		expect(info).toMatchObject({pid: process.pid, name: expect.any(String), children: []});
 		expect(info!.rss).toBeGreaterThan(0);
-	});
-});
-
-describe('countOpenFds', () => {
-	test('goes up by one while a file is open and back after it is closed', () => {
-		const before = countOpenFds();
-		const fd = fs.openSync(path.join(os.tmpdir(), 'procui-fd-count'), 'w');
-		const during = countOpenFds();
-		fs.closeSync(fd);
-		fs.rmSync(path.join(os.tmpdir(), 'procui-fd-count'));
-		expect([during! - before!, countOpenFds()]).toEqual([1, before]);
-	});
-
-	test('counts another process’s descriptors', async () => {
-		const pid = await start('sleep', ['100']);
-		// stdio is /dev/null: at least 0, 1 and 2 (node may add more before exec).
-		expect(countOpenFds(pid)).toBeGreaterThanOrEqual(3);
-	});
-
-	test('returns undefined for a pid that does not exist', () => {
-		expect(countOpenFds(2 ** 22 + 1)).toBeUndefined();
 	});
 });
