@@ -8,7 +8,7 @@ const waitingCommands = new Set(['start', 'stop', 'restart', 'reload', 'reloadco
 const defaultTimeoutSeconds = 5;
 const defaultWaitingTimeoutSeconds = 300;
 
-export const ctlUsage = `Usage: procui ctl [--endpoint URL] [--json] [--timeout S] COMMAND [ARGS]
+const ctlUsage = `Usage: procui ctl [--endpoint URL] [--json] [--timeout S] COMMAND [ARGS]
 
 Commands (circusctl's): add, decr, dstats, get, globaloptions, incr, kill, list, listsockets,
 numprocesses, numwatchers, options, quit, reload, reloadconfig, restart, rm, set, signal,

@@ -4,7 +4,7 @@ import type {Arbiter} from '../core/arbiter.js';
 import {CommandError} from '../core/errors.js';
 
 /** The supervisor's sockets, as reloadconfig changes them. */
-export type SocketRebinder = {
+type SocketRebinder = {
 	/** Close these (every watcher that uses them is stopped). */
 	close(names: readonly string[]): void;
 	/** Bind these; throws a SocketError when one cannot be bound. */

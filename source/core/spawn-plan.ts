@@ -5,7 +5,7 @@ import {applyPythonEnv} from '../config/python-env.js';
 import {watcherVariable} from '../io/adopted.js';
 
 /** What one spawn of a watcher runs: argv, environment and working directory. */
-export type SpawnPlan = {
+type SpawnPlan = {
 	readonly file: string;
 	/** argv[0] as the program sees it. */
 	readonly argv0: string;

@@ -60,7 +60,7 @@ export type ProcInfo = {
 };
 
 /** What `ProcSampler.usage` reads: the cheap part of a process's statistics. */
-export type ProcUsage = {
+type ProcUsage = {
 	/** User plus system CPU time so far, in seconds. */
 	readonly cpuTime: number;
 	/** Resident set size in bytes. */
@@ -68,7 +68,7 @@ export type ProcUsage = {
 };
 
 /** Options of a `ProcSampler`; the defaults are the real system. */
-export type ProcSamplerOptions = {
+type ProcSamplerOptions = {
 	/** Where procfs is mounted. Default `/proc`. */
 	readonly procRoot?: string;
 	/** The user database. Default `/etc/passwd`. */

@@ -19,7 +19,7 @@ export type ExitStatus = {
 	readonly signal: number | null;
 };
 
-export type SpawnOptions = {
+type SpawnOptions = {
 	/** Program, resolved through PATH like execvp. */
 	readonly file: string;
 	readonly args: readonly string[];
@@ -52,7 +52,7 @@ export type SpawnOptions = {
 };
 
 /** One output channel of a child: its stream and the fds the supervisor holds for it. */
-export type OutputChannel = {
+type OutputChannel = {
 	readonly name: 'stdout' | 'stderr';
 	readonly stream: Readable;
 	/** The descriptor the stream reads from. */
@@ -135,7 +135,7 @@ function helperArgs(options: SpawnOptions, file: string, ctty: boolean, errorFd:
 const maxFailureBytes = 4096;
 
 /** procui-exec's "ERRNO message" line as a SpawnError with the errno's name (`EACCES`). */
-export function parseExecFailure(text: string): SpawnError {
+function parseExecFailure(text: string): SpawnError {
 	const match = /^(\d+) (.*)$/s.exec(text.trim());
 	const errno = match ? Number(match[1]) : 0;
 	const code = Object.entries(os.constants.errno).find(([, number]) => number === errno)?.[0] ?? 'EIO';

@@ -23,7 +23,7 @@ export type LogState = {
 /** A line as the buffer takes it whole (a `logs` reply's, procui's own). */
 export type SourcedLine = IncomingLine & {readonly watcher: string; readonly pid: number};
 
-export type LogFeedOptions = {
+type LogFeedOptions = {
 	/** Lines kept. */
 	readonly capacity: number;
 	/** Lines fetched when the source changes. */
