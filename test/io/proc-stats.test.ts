@@ -1,8 +1,10 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
+import fs from 'node:fs';
 import os from 'node:os';
 import {afterEach, describe, expect, test} from 'vitest';
 import {ProcSampler, type ProcInfo} from '../../source/io/proc-stats.js';
+import {waitFor} from '../helpers/daemon.js';
 
 const children: ChildProcess[] = [];
 
@@ -135,7 +137,15 @@ describe('ProcSampler', () => {
 		const busy = await start('sh', ['-c', 'while :; do :; done']);
 		const sampler = new ProcSampler();
 		sampler.sample([busy]);
-		await new Promise(resolve => setTimeout(resolve, 300));
+		// Some CPU time used since that sample, for the CPU % of the next one: read from /proc directly.
+		const ticks = (): number => {
+			const stat = fs.readFileSync(`/proc/${busy}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			return Number(fields[11]) + Number(fields[12]);
+		};
+
+		const before = ticks();
+		await waitFor(() => ticks() >= before + 5, {what: 'the busy process to use 5 clock ticks of CPU'});
 		const usage = sampler.usage([busy, 999_999_999]);
 		expect([...usage.keys()]).toEqual([busy]);
 		const full = sampler.sample([busy]).get(busy)!;
