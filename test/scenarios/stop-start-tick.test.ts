@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {SocketClient} from '../../source/control/client.js';
 import {isErrorReply, type Reply} from '../../source/control/protocol.js';
-import {startDaemon, waitFor, type Daemon} from '../helpers/daemon.js';
+import {pids, startDaemon, waitFor, type Daemon} from '../helpers/daemon.js';
 import {dstats, random} from './helpers.js';
 
 /**
@@ -124,8 +124,10 @@ graceful_timeout = 30
 		const stop = await other.call('stop', {name: 'stubborn'}, {timeoutMs: 30_000});
 		expect(stop).toMatchObject({status: 'ok'});
 		expect(await restart).toMatchObject({status: 'ok', info: {superseded: 'stop'}});
-		await new Promise((resolve) => setTimeout(resolve, 500));
+		// The restart's reply is its last act (arbiter.restartWatchers decides to start or not, then
+		// replies), so nothing of it can start the watcher after this point: no need to wait and see.
 		expect((await daemon.ok('status', {name: 'stubborn'})).status).toBe('stopped');
+		expect(pids(await daemon.ok('list', {name: 'stubborn'}))).toEqual([]);
 		await other.close();
 	});
 });
