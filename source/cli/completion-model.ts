@@ -9,7 +9,7 @@ import {daemonFlags} from './daemon-flags.js';
 import {exportFlags, exportFormats} from './export.js';
 
 /** One ctl command as completion needs it. */
-export type CtlCompletion = {
+type CtlCompletion = {
 	readonly name: string;
 	readonly description: string;
 	/** Its long options, `--waiting`/`--no-waiting` included. */

@@ -2,7 +2,7 @@ import {bashScript, zshScript} from './completion-bash.js';
 import {fishScript} from './completion-fish.js';
 import {completionModel, shells} from './completion-model.js';
 
-export const completionUsage = `Usage: procui completion bash|zsh|fish
+const completionUsage = `Usage: procui completion bash|zsh|fish
 
   Prints a completion script: subcommands, their flags, ctl commands, and the watcher names of
   the running daemon (asked with \`procui ctl list\`, 1 s at most). Load it:

@@ -7,7 +7,7 @@ import {ControlConnectionError, ControlTimeoutError} from '../control/errors.js'
 const defaultTimeoutSeconds = 5;
 const defaultWaitingTimeoutSeconds = 300;
 
-export const ctlUsage = `Usage: procui ctl [--endpoint URL] [--json] [--timeout S] COMMAND [ARGS]
+const ctlUsage = `Usage: procui ctl [--endpoint URL] [--json] [--timeout S] COMMAND [ARGS]
 
 ${wrap(`Commands (circusctl's): ${Object.keys(ctlCommands).sort().join(', ')}.`, 96)}
 \`procui ctl help COMMAND\` shows one command's form.

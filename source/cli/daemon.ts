@@ -6,7 +6,7 @@ import {formatIssue} from '../config/index.js';
 import {load, reportLoadError, resolveSource, type ConfigSource} from './load.js';
 import {writePidfile, removePidfile} from './pidfile.js';
 
-export type DaemonFlags = {
+type DaemonFlags = {
 	readonly source: ConfigSource;
 	readonly endpoint?: string;
 	readonly pidfile?: string;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 
 /** The environment variable that tells a detached daemon to report readiness on fd 3. */
-export const readyFdVariable = 'PROCUI_READY_FD';
+const readyFdVariable = 'PROCUI_READY_FD';
 
 /** How long the parent waits for the detached daemon to be ready. */
 const readyTimeoutMs = 30_000;

@@ -7,7 +7,7 @@ import {ExportError, exportSystemd, unitFolder} from '../export/systemd.js';
 import type {ExportWarning} from '../export/unit-text.js';
 import {load, reportLoadError, resolveSource} from './load.js';
 
-export const exportHelp = `
+const exportHelp = `
   Usage
     $ procui export systemd [CONFIG] [--out DIR] [--user]
     $ procui export procfile [CONFIG]

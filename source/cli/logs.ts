@@ -4,7 +4,7 @@ import {ControlConnectionError, ControlTimeoutError} from '../control/errors.js'
 import type {LogLine} from '../control/logs-command.js';
 import {isErrorReply, type EventMessage} from '../control/protocol.js';
 
-export const logsUsage = `Usage: procui logs [--endpoint URL] [WATCHER[.PID]] [-n LINES] [-f] [--json] [--no-color]
+const logsUsage = `Usage: procui logs [--endpoint URL] [WATCHER[.PID]] [-n LINES] [-f] [--json] [--no-color]
 
   The last LINES lines (default 100) of a watcher, one of its processes, or every watcher,
   from the supervisor's scrollback; with -f, then live output until interrupted.`;
@@ -81,7 +81,7 @@ function stamp(time: number): string {
 const sgr = /\u001B\[[\d;:]*m/g;
 
 /** One line as `procui logs` prints it: `<time> <watcher>.<pid> | <text>`. */
-export function formatLogLine(line: LogLine, color: boolean): string {
+function formatLogLine(line: LogLine, color: boolean): string {
 	const label = `${line.watcher}.${line.pid}`;
 	if (!color) {
 		return `${stamp(line.time)} ${label} | ${line.text.replace(sgr, '')}`;

@@ -5,7 +5,7 @@ commands and subscriptions wait, and the UI shows its layout with "connecting…
 */
 import type {SupervisorClient} from '../control/supervisor-client.js';
 
-export type PendingClient = {
+type PendingClient = {
 	readonly client: SupervisorClient;
 	/** The supervisor started: pass everything waiting, and everything after, to this client. */
 	ready(client: SupervisorClient): void;

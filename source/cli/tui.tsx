@@ -19,13 +19,13 @@ import {load, reportLoadError, resolveSource} from './load.js';
 import {OwnLog} from './own-log.js';
 import {pendingClient} from './pending-client.js';
 
-export const noTerminalMessage = `procui: the full-screen UI needs a terminal (stdin and stdout must be a TTY).
+const noTerminalMessage = `procui: the full-screen UI needs a terminal (stdin and stdout must be a TTY).
 Without one:
   procui daemon [CONFIG]     run the supervisor headless
   procui ctl status          control a running supervisor (circusctl's commands)
   procui logs [NAME]         read a running supervisor's output`;
 
-export const dumbTerminalMessage = `procui: TERM=dumb: this terminal cannot draw the full-screen UI (it cannot move the cursor).
+const dumbTerminalMessage = `procui: TERM=dumb: this terminal cannot draw the full-screen UI (it cannot move the cursor).
 Instead:
   procui ctl status          the watchers and their processes (circusctl's commands)
   procui logs -f [NAME]      follow their output

@@ -9,7 +9,7 @@ const descriptorsPerProcess = 2;
 const ownDescriptors = 64;
 
 /** The soft limits that bound how many processes one supervisor can run, when known. */
-export type ProcessLimits = {
+type ProcessLimits = {
 	/** RLIMIT_NOFILE (`ulimit -n`). */
 	readonly nofile?: number;
 	/** RLIMIT_NPROC (`ulimit -u`): processes of this user, all programs counted. Not enforced for root. */

@@ -61,7 +61,7 @@ export function watcherEnv(envSections: EnvSections, name: string, issues: Issue
 }
 
 /** `$(circus.env.X)` then `$VAR`, against `scope`. An unset `$(circus.env.X)` is a warning. */
-export function expandEnvValue(entry: IniEntry, scope: Readonly<Record<string, string>>, issues: IssueList): string {
+function expandEnvValue(entry: IniEntry, scope: Readonly<Record<string, string>>, issues: IssueList): string {
 	const substituted = substituteEnv(entry.value, caseInsensitiveEnv(scope));
 	for (const name of substituted.missing) {
 		issues.warn(entry.origin, `${entry.key}: $(circus.env.${name}) is not set; left as written`);

@@ -6,7 +6,7 @@ import type {HookConfig, HookName} from './types.js';
 import {boolean, seconds} from './values.js';
 
 /** Circus's hook names (circus/watcher.py), with what procui does with each. */
-export const hookNames = ['before_start', 'after_start', 'before_spawn', 'after_spawn', 'before_stop', 'after_stop', 'before_signal', 'after_signal', 'before_reap', 'after_reap'] as const;
+const hookNames = ['before_start', 'after_start', 'before_spawn', 'after_spawn', 'before_stop', 'after_stop', 'before_signal', 'after_signal', 'before_reap', 'after_reap'] as const;
 
 /** Hooks whose failure Circus ignores by default (`Watcher.ignore_hook_failure`). */
 const ignoredByDefault = new Set<HookName>(['before_stop', 'after_stop', 'before_signal', 'after_signal']);

@@ -6,7 +6,7 @@ import type {IssueList} from './issues.js';
 import {caseInsensitiveEnv, substituteEnv} from './substitute.js';
 
 /** The main file and what it includes, read and merged. */
-export type ReadFiles = {
+type ReadFiles = {
 	readonly sections: readonly IniSection[];
 	/** Every file read, as shown in origins, main file first. */
 	readonly files: readonly string[];
@@ -15,7 +15,7 @@ export type ReadFiles = {
 };
 
 /** Environment sections keep the case of variable names; everything else is lower-cased. */
-export function isEnvSection(name: string): boolean {
+function isEnvSection(name: string): boolean {
 	return name === 'env' || name.startsWith('env:');
 }
 

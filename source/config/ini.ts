@@ -37,12 +37,12 @@ export type IniSection = {
 };
 
 /** What `parseIni` found: the sections in order of first appearance, and the problems. */
-export type IniDocument = {
+type IniDocument = {
 	readonly sections: readonly IniSection[];
 	readonly issues: readonly ConfigIssue[];
 };
 
-export type IniOptions = {
+type IniOptions = {
 	/** Sections whose option names keep their case (environment variables). Default: none. */
 	readonly preserveCase?: (section: string) => boolean;
 };

@@ -49,7 +49,7 @@ export function loadProcfile(file: string, options: LoadOptions): Config {
 }
 
 /** The watchers of a Procfile's text; bad lines and repeated names are errors in `issues`. */
-export function parseProcfile(text: string, file: string, workingDir: string, issues: IssueList): WatcherConfig[] {
+function parseProcfile(text: string, file: string, workingDir: string, issues: IssueList): WatcherConfig[] {
 	const watchers: WatcherConfig[] = [];
 	for (const [index, line] of text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).entries()) {
 		const origin = {file, line: index + 1};

@@ -27,7 +27,7 @@ export function substituteCircus(text: string, lookup: (key: string, written: st
 }
 
 /** Every `$(circus.KEY)` in `text`, KEY lower-cased, in order. */
-export function circusReferences(text: string): string[] {
+function circusReferences(text: string): string[] {
 	return [...text.matchAll(circusReference)].map(match => (match[1] ?? match[2] ?? '').toLowerCase());
 }
 

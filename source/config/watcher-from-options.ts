@@ -6,9 +6,9 @@ import {readWatcher} from './watcher-options.js';
 import {defaultFlapping, defaultScrollback} from './defaults.js';
 
 /** Where options that arrive over the control channel (`add`, `set`) are said to come from. */
-export const controlOrigin = '<control>';
+const controlOrigin = '<control>';
 
-export type OptionsContext = {
+type OptionsContext = {
 	readonly cwd: string;
 	readonly environ: Readonly<Record<string, string | undefined>>;
 	readonly sockets?: ReadonlySet<string>;

@@ -169,6 +169,16 @@ function checkCombinations(watcher: WatcherConfig, reader: SectionReader, contex
 		issues.warn(reader.originOf('numprocesses'), 'numprocesses: 0 starts no process until `incr`');
 	}
 
+	// Circus hands a child its own stdin unless close_child_stdin; procui's is the terminal or a
+	// daemon's /dev/null, never something to share. stdout and stderr are applied (spawn.ts).
+	if (reader.entry('close_child_stdin') !== undefined) {
+		if (!watcher.closeChildStdin) {
+			issues.warn(reader.originOf('close_child_stdin'), `close_child_stdin: procui never hands a child its own stdin: ${watcher.pty ? 'with pty = true it is the terminal' : 'with pty = false it is /dev/null'}; ignored`);
+		} else if (watcher.pty) {
+			issues.warn(reader.originOf('close_child_stdin'), 'close_child_stdin: with pty = true stdin is the terminal (what is typed in the UI reaches the process), not /dev/null; set pty = false for /dev/null');
+		}
+	}
+
 	if (watcher.shellArgs !== undefined && !watcher.shell) {
 		issues.warn(reader.originOf('shell_args'), 'shell_args: has no effect without `shell = true`; ignored');
 	}

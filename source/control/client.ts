@@ -15,21 +15,21 @@ import {checkSocketToTrust} from './socket-file.js';
 import {TypedEmitter} from './typed-emitter.js';
 
 /** circusctl's default `--timeout`. */
-export const defaultTimeoutMs = 5000;
+const defaultTimeoutMs = 5000;
 /** A reply or event longer than this ends the connection: the server never sends one, so it is not a procui. */
 const maxIncomingLineBytes = 64 * 1024 * 1024;
 
-export type SocketClientOptions = {
+type SocketClientOptions = {
 	/** How long to wait for the connection and for each reply, in milliseconds. Default 5000, as circusctl's `--timeout 5`. */
 	readonly timeoutMs?: number;
 };
 
-export type CallOptions = {
+type CallOptions = {
 	/** This call's timeout, in milliseconds, instead of the client's. */
 	readonly timeoutMs?: number;
 };
 
-export type SocketClientEvents = {
+type SocketClientEvents = {
 	/** Any event received after a `subscribe`, `dropped` notices included. */
 	event: [event: EventMessage];
 	/** The server dropped `count` events because this client read too slowly. */

@@ -13,6 +13,12 @@ function watcherOptions(raw: Readonly<Record<string, string>>, numprocesses: num
 
 /** What `options` says of where a watcher's output goes. */
 function streamsText(config: WatcherConfig): string {
+	if (config.closeChildStdout || config.closeChildStderr) {
+		const apart = config.pty ? (stderrApart(config) ? 'a pipe of its own' : 'the terminal') : 'a pipe';
+		const closed = [config.closeChildStdout ? 'stdout' : undefined, config.closeChildStderr ? 'stderr' : undefined].filter(Boolean).join('/');
+		return `stdout to ${config.closeChildStdout ? '/dev/null' : config.pty ? 'the terminal' : 'a pipe'}, stderr to ${config.closeChildStderr ? '/dev/null' : apart} (close_child_${closed})${config.pty ? '; stdin is the terminal (PTY)' : ''}`;
+	}
+
 	if (!config.pty) {
 		return 'stdout and stderr separate (pipes)';
 	}

@@ -3,7 +3,7 @@ import path from 'node:path';
 import {EndpointError} from './errors.js';
 
 /** A Unix socket endpoint: `ipc:///run/user/1000/procui/procui.sock`. */
-export type IpcEndpoint = {
+type IpcEndpoint = {
 	readonly transport: 'ipc';
 	/** Absolute path of the socket file. */
 	readonly path: string;
@@ -12,7 +12,7 @@ export type IpcEndpoint = {
 };
 
 /** A TCP endpoint on loopback: `tcp://127.0.0.1:5555`, `tcp://[::1]:5555`. */
-export type TcpEndpoint = {
+type TcpEndpoint = {
 	readonly transport: 'tcp';
 	/** A loopback address: `127.x.x.x` or `::1` (`localhost` is read as `127.0.0.1`). */
 	readonly host: string;
@@ -25,7 +25,7 @@ export type TcpEndpoint = {
 export type Endpoint = IpcEndpoint | TcpEndpoint;
 
 /** The environment variable that overrides the default endpoint, as `CIRCUSCTL_ENDPOINT` does for circusctl. */
-export const endpointVariable = 'PROCUI_ENDPOINT';
+const endpointVariable = 'PROCUI_ENDPOINT';
 
 /** Longest Unix socket path Linux accepts: `sun_path` is 108 bytes including the terminating NUL. */
 const maxSocketPathBytes = 107;
@@ -53,7 +53,7 @@ export function parseEndpoint(text: string): Endpoint {
 }
 
 /** An `ipc://` endpoint for a socket path. */
-export function ipcEndpoint(socketPath: string, original = `ipc://${socketPath}`): IpcEndpoint {
+function ipcEndpoint(socketPath: string, original = `ipc://${socketPath}`): IpcEndpoint {
 	if (!path.isAbsolute(socketPath)) {
 		throw new EndpointError(`The socket path in \`${original}\` must be absolute (ipc:///dir/procui.sock has three slashes)`);
 	}

@@ -1,7 +1,7 @@
 import type {Labels, PromText} from './prom-text.js';
 
 /** Upper bounds in seconds: from a `status` answered at once to a `stop` waiting out a graceful timeout. */
-export const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] as const;
 
 type Series = {counts: number[]; sum: number; count: number};
 

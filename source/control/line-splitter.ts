@@ -1,5 +1,5 @@
 /** What a `LineSplitter` reports. */
-export type LineSplitterOptions = {
+type LineSplitterOptions = {
 	/** Longest line accepted, in bytes, not counting the newline. */
 	readonly maxLineBytes: number;
 	/** A complete line, without its newline. */

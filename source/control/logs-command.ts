@@ -20,7 +20,7 @@ export type LogLine = {
 };
 
 /** Most lines one `logs` reply carries. */
-export const maxLogLines = 100_000;
+const maxLogLines = 100_000;
 
 function collect(arbiter: Arbiter, names: readonly string[], pid: number | undefined): LogLine[] {
 	const lines: LogLine[] = [];

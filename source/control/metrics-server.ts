@@ -7,7 +7,7 @@ const maxConnections = 16;
 /** A scraper that sends its request this slowly is cut off, so idle sockets cannot pile up. */
 const requestTimeoutMs = 10_000;
 
-export type MetricsAddress = {
+type MetricsAddress = {
 	readonly host: string;
 	readonly port: number;
 	/** Whether the address is reachable only from this machine. */

@@ -7,7 +7,7 @@ import {PromText, type Labels} from './prom-text.js';
 
 const watcherStates = ['stopped', 'starting', 'active', 'stopping'] as const;
 
-export type MetricsSourceOptions = {
+type MetricsSourceOptions = {
 	readonly arbiter: () => Arbiter;
 	/** The supervisor's own log: lines dropped since start. */
 	readonly logDropped?: () => number;
@@ -17,7 +17,7 @@ export type MetricsSourceOptions = {
 };
 
 /** One stream file's counts, by its option name (`stdout_stream`, `stderr_stream`). */
-export type StreamCounts = {
+type StreamCounts = {
 	readonly stream: string;
 	readonly droppedBytes: number;
 	readonly lostBytes: number;

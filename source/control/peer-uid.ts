@@ -31,7 +31,7 @@ const socketTables = ['/proc/net/tcp', '/proc/net/tcp6'] as const;
 const trustedStates = new Map([['01', 'ESTABLISHED'], ['04', 'FIN_WAIT1'], ['05', 'FIN_WAIT2']]);
 
 /** One row of /proc/net/tcp(6); addresses are kept as the kernel's hex text, compared as is. */
-export type SocketRow = {
+type SocketRow = {
 	readonly local: string;
 	readonly remote: string;
 	/** The `st` column, two hex digits. */
@@ -127,7 +127,7 @@ export async function socketInode(socket: net.Socket): Promise<number | undefine
 }
 
 /** The text of both socket tables. */
-export async function readSocketTables(): Promise<string[]> {
+async function readSocketTables(): Promise<string[]> {
 	const texts: string[] = [];
 	for (const table of socketTables) {
 		try {

@@ -5,7 +5,7 @@ The Prometheus text exposition format (version 0.0.4): families of samples with 
 
 export type Labels = Readonly<Record<string, string | number>>;
 
-export type MetricType = 'gauge' | 'counter' | 'histogram';
+type MetricType = 'gauge' | 'counter' | 'histogram';
 
 /** Label values may hold anything a watcher name or a command may: escape `\`, `"` and newlines. */
 function escapeLabel(value: string): string {

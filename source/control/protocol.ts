@@ -18,7 +18,7 @@ export const errno = {
 	badMessageData: 6,
 } as const;
 
-export type Errno = (typeof errno)[keyof typeof errno];
+type Errno = (typeof errno)[keyof typeof errno];
 
 /** Longest request line accepted, in bytes. Longer ones get an error reply. */
 export const maxMessageBytes = 1024 * 1024;

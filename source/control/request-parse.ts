@@ -2,7 +2,7 @@ import {randomUUID} from 'node:crypto';
 import {errno, errorReply, type ErrorReply, type Request} from './protocol.js';
 
 /** One line read from a client: a request to run, an error to send back, or nothing (a blank line). */
-export type ParsedLine =
+type ParsedLine =
 	| {readonly kind: 'request'; readonly request: Request}
 	| {
 		readonly kind: 'invalid';

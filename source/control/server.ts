@@ -32,14 +32,14 @@ const defaultMaxPendingReplyBytes = 8 * 1024 * 1024;
 /** Requests running at once for one connection before its reading pauses. */
 const defaultMaxInFlight = 64;
 /** Connections at once; each is bounded, so this bounds the server. */
-export const defaultMaxConnections = 1024;
+const defaultMaxConnections = 1024;
 /** How long a connection may stay silent with nothing running and no subscription (`procui.client_idle_timeout`). */
-export const defaultIdleTimeoutMs = 60_000;
+const defaultIdleTimeoutMs = 60_000;
 /** How long `close()` lets connections flush before cutting them. */
 const closeGraceMs = 1000;
 
-export type ControlLogLevel = 'debug' | 'info' | 'warning';
-export type ControlLog = (level: ControlLogLevel, message: string) => void;
+type ControlLogLevel = 'debug' | 'info' | 'warning';
+type ControlLog = (level: ControlLogLevel, message: string) => void;
 
 /** Runs a command. `undefined` means a bare `ok`. A throw becomes an error reply (errno 5) with its message. */
 export type RequestHandler = (request: Request, connection: ConnectionInfo) => Promise<Reply | undefined>;

@@ -129,7 +129,7 @@ function untrusted(info: Awaited<ReturnType<typeof stat>> | undefined, uid: numb
 }
 
 /** Does something accept connections on this socket file? Refused or gone means stale; no answer in time counts as alive. */
-export async function socketAnswers(socketPath: string): Promise<boolean> {
+async function socketAnswers(socketPath: string): Promise<boolean> {
 	return new Promise((resolve, reject) => {
 		const probe = net.connect({path: socketPath});
 		const timer = setTimeout(() => {

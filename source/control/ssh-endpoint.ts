@@ -18,7 +18,7 @@ export type SshEndpoint = {
 /** The command that runs procui on the remote host, as the remote shell reads it. */
 export const remoteCommandVariable = 'PROCUI_REMOTE_COMMAND';
 /** Extra `ssh` arguments, split as a shell would: `-i ~/.ssh/deploy -o ConnectTimeout=5`. */
-export const sshOptionsVariable = 'PROCUI_SSH_OPTIONS';
+const sshOptionsVariable = 'PROCUI_SSH_OPTIONS';
 
 export function isSshUrl(text: string): boolean {
 	return /^ssh:\/\//i.test(text.trim());

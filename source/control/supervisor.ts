@@ -23,14 +23,14 @@ import {streamRows, watcherRow, watchersInConfigOrder} from './views.js';
 import type {Overview} from './rows.js';
 
 /** The topic of a PTY process's raw output (base64 chunks with their byte offset), for a terminal view. */
-export function rawTopic(watcher: string, pid: number): string {
+function rawTopic(watcher: string, pid: number): string {
 	return `output.${watcher}.${pid}`;
 }
 
 /** How often processes are sampled for CPU and memory. */
 const statsIntervalMs = 1000;
 
-export type SupervisorOptions = {
+type SupervisorOptions = {
 	readonly config: Config;
 	/** Where the control channel listens. */
 	readonly endpoint: Endpoint | string;

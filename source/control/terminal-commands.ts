@@ -12,7 +12,7 @@ bytes come on the `output.<watcher>.<pid>` topic (base64, with each chunk's byte
 */
 
 /** Most characters one `input` carries (a paste is split by the client). */
-export const maxInputLength = 64 * 1024;
+const maxInputLength = 64 * 1024;
 
 const dimension = wholeNumber(1, 1000);
 

@@ -1,7 +1,7 @@
 /** Event name to listener arguments, e.g. `{close: [error: Error | undefined]}`. */
-export type EventMap = Record<string, readonly unknown[]>;
+type EventMap = Record<string, readonly unknown[]>;
 
-export type Listener<Arguments extends readonly unknown[]> = (...arguments_: Arguments) => void;
+type Listener<Arguments extends readonly unknown[]> = (...arguments_: Arguments) => void;
 
 /** A small typed emitter with symmetric `on`/`off`; listeners run in the order they were added. */
 export class TypedEmitter<Events extends EventMap> {

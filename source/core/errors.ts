@@ -1,5 +1,5 @@
 /** What kind of failure a command met; the control layer maps it to Circus's errno. */
-export type CommandErrorKind = 'message' | 'command' | 'os' | 'busy';
+type CommandErrorKind = 'message' | 'command' | 'os' | 'busy';
 
 /** An expected failure of a command: a reply with a reason, never a crash. */
 export class CommandError extends Error {

@@ -5,7 +5,7 @@ import type {WatcherContext} from './context.js';
 import {watcherEnv} from './spawn-plan.js';
 
 /** What a hook run says to its caller. */
-export type HookOutcome = {
+type HookOutcome = {
 	/** True when the action may go on: the hook passed, is not configured, or its failure is ignored. */
 	readonly proceed: boolean;
 	/** The failure, for a reply or a log line. */

@@ -20,7 +20,7 @@ Whether an `on_demand` watcher waits for a connection: when it is stopped (at bo
 or once all its processes have exited), or when processes it had are missing (they are replaced
 at the next connection, as Circus does). Not while it starts, flaps or gave up.
 */
-export function waitsForConnection(watcher: Watcher): boolean {
+function waitsForConnection(watcher: Watcher): boolean {
 	return watcher.config.onDemand
 		&& watcher.gaveUp === undefined
 		&& watcher.flappingUntil === undefined

@@ -7,11 +7,11 @@ processes or timers.
 /** A process that exits sooner than this after its spawn counts as a crash of its slot. */
 export const minUptimeMs = 1000;
 /** First back-off delay, doubled per consecutive crash of one slot. */
-export const backoffBaseMs = 100;
+const backoffBaseMs = 100;
 /** Longest back-off delay. */
 export const backoffCapMs = 30_000;
 /** Longest delay between two failed spawn attempts. */
-export const spawnRetryCapMs = 5000;
+const spawnRetryCapMs = 5000;
 
 /** One wid's crash history. */
 export type SlotHistory = {
@@ -54,7 +54,7 @@ export type FlappingState = {
 	readonly tries: number;
 };
 
-export type FlappingVerdict =
+type FlappingVerdict =
 	| {readonly kind: 'ok'; readonly state: FlappingState}
 	| {readonly kind: 'flapping'; readonly state: FlappingState; readonly retryAt: number}
 	| {readonly kind: 'give-up'; readonly state: FlappingState};

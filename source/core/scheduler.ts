@@ -28,7 +28,7 @@ export type Command = {
 };
 
 /** The most commands from clients that may wait at once. */
-export const defaultQueueLimit = 10_000;
+const defaultQueueLimit = 10_000;
 
 export class Scheduler {
 	readonly #queue: Command[] = [];

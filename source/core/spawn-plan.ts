@@ -5,7 +5,7 @@ import {applyPythonEnv} from '../config/python-env.js';
 import {watcherVariable} from '../io/adopted.js';
 
 /** What one spawn of a watcher runs: argv, environment and working directory. */
-export type SpawnPlan = {
+type SpawnPlan = {
 	readonly file: string;
 	/** argv[0] as the program sees it. */
 	readonly argv0: string;
@@ -15,6 +15,9 @@ export type SpawnPlan = {
 	/** The sockets the process inherits (`use_sockets`), as the supervisor's descriptors; the
 	process gets them as fd 3, 4, ... in this order, which is what `$(circus.sockets.NAME)` says. */
 	readonly extraFds: readonly number[];
+	/** `close_child_stdout` / `close_child_stderr`: that stream goes to /dev/null, as in Circus. */
+	readonly nullStdout: boolean;
+	readonly nullStderr: boolean;
 };
 
 /** A watcher's sockets for one spawn: the descriptors to pass, and each name's number in the child. */
@@ -82,9 +85,10 @@ export function planSpawn(
 		env.TERM = 'xterm-256color';
 	}
 
+	const common = {env, cwd: config.workingDir, extraFds: passed.fds, nullStdout: config.closeChildStdout, nullStderr: config.closeChildStderr};
 	if (config.shell) {
 		const shellArgs = config.shellArgs ? shlexSplit(config.shellArgs) : [];
-		return {file: '/bin/sh', argv0: 'sh', args: [...shellArgs, '-c', line], env, cwd: config.workingDir, extraFds: passed.fds};
+		return {file: '/bin/sh', argv0: 'sh', args: [...shellArgs, '-c', line], ...common};
 	}
 
 	const argv = shlexSplit(line);
@@ -92,5 +96,5 @@ export function planSpawn(
 		throw new Error('the command is empty');
 	}
 
-	return {file: config.executable ?? argv[0]!, argv0: argv[0]!, args: argv.slice(1), env, cwd: config.workingDir, extraFds: passed.fds};
+	return {file: config.executable ?? argv[0]!, argv0: argv[0]!, args: argv.slice(1), ...common};
 }

@@ -3,6 +3,7 @@ import {stderrApart} from '../config/stream-options.js';
 import type {HookName, WatcherConfig} from '../config/types.js';
 import {LineRing} from '../io/line-buffer.js';
 import {RawTail} from '../io/raw-tail.js';
+import {signalDescendants} from '../io/descendants.js';
 import {SpawnError, type ExitStatus} from '../io/spawn.js';
 import {primaryGid, resolveGid, resolveUid} from '../io/users.js';
 import type {TimerHandle} from './clock.js';
@@ -662,7 +663,7 @@ export class Watcher {
 		// The whole group: a shell's children go too, so nothing is orphaned. The signal hooks run
 		// beside the signal: procui never holds a stop for a program.
 		this.#notify('before_signal', () => ({PROCUI_PID: String(record.pid), PROCUI_SIGNAL: String(signal)}));
-		this.#ctx.launcher.signalGroup(record.pid, signal, record.exit !== undefined);
+		this.#signalStop(record, signal);
 		this.#notify('after_signal', () => ({PROCUI_PID: String(record.pid), PROCUI_SIGNAL: String(signal)}));
 		this.#ctx.emit(`watcher.${this.name}.kill`, {process_pid: record.pid, signal});
 		if (record.killTimer === undefined) {
@@ -672,7 +673,7 @@ export class Watcher {
 				}
 
 				if (record.exit === undefined || !record.drained) {
-					this.#ctx.launcher.signalGroup(record.pid, os.constants.signals.SIGKILL, record.exit !== undefined);
+					this.#signalStop(record, os.constants.signals.SIGKILL);
 					// Output still held open by a process outside the group: stop reading it once
 					// the exit is known, so a stop always completes.
 					this.#ctx.timer(`drain ${this.name}/${record.pid}`, drainGraceMs, () => {
@@ -684,6 +685,17 @@ export class Watcher {
 					});
 				}
 			});
+		}
+	}
+
+	/** A stop's signal: the process's group and, with `stop_children`, its descendants that left the
+	group (a `setsid`), which the group signal misses. */
+	#signalStop(record: ProcessRecord, signal: number): void {
+		this.#ctx.launcher.signalGroup(record.pid, signal, record.exit !== undefined);
+		if (this.config.stopChildren && record.exit === undefined) {
+			for (const pid of signalDescendants(record.pid, signal)) {
+				this.#ctx.emit(`watcher.${this.name}.kill`, {process_pid: pid, signal});
+			}
 		}
 	}
 
@@ -848,10 +860,5 @@ export class Watcher {
 	/** Its stream files' drops, losses and failures (the last ones opened, after a stop). */
 	streamStats(): readonly WatcherStreamStats[] {
 		return (this.#streams ?? this.#closedStreams)?.stats() ?? [];
-	}
-
-	/** Processes that exited but whose output is still open (a grandchild holds it). */
-	get lingering(): number {
-		return [...this.#processes.values()].filter((record) => record.exit !== undefined && !record.drained).length;
 	}
 }

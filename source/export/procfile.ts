@@ -9,7 +9,7 @@ import {substituteCircus} from '../config/substitute.js';
 import type {Config, WatcherConfig} from '../config/types.js';
 import type {ExportWarning} from './unit-text.js';
 
-export type ProcfileExport = {
+type ProcfileExport = {
 	readonly text: string;
 	readonly warnings: readonly ExportWarning[];
 };

@@ -95,8 +95,3 @@ export function environmentAssignment(name: string, value: string, resolve: Refe
 export function plainValue(text: string): string {
 	return text.replaceAll('%', '%%');
 }
-
-/** True when a value cannot be written on one unit-file line at all. */
-export function hasLineBreak(text: string): boolean {
-	return /[\r\n]/.test(text);
-}

@@ -7,7 +7,7 @@ import {environmentAssignment, environmentName, execLine, execWord, plainValue, 
 import {UnitText, type ExportWarning} from './unit-text.js';
 
 /** What a watcher's unit needs to know about the rest of the configuration. */
-export type ServiceContext = {
+type ServiceContext = {
 	/** User units (`systemctl --user`): no User=/Group=, wanted by default.target. */
 	readonly user: boolean;
 	/** `[circus] umask`. */

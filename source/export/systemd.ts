@@ -16,14 +16,14 @@ export {ExportError} from './systemd-socket.js';
 /** What systemd takes in a unit's name (before `@` and the suffix). */
 const unitName = /^[\w.:-]+$/;
 
-export type SystemdOptions = {
+type SystemdOptions = {
 	/** User units: `systemctl --user`, no User=/Group=. */
 	readonly user: boolean;
 	/** How to name the configuration in headers (a path relative to where procui runs). */
 	readonly source: string;
 };
 
-export type SystemdExport = {
+type SystemdExport = {
 	readonly files: readonly ExportFile[];
 	readonly warnings: readonly ExportWarning[];
 	/** Shell commands that install and start the units, once they are in place. */

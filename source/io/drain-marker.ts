@@ -23,14 +23,6 @@ export class DrainMarker {
 		this.#onFound = onFound;
 	}
 
-	get armed(): boolean {
-		return this.#armed;
-	}
-
-	get found(): boolean {
-		return this.#found;
-	}
-
 	/** From now on, look for the marker in the output. */
 	arm(): void {
 		this.#armed = true;

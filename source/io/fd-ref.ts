@@ -1,6 +1,6 @@
 /**
-A reference-counted file descriptor. Holders are named; acquiring twice under one name is one
-reference and releasing is idempotent, so a double release (the root of Circus's `fd N added
+A reference-counted file descriptor. Holders are named and releasing is
+idempotent, so a double release (the root of Circus's `fd N added
 twice`) cannot close the descriptor early or twice. The descriptor is closed exactly once, when
 the last holder lets go. Nothing is keyed by the bare fd number: every FdRef has a generation.
 */
@@ -24,19 +24,6 @@ export class FdRef {
 
 	get closed(): boolean {
 		return this.#closed;
-	}
-
-	get holders(): readonly string[] {
-		return [...this.#holders];
-	}
-
-	acquire(holder: string): boolean {
-		if (this.#closed) {
-			return false;
-		}
-
-		this.#holders.add(holder);
-		return true;
 	}
 
 	/** Close now whoever still holds it (a stop that must complete). Idempotent. */

@@ -9,7 +9,7 @@ import {renameIfExists} from './rename-if-exists.js';
 const NEWLINE = 0x0a;
 
 /** Options of a `FileStream` (Circus's `stdout_stream.*` for `class = FileStream`). */
-export type FileStreamOptions = AppendFileOptions & {
+type FileStreamOptions = AppendFileOptions & {
 	/** The file to append to; created if missing. */
 	readonly filename: string;
 	/** Rotate before the file would exceed this many bytes; 0 = never rotate. Default 0. */

@@ -3,7 +3,7 @@ import {trackChild} from './adopted.js';
 import {execHelperPath} from './spawn.js';
 
 /** How a hook command ended. */
-export type HookResult = {
+type HookResult = {
 	/** Exit 0 within the timeout. */
 	readonly ok: boolean;
 	/** Why it failed: exit status, signal, timeout or a spawn error, with its last line of output. */

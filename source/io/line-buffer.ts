@@ -23,15 +23,15 @@ from, so a partly evicted chunk stays alive until its last line goes (about one 
 /** Lines held by default. */
 export const DEFAULT_LINE_CAPACITY = 10_000;
 /** Bytes of text held by default (UTF-8, summed over the lines). */
-export const DEFAULT_RING_BYTES = 8 * 1024 * 1024;
+const DEFAULT_RING_BYTES = 8 * 1024 * 1024;
 /** Longest line by default; a longer one is cut. */
-export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
 /** Options of a `LineRing`. */
-export type LineRingOptions = {
+type LineRingOptions = {
 	/** Most lines held. Default 10,000. */
 	readonly capacity?: number;
 	/** Most bytes of text held, counted as UTF-8 after cleaning. Default 8 MiB. */

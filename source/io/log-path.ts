@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 /** A log path procui will not open: it could lead into another user's file. */
-export class UnsafeLogPathError extends Error {
+class UnsafeLogPathError extends Error {
 	readonly code = 'EUNSAFE';
 }
 

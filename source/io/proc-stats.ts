@@ -60,7 +60,7 @@ export type ProcInfo = {
 };
 
 /** What `ProcSampler.usage` reads: the cheap part of a process's statistics. */
-export type ProcUsage = {
+type ProcUsage = {
 	/** User plus system CPU time so far, in seconds. */
 	readonly cpuTime: number;
 	/** Resident set size in bytes. */
@@ -68,7 +68,7 @@ export type ProcUsage = {
 };
 
 /** Options of a `ProcSampler`; the defaults are the real system. */
-export type ProcSamplerOptions = {
+type ProcSamplerOptions = {
 	/** Where procfs is mounted. Default `/proc`. */
 	readonly procRoot?: string;
 	/** The user database. Default `/etc/passwd`. */
@@ -274,18 +274,4 @@ function descendants(pid: number, childrenOf: ReadonlyMap<number, readonly numbe
 	}
 
 	return found;
-}
-
-/**
-Open file descriptors of a process (Linux: the entries of /proc/PID/fd), or `undefined`
-when it cannot be read (gone, or another user's). For this process the directory handle
-that the listing itself holds is not counted, so a before/after comparison is exact.
-*/
-export function countOpenFds(pid: number | 'self' = 'self'): number | undefined {
-	try {
-		const count = fs.readdirSync(`/proc/${pid}/fd`).length;
-		return pid === 'self' || pid === process.pid ? count - 1 : count;
-	} catch {
-		return undefined;
-	}
 }

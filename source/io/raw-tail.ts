@@ -12,7 +12,7 @@ quiet process holds 1 KiB. The hot path is one copy of the chunk (plus one `inde
 */
 
 /** Bytes kept by default. */
-export const DEFAULT_RAW_TAIL_BYTES = 64 * 1024;
+const DEFAULT_RAW_TAIL_BYTES = 64 * 1024;
 
 const initialBytes = 1024;
 const ESC = 0x1b;

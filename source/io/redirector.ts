@@ -2,7 +2,7 @@ import type {Child} from './spawn.js';
 import type {FdRef} from './fd-ref.js';
 
 /** Where a source's bytes go. Called synchronously for every chunk, in order. */
-export type OutputHandler = (data: Buffer, channel: 'stdout' | 'stderr') => void;
+type OutputHandler = (data: Buffer, channel: 'stdout' | 'stderr') => void;
 
 /** One registered output source: a child's PTY master, or its stdout and stderr pipes. */
 export type OutputSource = {

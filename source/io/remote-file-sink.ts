@@ -15,7 +15,7 @@ const maxQueuedPerSink = 16 * 1024 * 1024;
 /** The same over every stream: memory stays bounded however many files hang. */
 const maxQueuedTotal = 64 * 1024 * 1024;
 
-export type StreamReport = (level: 'info' | 'warning' | 'error', message: string) => void;
+type StreamReport = (level: 'info' | 'warning' | 'error', message: string) => void;
 
 /** What one stream file has done with its output (`dstats`, `logs`, the UI). */
 export type StreamStats = {
@@ -41,7 +41,7 @@ const faults: Record<string, string> = {
 	EPIPE: 'its reader has gone (EPIPE)',
 };
 
-export function describeFault(fault: string): string {
+function describeFault(fault: string): string {
 	return faults[fault] ?? fault;
 }
 

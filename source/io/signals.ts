@@ -3,7 +3,7 @@ OS signals as plain callbacks. A handler here only hands the signal's name to `o
 enqueues a command; it never logs, formats, throws or exits (Circus's signal handler did all four).
 Node already runs these handlers on the event loop, outside signal context.
 */
-export const handledSignals = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const;
+const handledSignals = ['SIGTERM', 'SIGINT', 'SIGQUIT', 'SIGHUP', 'SIGUSR1', 'SIGUSR2', 'SIGWINCH'] as const;
 
 export type HandledSignal = (typeof handledSignals)[number];
 

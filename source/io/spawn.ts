@@ -33,10 +33,13 @@ export type SpawnOptions = {
 	readonly pty: boolean;
 	readonly cols?: number;
 	readonly rows?: number;
-	/** Pipe mode: open stdin as a pipe (else /dev/null). */
-	readonly stdinPipe?: boolean;
 	/** PTY mode: stderr on a pipe of its own (a channel `stderr`) instead of the terminal. */
 	readonly stderrPipe?: boolean;
+	/** `close_child_stdout`: the child's stdout is /dev/null, in PTY mode too (the terminal stays
+	its stdin and controlling terminal). Nothing is read from it. */
+	readonly nullStdout?: boolean;
+	/** `close_child_stderr`: the child's stderr is /dev/null, whatever `stderrPipe` says. */
+	readonly nullStderr?: boolean;
 	/** Extra fds passed to the child as fd 3, 4, ... (sockets). */
 	readonly extraFds?: readonly number[];
 	/** `rlimit_<name>`: soft = hard limit, null for infinity. */
@@ -65,7 +68,7 @@ export type Child = {
 	/** PTY mode: the supervisor's hold on the slave side, released when the exit is observed.
 	While it is held, the master cannot hit EIO, so no output is lost to an early hang-up. */
 	readonly slaveHold?: FdRef;
-	/** Write to the child's terminal or stdin pipe; false when there is none. */
+	/** Write to the child's terminal; false when there is none (pipe mode: stdin is /dev/null). */
 	write(data: string | Buffer): boolean;
 	resize(cols: number, rows: number): void;
 };
@@ -132,7 +135,7 @@ function helperArgs(options: SpawnOptions, file: string, ctty: boolean, errorFd:
 const maxFailureBytes = 4096;
 
 /** procui-exec's "ERRNO message" line as a SpawnError with the errno's name (`EACCES`). */
-export function parseExecFailure(text: string): SpawnError {
+function parseExecFailure(text: string): SpawnError {
 	const match = /^(\d+) (.*)$/s.exec(text.trim());
 	const errno = match ? Number(match[1]) : 0;
 	const code = Object.entries(os.constants.errno).find(([, number]) => number === errno)?.[0] ?? 'EIO';
@@ -190,6 +193,15 @@ function startChild(options: SpawnOptions, file: string, stdio: ReadonlyArray<ch
 /** If the drain marker has not come back after this long, the slave is closed anyway. */
 const drainMarkerTimeoutMs = 5000;
 
+/** What a PTY child's fd 2 is: /dev/null (Node opens it for 'ignore'), a pipe of its own, or the terminal. */
+function ptyStderr(options: SpawnOptions, slave: number): childProcess.IOType | number {
+	if (options.nullStderr) {
+		return 'ignore';
+	}
+
+	return options.stderrPipe ? 'pipe' : slave;
+}
+
 /**
 PTY mode. The supervisor opens the PTY pair itself (node-pty's native `open`) and keeps its own
 descriptor of the slave side from before the child exists: while it is held, the master cannot
@@ -216,7 +228,7 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 				slaveHold.release('process');
 			}, drainMarkerTimeoutMs).unref();
 			options.onExit(status, failure);
-		}}, file, [pair.slave, pair.slave, options.stderrPipe ? 'pipe' : pair.slave, ...(options.extraFds ?? [])], true);
+		}}, file, [pair.slave, options.nullStdout ? 'ignore' : pair.slave, ptyStderr(options, pair.slave), ...(options.extraFds ?? [])], true);
 	} catch (error) {
 		slaveHold.release('process');
 		fs.closeSync(pair.master);
@@ -276,7 +288,8 @@ function pipeChannel(name: OutputChannel['name'], stream: Readable): OutputChann
 }
 
 function spawnPipes(options: SpawnOptions, file: string): Child {
-	const child = startChild(options, file, [options.stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(options.extraFds ?? [])], false);
+	const output = (toNull: boolean | undefined): childProcess.IOType => (toNull ? 'ignore' : 'pipe');
+	const child = startChild(options, file, ['ignore', output(options.nullStdout), output(options.nullStderr), ...(options.extraFds ?? [])], false);
 	const channels: OutputChannel[] = [];
 	for (const [name, stream] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
 		if (stream) {
@@ -288,13 +301,9 @@ function spawnPipes(options: SpawnOptions, file: string): Child {
 		pid: child.pid!,
 		mode: 'pipe',
 		channels,
-		write(data) {
-			if (!child.stdin || child.stdin.destroyed) {
-				return false;
-			}
-
-			child.stdin.on('error', () => undefined);
-			return child.stdin.write(data);
+		write() {
+			// stdin is /dev/null (Circus's close_child_stdin): nothing to write to.
+			return false;
 		},
 		resize() {
 			// Pipes have no window size.

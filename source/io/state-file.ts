@@ -9,7 +9,7 @@ export type ProcessMark = {
 };
 
 /** What a daemon writes down so that the next one can find what it left running. */
-export type SupervisorState = {
+type SupervisorState = {
 	readonly version: 1;
 	readonly supervisor: ProcessMark;
 	readonly watchers: Readonly<Record<string, {

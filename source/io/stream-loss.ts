@@ -1,7 +1,7 @@
 const NEWLINE = 0x0a;
 
 /** Newlines in `data`. */
-export function countNewlines(data: Uint8Array): number {
+function countNewlines(data: Uint8Array): number {
 	let count = 0;
 	for (let at = data.indexOf(NEWLINE); at !== -1; at = data.indexOf(NEWLINE, at + 1)) {
 		count++;

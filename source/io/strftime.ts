@@ -8,7 +8,7 @@ locale (`%f` is microseconds, six digits, as `datetime.strftime` gives it). Any 
 */
 
 /** How to turn a time into fields. */
-export type StrftimeOptions = {
+type StrftimeOptions = {
 	/** Use UTC instead of the local time zone. Default false. */
 	readonly utc?: boolean;
 };

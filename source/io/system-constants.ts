@@ -1,7 +1,7 @@
 import {execFileSync} from 'node:child_process';
 
 /** Kernel constants that /proc figures are counted in. */
-export type SystemConstants = {
+type SystemConstants = {
 	/** Clock ticks per second (`CLK_TCK`), the unit of CPU times in /proc/PID/stat. */
 	readonly clockTicks: number;
 	/** Bytes per page (`PAGESIZE`), the unit of /proc/PID/statm. */

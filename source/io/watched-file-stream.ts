@@ -5,10 +5,10 @@ import {LinePrefixer} from './line-prefixer.js';
 import type {OutputSink} from './output-sink.js';
 
 /** How often the path is checked by default, in ms. */
-export const DEFAULT_WATCH_INTERVAL = 1000;
+const DEFAULT_WATCH_INTERVAL = 1000;
 
 /** Options of a `WatchedFileStream` (Circus's `class = WatchedFileStream`). */
-export type WatchedFileStreamOptions = AppendFileOptions & {
+type WatchedFileStreamOptions = AppendFileOptions & {
 	/** The file to append to; created if missing, and again after it is moved away. */
 	readonly filename: string;
 	/** Python strftime format; when set every line starts with `<time> [<pid>] | `. */

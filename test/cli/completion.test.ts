@@ -66,11 +66,10 @@ describe('procui completion bash', () => {
 		expect(bashComplete(['procui', 'ctl', '']).sort()).toEqual([...Object.keys(ctlCommands), 'help'].sort());
 	});
 
-	it('offers no watcher names, quietly and at once, when no daemon is reachable', () => {
-		const started = Date.now();
+	it('offers no watcher names, quietly, when no daemon is reachable', () => {
+		// Quietly: nothing on stderr and status 0 (bashComplete checks both); a completion that hung
+		// on the missing daemon would be killed by bashComplete's timeout and fail the same checks.
 		expect(bashComplete(['procui', 'ctl', 'stop', ''])).toEqual([]);
-		// A missing socket is refused at once; generous for a loaded machine.
-		expect(Date.now() - started).toBeLessThan(10_000);
 	});
 });
 

@@ -128,6 +128,17 @@ describe('watcher options', () => {
 		expect(summarize(config.warnings)).toEqual(['3: numprocesses: 0 starts no process until `incr`']);
 	});
 
+	it('warns about close_child_stdin where procui cannot do what it says, and only there', () => {
+		const warnings = (options: string) => summarize(loadIni(`[watcher:w]\ncmd = x\n${options}\n`).warnings);
+		expect(warnings('close_child_stdin = false\npty = false')).toEqual(['3: close_child_stdin: procui never hands a child its own stdin: with pty = false it is /dev/null; ignored']);
+		expect(warnings('close_child_stdin = false')).toEqual(['3: close_child_stdin: procui never hands a child its own stdin: with pty = true it is the terminal; ignored']);
+		expect(warnings('close_child_stdin = true')).toEqual(['3: close_child_stdin: with pty = true stdin is the terminal (what is typed in the UI reaches the process), not /dev/null; set pty = false for /dev/null']);
+		// As Circus does it: a pipe-mode child's stdin is /dev/null.
+		expect(warnings('close_child_stdin = true\npty = false')).toEqual([]);
+		// Applied (spawn.ts), so nothing to warn about.
+		expect(warnings('close_child_stdout = true\nclose_child_stderr = true\nstop_children = true')).toEqual([]);
+	});
+
 	it('rejects a singleton with more than one process', () => {
 		expect(summarize(loadIniErrors('[watcher:w]\ncmd = x\nsingleton = true\nnumprocesses = 3\n'))).toEqual([
 			'4: numprocesses: a singleton watcher runs at most 1 process, got 3',

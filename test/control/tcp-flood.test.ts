@@ -93,7 +93,9 @@ it.skipIf(!isRoot)('serves the owner through a connect flood from another user, 
 	}, {timeoutMs: 30_000, intervalMs: 250, what: `RSS back within 20 MB of ${(rssBefore / 2 ** 20).toFixed(1)} MiB (it was ${(peak / 2 ** 20).toFixed(1)} MiB after the flood)`}).catch(() => residentBytes(pid));
 	console.log(`flood: ${opened} connections; status during: max ${Math.max(...during).toFixed(0)} ms over ${during.length}; after: max ${Math.max(...after).toFixed(0)} ms; RSS ${(rssBefore / 2 ** 20).toFixed(1)} -> ${(peak / 2 ** 20).toFixed(1)} MiB after the flood, ${(rssAfter / 2 ** 20).toFixed(1)} MiB when checked; refused ${control.refused}`);
 	expect(opened).toBeGreaterThan(300);
-	expect(during.length).toBeGreaterThan(5);
+	// Asked all through the 10 s flood: with each answer inside the bound, at least three of them.
+	// The bound guards the freeze (before the fix, no status answered in 10 s), not speed.
+	expect(during.length).toBeGreaterThanOrEqual(3);
 	expect(Math.max(...during)).toBeLessThan(statusBoundMs);
 	expect(Math.max(...after)).toBeLessThan(statusBoundMs);
 	expect(control.refused).toBeGreaterThanOrEqual(opened);

@@ -150,7 +150,7 @@ describe('kernel: stop', () => {
 		await k.outcome(k.arbiter.startWatchers(['web']));
 		const stop = k.arbiter.stopWatchers(['web']);
 		expect((await k.outcome(stop)).state).toBe('pending');
-		expect(k.arbiter.get('web').lingering).toBe(1);
+		expect([...k.arbiter.get('web').processes.values()].filter((record) => record.exit !== undefined && !record.drained)).toHaveLength(1);
 		k.children.all[0]!.closeOutput();
 		expect((await k.outcome(stop)).state).toBe('resolved');
 	});

@@ -25,6 +25,26 @@ describe('procui check says what every spawn would meet', () => {
 		expect(result.code).toBe(1);
 	});
 
+	it('warns with file:line about close_child_stdin where procui cannot honour it, and not about the options it applies', () => {
+		const dir = tempDir();
+		fs.writeFileSync(path.join(dir, 'circus.ini'), [
+			'[watcher:web]',
+			'cmd = sleep 10',
+			'close_child_stdin = false',
+			'close_child_stdout = true',
+			'close_child_stderr = true',
+			'stop_children = true',
+			'',
+		].join('\n'));
+		const result = check(dir, 'circus.ini');
+		expect(result.stderr.split('\n')).toEqual([
+			'circus.ini:3: warning: close_child_stdin: procui never hands a child its own stdin: with pty = true it is the terminal; ignored',
+			'',
+		]);
+		expect(result.stdout).toMatch(/OK: 1 watcher \(1 process\), 0 sockets, 1 warning/);
+		expect(result.code).toBe(0);
+	});
+
 	it('warns with file:line about a missing command, working_dir and user, and still passes', () => {
 		const dir = tempDir();
 		fs.writeFileSync(path.join(dir, 'circus.ini'), [

@@ -121,27 +121,53 @@ function count(counters: Counters, key: string): void {
 	counters[key] = (counters[key] ?? 0) + 1;
 }
 
-async function sendMalformed(endpoint: string, lines: readonly string[], abrupt: boolean): Promise<void> {
+/** The longest request line the server reads; a longer one is answered with an error and the
+connection closed (control/server.ts), so the lines after it go unanswered. */
+const maxLineBytes = 1024 * 1024;
+
+/**
+Send malformed lines on a connection of their own and wait for the answers: one error reply per
+line, up to and including one that is too long (after which the server closes the connection).
+`abrupt`: then half a message, and gone. Returns how many lines deserved an answer and how many got
+an error reply: a fault landed when the daemon answered it.
+*/
+async function sendMalformed(endpoint: string, lines: readonly string[], abrupt: boolean): Promise<{expected: number; answered: number}> {
 	const socket = net.connect({path: endpoint.replace('ipc://', '')});
 	await new Promise<void>((resolve, reject) => {
 		socket.once('connect', resolve);
 		socket.once('error', reject);
 	});
 	socket.on('error', () => undefined);
-	socket.resume();
+	let received = '';
+	let closed = false;
+	socket.setEncoding('utf8');
+	socket.on('data', (chunk: string) => {
+		received += chunk;
+	});
+	socket.once('close', () => {
+		closed = true;
+	});
 	for (const line of lines) {
 		socket.write(`${line}\n`);
 	}
 
-	if (abrupt) {
+	const tooLong = lines.findIndex((line) => Buffer.byteLength(line) > maxLineBytes);
+	const expected = tooLong === -1 ? lines.length : tooLong + 1;
+	const answered = (): number => received.split('\n').filter((line) => {
+		try {
+			return (JSON.parse(line) as {status?: unknown}).status === 'error';
+		} catch {
+			return false;
+		}
+	}).length;
+	await waitFor(() => answered() >= expected || closed, {what: `error replies to ${expected} malformed line(s)`, timeoutMs: 15_000});
+	if (abrupt && !closed) {
 		// Half a message, then gone.
 		socket.write('{"command": "sta');
-		socket.destroy();
-		return;
 	}
 
-	await new Promise((resolve) => setTimeout(resolve, 200));
 	socket.destroy();
+	return {expected, answered: answered()};
 }
 
 describe('chaos', () => {
@@ -175,6 +201,10 @@ describe('chaos', () => {
 
 		const until = Date.now() + seconds * 1000;
 		const counters: Counters = {};
+		/** Evidence that each injected fault landed, not only that it was sent. */
+		const killedPids = new Set<number>();
+		let malformedExpected = 0;
+		let malformedAnswered = 0;
 		const replies: Array<{command: string; reply: Reply}> = [];
 		const http: RequestOutcome[] = [];
 		/** web's numprocesses over time, from the replies to incr and decr. */
@@ -227,7 +257,9 @@ describe('chaos', () => {
 					const list = pids(await client.call('list', {name: rng.pick(watcherNames)}));
 					if (list.length > 0) {
 						try {
-							process.kill(rng.pick(list), 'SIGKILL');
+							const pid = rng.pick(list);
+							process.kill(pid, 'SIGKILL');
+							killedPids.add(pid);
 							count(counters, 'SIGKILL to a child');
 						} catch {
 							// Already gone.
@@ -235,8 +267,10 @@ describe('chaos', () => {
 					}
 				} else if (action === 'malformed') {
 					const lines = Array.from({length: 1 + rng.int(4)}, () => rng.pick(malformed));
-					await sendMalformed(daemon!.endpoint, lines, rng.int(3) === 0);
+					const answers = await sendMalformed(daemon!.endpoint, lines, rng.int(3) === 0);
 					counters['malformed messages'] = (counters['malformed messages'] ?? 0) + lines.length;
+					malformedExpected += answers.expected;
+					malformedAnswered += answers.answered;
 				} else {
 					const signal = rng.pick(['SIGHUP', 'SIGUSR1', 'SIGWINCH', 'SIGUSR2'] as const);
 					process.kill(daemonPid, signal);
@@ -301,8 +335,7 @@ describe('chaos', () => {
 		// No zombie children: any process of the daemon that has exited is reaped.
 		const zombies = (): number[] => childrenOf(daemonPid).filter((child) => child.state === 'Z').map((child) => child.pid);
 		const first = new Set(zombies());
-		await new Promise((resolve) => setTimeout(resolve, 1000));
-		expect(zombies().filter((pid) => first.has(pid))).toEqual([]);
+		await waitFor(() => zombies().every((pid) => !first.has(pid)), {what: `the zombies seen (${[...first].join(', ')}) to be reaped`, timeoutMs: 15_000});
 
 		// Every byte of output is in its file: each writer process that finished on its own wrote
 		// its 51 lines, each lingerer its line (they were spawned at least a second before the end).
@@ -316,6 +349,28 @@ describe('chaos', () => {
 		expect(finishedWriters.length).toBeGreaterThan(10);
 		expect(incomplete).toEqual([]);
 		expect(lostLingerers).toEqual([]);
+
+		// Every kind of fault landed, not only was sent: a SIGKILL hit a live child when that child's
+		// reap says signal 9 (a child that had already exited keeps its own status); a malformed line
+		// landed when the daemon answered it with an error (every one that deserved an answer got one);
+		// a signal to the daemon landed when the daemon counted it (the kernel merges one that is
+		// still pending, so at most as many as were sent).
+		const daemonSignals = ['SIGHUP', 'SIGUSR1', 'SIGWINCH', 'SIGUSR2'] as const;
+		const landedAfter = await dstats(daemon);
+		const landed = {
+			'SIGKILL to a child': [...killedPids].filter((pid) => reaps.get(pid)?.code === -9).length,
+			'malformed messages': malformedAnswered,
+			...Object.fromEntries(daemonSignals.map((signal) => [`${signal} to the daemon`, landedAfter.signals[signal] ?? 0])),
+		};
+		console.log(`chaos: faults sent ${JSON.stringify(Object.fromEntries(Object.keys(landed).map((key) => [key, counters[key] ?? 0])))}, landed ${JSON.stringify(landed)} (malformed lines that deserved an answer, the rest following an over-long one: ${malformedExpected})`);
+		for (const [fault, times] of Object.entries(landed)) {
+			expect(times, `${fault}: sent ${counters[fault] ?? 0}, landed ${times} (seed ${seed})`).toBeGreaterThan(0);
+		}
+
+		expect(malformedAnswered).toBe(malformedExpected);
+		for (const signal of daemonSignals) {
+			expect(landedAfter.signals[signal]).toBeLessThanOrEqual(counters[`${signal} to the daemon`]!);
+		}
 
 		// Descriptors back at the boot count once everything is stopped; a failure names the extra ones.
 		let extra = '';

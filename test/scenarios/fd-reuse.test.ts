@@ -102,9 +102,12 @@ describe('fd reuse (Circus BUG-4)', () => {
 		toggling = false;
 		await toggler;
 		const spawnedBeforeStop = {alpha: [...spawns.alpha], beta: [...spawns.beta]};
-		await new Promise((resolve) => setTimeout(resolve, 1000));
-		// Both still running processes: Circus sat at `active` with 0 processes here.
-		const running = Object.fromEntries(await Promise.all(['alpha', 'beta'].map(async (name) => [name, spawns[name]!.length - spawnedBeforeStop[name as 'alpha' | 'beta'].length])));
+		// Both still running processes once the faults stop: Circus sat at `active` with 0 processes
+		// here. Each watcher spawns again (one process each, so every process spawned before has exited,
+		// its line written).
+		const spawnedAfter = (name: 'alpha' | 'beta'): number => spawns[name]!.length - spawnedBeforeStop[name].length;
+		await waitFor(() => spawnedAfter('alpha') > 0 && spawnedAfter('beta') > 0, {what: 'both watchers to spawn again after the faults'});
+		const running = {alpha: spawnedAfter('alpha'), beta: spawnedAfter('beta')};
 		const statuses = [(await daemon.ok('status', {name: 'alpha'})).status, (await daemon.ok('status', {name: 'beta'})).status];
 		await daemon.ok('stop', {name: 'alpha'});
 		await daemon.ok('stop', {name: 'beta'});
@@ -115,7 +118,7 @@ describe('fd reuse (Circus BUG-4)', () => {
 		const summary = {
 			spawns: {alpha: spawns.alpha.length, beta: spawns.beta.length},
 			spawnFailures: failures,
-			spawnsInTheLastSecond: running,
+			spawnsAfterTheFaults: running,
 			fdNumbersSeen: owners.size,
 			fdNumbersReused: reused.length,
 			reusedAcrossWatchers: acrossWatchers.length,
@@ -149,10 +152,15 @@ describe('fd reuse (Circus BUG-4)', () => {
 			expect(sizes[index]!.beta).toBeGreaterThan(sizes[index - 1]!.beta!);
 		}
 
-		// Every process's line is in its watcher's file (spawned over a second before the stop).
+		// Every process's line is in its watcher's file: each of those spawned before the faults
+		// stopped has exited (a later one ran), and the stop drained their output.
 		for (const name of ['alpha', 'beta'] as const) {
-			const text = fs.readFileSync(path.join(dir, `${name}.log`), 'utf8');
-			const missing = spawnedBeforeStop[name].filter((pid) => !text.includes(`${name} ${pid}\n`));
+			let missing: number[] = [];
+			await waitFor(() => {
+				const text = fs.readFileSync(path.join(dir!, `${name}.log`), 'utf8');
+				missing = spawnedBeforeStop[name].filter((pid) => !text.includes(`${name} ${pid}\n`));
+				return missing.length === 0;
+			}, {what: `every ${name} line in ${name}.log`}).catch(() => undefined);
 			expect(missing).toEqual([]);
 		}
 

@@ -49,12 +49,13 @@ async function subscribe(d: Daemon, topics: string[]): Promise<EventMessage[]> {
 }
 
 describe('on_demand', () => {
-	it('starts the watcher on the first connection, in milliseconds, and its process serves that connection', async () => {
+	it('starts the watcher on the first connection, without waiting for a reconcile tick, and its process serves that connection', async () => {
 		const {server} = scripts();
-		// check_delay 5 s: activation must not wait for a reconcile tick.
+		// check_delay of an hour: a connection served within hangMs was not waiting for a reconcile
+		// tick (what Circus waits for). How long activation takes is printed, not asserted.
 		daemon = await startDaemon(`
 [circus]
-check_delay = 5
+check_delay = 3600
 
 [socket:web]
 host = 127.0.0.1
@@ -73,8 +74,6 @@ pty = false
 		for (let round = 0; round < 5; round++) {
 			expect((await daemon.ok('status', {name: 'web'})).status).toBe('stopped');
 			expect(pids(await daemon.ok('list', {name: 'web'}))).toEqual([]);
-			// Idle for a moment, as a service between visitors is.
-			await new Promise((resolve) => setTimeout(resolve, 500));
 			const connectedAt = Date.now() / 1000;
 			const outcome = await httpGet(webPort, hangMs);
 			const [pid] = pids(await daemon.ok('list', {name: 'web'}));
@@ -86,8 +85,6 @@ pty = false
 
 		const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 		console.log(`on_demand: activation (connect to spawn) ${activations.map((ms) => ms.toFixed(0)).join(', ')} ms, median ${median(activations).toFixed(0)} ms; first reply ${median(replies).toFixed(0)} ms (python's start-up included)`);
-		// Far below one reconcile tick (check_delay 5 s), which is what Circus waits.
-		expect(Math.max(...activations)).toBeLessThan(1000);
 		expect((await dstats(daemon)).activations).toBe(5);
 		expect(daemon.stderr()).toMatch(/web: a connection is waiting; starting/);
 	});
@@ -131,13 +128,16 @@ check_flapping = false
 		// A connection that nobody accepts stays pending: every wait sees it at once.
 		const client = net.connect({host: '127.0.0.1', port: await port(daemon)});
 		client.on('error', () => undefined);
-		await new Promise((resolve) => setTimeout(resolve, 3000));
+		await waitFor(() => seen.length >= 6, {what: 'six starts', timeoutMs: 30_000});
 		client.destroy();
-		const spawns = seen.length;
-		console.log(`on_demand: ${spawns} starts in 3 s for a process that dies at once (back-off 0, 0.1, 0.2, 0.4, 0.8 s ...)`);
-		// Without the back-off this is one start per wait, every few tens of milliseconds.
-		expect(spawns).toBeGreaterThanOrEqual(3);
-		expect(spawns).toBeLessThan(12);
+		// Event times, in seconds, from the daemon's clock.
+		const gaps = seen.slice(1, 6).map((event, index) => event.time - seen[index]!.time);
+		console.log(`on_demand: gaps between the starts of a process that dies at once: ${gaps.map((gap) => gap.toFixed(2)).join(', ')} s`);
+		// Without the back-off this is one start per wait, every few tens of milliseconds. With it,
+		// after the first quick exit each start waits at least the back-off (restart-policy.ts: 0,
+		// then 0.1 s doubling): the second gap at least 0.1 s, then 0.2, 0.4, 0.8 (less 5 % for the
+		// clock's rounding). Lower bounds: a slow machine only makes the gaps longer.
+		expect(gaps.slice(1).map((gap, index) => gap >= 0.1 * 2 ** index * 0.95)).toEqual([true, true, true, true]);
 	});
 
 	it('Scenario C: connections in a loop while clients stop, start and reload everything: each served or refused cleanly, none hangs, no command fails', async () => {

@@ -116,7 +116,8 @@ describe('signals (Circus BUG-1)', () => {
 		const filled = fillPipe(daemon.fifo);
 		expect(filled).toBeGreaterThan(0);
 
-		// Answers `status` throughout.
+		// Answers `status` throughout: each request within 5 s, a bound that guards a hang or a crash
+		// (Circus's failure), not speed. How many answered and the slowest are printed.
 		let storming = true;
 		const statusLatencies: number[] = [];
 		const statusErrors: unknown[] = [];
@@ -193,7 +194,6 @@ describe('signals (Circus BUG-1)', () => {
 		expect(stats.log_pending_bytes + stats.log_dropped).toBeGreaterThan(0);
 		// And procui came through: every status answered, the reloads coalesced.
 		expect(statusErrors).toEqual([]);
-		expect(statusLatencies.length).toBeGreaterThan(30);
 		expect(stats.reloads).toBeGreaterThanOrEqual(1);
 		expect(stats.reloads).toBeLessThan(stats.signals.SIGHUP!);
 
@@ -209,28 +209,31 @@ describe('signals (Circus BUG-1)', () => {
 		expect(pidsMatching('churn')).toEqual([]);
 	}, 90_000);
 
+	// graceful_timeout is an hour in these two: the daemon exits within the test's time only if the
+	// signal kills at once, so no time needs measuring.
 	it('a second SIGTERM during the graceful stop kills the process groups at once', async () => {
 		const marker = uniqueSleep();
-		const daemon = await spawnWithUnreadStderr(`[watcher:stubborn]\ncmd = sh -c 'trap "" TERM; sleep ${marker} & wait; sleep ${marker}'\ngraceful_timeout = 30\n`);
+		const daemon = await spawnWithUnreadStderr(`[watcher:stubborn]\ncmd = sh -c 'trap "" TERM; sleep ${marker} & wait; sleep ${marker}'\ngraceful_timeout = 3600\n`);
 		await waitFor(() => pidsMatching(marker).length === 2, {what: 'the stubborn process'});
-		const started = Date.now();
+		const kills: number[] = [];
+		await daemon.client.subscribe(['watcher.stubborn.kill'], (event) => {
+			kills.push(Number(event.data.signal));
+		});
 		process.kill(daemon.process.pid!, 'SIGTERM');
-		await new Promise((resolve) => setTimeout(resolve, 300));
+		// The graceful stop has begun: the stop signal went to the group, which ignores it.
+		await waitFor(() => kills.includes(15), {what: 'the stop signal to reach the stubborn process'});
 		expect(pidsMatching(marker).length).toBe(2);
 		process.kill(daemon.process.pid!, 'SIGTERM');
 		expect(await daemon.exited).toEqual({code: 0, signal: null});
-		expect(Date.now() - started).toBeLessThan(10_000);
 		expect(pidsMatching(marker)).toEqual([]);
 	});
 
 	it('SIGQUIT kills at once and exits', async () => {
 		const marker = uniqueSleep();
-		const daemon = await spawnWithUnreadStderr(`[watcher:stubborn]\ncmd = sh -c 'trap "" TERM; sleep ${marker} & wait; sleep ${marker}'\ngraceful_timeout = 30\n`);
+		const daemon = await spawnWithUnreadStderr(`[watcher:stubborn]\ncmd = sh -c 'trap "" TERM; sleep ${marker} & wait; sleep ${marker}'\ngraceful_timeout = 3600\n`);
 		await waitFor(() => pidsMatching(marker).length === 2, {what: 'the stubborn process'});
-		const started = Date.now();
 		process.kill(daemon.process.pid!, 'SIGQUIT');
 		expect(await daemon.exited).toEqual({code: 0, signal: null});
-		expect(Date.now() - started).toBeLessThan(10_000);
 		expect(pidsMatching(marker)).toEqual([]);
 	});
 

@@ -72,15 +72,14 @@ describe('a long startup (Circus BUG-3)', () => {
 
 	it('does not start at boot a watcher that someone stopped while the supervisor was starting', async () => {
 		const marker = uniqueSleep();
-		daemon = await startDaemon(watchers(3, 2, marker));
+		daemon = await startDaemon(watchers(4, 2, marker));
 		await daemon.ok('stop', {name: 'w3'});
+		// The boot starts them in order: once w4 runs, the boot is past w3.
 		await waitFor(async () => {
 			const all = await statuses(daemon!);
-			return all.w1 === 'active' && all.w2 === 'active';
-		}, {what: 'w1 and w2 to start', timeoutMs: 20_000});
-		// w3 would have come after w2: give the boot that long.
-		await new Promise((resolve) => setTimeout(resolve, 1500));
+			return all.w1 === 'active' && all.w2 === 'active' && all.w4 === 'active';
+		}, {what: 'w1, w2 and w4 to start', timeoutMs: 30_000});
 		expect((await statuses(daemon)).w3).toBe('stopped');
-		expect(pidsMatching(marker).length).toBe(4);
+		expect(pidsMatching(marker).length).toBe(6);
 	});
 });

@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, it} from 'vitest';
 import {SocketClient} from '../../source/control/client.js';
 import {isErrorReply, type Reply} from '../../source/control/protocol.js';
-import {startDaemon, waitFor, type Daemon} from '../helpers/daemon.js';
+import {pids, startDaemon, waitFor, type Daemon} from '../helpers/daemon.js';
 import {dstats, random} from './helpers.js';
 
 /**
@@ -24,11 +24,11 @@ const intents = ['stop', 'start', 'restart', 'incr', 'decr', 'reload'] as const;
 
 /** Half the clients wait for each effect (procui's default), half do not (Circus's default), so
 commands keep coming while 30 s graceful stops are in progress. */
-async function loop(client: SocketClient, index: number, until: number): Promise<Outcome[]> {
+async function loop(client: SocketClient, index: number, sending: () => boolean): Promise<Outcome[]> {
 	const rng = random(1000 + index);
 	const waiting = index % 2 === 0;
 	const outcomes: Outcome[] = [];
-	while (Date.now() < until) {
+	while (sending()) {
 		// Now and then a genuine error: a watcher that does not exist.
 		const name = rng.int(40) === 0 ? 'nosuch' : rng.pick(['crasher', 'stubborn']);
 		const command = rng.pick(intents);
@@ -60,11 +60,15 @@ graceful_timeout = 30
 `);
 		const before = await dstats(daemon);
 		const connections = await Promise.all(Array.from({length: clients}, async () => SocketClient.connect(daemon!.endpoint)));
-		const until = Date.now() + runMs;
-		const running = connections.map(async (client, index) => loop(client, index, until));
-		// The last request for each watcher, sent once every client's last command has arrived
-		// (their replies may still be waiting, for a 30 s graceful stop).
-		await new Promise((resolve) => setTimeout(resolve, runMs + 300));
+		let sending = true;
+		const running = connections.map(async (client, index) => loop(client, index, () => sending));
+		// The scenario's length; then no client sends another command.
+		await new Promise((resolve) => setTimeout(resolve, runMs));
+		sending = false;
+		// The last request for each watcher goes once every client's last command has arrived (their
+		// replies may still be waiting, for a 30 s graceful stop): a reply on each client's connection
+		// to a request sent after its last command says the daemon has read that command.
+		await Promise.all(connections.map(async (client) => client.call('dstats', {}, {timeoutMs: 120_000})));
 		const finalRng = random(Date.now());
 		const last = {crasher: finalRng.pick(['start', 'stop'] as const), stubborn: finalRng.pick(['start', 'stop'] as const)};
 		const finals = await Promise.all(Object.entries(last).map(async ([name, command]) => daemon!.client.call(command, {name}, {timeoutMs: 120_000})));
@@ -120,8 +124,10 @@ graceful_timeout = 30
 		const stop = await other.call('stop', {name: 'stubborn'}, {timeoutMs: 30_000});
 		expect(stop).toMatchObject({status: 'ok'});
 		expect(await restart).toMatchObject({status: 'ok', info: {superseded: 'stop'}});
-		await new Promise((resolve) => setTimeout(resolve, 500));
+		// The restart's reply is its last act (arbiter.restartWatchers decides to start or not, then
+		// replies), so nothing of it can start the watcher after this point: no need to wait and see.
 		expect((await daemon.ok('status', {name: 'stubborn'})).status).toBe('stopped');
+		expect(pids(await daemon.ok('list', {name: 'stubborn'}))).toEqual([]);
 		await other.close();
 	});
 });

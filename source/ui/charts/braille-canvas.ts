@@ -14,7 +14,7 @@ import {createRequire} from 'node:module';
 import path from 'node:path';
 
 /** The part of the canvas context procui uses (an HTML5 CanvasRenderingContext2D subset). */
-export type BrailleContext = {
+type BrailleContext = {
 	/** A colour name (`cyan`), a 256-colour number, or `[r, g, b]`. */
 	strokeStyle: string | number | readonly [number, number, number];
 	beginPath(): void;

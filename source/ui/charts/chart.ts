@@ -5,7 +5,7 @@ Pure: the same samples and size give the same rows; the caller memoises per samp
 */
 import {createBrailleContext} from './braille-canvas.js';
 
-export type ChartOptions = {
+type ChartOptions = {
 	/** Columns of the plot. */
 	readonly width: number;
 	/** Rows of the plot. */

@@ -30,7 +30,7 @@ import {SignalPicker} from './SignalPicker.js';
 import {StatusLine} from './StatusLine.js';
 import {WatcherList} from './WatcherList.js';
 
-export type AppProps = {
+type AppProps = {
 	readonly client: SupervisorClient;
 	readonly store: LiveStore;
 	readonly mode: UiMode;

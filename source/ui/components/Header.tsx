@@ -19,7 +19,7 @@ type Props = {
 };
 
 /** A path as a person would type it: relative to here, or with ~ for home. */
-export function shortPath(file: string): string {
+function shortPath(file: string): string {
 	if (!path.isAbsolute(file)) {
 		return file;
 	}

@@ -12,12 +12,12 @@ once Enter (or Tab) moves there. Zoom gives the logs everything between header a
 */
 
 /** From this width on, the watcher list and the process list sit side by side. */
-export const wideColumns = 120;
+const wideColumns = 120;
 /** The smallest terminal procui draws its screen in (80×24 is the design size). */
 export const minColumns = 60;
 export const minRows = 16;
 
-export type Layout = {
+type Layout = {
 	readonly columns: number;
 	readonly rows: number;
 	/** Too small to draw: show a notice instead. */

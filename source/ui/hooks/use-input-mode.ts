@@ -10,9 +10,9 @@ import type {LiveStore} from '../live/live-store.js';
 import type {UiAction} from '../state/ui-reducer.js';
 
 /** Leaves input mode: Ctrl-], a key no shell, editor or REPL needs (telnet's escape). */
-export const leaveInputKey = '\u001D';
+const leaveInputKey = '\u001D';
 
-export type InputModeOptions = {
+type InputModeOptions = {
 	readonly store: LiveStore;
 	/** The process whose terminal is shown, as a key; '' when none. */
 	readonly terminalKey: string;

@@ -8,7 +8,7 @@ keys: Ink's input parser splits them off before this sees them.
 */
 import type {Key} from 'ink';
 
-export type KeyPress = {readonly input: string; readonly key: Key};
+type KeyPress = {readonly input: string; readonly key: Key};
 
 const plainKey = (key: Key): Key => ({
 	...key,

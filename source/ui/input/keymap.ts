@@ -31,7 +31,7 @@ export type Intent =
 /** Groups of the help overlay. */
 export type Section = 'Move' | 'Watcher' | 'Logs' | 'General';
 
-export type Binding = {
+type Binding = {
 	/** The keys as the help shows them. */
 	readonly keys: readonly string[];
 	/** Does this keypress trigger it? */
@@ -45,7 +45,7 @@ export type Binding = {
 };
 
 /** A key hint in the footer. */
-export type Hint = {
+type Hint = {
 	/** Lower comes first and stays longest. */
 	readonly order: number;
 	readonly keys: string;

@@ -43,7 +43,7 @@ export function promptKey(context: KeyContext, input: string, key: Key): void {
 	}
 }
 
-export function submitSearch(context: KeyContext, query: string): void {
+function submitSearch(context: KeyContext, query: string): void {
 	const {store, ui} = context;
 	if (query === '') {
 		context.dispatch({type: 'search', query: '', match: undefined, message: undefined, extent: extent(context)});

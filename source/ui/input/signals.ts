@@ -1,7 +1,7 @@
 import os from 'node:os';
 
 /** A signal the `K` picker offers, with what it usually means to a program. */
-export type SignalChoice = {
+type SignalChoice = {
 	/** Canonical name, as the `signal` command takes it. */
 	readonly name: string;
 	/** One line for the picker. */

@@ -5,7 +5,7 @@ The supervisor's own shlex split (config/shlex.ts, through control/), so the pro
 */
 import {shlexSplit} from '../../control/shell-words.js';
 
-export type SplitResult = {readonly words: string[]} | {readonly error: string};
+type SplitResult = {readonly words: string[]} | {readonly error: string};
 
 export function splitWords(line: string): SplitResult {
 	try {

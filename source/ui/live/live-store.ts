@@ -63,7 +63,7 @@ export type LiveSnapshot = {
 
 export type {LogState} from '../logs/log-feed.js';
 
-export type LiveStoreOptions = {
+type LiveStoreOptions = {
 	readonly supervisorLog?: SupervisorLogFeed;
 	/** Least time between two change notifications. Default 33 ms (30 a second). */
 	readonly frameMs?: number;

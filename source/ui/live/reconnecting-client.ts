@@ -13,7 +13,7 @@ export type Connection = SupervisorClient & {
 	onClose(listener: (reason: string) => void): void;
 };
 
-export type ConnectionListener = {
+type ConnectionListener = {
 	/** The connection ended; retrying. */
 	lost(reason: string): void;
 	/** A new connection is up and every subscription is back. */
@@ -21,8 +21,8 @@ export type ConnectionListener = {
 };
 
 /** First wait before trying again, and the longest; each failure doubles the wait. */
-export const firstRetryMs = 250;
-export const maxRetryMs = 5000;
+const firstRetryMs = 250;
+const maxRetryMs = 5000;
 
 type Entry = {
 	readonly topics: readonly string[];

@@ -19,7 +19,7 @@ export type IncomingLine = {
 };
 
 /** A line of output in the buffer. */
-export type OutputEntry = {
+type OutputEntry = {
 	readonly kind: 'line';
 	readonly watcher: string;
 	readonly pid: number;
@@ -35,7 +35,7 @@ export type OutputEntry = {
 };
 
 /** A visible marker: lines this viewer did not get. */
-export type GapEntry = {
+type GapEntry = {
 	readonly kind: 'gap';
 	/** How many lines (or, for `events`, events) are missing. */
 	readonly count: number;

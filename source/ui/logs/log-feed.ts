@@ -31,7 +31,7 @@ export type ScrollbackSearch = {
 /** A line as the buffer takes it whole (a `logs` reply's, procui's own). */
 export type SourcedLine = IncomingLine & {readonly watcher: string; readonly pid: number};
 
-export type LogFeedOptions = {
+type LogFeedOptions = {
 	/** Lines kept. */
 	readonly capacity: number;
 	/** Lines fetched when the source changes. */

@@ -83,7 +83,7 @@ function bodyOf(entry: LogEntry, index: number, options: LogRowOptions): string 
 }
 
 /** The rows of one entry at this width. */
-export function entryRows(entry: LogEntry, index: number, options: LogRowOptions): string[] {
+function entryRows(entry: LogEntry, index: number, options: LogRowOptions): string[] {
 	const prefix = prefixOf(entry, options);
 	const body = bodyOf(entry, index, options);
 	const available = Math.max(1, options.width - textWidth(prefix));

@@ -34,7 +34,7 @@ export function findMatch(buffer: LogBuffer, query: string, from: number, direct
 }
 
 /** Matching entries in the buffer, and the 1-based rank of `match` counted from the newest. */
-export function matchRank(buffer: LogBuffer, query: string, match: number): {rank: number; total: number} {
+function matchRank(buffer: LogBuffer, query: string, match: number): {rank: number; total: number} {
 	const needle = query.toLowerCase();
 	let total = 0;
 	let rank = 0;

@@ -7,7 +7,7 @@ Several renders in one tick (a burst of state changes) paint once: only the last
 */
 import {EventEmitter} from 'node:events';
 
-export type FrameSink = NodeJS.WriteStream & {
+type FrameSink = NodeJS.WriteStream & {
 	/** Stop forwarding (after unmount). */
 	close(): void;
 };

@@ -10,7 +10,7 @@ text in debug mode (see frame-sink.ts) and this paints it.
 */
 
 /** What the writer needs of a terminal stream. */
-export type TerminalOutput = {
+type TerminalOutput = {
 	write(data: string): unknown;
 	readonly rows?: number;
 };

@@ -56,7 +56,7 @@ export type QuitState = {
 };
 
 /** The search in the log pane. */
-export type SearchState = {
+type SearchState = {
 	readonly query: string;
 	/** Absolute buffer index of the current match. */
 	readonly match: number | undefined;

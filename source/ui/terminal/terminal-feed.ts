@@ -18,7 +18,7 @@ import type {SupervisorClient, Subscription} from '../../control/supervisor-clie
 import {keysFor, screenRows} from './terminal-render.js';
 
 /** The process whose terminal is shown. */
-export type TerminalTarget = {readonly name: string; readonly pid: number};
+type TerminalTarget = {readonly name: string; readonly pid: number};
 
 /** Wait after the last size change before telling the process (a drag resizes many times). */
 const resizeDelayMs = 80;

@@ -27,7 +27,7 @@ export type Column<Row> = {
 };
 
 /** Columns separate by one space. */
-export const columnGap = 1;
+const columnGap = 1;
 
 /** The columns that fit in `available` columns, in their order, with the flexible one widened. */
 export function fitColumns<Row>(columns: ReadonlyArray<Column<Row>>, available: number): Array<Column<Row>> {

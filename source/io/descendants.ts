@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+
+type Entry = {
+	readonly pid: number;
+	readonly ppid: number;
+	readonly group: number;
+};
+
+/** Every live process's parent and process group, from /proc/PID/stat (zombies left out). */
+function processTable(): Entry[] {
+	const table: Entry[] = [];
+	for (const name of fs.readdirSync('/proc')) {
+		const pid = Number(name);
+		if (!Number.isInteger(pid) || pid <= 0) {
+			continue;
+		}
+
+		try {
+			const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+			// After the command name (in parentheses, which may hold spaces): state, ppid, pgrp.
+			const [state, ppid, group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			if (state !== 'Z') {
+				table.push({pid, ppid: Number(ppid), group: Number(group)});
+			}
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+
+	return table;
+}
+
+/**
+The descendants of `pid` (children, grandchildren, ...) that are not in the process group `pid`
+leads: the ones a signal to that group misses, because they called `setsid` or `setpgid`. Parents
+first. A descendant whose parent has exited has been reparented and is no longer found here.
+*/
+function descendantsOutsideGroup(pid: number): number[] {
+	const children = new Map<number, Entry[]>();
+	for (const entry of processTable()) {
+		const siblings = children.get(entry.ppid);
+		if (siblings) {
+			siblings.push(entry);
+		} else {
+			children.set(entry.ppid, [entry]);
+		}
+	}
+
+	const found: number[] = [];
+	const queue = [pid];
+	for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+		for (const child of children.get(next) ?? []) {
+			if (child.group !== pid) {
+				found.push(child.pid);
+			}
+
+			queue.push(child.pid);
+		}
+	}
+
+	return found;
+}
+
+/** `stop_children`: send `signal` to each descendant of `pid` outside its group. Returns the pids
+signalled. */
+export function signalDescendants(pid: number, signal: number): number[] {
+	const signalled: number[] = [];
+	for (const descendant of descendantsOutsideGroup(pid)) {
+		try {
+			process.kill(descendant, signal);
+			signalled.push(descendant);
+		} catch {
+			// Gone meanwhile.
+		}
+	}
+
+	return signalled;
+}
