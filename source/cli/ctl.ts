@@ -1,82 +1,136 @@
 import {SocketClient} from '../control/client.js';
 import {defaultEndpoint} from '../control/endpoint.js';
-import {ctlExitCode, escapeControl, formatCtlReply, parseCtlArgs, replyJson} from '../control/ctl-format.js';
+import {ctlCommands, ctlExitCode, escapeControl, formatCtlReply, parseCtlArgs, replyJson} from '../control/ctl-format.js';
 import {ControlConnectionError, ControlTimeoutError} from '../control/errors.js';
+import {formatHelp, kebab, parseCommand, usageError, type ParsedFlags} from './args.js';
+import {ctlSpec} from './command-specs.js';
 
 /** Commands that wait for their effect: they get a longer default timeout than circusctl's 5 s. */
 const waitingCommands = new Set(['start', 'stop', 'restart', 'reload', 'reloadconfig', 'quit', 'kill', 'rm', 'add', 'set', 'incr', 'decr', 'signal']);
 const defaultTimeoutSeconds = 5;
 const defaultWaitingTimeoutSeconds = 300;
 
-export const ctlUsage = `Usage: procui ctl [--endpoint URL] [--json] [--timeout S] COMMAND [ARGS]
+type CtlFlags = ParsedFlags<typeof ctlSpec.flags>;
 
-Commands (circusctl's): add, decr, dstats, get, globaloptions, incr, kill, list, listsockets,
-numprocesses, numwatchers, options, quit, reload, reloadconfig, restart, rm, set, signal,
-start, stats, status, stop. \`procui ctl help COMMAND\` shows one command's form.
+/** ctl's flags that take a value, as typed: the word after one is its value, not the command. */
+const valueWords = new Set(Object.entries(ctlSpec.flags).filter(([, flag]) => flag.type === 'string').map(([name]) => `--${kebab(name)}`));
 
-Exit status: 0 ok, 3 error reply, 1 cannot connect or timed out, 2 usage.`;
+/** `[FLAGS] COMMAND [ARGS]`: ctl's own flags end at the first word that is neither a flag nor a flag's value, or at `--`. */
+function splitAtCommand(argv: readonly string[]): {flags: string[]; rest: string[]} {
+	for (let index = 0; index < argv.length; index++) {
+		const word = argv[index]!;
+		if (word === '--') {
+			return {flags: argv.slice(0, index), rest: argv.slice(index + 1)};
+		}
 
-type CtlGlobal = {endpoint?: string; json: boolean; timeout?: number; rest: string[]};
+		if (!word.startsWith('-') || word === '-') {
+			return {flags: argv.slice(0, index), rest: argv.slice(index)};
+		}
 
-function parseGlobal(argv: readonly string[]): CtlGlobal | string {
-	const result: CtlGlobal = {json: false, rest: []};
-	let index = 0;
-	for (; index < argv.length; index++) {
-		const arg = argv[index]!;
-		const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-		if (name === '--json') {
-			result.json = true;
-		} else if (name === '--endpoint' || name === '--timeout') {
-			const value = inline ?? argv[++index];
-			if (value === undefined) {
-				return `${name} needs a value`;
-			}
-
-			if (name === '--endpoint') {
-				result.endpoint = value;
-			} else {
-				const seconds = Number(value);
-				if (!Number.isFinite(seconds) || seconds <= 0) {
-					return `--timeout expects a positive number of seconds, got ${JSON.stringify(value)}`;
-				}
-
-				result.timeout = seconds;
-			}
-		} else {
-			break;
+		if (valueWords.has(word)) {
+			index++;
 		}
 	}
 
-	result.rest = argv.slice(index);
-	return result;
+	return {flags: [...argv], rest: []};
+}
+
+/**
+ctl's flags in their plain forms (`--json`, `--endpoint URL`, `--timeout=S`, each once), read
+without loading meow, whose import alone costs as much CPU as the rest of `procui ctl status`
+(ctl must start about as fast as `node -e 0`). Anything else (`--help`, a negation, a repeat, an
+unknown flag, a missing value) is undefined: meow parses it and says what is wrong. A test checks
+that both read the plain forms alike.
+*/
+export function readPlainCtlFlags(words: readonly string[]): CtlFlags | undefined {
+	const flags: CtlFlags = {endpoint: undefined, json: false, timeout: undefined};
+	const seen = new Set<string>();
+	for (let index = 0; index < words.length; index++) {
+		const word = words[index]!;
+		const equals = word.indexOf('=');
+		const name = equals === -1 ? word : word.slice(0, equals);
+		if (seen.has(name)) {
+			return undefined;
+		}
+
+		seen.add(name);
+		if (name === '--json' && equals === -1) {
+			flags.json = true;
+		} else if (name === '--endpoint' || name === '--timeout') {
+			const value = equals === -1 ? words[++index] : word.slice(equals + 1);
+			if (value === undefined || value === '' || (equals === -1 && value.startsWith('-'))) {
+				return undefined;
+			}
+
+			flags[name === '--endpoint' ? 'endpoint' : 'timeout'] = value;
+		} else {
+			return undefined;
+		}
+	}
+
+	return flags;
+}
+
+/** `procui ctl help [COMMAND]`: ctl's help, or one command's form. */
+function printHelp(topic: string | undefined): number {
+	if (topic === undefined) {
+		process.stdout.write(formatHelp(ctlSpec));
+		return 0;
+	}
+
+	const command = Object.hasOwn(ctlCommands, topic) ? ctlCommands[topic] : undefined;
+	if (command === undefined) {
+		process.stderr.write(`procui ctl help: unknown command \`${escapeControl(topic)}\`; the commands are: ${Object.keys(ctlCommands).join(', ')}\n`);
+		return 2;
+	}
+
+	process.stdout.write(`usage: procui ctl ${command.usage}\n  ${command.description}\n  (every command also takes --waiting / --no-waiting)\n`);
+	return 0;
 }
 
 /** `procui ctl ...`: one request, its reply printed; returns the exit status. */
 export async function runCtl(argv: readonly string[]): Promise<number> {
-	const global = parseGlobal(argv);
-	if (typeof global === 'string') {
-		process.stderr.write(`procui ctl: ${global}\n${ctlUsage}\n`);
+	const {flags: words, rest} = splitAtCommand(argv);
+	let flags = readPlainCtlFlags(words);
+	if (flags === undefined) {
+		const parsed = await parseCommand(ctlSpec, words);
+		if ('exit' in parsed) {
+			return parsed.exit;
+		}
+
+		flags = parsed.flags;
+	}
+
+	let timeout: number | undefined;
+	if (flags.timeout !== undefined) {
+		timeout = Number(flags.timeout);
+		if (!Number.isFinite(timeout) || timeout <= 0) {
+			return usageError(ctlSpec, `--timeout expects a positive number of seconds, got ${JSON.stringify(flags.timeout)}`).exit;
+		}
+	}
+
+	if (rest.length === 0) {
+		process.stderr.write(`procui ctl: no command given\n${formatHelp(ctlSpec)}`);
 		return 2;
 	}
 
-	if (global.rest.length === 0 || global.rest[0] === 'help' && global.rest.length === 1) {
-		process.stderr.write(`${ctlUsage}\n`);
-		return 2;
+	if (rest[0] === 'help' && rest.length <= 2) {
+		return printHelp(rest[1]);
 	}
 
-	const parsed = parseCtlArgs(global.rest);
+	const parsed = parseCtlArgs(rest);
 	if ('error' in parsed) {
 		process.stderr.write(`procui ctl: ${parsed.error}\n`);
 		return 2;
 	}
 
-	const endpoint = global.endpoint ?? defaultEndpoint().url;
-	const timeoutSeconds = global.timeout ?? (waitingCommands.has(parsed.command) ? defaultWaitingTimeoutSeconds : defaultTimeoutSeconds);
+	const endpoint = flags.endpoint ?? defaultEndpoint().url;
+	const timeoutSeconds = timeout ?? (waitingCommands.has(parsed.command) ? defaultWaitingTimeoutSeconds : defaultTimeoutSeconds);
 	let client: SocketClient | undefined;
 	try {
 		client = await SocketClient.connect(endpoint, {timeoutMs: Math.min(timeoutSeconds, defaultTimeoutSeconds) * 1000});
 		const reply = await client.call(parsed.command, parsed.properties, {timeoutMs: timeoutSeconds * 1000});
-		process.stdout.write(global.json ? `${replyJson(reply)}\n` : `${formatCtlReply(parsed.command, reply)}\n`);
+		process.stdout.write(flags.json ? `${replyJson(reply)}\n` : `${formatCtlReply(parsed.command, reply)}\n`);
 		return ctlExitCode(reply);
 	} catch (error) {
 		if (error instanceof ControlConnectionError || error instanceof ControlTimeoutError) {
