@@ -15,6 +15,9 @@ type CtlFlags = ParsedFlags<typeof ctlSpec.flags>;
 /** ctl's flags that take a value, as typed: the word after one is its value, not the command. */
 const valueWords = new Set(Object.entries(ctlSpec.flags).filter(([, flag]) => flag.type === 'string').map(([name]) => `--${kebab(name)}`));
 
+/** ctl's own flags as typed, each with its value's name: `--endpoint` → ` URL`. */
+const ownFlags = new Map(Object.entries(ctlSpec.flags).map(([name, flag]) => [`--${kebab(name)}`, 'value' in flag ? ` ${flag.value}` : '']));
+
 /** `[FLAGS] COMMAND [ARGS]`: ctl's own flags end at the first word that is neither a flag nor a flag's value, or at `--`. */
 function splitAtCommand(argv: readonly string[]): {flags: string[]; rest: string[]} {
 	for (let index = 0; index < argv.length; index++) {
@@ -91,6 +94,10 @@ function printHelp(topic: string | undefined): number {
 /** `procui ctl ...`: one request, its reply printed; returns the exit status. */
 export async function runCtl(argv: readonly string[]): Promise<number> {
 	const {flags: words, rest} = splitAtCommand(argv);
+	if (words.length === 1 && (words[0] === '--help' || words[0] === '-h')) {
+		return printHelp(undefined);
+	}
+
 	let flags = readPlainCtlFlags(words);
 	if (flags === undefined) {
 		const parsed = await parseCommand(ctlSpec, words);
@@ -120,7 +127,12 @@ export async function runCtl(argv: readonly string[]): Promise<number> {
 
 	const parsed = parseCtlArgs(rest);
 	if ('error' in parsed) {
-		process.stderr.write(`procui ctl: ${parsed.error}\n`);
+		// One of ctl's own flags after the command: say where it goes.
+		const misplaced = /unknown option `(--[^`=]+)`/.exec(parsed.error)?.[1];
+		const hint = misplaced !== undefined && ownFlags.has(misplaced)
+			? `\n${misplaced} is ctl's own flag: it goes before the command, as in \`procui ctl ${misplaced}${ownFlags.get(misplaced)!} ${rest[0]!} ...\``
+			: '';
+		process.stderr.write(`procui ctl: ${parsed.error}${hint}\n`);
 		return 2;
 	}
 
