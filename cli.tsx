@@ -97,6 +97,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 			return parsed.exit;
 		}
 
+		// As before the subcommands had their own parsing: ps shows the daemon as `procui`.
+		process.title = 'procui';
 		const {input, flags} = parsed;
 		if (input.length > 1) {
 			return usageError(daemonSpec, `expected one CONFIG, got ${input.length}: ${input.join(' ')}`).exit;

@@ -7,6 +7,7 @@ This module does not import meow: meow is loaded by `parseCommand`, when a comma
 import costs about 30 ms of CPU, as much as the rest of `procui ctl status`; ctl reads its plain
 forms without it (source/cli/ctl.ts).
 */
+import fs from 'node:fs';
 
 /** One flag, as meow reads it and as help shows it. */
 export type FlagSpec = {
@@ -142,6 +143,15 @@ function unknownWords(argv: readonly string[], unknown: ReadonlySet<string>): st
 	return [...new Set(words)];
 }
 
+/** This process's command line as it started, or undefined where there is no /proc. */
+function startCommandLine(): string | undefined {
+	try {
+		return fs.readFileSync('/proc/self/cmdline', 'utf8').replace(/\0$/, '').replaceAll('\0', ' ');
+	} catch {
+		return undefined;
+	}
+}
+
 /**
 Parse a command's arguments with meow: `--help` prints the command's help; an unknown flag, a
 flag given twice that is not repeatable, or a value-taking flag without a value is a usage error
@@ -155,6 +165,10 @@ export async function parseCommand<Flags extends FlagSpecs>(spec: CommandSpec<Fl
 	const meowFlags = Object.fromEntries(Object.entries(flags).map(([name, {type, shortFlag, isMultiple, default: value}]) =>
 		[name, {type, ...(shortFlag === undefined ? {} : {shortFlag}), ...(isMultiple ? {isMultiple} : {}), ...(value === undefined ? {} : {default: value})}]));
 	let result: {input: string[]; flags: Record<string, unknown>; unnormalizedFlags: Record<string, unknown>};
+	// meow names the process after its package (process.title), which on Linux overwrites
+	// /proc/PID/cmdline: ps, pgrep -f and whoever finds procui by its command line would lose its
+	// arguments. It is put back after: its words joined by spaces, the same length.
+	const startedAs = startCommandLine();
 	try {
 		result = meow({
 			importMeta: import.meta,
@@ -175,8 +189,10 @@ export async function parseCommand<Flags extends FlagSpecs>(spec: CommandSpec<Fl
 		return usageError(spec, twice === null ? message : `${twice[1]!} is given more than once; it takes one value`);
 	}
 
-	// meow sets the process's title to `procui`; keep the arguments in it, as `ps` showed them before.
-	process.title = [commandLine(spec), ...argv].join(' ');
+	if (startedAs !== undefined) {
+		process.title = startedAs;
+	}
+
 	const known = new Set(Object.entries(flags).flatMap(([name, flag]) => [name, kebab(name), ...(flag.shortFlag === undefined ? [] : [flag.shortFlag])]));
 	const unknown = new Set(Object.keys(result.unnormalizedFlags).filter(key => !known.has(key)));
 	if (unknown.size > 0) {

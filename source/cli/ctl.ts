@@ -12,11 +12,9 @@ const defaultWaitingTimeoutSeconds = 300;
 
 type CtlFlags = ParsedFlags<typeof ctlSpec.flags>;
 
-/** ctl's flags that take a value, as typed: the word after one is its value, not the command. */
-const valueWords = new Set(Object.entries(ctlSpec.flags).filter(([, flag]) => flag.type === 'string').map(([name]) => `--${kebab(name)}`));
-
-/** ctl's own flags as typed, each with its value's name: `--endpoint` → ` URL`. */
-const ownFlags = new Map(Object.entries(ctlSpec.flags).map(([name, flag]) => [`--${kebab(name)}`, 'value' in flag ? ` ${flag.value}` : '']));
+/** ctl's own flags as typed (`--endpoint`), with their names and how help writes a value (` URL`). */
+const ownFlags = new Map(Object.entries(ctlSpec.flags).map(([name, flag]) =>
+	[`--${kebab(name)}`, {name: name as keyof CtlFlags, takesValue: flag.type === 'string', value: 'value' in flag ? ` ${flag.value}` : ''}]));
 
 /** `[FLAGS] COMMAND [ARGS]`: ctl's own flags end at the first word that is neither a flag nor a flag's value, or at `--`. */
 function splitAtCommand(argv: readonly string[]): {flags: string[]; rest: string[]} {
@@ -30,7 +28,7 @@ function splitAtCommand(argv: readonly string[]): {flags: string[]; rest: string
 			return {flags: argv.slice(0, index), rest: argv.slice(index)};
 		}
 
-		if (valueWords.has(word)) {
+		if (ownFlags.get(word)?.takesValue) {
 			index++;
 		}
 	}
@@ -39,39 +37,42 @@ function splitAtCommand(argv: readonly string[]): {flags: string[]; rest: string
 }
 
 /**
-ctl's flags in their plain forms (`--json`, `--endpoint URL`, `--timeout=S`, each once), read
+ctl's flags in their plain forms (`--json`, `--endpoint URL`, `--timeout=S`, each at most once), read
 without loading meow, whose import alone costs as much CPU as the rest of `procui ctl status`
 (ctl must start about as fast as `node -e 0`). Anything else (`--help`, a negation, a repeat, an
 unknown flag, a missing value) is undefined: meow parses it and says what is wrong. A test checks
 that both read the plain forms alike.
 */
 export function readPlainCtlFlags(words: readonly string[]): CtlFlags | undefined {
-	const flags: CtlFlags = {endpoint: undefined, json: false, timeout: undefined};
+	const flags: Record<string, string | boolean | undefined> = Object.fromEntries(Object.entries(ctlSpec.flags).map(([name, flag]) => [name, 'default' in flag ? flag.default : undefined]));
 	const seen = new Set<string>();
 	for (let index = 0; index < words.length; index++) {
 		const word = words[index]!;
 		const equals = word.indexOf('=');
-		const name = equals === -1 ? word : word.slice(0, equals);
-		if (seen.has(name)) {
+		const flag = ownFlags.get(equals === -1 ? word : word.slice(0, equals));
+		if (flag === undefined || seen.has(flag.name)) {
 			return undefined;
 		}
 
-		seen.add(name);
-		if (name === '--json' && equals === -1) {
-			flags.json = true;
-		} else if (name === '--endpoint' || name === '--timeout') {
-			const value = equals === -1 ? words[++index] : word.slice(equals + 1);
-			if (value === undefined || value === '' || (equals === -1 && value.startsWith('-'))) {
+		seen.add(flag.name);
+		if (!flag.takesValue) {
+			if (equals !== -1) {
 				return undefined;
 			}
 
-			flags[name === '--endpoint' ? 'endpoint' : 'timeout'] = value;
-		} else {
+			flags[flag.name] = true;
+			continue;
+		}
+
+		const value = equals === -1 ? words[++index] : word.slice(equals + 1);
+		if (value === undefined || value === '' || (equals === -1 && value.startsWith('-'))) {
 			return undefined;
 		}
+
+		flags[flag.name] = value;
 	}
 
-	return flags;
+	return flags as CtlFlags;
 }
 
 /** `procui ctl help [COMMAND]`: ctl's help, or one command's form. */
@@ -130,7 +131,7 @@ export async function runCtl(argv: readonly string[]): Promise<number> {
 		// One of ctl's own flags after the command: say where it goes.
 		const misplaced = /unknown option `(--[^`=]+)`/.exec(parsed.error)?.[1];
 		const hint = misplaced !== undefined && ownFlags.has(misplaced)
-			? `\n${misplaced} is ctl's own flag: it goes before the command, as in \`procui ctl ${misplaced}${ownFlags.get(misplaced)!} ${rest[0]!} ...\``
+			? `\n${misplaced} is ctl's own flag: it goes before the command, as in \`procui ctl ${misplaced}${ownFlags.get(misplaced)!.value} ${rest[0]!} ...\``
 			: '';
 		process.stderr.write(`procui ctl: ${parsed.error}${hint}\n`);
 		return 2;

@@ -1,5 +1,6 @@
 import childProcess from 'node:child_process';
-import {afterAll, describe, expect, it} from 'vitest';
+import fs from 'node:fs';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {kebab, parseCommand} from '../../source/cli/args.js';
 import {commandSpecs, ctlSpec} from '../../source/cli/command-specs.js';
 import {readPlainCtlFlags} from '../../source/cli/ctl.js';
@@ -134,6 +135,10 @@ describe('real invocations still parse', () => {
 describe('procui ctl\'s flags', () => {
 	let daemon: Daemon | undefined;
 
+	beforeAll(async () => {
+		daemon = await startDaemon(`[watcher:web]\ncmd = sleep ${uniqueSleep()}\n`);
+	});
+
 	afterAll(async () => {
 		await daemon?.stop();
 	});
@@ -161,8 +166,7 @@ describe('procui ctl\'s flags', () => {
 	});
 
 	it('reach a real daemon through either parser', async () => {
-		daemon = await startDaemon(`[watcher:web]\ncmd = sleep ${uniqueSleep()}\n`);
-		const endpoint = daemon.endpoint;
+		const endpoint = daemon!.endpoint;
 		await waitFor(() => run(['ctl', '--endpoint', endpoint, 'status']).stdout === 'web: active\n', {what: 'web to run'});
 		const json = run(['ctl', `--endpoint=${endpoint}`, '--timeout=30', '--json', 'status']);
 		expect(json.code).toBe(0);
@@ -171,5 +175,17 @@ describe('procui ctl\'s flags', () => {
 		expect(run(['ctl', '--no-json', '--endpoint', endpoint, 'status'])).toMatchObject({code: 0, stdout: 'web: active\n'});
 		// `--` ends ctl's flags.
 		expect(run(['ctl', '--endpoint', endpoint, '--', 'numwatchers'])).toMatchObject({code: 0, stdout: '1\n'});
+	});
+
+	it('leave the command line as it was: ps and pgrep -f still see the arguments', async () => {
+		const follower = childProcess.spawn(process.execPath, [cliPath, 'logs', '--endpoint', daemon!.endpoint, '-f', 'web'], {stdio: 'ignore'});
+		try {
+			// Read once the follower holds a socket (it is connected), which is after meow parsed its flags.
+			const fds = `/proc/${follower.pid!}/fd`;
+			await waitFor(() => fs.readdirSync(fds).some(fd => fs.readlinkSync(`${fds}/${fd}`).startsWith('socket:')), {what: 'the follower to connect'});
+			expect(fs.readFileSync(`/proc/${follower.pid!}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()).toBe([process.execPath, cliPath, 'logs', '--endpoint', daemon!.endpoint, '-f', 'web'].join(' '));
+		} finally {
+			follower.kill('SIGINT');
+		}
 	});
 });
