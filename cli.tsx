@@ -97,7 +97,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 			return parsed.exit;
 		}
 
-		// As before the subcommands had their own parsing: ps shows the daemon as `procui`.
+		// ps has shown the daemon as `procui` since meow first named it so; parseCommand undoes that naming for the rest.
 		process.title = 'procui';
 		const {input, flags} = parsed;
 		if (input.length > 1) {
