@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import fs from 'node:fs';
-import {daemonFlags} from './source/cli/daemon-flags.js';
 
 // Each subcommand is imported only when it runs: `procui ctl status` must start about as fast as
-// `node -e 0`, so it must not load the supervisor, the UI or meow.
+// `node -e 0`, so it must not load the supervisor, the UI or meow. Each subcommand reads its own
+// flags (source/cli/command-specs.ts) and answers its own --help.
 
 const help = `
   procui: a process supervisor with a full-screen terminal UI (Circus-compatible).
@@ -24,14 +24,13 @@ const help = `
 
   CONFIG is a Circus INI file or a Procfile; by default ./procui.ini, ./circus.ini or ./Procfile.
 
-  Options (daemon)
-    -c, --command CMD    run CMD as a watcher (repeatable)
-    --endpoint URL       control endpoint: ipc:///path.sock or tcp://127.0.0.1:PORT
-    --detach, -d         return once the daemon is ready; it keeps running in the background
-    --pidfile FILE       write the daemon's pid to FILE
-    --log-level LEVEL    debug, info, warning, error (default: [circus] loglevel, info)
-    --log-output FILE    where procui's own log goes ('-' for stderr, the default)
-    --metrics ADDR       serve Prometheus metrics on http://ADDR/metrics (HOST:PORT, or PORT on 127.0.0.1)
+  \`procui COMMAND --help\` shows a command's usage and options.
+
+  Options
+    -c, --command CMD   run CMD as a watcher (repeatable)
+    --endpoint URL      control endpoint: ipc:///path.sock or tcp://127.0.0.1:PORT
+    -h, --help          this overview
+    -v, --version       procui's version
 
   Examples
     $ procui daemon examples/circus.ini
@@ -77,32 +76,47 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 		return 0;
 	}
 
-	if (subcommand === 'daemon' || subcommand === 'check') {
-		const parsed = await cli(rest);
-		const source = {file: parsed.input[0], commands: parsed.flags.command ?? [], useDefault: true};
-		if (parsed.input.length > 1) {
-			process.stderr.write(`procui ${subcommand}: expected one CONFIG, got ${parsed.input.length}: ${parsed.input.join(' ')}\n`);
-			return 2;
+	if (subcommand === 'check') {
+		const [{parseCommand, usageError}, {checkSpec}, {runCheck}] = await Promise.all([import('./source/cli/args.js'), import('./source/cli/command-specs.js'), import('./source/cli/check.js')]);
+		const parsed = await parseCommand(checkSpec, rest);
+		if ('exit' in parsed) {
+			return parsed.exit;
 		}
 
-		if (subcommand === 'check') {
-			const {runCheck} = await import('./source/cli/check.js');
-			return runCheck(source);
+		if (parsed.input.length > 1) {
+			return usageError(checkSpec, `expected one CONFIG, got ${parsed.input.length}: ${parsed.input.join(' ')}`).exit;
+		}
+
+		return runCheck({file: parsed.input[0], commands: parsed.flags.command, useDefault: true});
+	}
+
+	if (subcommand === 'daemon') {
+		const [{parseCommand, usageError}, {daemonSpec}] = await Promise.all([import('./source/cli/args.js'), import('./source/cli/command-specs.js')]);
+		const parsed = await parseCommand(daemonSpec, rest);
+		if ('exit' in parsed) {
+			return parsed.exit;
+		}
+
+		// ps has shown the daemon as `procui` since meow first named it so; parseCommand undoes that naming for the rest.
+		process.title = 'procui';
+		const {input, flags} = parsed;
+		if (input.length > 1) {
+			return usageError(daemonSpec, `expected one CONFIG, got ${input.length}: ${input.join(' ')}`).exit;
 		}
 
 		const {detach, reportToParent} = await import('./source/cli/detach.js');
-		if (parsed.flags.detach) {
+		if (flags.detach) {
 			return detach(argv);
 		}
 
 		const {runDaemon} = await import('./source/cli/daemon.js');
 		await runDaemon({
-			source,
-			endpoint: parsed.flags.endpoint,
-			pidfile: parsed.flags.pidfile,
-			logLevel: parsed.flags.logLevel,
-			logOutput: parsed.flags.logOutput,
-			metrics: parsed.flags.metrics,
+			source: {file: input[0], commands: flags.command, useDefault: true},
+			endpoint: flags.endpoint,
+			pidfile: flags.pidfile,
+			logLevel: flags.logLevel,
+			logOutput: flags.logOutput,
+			metrics: flags.metrics,
 			onReady: (endpoint) => {
 				reportToParent(`ready ${endpoint}`);
 			},
@@ -114,7 +128,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	}
 
 	if (subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {
-		await cli(['--help']);
+		process.stdout.write(help);
 		return 0;
 	}
 
@@ -125,11 +139,6 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 
 	process.stderr.write(`procui: unknown command ${JSON.stringify(subcommand)} (and no such configuration file).\n${help}`);
 	return 2;
-
-	async function cli(args: readonly string[] = []) {
-		const {default: meow} = await import('meow');
-		return meow(help, {importMeta: import.meta, argv: [...args], flags: daemonFlags, allowUnknownFlags: false, description: false});
-	}
 }
 
 const code = await main(process.argv.slice(2));

@@ -109,14 +109,16 @@ _procui() {
 		--log-level) _procui_reply -W "${words(model.logLevels)}" -- "$cur"; return 0 ;;
 		--pidfile | --log-output) _procui_reply -f -- "$cur"; return 0 ;;
 		esac
-		if [[ $cur == -* ]]; then
+		if [[ $cur == -* && \${COMP_WORDS[1]} == check ]]; then
+			_procui_reply -W "${words(model.checkFlags)}" -- "$cur"
+		elif [[ $cur == -* ]]; then
 			_procui_reply -W "${words(model.daemonFlags)}" -- "$cur"
 		else
 			_procui_reply -f -- "$cur"
 		fi
 		;;
 	attach)
-		[[ $prev == --endpoint ]] || _procui_reply -W "--endpoint" -- "$cur"
+		[[ $prev == --endpoint ]] || _procui_reply -W "${words(model.attachFlags)}" -- "$cur"
 		;;
 	logs)
 		case $prev in --endpoint | -n | --lines) return 0 ;; esac

@@ -63,14 +63,13 @@ export function fishScript(model: CompletionModel): string {
 		'complete -c procui -n __fish_use_subcommand -l help -l version',
 		...model.subcommands.map(([name, description]) => `complete -c procui -n __fish_use_subcommand -a ${name} -d ${quote(description)}`),
 		'',
-		...model.daemonFlags.filter(flag => flag.startsWith('--')).map(flag => {
+		...([['daemon', model.daemonFlags], ['check', model.checkFlags], ['attach', model.attachFlags]] as const).flatMap(([subcommand, flags]) => flags.filter(flag => flag.startsWith('--')).map(flag => {
 			const takesFile = flag === '--pidfile' || flag === '--log-output';
 			const takesLevel = flag === '--log-level';
-			const value = takesFile ? ' -rF' : takesLevel ? ` -xa ${quote(model.logLevels.join(' '))}` : ['--endpoint', '--command'].includes(flag) ? ' -x' : '';
-			return `complete -c procui -n '__fish_seen_subcommand_from daemon check' -l ${flag.slice(2)}${value}`;
-		}),
+			const value = takesFile ? ' -rF' : takesLevel ? ` -xa ${quote(model.logLevels.join(' '))}` : ['--endpoint', '--command', '--metrics'].includes(flag) ? ' -x' : '';
+			return `complete -c procui -n '__fish_seen_subcommand_from ${subcommand}' -l ${flag.slice(2)}${value}`;
+		})),
 		'complete -c procui -n \'__fish_seen_subcommand_from daemon check\' -F',
-		'complete -c procui -n \'__fish_seen_subcommand_from attach\' -l endpoint -x',
 		'',
 		'complete -c procui -n \'__fish_seen_subcommand_from logs\' -a \'(__procui_watchers)\'',
 		...model.logsFlags.filter(flag => flag.startsWith('--')).map(flag =>
@@ -82,9 +81,8 @@ export function fishScript(model: CompletionModel): string {
 		`complete -c procui -n '__fish_seen_subcommand_from ${model.exportFormats.join(' ')}' -F`,
 		`complete -c procui -n '__fish_seen_subcommand_from completion' -a ${quote(model.shells.join(' '))}`,
 		'',
-		'complete -c procui -n \'__fish_seen_subcommand_from ctl; and not __procui_ctl_command\' -l endpoint -x',
-		'complete -c procui -n \'__fish_seen_subcommand_from ctl; and not __procui_ctl_command\' -l timeout -x',
-		'complete -c procui -n \'__fish_seen_subcommand_from ctl; and not __procui_ctl_command\' -l json',
+		...model.ctlGlobalFlags.filter(flag => flag.startsWith('--')).map(flag =>
+			`complete -c procui -n '__fish_seen_subcommand_from ctl; and not __procui_ctl_command' -l ${flag.slice(2)}${['--endpoint', '--timeout'].includes(flag) ? ' -x' : ''}`),
 		...model.ctl.map(command => `complete -c procui -n '__fish_seen_subcommand_from ctl; and not __procui_ctl_command' -a ${command.name} -d ${quote(command.description)}`),
 		`complete -c procui -n '__procui_ctl_is help' -a ${quote(ctlNames)}`,
 		'complete -c procui -n __procui_ctl_wants_watcher -a \'(__procui_watchers)\'',

@@ -1,12 +1,13 @@
 /**
 What shell completion knows about procui, taken from where the CLI defines it: the ctl commands
-from the control layer's vocabulary, the daemon's and export's flags from their meow
-definitions. The scripts are generated from this, so a new command or flag completes without
+from the control layer's vocabulary, every subcommand's flags from its spec (the flags meow
+reads). The scripts are generated from this, so a new command or flag completes without
 touching them.
 */
 import {ctlCommands} from '../control/ctl-args.js';
-import {daemonFlags} from './daemon-flags.js';
-import {exportFlags, exportFormats} from './export.js';
+import type {FlagSpecs} from './args.js';
+import {kebab} from './args.js';
+import {attachSpec, checkSpec, ctlSpec, daemonSpec, exportFormats, exportSpec, logsSpec, shells} from './command-specs.js';
 
 /** One ctl command as completion needs it. */
 type CtlCompletion = {
@@ -23,25 +24,28 @@ type CtlCompletion = {
 export type CompletionModel = {
 	readonly subcommands: ReadonlyArray<readonly [name: string, description: string]>;
 	readonly daemonFlags: readonly string[];
+	readonly checkFlags: readonly string[];
+	readonly attachFlags: readonly string[];
 	readonly exportFormats: readonly string[];
 	readonly exportFlags: readonly string[];
 	readonly ctl: readonly CtlCompletion[];
-	/** `procui ctl`'s own flags, before the command (read by source/cli/ctl.ts). */
+	/** `procui ctl`'s own flags, before the command. */
 	readonly ctlGlobalFlags: readonly string[];
-	/** `procui logs` flags (read by source/cli/logs.ts). */
+	/** `procui logs` flags. */
 	readonly logsFlags: readonly string[];
 	readonly logLevels: readonly string[];
 	readonly shells: readonly string[];
 };
 
-export const shells = ['bash', 'zsh', 'fish'] as const;
+export {shells} from './command-specs.js';
 
-/** `logLevel` → `--log-level`; a short flag too when there is one. */
-function meowFlags(flags: Readonly<Record<string, {readonly type: string; readonly shortFlag?: string}>>): string[] {
-	return Object.entries(flags).flatMap(([name, flag]) => [
-		`--${name.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`)}`,
+/** `logLevel` → `--log-level`; a short flag and a negation too when there are; `--help` last. */
+function meowFlags(flags: FlagSpecs): string[] {
+	return [...Object.entries(flags).flatMap(([name, flag]) => [
+		`--${kebab(name)}`,
+		...(flag.negatable ? [`--no-${kebab(name)}`] : []),
 		...(flag.shortFlag === undefined ? [] : [`-${flag.shortFlag}`]),
-	]);
+	]), '--help'];
 }
 
 export function completionModel(): CompletionModel {
@@ -57,9 +61,11 @@ export function completionModel(): CompletionModel {
 			['proxy', 'bridge stdin/stdout to the control socket (the remote half of ssh://)'],
 			['help', 'usage'],
 		],
-		daemonFlags: meowFlags(daemonFlags),
+		daemonFlags: meowFlags(daemonSpec.flags),
+		checkFlags: meowFlags(checkSpec.flags),
+		attachFlags: meowFlags(attachSpec.flags),
 		exportFormats,
-		exportFlags: meowFlags(exportFlags),
+		exportFlags: meowFlags(exportSpec.flags),
 		ctl: Object.entries(ctlCommands).map(([name, command]) => {
 			const options = Object.entries(command.options ?? {});
 			const positionals = command.usage.split(' ').slice(1).filter(word => !word.startsWith('[--') && !word.startsWith('--'));
@@ -71,8 +77,8 @@ export function completionModel(): CompletionModel {
 				takesWatcher: name !== 'add' && /^[[<]?name[\]>]?$/.test(positionals[0] ?? ''),
 			};
 		}),
-		ctlGlobalFlags: ['--endpoint', '--json', '--timeout'],
-		logsFlags: ['--endpoint', '-n', '--lines', '-f', '--follow', '--json', '--no-color', '--color'],
+		ctlGlobalFlags: meowFlags(ctlSpec.flags),
+		logsFlags: meowFlags(logsSpec.flags),
 		logLevels: ['debug', 'info', 'warning', 'error'],
 		shells,
 	};

@@ -1,94 +1,150 @@
 import {SocketClient} from '../control/client.js';
 import {defaultEndpoint} from '../control/endpoint.js';
 import {ctlCommands, ctlExitCode, escapeControl, formatCtlReply, parseCtlArgs, replyJson} from '../control/ctl-format.js';
-import {isCommandName, vocabulary} from '../core/vocabulary.js';
 import {ControlConnectionError, ControlTimeoutError} from '../control/errors.js';
+import {isCommandName, vocabulary} from '../core/vocabulary.js';
+import {formatHelp, kebab, parseCommand, usageError, type ParsedFlags} from './args.js';
+import {ctlSpec} from './command-specs.js';
 
 const defaultTimeoutSeconds = 5;
 const defaultWaitingTimeoutSeconds = 300;
 
-const ctlUsage = `Usage: procui ctl [--endpoint URL] [--json] [--timeout S] COMMAND [ARGS]
+type CtlFlags = ParsedFlags<typeof ctlSpec.flags>;
 
-${wrap(`Commands (circusctl's): ${Object.keys(ctlCommands).sort().join(', ')}.`, 96)}
-\`procui ctl help COMMAND\` shows one command's form.
+/** ctl's own flags as typed (`--endpoint`), with their names and how help writes a value (` URL`). */
+const ownFlags = new Map(Object.entries(ctlSpec.flags).map(([name, flag]) =>
+	[`--${kebab(name)}`, {name: name as keyof CtlFlags, takesValue: flag.type === 'string', value: 'value' in flag ? ` ${flag.value}` : ''}]));
 
-Exit status: 0 ok, 3 error reply, 1 cannot connect or timed out, 2 usage.`;
+/** `[FLAGS] COMMAND [ARGS]`: ctl's own flags end at the first word that is neither a flag nor a flag's value, or at `--`. */
+function splitAtCommand(argv: readonly string[]): {flags: string[]; rest: string[]} {
+	for (let index = 0; index < argv.length; index++) {
+		const word = argv[index]!;
+		if (word === '--') {
+			return {flags: argv.slice(0, index), rest: argv.slice(index + 1)};
+		}
 
-type CtlGlobal = {endpoint?: string; json: boolean; timeout?: number; rest: string[]};
+		if (!word.startsWith('-') || word === '-') {
+			return {flags: argv.slice(0, index), rest: argv.slice(index)};
+		}
 
-function parseGlobal(argv: readonly string[]): CtlGlobal | string {
-	const result: CtlGlobal = {json: false, rest: []};
-	let index = 0;
-	for (; index < argv.length; index++) {
-		const arg = argv[index]!;
-		const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-		if (name === '--json') {
-			result.json = true;
-		} else if (name === '--endpoint' || name === '--timeout') {
-			const value = inline ?? argv[++index];
-			if (value === undefined) {
-				return `${name} needs a value`;
-			}
-
-			if (name === '--endpoint') {
-				result.endpoint = value;
-			} else {
-				const seconds = Number(value);
-				if (!Number.isFinite(seconds) || seconds <= 0) {
-					return `--timeout expects a positive number of seconds, got ${JSON.stringify(value)}`;
-				}
-
-				result.timeout = seconds;
-			}
-		} else {
-			break;
+		if (ownFlags.get(word)?.takesValue) {
+			index++;
 		}
 	}
 
-	result.rest = argv.slice(index);
-	return result;
+	return {flags: [...argv], rest: []};
+}
+
+/**
+ctl's flags in their plain forms (`--json`, `--endpoint URL`, `--timeout=S`, each at most once), read
+without loading meow, whose import alone costs as much CPU as the rest of `procui ctl status`
+(ctl must start about as fast as `node -e 0`). Anything else (`--help`, a negation, a repeat, an
+unknown flag, a missing value) is undefined: meow parses it and says what is wrong. A test checks
+that both read the plain forms alike.
+*/
+export function readPlainCtlFlags(words: readonly string[]): CtlFlags | undefined {
+	const flags: Record<string, string | boolean | undefined> = Object.fromEntries(Object.entries(ctlSpec.flags).map(([name, flag]) => [name, 'default' in flag ? flag.default : undefined]));
+	const seen = new Set<string>();
+	for (let index = 0; index < words.length; index++) {
+		const word = words[index]!;
+		const equals = word.indexOf('=');
+		const flag = ownFlags.get(equals === -1 ? word : word.slice(0, equals));
+		if (flag === undefined || seen.has(flag.name)) {
+			return undefined;
+		}
+
+		seen.add(flag.name);
+		if (!flag.takesValue) {
+			if (equals !== -1) {
+				return undefined;
+			}
+
+			flags[flag.name] = true;
+			continue;
+		}
+
+		const value = equals === -1 ? words[++index] : word.slice(equals + 1);
+		if (value === undefined || value === '' || (equals === -1 && value.startsWith('-'))) {
+			return undefined;
+		}
+
+		flags[flag.name] = value;
+	}
+
+	return flags as CtlFlags;
+}
+
+/** `procui ctl help [COMMAND]`: ctl's help, or one command's form. */
+function printHelp(topic: string | undefined): number {
+	if (topic === undefined) {
+		process.stdout.write(formatHelp(ctlSpec));
+		return 0;
+	}
+
+	const command = Object.hasOwn(ctlCommands, topic) ? ctlCommands[topic] : undefined;
+	if (command === undefined) {
+		process.stderr.write(`procui ctl help: unknown command \`${escapeControl(topic)}\`; the commands are: ${Object.keys(ctlCommands).join(', ')}\n`);
+		return 2;
+	}
+
+	const spec = isCommandName(topic) ? vocabulary[topic] : undefined;
+	const waits = spec?.waits === 'effect' ? 'It waits for its effect (--no-waiting: replies once accepted)' : spec?.waits === 'command' ? 'It replies once it ran' : 'It replies at once';
+	process.stdout.write(`usage: procui ctl ${command.usage}\n  ${command.description}.\n  ${waits}; its reply: ${spec?.reply ?? 'see the README'}.\n  (every command also takes --waiting / --no-waiting)\n`);
+	return 0;
 }
 
 /** `procui ctl ...`: one request, its reply printed; returns the exit status. */
 export async function runCtl(argv: readonly string[]): Promise<number> {
-	const global = parseGlobal(argv);
-	if (typeof global === 'string') {
-		process.stderr.write(`procui ctl: ${global}\n${ctlUsage}\n`);
-		return 2;
+	const {flags: words, rest} = splitAtCommand(argv);
+	if (words.length === 1 && (words[0] === '--help' || words[0] === '-h')) {
+		return printHelp(undefined);
 	}
 
-	if (global.rest.length === 0 || global.rest[0] === 'help' && global.rest.length === 1) {
-		process.stderr.write(`${ctlUsage}\n`);
-		return 2;
-	}
-
-	if (global.rest[0] === 'help') {
-		const name = global.rest[1]!;
-		const form = Object.hasOwn(ctlCommands, name) ? ctlCommands[name] : undefined;
-		if (form === undefined || !isCommandName(name)) {
-			process.stderr.write(`procui ctl: unknown command \`${escapeControl(name)}\`; the commands are: ${Object.keys(ctlCommands).sort().join(', ')}\n`);
-			return 2;
+	let flags = readPlainCtlFlags(words);
+	if (flags === undefined) {
+		const parsed = await parseCommand(ctlSpec, words);
+		if ('exit' in parsed) {
+			return parsed.exit;
 		}
 
-		const spec = vocabulary[name];
-		const waits = spec.waits === 'effect' ? 'waits for its effect (--no-waiting: replies once accepted)' : spec.waits === 'command' ? 'replies once it ran' : 'replies at once';
-		process.stdout.write(`Usage: procui ctl ${form.usage}\n\n${form.description}.\nIt ${waits}; its reply: ${spec.reply}.\n`);
-		return 0;
+		flags = parsed.flags;
 	}
 
-	const parsed = parseCtlArgs(global.rest);
-	if ('error' in parsed) {
-		process.stderr.write(`procui ctl: ${parsed.error}\n`);
+	let timeout: number | undefined;
+	if (flags.timeout !== undefined) {
+		timeout = Number(flags.timeout);
+		if (!Number.isFinite(timeout) || timeout <= 0) {
+			return usageError(ctlSpec, `--timeout expects a positive number of seconds, got ${JSON.stringify(flags.timeout)}`).exit;
+		}
+	}
+
+	if (rest.length === 0) {
+		process.stderr.write(`procui ctl: no command given\n${formatHelp(ctlSpec)}`);
 		return 2;
 	}
 
-	const endpoint = global.endpoint ?? defaultEndpoint().url;
-	const timeoutSeconds = global.timeout ?? (isCommandName(parsed.command) && vocabulary[parsed.command].waits !== 'read' ? defaultWaitingTimeoutSeconds : defaultTimeoutSeconds);
+	if (rest[0] === 'help' && rest.length <= 2) {
+		return printHelp(rest[1]);
+	}
+
+	const parsed = parseCtlArgs(rest);
+	if ('error' in parsed) {
+		// One of ctl's own flags after the command: say where it goes.
+		const misplaced = /unknown option `(--[^`=]+)`/.exec(parsed.error)?.[1];
+		const hint = misplaced !== undefined && ownFlags.has(misplaced)
+			? `\n${misplaced} is ctl's own flag: it goes before the command, as in \`procui ctl ${misplaced}${ownFlags.get(misplaced)!.value} ${rest[0]!} ...\``
+			: '';
+		process.stderr.write(`procui ctl: ${parsed.error}${hint}\n`);
+		return 2;
+	}
+
+	const endpoint = flags.endpoint ?? defaultEndpoint().url;
+	const timeoutSeconds = timeout ?? (isCommandName(parsed.command) && vocabulary[parsed.command].waits !== 'read' ? defaultWaitingTimeoutSeconds : defaultTimeoutSeconds);
 	let client: SocketClient | undefined;
 	try {
 		client = await SocketClient.connect(endpoint, {timeoutMs: Math.min(timeoutSeconds, defaultTimeoutSeconds) * 1000});
 		const reply = await client.call(parsed.command, parsed.properties, {timeoutMs: timeoutSeconds * 1000});
-		process.stdout.write(global.json ? `${replyJson(reply)}\n` : `${formatCtlReply(parsed.command, reply)}\n`);
+		process.stdout.write(flags.json ? `${replyJson(reply)}\n` : `${formatCtlReply(parsed.command, reply)}\n`);
 		return ctlExitCode(reply);
 	} catch (error) {
 		if (error instanceof ControlConnectionError || error instanceof ControlTimeoutError) {
@@ -102,20 +158,4 @@ export async function runCtl(argv: readonly string[]): Promise<number> {
 	} finally {
 		await client?.close();
 	}
-}
-
-/** `text` broken after commas so no line is longer than `width`. */
-function wrap(text: string, width: number): string {
-	const lines: string[] = [];
-	let line = '';
-	for (const word of text.split(' ')) {
-		if (line !== '' && line.length + 1 + word.length > width) {
-			lines.push(line);
-			line = word;
-		} else {
-			line = line === '' ? word : `${line} ${word}`;
-		}
-	}
-
-	return [...lines, line].join('\n');
 }

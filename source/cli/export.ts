@@ -5,43 +5,20 @@ import type {Config} from '../config/types.js';
 import {exportProcfile} from '../export/procfile.js';
 import {ExportError, exportSystemd, unitFolder} from '../export/systemd.js';
 import type {ExportWarning} from '../export/unit-text.js';
+import {parseCommand, usageError} from './args.js';
+import {exportSpec} from './command-specs.js';
 import {load, reportLoadError, resolveSource} from './load.js';
-
-const exportHelp = `
-  Usage
-    $ procui export systemd [CONFIG] [--out DIR] [--user]
-    $ procui export procfile [CONFIG]
-
-  systemd: a template unit NAME@.service per watcher (instances 1..numprocesses) and a
-  NAME.socket per [socket:NAME]; printed with a header line per file, or written into DIR.
-  procfile: one \`name: command\` line per watcher.
-  What the target cannot say is a comment in the output and a warning on stderr.
-
-  Options
-    --out DIR   write the unit files into DIR (created if missing) instead of printing them
-    --user      user units (systemctl --user): no User=/Group=, wanted by default.target
-`;
-
-/** The flags of `procui export`, as meow reads them; also what shell completion offers. */
-export const exportFlags = {out: {type: 'string'}, user: {type: 'boolean', default: false}} as const;
-
-/** The formats `procui export` writes. */
-export const exportFormats = ['systemd', 'procfile'] as const;
 
 /** `procui export systemd|procfile ...`; returns the exit status. */
 export async function runExport(argv: readonly string[]): Promise<number> {
-	const {default: meow} = await import('meow');
-	const cli = meow(exportHelp, {
-		importMeta: import.meta,
-		argv: [...argv],
-		flags: exportFlags,
-		allowUnknownFlags: false,
-		description: false,
-	});
+	const cli = await parseCommand(exportSpec, argv);
+	if ('exit' in cli) {
+		return cli.exit;
+	}
+
 	const [format, file, ...extra] = cli.input;
 	if ((format !== 'systemd' && format !== 'procfile') || extra.length > 0) {
-		process.stderr.write(`procui export: expected \`systemd\` or \`procfile\` and at most one CONFIG, got ${JSON.stringify(cli.input.join(' '))}\n${exportHelp}`);
-		return 2;
+		return usageError(exportSpec, `expected \`systemd\` or \`procfile\` and at most one CONFIG, got ${JSON.stringify(cli.input.join(' '))}\n${exportSpec.usage.map(form => `usage: procui ${form}`).join('\n')}`).exit;
 	}
 
 	if (format === 'procfile' && (cli.flags.out !== undefined || cli.flags.user)) {

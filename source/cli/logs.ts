@@ -3,51 +3,35 @@ import {defaultEndpoint} from '../control/endpoint.js';
 import {ControlConnectionError, ControlTimeoutError} from '../control/errors.js';
 import type {LogLine} from '../control/logs-command.js';
 import {isErrorReply, type EventMessage} from '../control/protocol.js';
-
-const logsUsage = `Usage: procui logs [--endpoint URL] [WATCHER[.PID]] [-n LINES] [-f] [--json] [--no-color]
-
-  The last LINES lines (default 100) of a watcher, one of its processes, or every watcher,
-  from the supervisor's scrollback; with -f, then live output until interrupted.`;
+import {parseCommand, usageError, type Exit} from './args.js';
+import {logsSpec} from './command-specs.js';
 
 type LogsFlags = {endpoint?: string; target?: string; lines: number; follow: boolean; json: boolean; color: boolean};
 
-function parse(argv: readonly string[]): LogsFlags | string {
-	const flags: LogsFlags = {lines: 100, follow: false, json: false, color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined};
-	for (let index = 0; index < argv.length; index++) {
-		const arg = argv[index]!;
-		if (arg === '-f' || arg === '--follow') {
-			flags.follow = true;
-		} else if (arg === '--json') {
-			flags.json = true;
-		} else if (arg === '--no-color') {
-			flags.color = false;
-		} else if (arg === '--color') {
-			flags.color = true;
-		} else if (arg === '-n' || arg === '--lines' || arg.startsWith('--lines=') || /^-n\d+$/.test(arg)) {
-			const value = arg.startsWith('--lines=') ? arg.slice('--lines='.length) : /^-n\d+$/.test(arg) ? arg.slice(2) : argv[++index];
-			const lines = Number(value);
-			if (value === undefined || !Number.isInteger(lines) || lines < 0) {
-				return `-n expects a whole number of lines, got ${JSON.stringify(value)}`;
-			}
-
-			flags.lines = lines;
-		} else if (arg === '--endpoint' || arg.startsWith('--endpoint=')) {
-			const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++index];
-			if (value === undefined) {
-				return '--endpoint needs a value';
-			}
-
-			flags.endpoint = value;
-		} else if (arg.startsWith('-')) {
-			return `unknown option ${arg}`;
-		} else if (flags.target === undefined) {
-			flags.target = arg;
-		} else {
-			return `expected one WATCHER[.PID], got ${flags.target} and ${arg}`;
-		}
+async function parse(argv: readonly string[]): Promise<LogsFlags | Exit> {
+	const parsed = await parseCommand(logsSpec, argv);
+	if ('exit' in parsed) {
+		return parsed;
 	}
 
-	return flags;
+	const {flags, input} = parsed;
+	if (input.length > 1) {
+		return usageError(logsSpec, `expected one WATCHER[.PID], got ${input.length}: ${input.join(' ')}`);
+	}
+
+	const lines = flags.lines === undefined ? 100 : Number(flags.lines);
+	if (!/^\d+$/.test(flags.lines ?? '0')) {
+		return usageError(logsSpec, `-n expects a whole number of lines, got ${JSON.stringify(flags.lines)}`);
+	}
+
+	return {
+		endpoint: flags.endpoint,
+		target: input[0],
+		lines,
+		follow: flags.follow,
+		json: flags.json,
+		color: flags.color ?? (process.stdout.isTTY === true && process.env.NO_COLOR === undefined),
+	};
 }
 
 /** `web.1234` → web and 1234; `web` → web. */
@@ -81,7 +65,7 @@ function stamp(time: number): string {
 const sgr = /\u001B\[[\d;:]*m/g;
 
 /** One line as `procui logs` prints it: `<time> <watcher>.<pid> | <text>`. */
-function formatLogLine(line: LogLine, color: boolean): string {
+export function formatLogLine(line: LogLine, color: boolean): string {
 	const label = `${line.watcher}.${line.pid}`;
 	if (!color) {
 		return `${stamp(line.time)} ${label} | ${line.text.replace(sgr, '')}`;
@@ -92,10 +76,9 @@ function formatLogLine(line: LogLine, color: boolean): string {
 
 /** `procui logs`: returns the exit status (for -f, once interrupted or the supervisor goes away). */
 export async function runLogs(argv: readonly string[]): Promise<number> {
-	const flags = parse(argv);
-	if (typeof flags === 'string') {
-		process.stderr.write(`procui logs: ${flags}\n${logsUsage}\n`);
-		return 2;
+	const flags = await parse(argv);
+	if ('exit' in flags) {
+		return flags.exit;
 	}
 
 	const {name, pid} = splitTarget(flags.target);

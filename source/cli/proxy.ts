@@ -1,10 +1,9 @@
 import net from 'node:net';
-import {parseArgs} from 'node:util';
 import {defaultEndpoint, toEndpoint, type Endpoint} from '../control/endpoint.js';
 import {connectErrorMessage} from '../control/client.js';
 import {proxyReadyMarker, proxyUnavailableCode} from '../control/ssh-transport.js';
-
-const usage = 'usage: procui proxy [--endpoint ipc:///path.sock]';
+import {parseCommand, usageError} from './args.js';
+import {proxySpec} from './command-specs.js';
 
 /**
 `procui proxy [--endpoint URL]`: the remote half of an ssh:// endpoint. Bridges stdin and stdout to
@@ -13,13 +12,20 @@ permissions, peer uid) decide as for a local client. Says it is connected with o
 the client can tell a working proxy from ssh's or the shell's failures.
 */
 export async function runProxy(argv: readonly string[]): Promise<number> {
+	const parsed = await parseCommand(proxySpec, argv);
+	if ('exit' in parsed) {
+		return parsed.exit;
+	}
+
+	if (parsed.input.length > 0) {
+		return usageError(proxySpec, `takes no arguments, got ${parsed.input.join(' ')}`).exit;
+	}
+
 	let endpoint: Endpoint;
 	try {
-		const {values} = parseArgs({args: [...argv], options: {endpoint: {type: 'string'}}, strict: true, allowPositionals: false});
-		endpoint = toEndpoint(values.endpoint ?? defaultEndpoint().url);
+		endpoint = toEndpoint(parsed.flags.endpoint ?? defaultEndpoint().url);
 	} catch (error) {
-		process.stderr.write(`procui proxy: ${error instanceof Error ? error.message : String(error)}\n${usage}\n`);
-		return 2;
+		return usageError(proxySpec, error instanceof Error ? error.message : String(error)).exit;
 	}
 
 	const socket = endpoint.transport === 'ipc' ? net.connect({path: endpoint.path}) : net.connect({host: endpoint.host, port: endpoint.port});

@@ -6,7 +6,6 @@ daemon's socket. This file owns the process's exit in both.
 import fs from 'node:fs';
 import path from 'node:path';
 import tty from 'node:tty';
-import {parseArgs} from 'node:util';
 import type {SocketClient} from '../control/client.js';
 import {defaultEndpoint, type Endpoint} from '../control/endpoint.js';
 import type {Supervisor} from '../control/supervisor.js';
@@ -15,6 +14,8 @@ import {onSignals} from '../io/signals.js';
 import type {RunUiOptions, UiHandle} from '../ui/run-ui.js';
 import {ReconnectingClient, type Connection} from '../ui/live/reconnecting-client.js';
 import {detectCaps, isDumbTerminal} from '../ui/screen/terminal-caps.js';
+import {parseCommand, usageError, type FlagSpecs, type ParsedFlags} from './args.js';
+import {attachSpec, tuiSpec} from './command-specs.js';
 import {load, reportLoadError, resolveSource} from './load.js';
 import {OwnLog} from './own-log.js';
 import {pendingClient} from './pending-client.js';
@@ -103,24 +104,24 @@ function leave(code: number): never {
 	process.exit(code);
 }
 
-/** Parse `[CONFIG] [-c CMD ...] [--endpoint URL]`; a usage error is printed and exits 2. */
-function parseTuiArgs(argv: readonly string[], allowConfig: boolean): {file?: string; commands: string[]; endpoint?: string} {
-	try {
-		const {values, positionals} = parseArgs({
-			args: [...argv],
-			options: {command: {type: 'string', short: 'c', multiple: true}, endpoint: {type: 'string'}},
-			allowPositionals: allowConfig,
-			strict: true,
-		});
-		if (positionals.length > 1) {
-			throw new Error(`expected one CONFIG, got ${positionals.length}: ${positionals.join(' ')}`);
-		}
-
-		return {file: positionals[0], commands: values.command ?? [], endpoint: values.endpoint};
-	} catch (error) {
-		process.stderr.write(`procui: ${error instanceof Error ? error.message : String(error)}\n`);
-		return leave(2);
+/** Parse `[CONFIG] [-c CMD ...] [--endpoint URL]` (or attach's `[--endpoint URL]`); help or a usage error is printed and exits. */
+async function parseTuiArgs(argv: readonly string[], spec: typeof tuiSpec | typeof attachSpec): Promise<{file?: string; commands: string[]; endpoint?: string}> {
+	const parsed = await parseCommand<FlagSpecs>(spec, argv);
+	if ('exit' in parsed) {
+		return leave(parsed.exit);
 	}
+
+	const {input} = parsed;
+	const flags: Partial<ParsedFlags<typeof tuiSpec.flags>> = parsed.flags;
+	if (spec === attachSpec && input.length > 0) {
+		return leave(usageError(spec, `takes no arguments, got ${input.join(' ')}`).exit);
+	}
+
+	if (input.length > 1) {
+		return leave(usageError(spec, `expected one CONFIG, got ${input.length}: ${input.join(' ')}`).exit);
+	}
+
+	return {file: input[0], commands: flags.command ?? [], endpoint: flags.endpoint};
 }
 
 /** Route signals to the UI: the first quits gracefully, a second forces. */
@@ -141,7 +142,7 @@ function forwardSignals(ui: UiHandle, log?: OwnLog): () => void {
 
 /** `procui [CONFIG | -c CMD ...] [--endpoint URL]`: supervisor and UI in one process. Never returns. */
 export async function runTui(argv: readonly string[]): Promise<never> {
-	const args = parseTuiArgs(argv, true);
+	const args = await parseTuiArgs(argv, tuiSpec);
 	refuseWithoutFullScreen();
 	const uiLoaded = loadUi();
 
@@ -286,7 +287,7 @@ function asConnection(socket: SocketClient): Connection {
 
 /** `procui attach [--endpoint URL]`: the UI on a running daemon. Never returns. */
 export async function runAttach(argv: readonly string[]): Promise<never> {
-	const args = parseTuiArgs(argv, false);
+	const args = await parseTuiArgs(argv, attachSpec);
 	refuseWithoutFullScreen();
 
 	const endpoint = args.endpoint ?? defaultEndpoint().url;
