@@ -28,14 +28,19 @@ describe('configuration changes, one at a time', () => {
 		expect(options).toEqual({graceful_timeout: '7', max_age: '100', stop_signal: 'INT'});
 	});
 
-	it('reloadconfigs sent together run once: every request gets that reload\'s reply', async () => {
+	it('reloadconfigs sent together run one after another, each from what the one before left; those that waited run once', async () => {
 		const marker = uniqueSleep();
 		daemon = await startDaemon(`[watcher:a]\ncmd = sleep ${marker}\nautostart = false\n`);
 		fs.writeFileSync(path.join(daemon.dir, 'circus.ini'), `[watcher:a]\ncmd = sleep ${marker}\nautostart = false\n\n[watcher:b]\ncmd = sleep ${marker}\nautostart = false\n`);
 		const replies = await Promise.all(Array.from({length: 6}, async () => daemon!.call('reloadconfig')));
-		expect(replies.map((reply) => [reply.status, field(reply, 'added')])).toEqual(Array.from({length: 6}, () => ['ok', ['b']]));
+		expect(replies.map((reply) => reply.status)).toEqual(Array.from({length: 6}, () => 'ok'));
+		// Whichever requests shared a run got its reply: b was added by exactly one run, and every
+		// later run found it there (no run diffed against the configuration from before).
+		const runs = daemon.stderr().split('\n').filter((line) => /reloadconfig: \d+ added/.test(line));
+		expect(runs.filter((line) => line.includes('reloadconfig: 1 added'))).toHaveLength(1);
+		expect(runs.length).toBeLessThanOrEqual(replies.length);
+		expect(replies.every((reply) => ['["b"]', '[]'].includes(JSON.stringify(field(reply, 'added'))))).toBe(true);
 		expect(field(await daemon.ok('list'), 'watchers')).toEqual(['a', 'b']);
-		expect(daemon.stderr().split('\n').filter((line) => /reloadconfig: 1 added/.test(line))).toHaveLength(1);
 	});
 
 	it('a reloadconfig sent while another runs waits for it, and applies only what is new since', async () => {

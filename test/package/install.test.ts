@@ -7,7 +7,7 @@ import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {repoRoot, tempDir} from '../helpers/daemon.js';
+import {repoRoot, tempDir, waitFor} from '../helpers/daemon.js';
 
 const work = tempDir('procui-package-');
 const prefix = path.join(work, 'prefix');
@@ -59,7 +59,7 @@ describe('the npm package', () => {
 		expect(fs.statSync(path.join(installed, 'dist', 'procui-exec')).mode & 0o111).not.toBe(0);
 	});
 
-	it('runs --help, check, and a detached daemon from another folder', () => {
+	it('runs --help, check, and a detached daemon from another folder', async () => {
 		const help = run('procui', ['--help']);
 		expect(help.code).toBe(0);
 		expect(help.stdout).toContain('procui daemon');
@@ -73,9 +73,12 @@ describe('the npm package', () => {
 		const detach = run('procui', ['daemon', 'circus.ini', '--detach', '--endpoint', endpoint]);
 		expect(detach.code, detach.stderr).toBe(0);
 		try {
-			const status = run('procui', ['ctl', '--endpoint', endpoint, 'status']);
-			expect(status.code, status.stderr).toBe(0);
-			expect(status.stdout).toMatch(/^worker: active$/m);
+			// Ready means the daemon answers; its watchers start in order after that.
+			const status = await waitFor(() => {
+				const reply = run('procui', ['ctl', '--endpoint', endpoint, 'status']);
+				return reply.code === 0 && /^worker: active$/m.test(reply.stdout) ? reply : undefined;
+			}, {what: 'worker to be active', timeoutMs: 60_000, intervalMs: 200});
+			expect(status.stdout).toMatch(/^flaky: /m);
 		} finally {
 			const quit = run('procui', ['ctl', '--endpoint', endpoint, 'quit'], {timeoutMs: 120_000});
 			expect(quit.code, quit.stderr).toBe(0);
