@@ -103,12 +103,12 @@ function leave(code: number): never {
 	process.exit(code);
 }
 
-/** Parse `[CONFIG] [-c CMD ...] [--endpoint URL]`; a usage error is printed and exits 2. */
-function parseTuiArgs(argv: readonly string[], allowConfig: boolean): {file?: string; commands: string[]; endpoint?: string} {
+/** Parse `[CONFIG] [-c CMD ...] [--endpoint URL] [--no-mouse]`; a usage error is printed and exits 2. */
+function parseTuiArgs(argv: readonly string[], allowConfig: boolean): {file?: string; commands: string[]; endpoint?: string; mouse: boolean} {
 	try {
 		const {values, positionals} = parseArgs({
 			args: [...argv],
-			options: {command: {type: 'string', short: 'c', multiple: true}, endpoint: {type: 'string'}},
+			options: {command: {type: 'string', short: 'c', multiple: true}, endpoint: {type: 'string'}, 'no-mouse': {type: 'boolean'}},
 			allowPositionals: allowConfig,
 			strict: true,
 		});
@@ -116,7 +116,7 @@ function parseTuiArgs(argv: readonly string[], allowConfig: boolean): {file?: st
 			throw new Error(`expected one CONFIG, got ${positionals.length}: ${positionals.join(' ')}`);
 		}
 
-		return {file: positionals[0], commands: values.command ?? [], endpoint: values.endpoint};
+		return {file: positionals[0], commands: values.command ?? [], endpoint: values.endpoint, mouse: values['no-mouse'] !== true};
 	} catch (error) {
 		process.stderr.write(`procui: ${error instanceof Error ? error.message : String(error)}\n`);
 		return leave(2);
@@ -202,7 +202,7 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 	const restoreConsole = log.captureConsole();
 	// The layout first, then the supervisor behind it: starting the watchers (spawning every
 	// process) would otherwise hold the first frame back; the UI fills in once the supervisor answers.
-	const ui = (await uiLoaded)({client: pending.client, mode: 'embedded', supervisorLog: log, caps: detectCaps(process.env)});
+	const ui = (await uiLoaded)({client: pending.client, mode: 'embedded', supervisorLog: log, caps: detectCaps(process.env), mouse: args.mouse});
 	// Quitting while the supervisor starts waits for it to have started, then stops what it started.
 	const removeSignals = forwardSignals(ui, log);
 	process.on('uncaughtException', (error) => {
@@ -303,7 +303,7 @@ export async function runAttach(argv: readonly string[]): Promise<never> {
 
 	// A daemon that dies is waited for: the UI says so and reconnects when one answers on the endpoint again.
 	const client = new ReconnectingClient(first.endpoint, first, connect);
-	const ui = (await loadUi())({client, mode: 'attached', caps: detectCaps(process.env)});
+	const ui = (await loadUi())({client, mode: 'attached', caps: detectCaps(process.env), mouse: args.mouse});
 	client.watch({
 		lost: () => {
 			ui.connectionLost('disconnected, retrying');
