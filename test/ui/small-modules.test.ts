@@ -101,14 +101,15 @@ describe('ScreenWriter', () => {
 		expect(plain.writes.join('')).not.toContain('\u001B[?100');
 	});
 
-	test('the clipboard: OSC 52 with the text in base64, wrapped for tmux inside tmux; nothing once left', () => {
+	test('the clipboard: OSC 52 with the text in base64, and inside tmux also wrapped for tmux; nothing once left', () => {
 		const {writes, out} = terminal();
 		const writer = new ScreenWriter(out);
 		writer.enter();
 		writer.clipboard('héllo\nworld', {});
 		expect(writes.at(-1)).toBe(`\u001B]52;c;${Buffer.from('héllo\nworld').toString('base64')}\u0007`);
 		writer.clipboard('hi', {TMUX: '/tmp/tmux-1000/default,1234,0'});
-		expect(writes.at(-1)).toBe('\u001BPtmux;\u001B\u001B]52;c;aGk=\u0007\u001B\\');
+		// Inside tmux: as is (for `set-clipboard on`), then wrapped in tmux's passthrough (for `allow-passthrough on`).
+		expect(writes.at(-1)).toBe('\u001B]52;c;aGk=\u0007\u001BPtmux;\u001B\u001B]52;c;aGk=\u0007\u001B\\');
 		writer.leave();
 		const count = writes.length;
 		writer.clipboard('late', {});

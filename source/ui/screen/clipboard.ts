@@ -1,18 +1,21 @@
 /**
 Copying to the system clipboard through the terminal: OSC 52 (`ESC ] 52 ; c ; BASE64 BEL`), which
-xterm, iTerm2, kitty, WezTerm, Windows Terminal and others honour, over SSH too, since it travels
-with the screen's output. Inside tmux the sequence is wrapped in tmux's passthrough
-(`ESC P tmux; … ESC \`, each ESC inside doubled) so that it reaches the terminal tmux runs in
-(tmux 3.3 and later need `set -g allow-passthrough on`; with `set-clipboard on` tmux also keeps a
-buffer of it).
+xterm, iTerm2, kitty, WezTerm, foot, Windows Terminal and others honour, over SSH too, since it
+travels with the screen's output.
+
+Inside tmux, two ways lead out and tmux's defaults close both: tmux takes the sequence itself
+(makes a buffer and sets the outer terminal's clipboard) only with `set-clipboard on`, and passes
+it through untouched only when wrapped in its passthrough (`ESC P tmux; … ESC \`, each ESC inside
+doubled) with `allow-passthrough on` (tmux 3.3 and later). Both are sent, so either setting works;
+where both are on, the clipboard is set twice to the same text.
 */
 
-/** The sequence that puts `text` on the clipboard, for the terminal described by `env`. */
+/** The sequence(s) that put `text` on the clipboard, for the terminal described by `env`. */
 export function osc52(text: string, env: NodeJS.ProcessEnv): string {
 	const sequence = `\u001B]52;c;${Buffer.from(text, 'utf8').toString('base64')}\u0007`;
 	if (env.TMUX === undefined || env.TMUX === '') {
 		return sequence;
 	}
 
-	return `\u001BPtmux;${sequence.replaceAll('\u001B', '\u001B\u001B')}\u001B\\`;
+	return `${sequence}\u001BPtmux;${sequence.replaceAll('\u001B', '\u001B\u001B')}\u001B\\`;
 }
