@@ -66,6 +66,15 @@ describe('MouseFilter', () => {
 		expect(filter.push('y')).toEqual({text: 'y', events: []});
 	});
 
+	test('a lone Esc held, then a read that does not continue a report: the Esc comes back on its own', () => {
+		const filter = new MouseFilter();
+		filter.push('\u001B');
+		expect(filter.push('q')).toEqual({text: 'q', events: [], escape: '\u001B'});
+		// An arrow key cut after its Esc is put back together.
+		filter.push('\u001B');
+		expect(filter.push('[A')).toEqual({text: '\u001B[A', events: []});
+	});
+
 	test('the X10 form (a terminal without SGR reports) is taken out too, its bytes not typed', () => {
 		const x10 = (code: number, x: number, y: number): string => `\u001B[M${String.fromCodePoint(code + 32, x + 33, y + 33)}`;
 		expect(feed([`a${x10(0, 9, 4)}b`, x10(3, 9, 4).slice(0, 4), x10(3, 9, 4).slice(4)])).toEqual({text: 'ab', events: [leftPress, {...leftPress, kind: 'release', button: 'none'}]});
@@ -123,6 +132,18 @@ describe('MouseStdin', () => {
 		stdin.setRawMode(true);
 		real.write('\u001B');
 		await waitFor(() => reads.join('') === '\u001B', {what: 'the Esc'});
+		stdin.setRawMode(false);
+	});
+
+	test('Esc, then a key in the next read: two keys for Ink, not Alt and the key', async () => {
+		const {real} = fakeTerminal();
+		const stdin = new MouseStdin(real as unknown as NodeJS.ReadStream, () => undefined);
+		const reads = readAsInk(stdin);
+		stdin.setRawMode(true);
+		real.write('\u001B');
+		real.write('q');
+		await waitFor(() => reads.join('') === '\u001Bq', {what: 'both keys'});
+		expect(reads).toEqual(['\u001B', 'q']);
 		stdin.setRawMode(false);
 	});
 

@@ -19,6 +19,8 @@ export class MouseStdin extends Readable {
 	readonly #filter = new MouseFilter();
 	#timer: NodeJS.Timeout | undefined;
 	#reading = false;
+	/** Text waiting for a lone Esc before it to be read as a key of its own; undefined when none waits. */
+	#after: string | undefined;
 
 	constructor(real: NodeJS.ReadStream, onMouse: (event: MouseEvent) => void) {
 		super({encoding: 'utf8'});
@@ -57,12 +59,35 @@ export class MouseStdin extends Readable {
 		// Fed by the real stdin's `data` events.
 	}
 
-	readonly #onData = (chunk: string | Buffer): void => {
-		clearTimeout(this.#timer);
-		const {text, events} = this.#filter.push(String(chunk));
-		if (text !== '') {
+	/** Text for Ink, in order: after a lone Esc's text if that still waits. */
+	#deliver(text: string): void {
+		if (this.#after !== undefined) {
+			this.#after += text;
+		} else if (text !== '') {
 			this.push(text);
 		}
+	}
+
+	readonly #onData = (chunk: string | Buffer): void => {
+		clearTimeout(this.#timer);
+		const {text, events, escape} = this.#filter.push(String(chunk));
+		if (escape !== undefined && this.#after !== undefined) {
+			this.#after += escape;
+		} else if (escape !== undefined) {
+			// Ink reads the Esc and flushes it as a key on setImmediate (this is an I/O callback, so
+			// that comes before any timer); the text after it follows on the next turn of the loop.
+			this.push(escape);
+			this.#after = '';
+			setTimeout(() => {
+				const after = this.#after ?? '';
+				this.#after = undefined;
+				if (after !== '') {
+					this.push(after);
+				}
+			}, 0);
+		}
+
+		this.#deliver(text);
 
 		for (const event of events) {
 			this.#onMouse(event);
@@ -70,10 +95,7 @@ export class MouseStdin extends Readable {
 
 		if (this.#filter.holding) {
 			this.#timer = setTimeout(() => {
-				const held = this.#filter.flush();
-				if (held !== '') {
-					this.push(held);
-				}
+				this.#deliver(this.#filter.flush());
 			}, escapeWaitMs);
 		}
 	};

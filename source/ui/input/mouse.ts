@@ -63,7 +63,15 @@ const sgrReport = /^\u001B\[<(\d{1,4});(\d{1,5});(\d{1,5})([Mm])/u;
 const sgrStart = /^\u001B\[<[\d;]*$/u;
 
 /** What a read held: the text for the key parser, and the mouse events, in order of arrival. */
-export type FilteredInput = {readonly text: string; readonly events: readonly MouseEvent[]};
+export type FilteredInput = {
+	readonly text: string;
+	readonly events: readonly MouseEvent[];
+	/**
+	A lone Esc held from the read before, which this read did not continue: the Esc key, to be
+	read on its own before `text` (together, `ESC q` would read as Alt-q).
+	*/
+	readonly escape?: string;
+};
 
 export class MouseFilter {
 	#held = '';
@@ -75,6 +83,11 @@ export class MouseFilter {
 
 	/** Take the mouse reports out of a read. */
 	push(chunk: string): FilteredInput {
+		if (this.#held === '\u001B' && chunk !== '' && !chunk.startsWith('[')) {
+			this.#held = '';
+			return {...this.push(chunk), escape: '\u001B'};
+		}
+
 		const input = this.#held + chunk;
 		this.#held = '';
 		const events: MouseEvent[] = [];
