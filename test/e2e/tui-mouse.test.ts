@@ -50,6 +50,8 @@ function logRows(screen: string): string[] {
 }
 
 async function quit(screen: Screen): Promise<void> {
+	// The quit question comes only once the UI knows processes run (else q quits at once).
+	await screen.waitFor((current) => /\s1\/1\s/u.test(current) && !/\s0\/1\s/u.test(current), 'every process running');
 	screen.type('q');
 	await screen.waitFor('Quit procui?', 'the quit question');
 	screen.type('y');
