@@ -187,6 +187,7 @@ function act(context: KeyContext, intent: Intent): void {
 		}
 
 		case 'yank': {
+			// Only copy mode's table has it (copy-keys.ts).
 			return;
 		}
 
