@@ -124,9 +124,10 @@ test('--no-mouse leaves mouse reporting off', async () => {
 test('input mode: a click is not typed into the process, and keys still are', async () => {
 	const {screen} = start(`[watcher:echo]
 shell = true
-cmd = echo "say something"; while read -r line; do echo "got [$line]"; done
+cmd = printf '\\033[3;1Hsay something\\n'; while read -r line; do echo "got [$line]"; done
 `);
-	const first = await screen.waitFor('say something', 'the process\'s first line');
+	// The cursor moved to row 3: the pane shows the process's terminal, which \`i\` needs open.
+	const first = await screen.waitFor((current) => current.includes('say something') && current.includes('terminal'), 'the process\'s terminal');
 	screen.type('\t\t');
 	await screen.waitFor(/i type in/u, 'the log pane focused');
 	screen.type('i');
