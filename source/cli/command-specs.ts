@@ -17,14 +17,18 @@ const commandFlag = {type: 'string', shortFlag: 'c', isMultiple: true, value: 'C
 const configNote = 'CONFIG is a Circus INI file or a Procfile; by default ./procui.ini, ./circus.ini or ./Procfile.';
 
 /** `procui [CONFIG] [-c CMD ...]`: the supervisor and the full-screen UI in one process. */
+/** The UI's mouse: clicks select, the wheel scrolls; `--no-mouse` leaves the terminal's own selection alone. */
+const mouseFlag = {type: 'boolean', default: true, description: 'clicks select and the wheel scrolls (--no-mouse: off, for the terminal\'s own selection)'} as const;
+
 export const tuiSpec = {
 	name: '',
 	summary: 'supervisor and full-screen UI in one process',
-	usage: ['[CONFIG] [-c CMD ...] [--endpoint URL]'],
+	usage: ['[CONFIG] [-c CMD ...] [--endpoint URL] [--no-mouse]'],
 	description: `${configNote}\nThe supervisor listens on --endpoint (or the default) for ctl, logs and attach.`,
 	flags: {
 		command: commandFlag,
 		endpoint: {type: 'string', value: 'URL', description: 'control endpoint: ipc:///path.sock or tcp://127.0.0.1:PORT'},
+		mouse: mouseFlag,
 	},
 	examples: ['examples/circus.ini', '-c "npm run dev" -c "npm run worker"'],
 } as const satisfies CommandSpec;
@@ -32,8 +36,8 @@ export const tuiSpec = {
 export const attachSpec = {
 	name: 'attach',
 	summary: 'the full-screen UI on a running daemon; quitting detaches',
-	usage: ['attach [--endpoint URL]'],
-	flags: {endpoint: endpointFlag},
+	usage: ['attach [--endpoint URL] [--no-mouse]'],
+	flags: {endpoint: endpointFlag, mouse: mouseFlag},
 	examples: ['attach', 'attach --endpoint ssh://deploy@web1'],
 } as const satisfies CommandSpec;
 

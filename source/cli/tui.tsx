@@ -104,8 +104,8 @@ function leave(code: number): never {
 	process.exit(code);
 }
 
-/** Parse `[CONFIG] [-c CMD ...] [--endpoint URL]` (or attach's `[--endpoint URL]`); help or a usage error is printed and exits. */
-async function parseTuiArgs(argv: readonly string[], spec: typeof tuiSpec | typeof attachSpec): Promise<{file?: string; commands: string[]; endpoint?: string}> {
+/** Parse `[CONFIG] [-c CMD ...] [--endpoint URL] [--no-mouse]` (or attach's `[--endpoint URL] [--no-mouse]`); help or a usage error is printed and exits. */
+async function parseTuiArgs(argv: readonly string[], spec: typeof tuiSpec | typeof attachSpec): Promise<{file?: string; commands: string[]; endpoint?: string; mouse: boolean}> {
 	const parsed = await parseCommand<FlagSpecs>(spec, argv);
 	if ('exit' in parsed) {
 		return leave(parsed.exit);
@@ -121,7 +121,7 @@ async function parseTuiArgs(argv: readonly string[], spec: typeof tuiSpec | type
 		return leave(usageError(spec, `expected one CONFIG, got ${input.length}: ${input.join(' ')}`).exit);
 	}
 
-	return {file: input[0], commands: flags.command ?? [], endpoint: flags.endpoint};
+	return {file: input[0], commands: flags.command ?? [], endpoint: flags.endpoint, mouse: flags.mouse !== false};
 }
 
 /** Route signals to the UI: the first quits gracefully, a second forces. */
@@ -203,7 +203,7 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 	const restoreConsole = log.captureConsole();
 	// The layout first, then the supervisor behind it: starting the watchers (spawning every
 	// process) would otherwise hold the first frame back; the UI fills in once the supervisor answers.
-	const ui = (await uiLoaded)({client: pending.client, mode: 'embedded', supervisorLog: log, caps: detectCaps(process.env)});
+	const ui = (await uiLoaded)({client: pending.client, mode: 'embedded', supervisorLog: log, caps: detectCaps(process.env), mouse: args.mouse});
 	// Quitting while the supervisor starts waits for it to have started, then stops what it started.
 	const removeSignals = forwardSignals(ui, log);
 	process.on('uncaughtException', (error) => {
@@ -304,7 +304,7 @@ export async function runAttach(argv: readonly string[]): Promise<never> {
 
 	// A daemon that dies is waited for: the UI says so and reconnects when one answers on the endpoint again.
 	const client = new ReconnectingClient(first.endpoint, first, connect);
-	const ui = (await loadUi())({client, mode: 'attached', caps: detectCaps(process.env)});
+	const ui = (await loadUi())({client, mode: 'attached', caps: detectCaps(process.env), mouse: args.mouse});
 	client.watch({
 		lost: () => {
 			ui.connectionLost('disconnected, retrying');

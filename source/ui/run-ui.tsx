@@ -1,11 +1,15 @@
 /**
-Mount the UI on the terminal: alternate screen in, Ink rendering off-screen into text (debug
-mode, into a frame sink), a screen writer painting the changed rows, and everything put back
-when the UI is done, whatever the way out.
+Mount the UI on the terminal: alternate screen in (and mouse reporting on), Ink rendering
+off-screen into text (debug mode, into a frame sink), a screen writer painting the changed rows,
+and everything put back when the UI is done, whatever the way out: the writer's `leave` turns the
+mouse off where it leaves the alternate screen, and quitting, detaching, a signal and a crash all
+come through `restore`.
 */
 import {render} from 'ink';
 import type {SupervisorClient} from '../control/supervisor-client.js';
 import {App} from './components/App.js';
+import type {MouseEvent, MouseEvents} from './input/mouse.js';
+import {MouseStdin} from './input/mouse-stdin.js';
 import {adaptFrame} from './screen/frame-filter.js';
 import {createFrameSink} from './screen/frame-sink.js';
 import type {QuitRequests, UiMode} from './hooks/use-quit.js';
@@ -24,6 +28,8 @@ export type RunUiOptions = {
 	readonly onRenderTime?: (ms: number) => void;
 	/** What the terminal can show (colours, Unicode); everything by default. */
 	readonly caps?: TerminalCaps;
+	/** Clicks and the wheel (mouse reporting on while the UI is up); off unless asked for (`--no-mouse` leaves it off). */
+	readonly mouse?: boolean;
 	/** Told when a frame reached the terminal, and how long painting it took in milliseconds (for measurements). */
 	readonly onPaint?: (frame: string, ms: number) => void;
 };
@@ -45,7 +51,25 @@ export type UiHandle = {
 export function runUi(options: RunUiOptions): UiHandle {
 	const stdout = options.stdout ?? process.stdout;
 	const stdin = options.stdin ?? process.stdin;
-	const writer = new ScreenWriter(stdout);
+	// Mouse reports are taken out of the input before Ink parses keys (it would read them as keys).
+	const mouseOn = (options.mouse ?? false) && stdin.isTTY;
+	const mouseListeners = new Set<(event: MouseEvent) => void>();
+	const mouse: MouseEvents = {
+		subscribe(listener) {
+			mouseListeners.add(listener);
+			return () => {
+				mouseListeners.delete(listener);
+			};
+		},
+	};
+	const inkStdin = mouseOn
+		? new MouseStdin(stdin, (event) => {
+			for (const listener of mouseListeners) {
+				listener(event);
+			}
+		}) as unknown as NodeJS.ReadStream
+		: stdin;
+	const writer = new ScreenWriter(stdout, {mouse: mouseOn});
 	const caps = options.caps ?? fullCaps;
 	setTerminalCaps(caps);
 	const sink = createFrameSink(stdout, (frame) => {
@@ -88,7 +112,9 @@ export function runUi(options: RunUiOptions): UiHandle {
 	let finished = false;
 	writer.enter();
 	const instance = render(
-		<App client={options.client} store={store} mode={options.mode} quitRequests={quitRequests} onInputMode={(on) => {
+		<App client={options.client} store={store} mode={options.mode} quitRequests={quitRequests} mouse={mouseOn ? mouse : undefined} clipboard={(text) => {
+			writer.clipboard(text);
+		}} onInputMode={(on) => {
 			writer.bracketedPaste(on);
 		}} onExit={() => {
 			// Let the last frame and the reply that led here settle first.
@@ -96,7 +122,7 @@ export function runUi(options: RunUiOptions): UiHandle {
 		}}/>,
 		{
 			stdout: sink,
-			stdin,
+			stdin: inkStdin,
 			debug: true,
 			exitOnCtrlC: false,
 			patchConsole: false,

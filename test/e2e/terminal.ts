@@ -14,7 +14,7 @@ export type Screen = {
 	text(): string;
 	/** `normal` or `alternate`: which buffer the terminal shows. */
 	bufferType(): string;
-	/** Is the terminal back as it was: normal buffer, cursor shown, line wrap on? */
+	/** Is the terminal back as it was: normal buffer, cursor shown, line wrap on, no mouse reports? */
 	restored(): boolean;
 	/** Type, as a person would (raw bytes: `\r` is Enter, `\u001B` Esc). */
 	type(keys: string): void;
@@ -71,7 +71,9 @@ export function runInTerminal(args: readonly string[], options: {cwd: string; co
 	return {
 		text,
 		bufferType: () => terminal.buffer.active.type,
-		restored: () => terminal.buffer.active.type === 'normal' && terminal.modes.wraparoundMode && raw.lastIndexOf('\u001B[?25h') > raw.lastIndexOf('\u001B[?25l'),
+		restored: () => terminal.buffer.active.type === 'normal' && terminal.modes.wraparoundMode && raw.lastIndexOf('\u001B[?25h') > raw.lastIndexOf('\u001B[?25l')
+			// Mouse reporting off, and its SGR form too (the emulator does not expose that one).
+			&& terminal.modes.mouseTrackingMode === 'none' && raw.lastIndexOf('\u001B[?1006h') <= raw.lastIndexOf('\u001B[?1006l'),
 		type(keys) {
 			child.write(keys);
 		},

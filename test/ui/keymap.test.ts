@@ -1,7 +1,7 @@
 import type {Key} from 'ink';
 import {describe, expect, test} from 'vitest';
 import {helpEntries} from '../../source/ui/components/HelpOverlay.js';
-import {bindings, fitHints, footerHints, paneHints, resolveKey} from '../../source/ui/input/keymap.js';
+import {bindings, copyBindings, fitHints, footerHints, paneHints, resolveCopyKey, resolveKey} from '../../source/ui/input/keymap.js';
 
 const noKey: Key = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};
 const key = (fields: Partial<Key> = {}): Key => ({...noKey, ...fields});
@@ -25,6 +25,22 @@ describe('resolveKey', () => {
 		expect(resolveKey('?', key())).toEqual({type: 'help'});
 		expect(resolveKey('q', key())).toEqual({type: 'quit'});
 		expect(resolveKey('c', key({ctrl: true}))).toEqual({type: 'interrupt'});
+	});
+
+	test('v starts copy mode, W writes the log; in copy mode the keys move, copy or leave', () => {
+		expect(resolveKey('v', key())).toEqual({type: 'copy'});
+		expect(resolveKey('W', key({shift: true}))).toEqual({type: 'save'});
+		expect(resolveCopyKey('j', key())).toEqual({type: 'move', delta: 1});
+		expect(resolveCopyKey('', key({upArrow: true}))).toEqual({type: 'move', delta: -1});
+		expect(resolveCopyKey('', key({pageUp: true}))).toEqual({type: 'page', delta: -1});
+		expect(resolveCopyKey('d', key({ctrl: true}))).toEqual({type: 'page', delta: 1});
+		expect(resolveCopyKey('g', key())).toEqual({type: 'edge', to: 'top'});
+		expect(resolveCopyKey('', key({end: true}))).toEqual({type: 'edge', to: 'bottom'});
+		expect(resolveCopyKey('y', key())).toEqual({type: 'yank'});
+		expect(resolveCopyKey('', key({escape: true}))).toEqual({type: 'back'});
+		// Keys of the main screen do nothing in copy mode.
+		expect(resolveCopyKey('x', key())).toBeUndefined();
+		expect(resolveCopyKey('s', key())).toBeUndefined();
 	});
 
 	test('k moves up (vim keys); the signal prompt is K', () => {
@@ -51,7 +67,7 @@ describe('the key table', () => {
 
 	test('every binding is in the help, and the footer shows only keys of the table', () => {
 		const help = helpEntries('embedded', undefined).flat().map((entry) => entry.keys);
-		for (const binding of bindings) {
+		for (const binding of [...bindings, ...copyBindings]) {
 			expect(help).toContain(binding.keys.join(' '));
 		}
 

@@ -15,7 +15,7 @@ function buffer(lines: string[], watcher = 'web', pid = 7): LogBuffer {
 describe('visibleRows', () => {
 	test('shows the last lines that fit, bottom-aligned on the anchor', () => {
 		const logs = buffer(['a', 'b', 'c', 'd', 'e']);
-		expect(visibleRows(logs, logs.end, options)).toEqual({rows: ['c', 'd', 'e'], top: 2});
+		expect(visibleRows(logs, logs.end, options)).toEqual({rows: ['c', 'd', 'e'], top: 2, entries: [2, 3, 4]});
 		expect(visibleRows(logs, 3, options).rows).toEqual(['a', 'b', 'c']);
 	});
 
@@ -24,6 +24,13 @@ describe('visibleRows', () => {
 		expect(visibleRows(logs, logs.end, options).rows).toEqual(['first', 'abcdefghijklmnopqrs…']);
 		expect(visibleRows(logs, logs.end, {...options, wrap: true}).rows).toEqual(['first', 'abcdefghijklmnopqrst', 'uvwxyz']);
 		expect(visibleRows(logs, logs.end, {...options, wrap: true, height: 2}).rows).toEqual(['abcdefghijklmnopqrst', 'uvwxyz']);
+	});
+
+	test('says which entry each row belongs to, a wrapped entry on each of its rows', () => {
+		const logs = buffer(['first', 'abcdefghijklmnopqrstuvwxyz', 'last']);
+		expect(visibleRows(logs, logs.end, {...options, wrap: true, height: 4}).entries).toEqual([0, 1, 1, 2]);
+		expect(visibleRows(logs, logs.end, {...options, wrap: true, height: 3}).entries).toEqual([1, 1, 2]);
+		expect(visibleRows(logs, 2, {...options, wrap: true, height: 3}).entries).toEqual([0, 1, 1]);
 	});
 
 	test('paused on a wrapped line taller than the pane: its start; following: its end', () => {

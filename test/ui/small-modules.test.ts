@@ -84,6 +84,38 @@ describe('ScreenWriter', () => {
 		expect(writes.at(-1)).toContain('\u001B[?25h');
 	});
 
+	test('with the mouse: reports on as it enters, off as it leaves (before the normal screen), once; without, neither', () => {
+		const {writes, out} = terminal();
+		const writer = new ScreenWriter(out, {mouse: true});
+		writer.enter();
+		expect(writes[0]!.indexOf('\u001B[?1000h\u001B[?1006h')).toBeGreaterThan(writes[0]!.indexOf('\u001B[?1049h'));
+		writer.leave();
+		writer.leave();
+		const off = writes.filter((data) => data.includes('\u001B[?1006l\u001B[?1000l'));
+		expect(off).toHaveLength(1);
+		expect(off[0]!.indexOf('\u001B[?1000l')).toBeLessThan(off[0]!.indexOf('\u001B[?1049l'));
+		const plain = terminal();
+		const without = new ScreenWriter(plain.out);
+		without.enter();
+		without.leave();
+		expect(plain.writes.join('')).not.toContain('\u001B[?100');
+	});
+
+	test('the clipboard: OSC 52 with the text in base64, and inside tmux also wrapped for tmux; nothing once left', () => {
+		const {writes, out} = terminal();
+		const writer = new ScreenWriter(out);
+		writer.enter();
+		writer.clipboard('héllo\nworld', {});
+		expect(writes.at(-1)).toBe(`\u001B]52;c;${Buffer.from('héllo\nworld').toString('base64')}\u0007`);
+		writer.clipboard('hi', {TMUX: '/tmp/tmux-1000/default,1234,0'});
+		// Inside tmux: as is (for `set-clipboard on`), then wrapped in tmux's passthrough (for `allow-passthrough on`).
+		expect(writes.at(-1)).toBe('\u001B]52;c;aGk=\u0007\u001BPtmux;\u001B\u001B]52;c;aGk=\u0007\u001B\\');
+		writer.leave();
+		const count = writes.length;
+		writer.clipboard('late', {});
+		expect(writes).toHaveLength(count);
+	});
+
 	test('after invalidate (a resize), the next frame is painted whole', () => {
 		const {writes, out} = terminal();
 		const writer = new ScreenWriter(out);

@@ -140,3 +140,47 @@ describe('status and quitting', () => {
 		expect(state.modal).toEqual({kind: 'signal', index: 2, target: {name: 'web', pid: 7}});
 	});
 });
+
+describe('a click or the wheel on a list', () => {
+	test('selects the item and focuses its list; a process picked shows that process', () => {
+		expect(run([{type: 'select', list: 'watchers', index: 2, watchers, pids}])).toMatchObject({focus: 'watchers', watcher: 'flaky'});
+		const process = run([{type: 'select', list: 'processes', index: 1, watchers, pids}]);
+		expect(process).toMatchObject({focus: 'processes', list: 'processes', pid: 202, follow: true});
+		// Out of range (the wheel past the end) stays on the last.
+		expect(run([{type: 'select', list: 'watchers', index: 7, watchers, pids}]).watcher).toBe('flaky');
+	});
+
+	test('on a border, only focuses; picking a line while all watchers\' logs show goes back to the selection\'s', () => {
+		expect(run([{type: 'set-focus', focus: 'logs'}, {type: 'select', list: 'watchers', watchers, pids}])).toMatchObject({focus: 'watchers', watcher: undefined});
+		const all = run([{type: 'log-scope', scope: 'all'}, {type: 'scroll', delta: -20, extent}]);
+		expect(run([{type: 'select', list: 'watchers', index: 0, watchers, pids}], all)).toMatchObject({logScope: 'selection', watcher: 'ticker', follow: true});
+	});
+});
+
+describe('copy mode', () => {
+	test('starts on the top line shown, holding the view still', () => {
+		const state = run([{type: 'copy-start', extent}]);
+		expect(state).toMatchObject({focus: 'logs', follow: false, anchor: 100, copy: {from: 90, cursor: 90}});
+		// Scrolled back: the top of what is shown.
+		expect(run([{type: 'scroll', delta: -30, extent}, {type: 'copy-start', extent}]).copy).toEqual({from: 60, cursor: 60});
+		// Fewer lines than the page: the first line.
+		expect(run([{type: 'copy-start', extent: {start: 0, end: 4, page: 10}}]).copy).toEqual({from: 0, cursor: 0});
+		// Nothing to select.
+		expect(run([{type: 'copy-start', extent: {start: 5, end: 5, page: 10}}]).copy).toBeUndefined();
+	});
+
+	test('the cursor moves within the lines held, and the view follows it', () => {
+		const started = run([{type: 'copy-start', extent}]);
+		expect(run([{type: 'copy-move', delta: 2, extent}], started)).toMatchObject({copy: {from: 90, cursor: 92}, anchor: 100});
+		expect(run([{type: 'copy-move', delta: 50, extent}], started)).toMatchObject({copy: {from: 90, cursor: 99}, anchor: 100});
+		// Above the top line shown: the view scrolls up to keep it on screen.
+		expect(run([{type: 'copy-move', delta: -5, extent}], started)).toMatchObject({copy: {from: 90, cursor: 85}, anchor: 95, follow: false});
+		expect(run([{type: 'copy-edge', to: 'top', extent}], started)).toMatchObject({copy: {from: 90, cursor: 0}, anchor: 10});
+		expect(run([{type: 'copy-edge', to: 'bottom', extent}, {type: 'copy-end'}], started)).toMatchObject({copy: undefined, follow: false});
+	});
+
+	test('ends when another source is picked', () => {
+		const started = run([{type: 'copy-start', extent}]);
+		expect(run([{type: 'select', list: 'watchers', index: 1, watchers, pids}], started).copy).toBeUndefined();
+	});
+});

@@ -9,6 +9,10 @@ import {useQuit, type QuitRequests, type UiMode} from '../hooks/use-quit.js';
 import {useTerminalSize} from '../hooks/use-terminal-size.js';
 import {splitBurst} from '../input/key-burst.js';
 import {handleKey, type KeyContext} from '../input/key-handler.js';
+import {copyBindings} from '../input/keymap.js';
+import type {MouseEvents} from '../input/mouse.js';
+import {handleMouse} from '../input/mouse-handler.js';
+import {hitTest} from './hit-test.js';
 import {computeLayout, minColumns, minRows} from './layout.js';
 import type {LiveStore} from '../live/live-store.js';
 import {sourceKey} from '../logs/log-source.js';
@@ -30,7 +34,7 @@ import {SignalPicker} from './SignalPicker.js';
 import {StatusLine} from './StatusLine.js';
 import {WatcherList} from './WatcherList.js';
 
-type AppProps = {
+export type AppProps = {
 	readonly client: SupervisorClient;
 	readonly store: LiveStore;
 	readonly mode: UiMode;
@@ -39,7 +43,14 @@ type AppProps = {
 	readonly quitRequests?: QuitRequests;
 	/** Input mode began or ended (procui's terminal then sends pastes bracketed, or not). */
 	readonly onInputMode?: (on: boolean) => void;
+	/** Clicks and the wheel, when mouse reporting is on. */
+	readonly mouse?: MouseEvents;
+	/** Put text on the clipboard (copy mode's `y`). */
+	readonly clipboard?: (text: string) => void;
 };
+
+/** Copy mode's keys, for the footer. */
+const copyHints = copyBindings.flatMap((binding) => binding.hints ?? []).sort((a, b) => a.order - b.order).map((hint) => [hint.keys, hint.label] as const);
 
 
 /** The keys of an open modal, for the footer. */
@@ -71,7 +82,7 @@ function modalHints(modal: Modal): ReadonlyArray<readonly [string, string]> | un
 }
 
 /** The whole screen: header, lists, charts, logs, status, key hints, and whatever modal is open. */
-export function App({client, store, mode, onExit, quitRequests, onInputMode}: AppProps) {
+export function App({client, store, mode, onExit, quitRequests, onInputMode, mouse, clipboard}: AppProps) {
 	const live = useLive(store);
 	const [ui, reactDispatch] = useReducer(uiReducer, initialUiState);
 	// Keys can arrive faster than frames (at most ~30 a second): the key handler must see every
@@ -142,6 +153,9 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode}: Ap
 		}
 	}, [live.log.loading, live.logVersion]);
 
+	const watchers = overview?.watchers ?? [];
+	const prefix = source.kind === 'all' ? 'watcher' : source.kind === 'watcher' && (selection.watcher?.processes.length ?? 0) > 1 ? 'pid' : 'none';
+	const prefixWidth = Math.min(16, Math.max(4, ...watchers.map((watcher) => watcher.name.length)));
 	const context: KeyContext = {
 		ui,
 		dispatch,
@@ -157,6 +171,8 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode}: Ap
 		whenLoaded: (action) => {
 			afterLoad.current.push(action);
 		},
+		clipboard: clipboard ?? (() => undefined),
+		logPrefix: {prefix, prefixWidth},
 		enterInput() {
 			const target = store.terminal.target;
 			if (target === undefined) {
@@ -204,6 +220,25 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode}: Ap
 	}, [typingRef, send]);
 	useInput(onInput, {isActive: isRawModeSupported});
 
+	// The lists as drawn, for finding what a click is on.
+	const listsRef = useRef({watchers: {count: 0, selected: 0}, processes: {count: 0, selected: 0}});
+	listsRef.current = {
+		watchers: {count: selection.watchers.length, selected: Math.max(0, selection.watchers.indexOf(selection.watcher?.name ?? ''))},
+		processes: {count: selection.pids.length, selected: Math.max(0, selection.pids.indexOf(selection.process?.pid ?? -1))},
+	};
+	const layoutRef = useRef(layout);
+	layoutRef.current = layout;
+	useEffect(() => mouse?.subscribe((event) => {
+		if (typingRef.current) {
+			return; // Input mode: the mouse does nothing (and is not typed into the process).
+		}
+
+		const rendered = contextRef.current;
+		const fresh = latestUi.current;
+		const current = fresh === rendered.ui ? rendered : {...rendered, ui: fresh, selection: resolveSelection(fresh, overviewRef.current)};
+		handleMouse(current, event, hitTest(layoutRef.current, listsRef.current, event.x, event.y));
+	}), [mouse, typingRef]);
+
 	// While typing, the screen is shown whatever the program draws: line editing (Backspace, the
 	// cursor) only makes sense on a terminal.
 	const showScreen = (store.terminal.active || (typing && store.terminal.target !== undefined)) && ui.modal.kind !== 'help';
@@ -223,15 +258,12 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode}: Ap
 
 	const target = chartTarget(ui, selection);
 	const samples = target === undefined ? undefined : store.history.get(seriesKey(target));
-	const watchers = overview?.watchers ?? [];
 	const query = ui.modal.kind === 'prompt' && ui.modal.purpose === 'search' ? ui.modal.text : ui.search.query;
-	const prefix = source.kind === 'all' ? 'watcher' : source.kind === 'watcher' && (selection.watcher?.processes.length ?? 0) > 1 ? 'pid' : 'none';
-	const prefixWidth = Math.min(16, Math.max(4, ...watchers.map((watcher) => watcher.name.length)));
 	const middleHeight = rows - 3;
 	const hint = ui.modal.kind === 'prompt' ? ui.modal.hint : undefined;
 	const footerHints = typing && terminalTarget !== undefined
 		? [['Ctrl-]', 'leave input mode'], ['keys', `go to ${terminalTarget.name} ${terminalTarget.pid}`]] as const
-		: modalHints(ui.modal);
+		: ui.copy !== undefined && ui.modal.kind === 'none' ? copyHints : modalHints(ui.modal);
 	return (
 		<Box flexDirection='column' width={columns} height={rows}>
 			<Header overview={live.overview} mode={mode} statsAt={live.statsAt} now={now} lost={live.lost} width={columns}/>
@@ -263,6 +295,7 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode}: Ap
 						height={layout.logHeight}
 						screen={screen}
 						typing={typing}
+						copy={ui.copy}
 					/>
 				</>
 			)}

@@ -3,7 +3,7 @@ import {useMemo} from 'react';
 import {padColumns, textWidth, wrapColumns} from '../text/ansi-text.js';
 import type {UiMode} from '../hooks/use-quit.js';
 import {ctlCommands} from '../../core/vocabulary.js';
-import {bindings, type Section} from '../input/keymap.js';
+import {bindings, copyBindings, type Section} from '../input/keymap.js';
 import {Rows} from './Rows.js';
 
 type Props = {
@@ -26,12 +26,13 @@ const keyWidth = 15;
 export function helpEntries(mode: UiMode, endpoint: string | undefined): Entry[][] {
 	const section = (name: Section): Entry[] => [
 		{keys: name, text: '', heading: true},
-		...bindings.filter((binding) => binding.section === name).map((binding) => ({keys: binding.keys.join(' '), text: binding.description})),
+		...[...bindings, ...copyBindings].filter((binding) => binding.section === name).map((binding) => ({keys: binding.keys.join(' '), text: binding.description})),
 	];
 	return [
 		section('Move'),
 		section('Watcher'),
 		section('Logs'),
+		section('Copy'),
 		section('General'),
 		[
 			{keys: 'Prompts', text: '', heading: true},

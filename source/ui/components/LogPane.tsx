@@ -3,7 +3,8 @@ import type {LogBuffer} from '../logs/log-buffer.js';
 import {visibleRows, type LogRowOptions} from '../logs/log-rows.js';
 import {sourceTitle} from '../logs/log-source.js';
 import type {LogState} from '../live/live-store.js';
-import {truncateColumns} from '../text/ansi-text.js';
+import type {CopySelection} from '../state/ui-state.js';
+import {padColumns, stripAnsi, truncateColumns} from '../text/ansi-text.js';
 import {paint} from '../style/sgr.js';
 import {Pane} from './Pane.js';
 import {Rows} from './Rows.js';
@@ -33,7 +34,23 @@ type Props = {
 	readonly screen?: readonly string[];
 	/** Keys go to the process (input mode). */
 	readonly typing?: boolean;
+	/** Copy mode: the selected lines are highlighted (as plain text, which is what `y` copies), the cursor's more. */
+	readonly copy?: CopySelection;
 };
+
+/** The rows with copy mode's selection marked. */
+function markSelection(rows: readonly string[], entries: readonly number[], copy: CopySelection, width: number): string[] {
+	const low = Math.min(copy.from, copy.cursor);
+	const high = Math.max(copy.from, copy.cursor);
+	return rows.map((row, index) => {
+		const entry = entries[index]!;
+		if (entry < low || entry > high) {
+			return row;
+		}
+
+		return paint(padColumns(stripAnsi(row), width), entry === copy.cursor ? {inverse: true, color: 'cyan'} : {inverse: true});
+	});
+}
 
 /** The log pane: only the rows that fit are computed, from the bottom (or the scrolled-to line) up. */
 export function LogPane(props: Props) {
@@ -42,13 +59,18 @@ export function LogPane(props: Props) {
 	const innerHeight = Math.max(1, height - 2);
 	// Lines scrolled back to may have been evicted since (a flood fills the buffer in seconds): then the oldest page held.
 	const bottom = follow ? buffer.end : Math.min(Math.max(anchor, Math.min(buffer.end, buffer.start + innerHeight)), buffer.end);
+	const {copy} = props;
 	const rows = useMemo(
-		() => visibleRows(buffer, bottom, {width: innerWidth, height: innerHeight, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth, startOfTall: !follow}).rows,
+		() => {
+			const view = visibleRows(buffer, bottom, {width: innerWidth, height: innerHeight, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth, startOfTall: !follow});
+			return copy === undefined ? view.rows : markSelection(view.rows, view.entries, copy, innerWidth);
+		},
 		// `version` stands for the buffer's content, which changes in place.
-		[buffer, version, bottom, innerWidth, innerHeight, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth, follow],
+		[buffer, version, bottom, innerWidth, innerHeight, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth, follow, copy],
 	);
 	const flags = props.screen === undefined ? [
 		props.typing ? 'INPUT: keys go to the process' : '',
+		copy === undefined ? '' : `COPY: ${Math.abs(copy.cursor - copy.from) + 1} selected, y copies`,
 		follow ? 'following' : `paused${buffer.end > bottom ? ` · ${buffer.end - bottom} newer` : ''}`,
 		wrap ? 'wrap' : hscroll > 0 ? `→${hscroll}` : '',
 		timestamps ? 'time' : '',

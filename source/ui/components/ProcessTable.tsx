@@ -6,6 +6,7 @@ import {paint} from '../style/sgr.js';
 import {signalNames} from '../input/signals.js';
 import type {SlotInfo} from '../live/slots.js';
 import {processTone, unknownStatus, watcherDetail, watcherStateWord} from '../style/watcher-state.js';
+import {listVisibleRows} from './layout.js';
 import {listWindow} from './list-window.js';
 import {Pane} from './Pane.js';
 import {Rows} from './Rows.js';
@@ -49,7 +50,7 @@ function emptyText(watcher: WatcherRow | undefined): string {
 export function ProcessTable({watcher, selected, focused, width, height, slot}: Props) {
 	const lines: Line[] = (watcher?.processes ?? []).map((row) => ({row, slot: slot(watcher!.name, row.wid), unknown: watcher!.status === unknownStatus}));
 	const fitted = fitColumns(columns, width - 3);
-	const visible = Math.max(0, height - 3);
+	const visible = listVisibleRows(height);
 	const selectedIndex = Math.max(0, lines.findIndex((line) => line.row.pid === selected));
 	const {start, end} = listWindow(lines.length, selectedIndex, visible);
 	const title = watcher === undefined ? 'Processes' : `Processes · ${watcher.name} ${watcher.status === unknownStatus ? '?' : watcher.running}/${watcher.numprocesses}`;

@@ -3,6 +3,7 @@ import {fitColumns, tableRow, type Column} from '../text/columns.js';
 import {formatBytes, formatPercent} from '../text/format.js';
 import {toneColor, toneGlyph} from '../style/palette.js';
 import {fitDetail, unknownStatus, watcherDetail, watcherStateWord, watcherTone} from '../style/watcher-state.js';
+import {listVisibleRows} from './layout.js';
 import {listWindow} from './list-window.js';
 import {Pane} from './Pane.js';
 import {Rows} from './Rows.js';
@@ -37,7 +38,7 @@ export function WatcherList({rows, selected, focused, width, height}: Props) {
 	const withState = kept.some((column) => column.title === 'STATE');
 	// The detail, abbreviated to the width its column got (with the state word when STATE is gone).
 	const fitted = kept.map((column) => (column.title === 'DETAIL' ? {...column, cell: (row: WatcherRow) => ({text: row.status === unknownStatus && !withState ? unknownStatus : fitDetail(watcherDetail(row), column.width, withState ? undefined : watcherStateWord(row)), dim: true})} : column));
-	const visible = Math.max(0, height - 3);
+	const visible = listVisibleRows(height);
 	const selectedIndex = Math.max(0, rows.findIndex((row) => row.name === selected));
 	const {start, end} = listWindow(rows.length, selectedIndex, visible);
 	const title = `Watchers (${rows.length})`;

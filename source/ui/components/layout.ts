@@ -17,7 +17,17 @@ const wideColumns = 120;
 export const minColumns = 60;
 export const minRows = 16;
 
-type Layout = {
+/** Rows above the top row: the header. */
+export const headerRows = 1;
+/** Rows of a list's box above its first item: the title in the top border, then the column titles. */
+export const listHeadRows = 2;
+
+/** Items a list box of this outer height shows (its title, column titles and bottom border take 3 rows). */
+export function listVisibleRows(height: number): number {
+	return Math.max(0, height - 3);
+}
+
+export type Layout = {
 	readonly columns: number;
 	readonly rows: number;
 	/** Too small to draw: show a notice instead. */

@@ -2,6 +2,7 @@
 import type {RunCommand} from '../hooks/use-commands.js';
 import type {QuitKind, UiMode} from '../hooks/use-quit.js';
 import type {LiveStore} from '../live/live-store.js';
+import type {LogRowOptions} from '../logs/log-rows.js';
 import type {Selection} from '../state/selection.js';
 import type {LogExtent, UiAction} from '../state/ui-reducer.js';
 import type {UiState} from '../state/ui-state.js';
@@ -25,6 +26,10 @@ export type KeyContext = {
 	readonly wantTop: () => void;
 	/** Send the keys to the process shown (input mode), if it has a terminal. */
 	readonly enterInput: () => void;
+	/** Put text on the clipboard (through the terminal). */
+	readonly clipboard: (text: string) => void;
+	/** The prefix the log pane gives each line (watcher, pid or none), for lines written out as shown. */
+	readonly logPrefix: Pick<LogRowOptions, 'prefix' | 'prefixWidth'>;
 	/** Run `action` (with the context of that moment) once the log source's lines are in. */
 	readonly whenLoaded: (action: (context: KeyContext) => void) => void;
 };

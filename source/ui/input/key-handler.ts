@@ -5,6 +5,7 @@ Supervisor actions go through `run` (a command on the supervisor's scheduler); e
 is a reducer action.
 */
 import type {Key} from 'ink';
+import {copyKey, saveLog, startCopy} from './copy-keys.js';
 import {extent, notice, type KeyContext} from './key-context.js';
 import {resolveKey, type Intent} from './keymap.js';
 import {promptKey, searchNext} from './prompt-keys.js';
@@ -62,6 +63,11 @@ export function handleKey(context: KeyContext, input: string, key: Key): void {
 		case 'none': {
 			break;
 		}
+	}
+
+	if (ui.copy !== undefined) {
+		copyKey(context, input, key);
+		return;
 	}
 
 	const intent = resolveKey(input, key);
@@ -170,6 +176,21 @@ function act(context: KeyContext, intent: Intent): void {
 			return;
 		}
 
+		case 'copy': {
+			startCopy(context);
+			return;
+		}
+
+		case 'save': {
+			saveLog(context);
+			return;
+		}
+
+		case 'yank': {
+			// Only copy mode's table has it (copy-keys.ts).
+			return;
+		}
+
 		case 'help': {
 			dispatch({type: 'open-help'});
 			return;
@@ -186,7 +207,8 @@ function act(context: KeyContext, intent: Intent): void {
 	}
 }
 
-function scroll(context: KeyContext, delta: number): void {
+/** Scroll the log pane by `delta` lines (up is negative), fetching older lines near the top. */
+export function scroll(context: KeyContext, delta: number): void {
 	const {ui, store} = context;
 	context.dispatch({type: 'scroll', delta, extent: extent(context)});
 	const bottom = (ui.follow ? store.logs.end : ui.anchor) + delta;

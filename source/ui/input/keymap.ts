@@ -24,12 +24,15 @@ export type Intent =
 	| {readonly type: 'toggle'; readonly option: 'follow' | 'wrap' | 'timestamps' | 'zoom'}
 	| {readonly type: 'logs'; readonly scope: 'all' | 'supervisor'}
 	| {readonly type: 'input'}
+	| {readonly type: 'copy'}
+	| {readonly type: 'yank'}
+	| {readonly type: 'save'}
 	| {readonly type: 'help'}
 	| {readonly type: 'quit'}
 	| {readonly type: 'interrupt'};
 
 /** Groups of the help overlay. */
-export type Section = 'Move' | 'Watcher' | 'Logs' | 'General';
+export type Section = 'Move' | 'Watcher' | 'Logs' | 'Copy' | 'General';
 
 type Binding = {
 	/** The keys as the help shows them. */
@@ -90,11 +93,44 @@ export const bindings: readonly Binding[] = [
 	{keys: ['a'], match: plain('a'), intent: {type: 'logs', scope: 'all'}, description: 'All watchers\' logs, interleaved (again: back)', section: 'Logs', hints: [{order: 14, keys: 'a', label: 'all logs'}]},
 	{keys: ['L'], match: plain('L'), intent: {type: 'logs', scope: 'supervisor'}, description: 'procui\'s own log, embedded (again: back)', section: 'Logs'},
 	{keys: ['z'], match: plain('z'), intent: {type: 'toggle', option: 'zoom'}, description: 'Zoom the logs to the whole screen, and back', section: 'Logs', hints: [{order: 8, keys: 'z', label: 'zoom', panes: ['logs']}, {order: 15, keys: 'z', label: 'zoom', panes: lists}]},
+	{keys: ['v'], match: plain('v'), intent: {type: 'copy'}, description: 'Copy mode: select log lines to copy (keys below)', section: 'Logs', hints: [{order: 9, keys: 'v', label: 'copy', panes: ['logs']}]},
+	{keys: ['W'], match: plain('W'), intent: {type: 'save'}, description: 'Write the log shown (its scrollback, plain text) to procui-NAME-TIME.log here', section: 'Logs', hints: [{order: 10, keys: 'W', label: 'save', panes: ['logs']}]},
 	{keys: ['i'], match: plain('i'), intent: {type: 'input'}, description: 'Type into the process shown (a PTY process): keys, pastes, Ctrl-C go to it; Ctrl-] comes back', section: 'Logs', hints: [{order: 1, keys: 'i', label: 'type in', panes: ['logs']}]},
 	{keys: ['?'], match: plain('?'), intent: {type: 'help'}, description: 'This help', section: 'General', hints: [{order: 0, keys: '?', label: 'help', pinned: true}]},
 	{keys: ['q'], match: plain('q'), intent: {type: 'quit'}, description: 'Quit, asking if processes run; attached: detach', section: 'General', hints: [{order: 1, keys: 'q', label: 'quit', pinned: true}]},
 	{keys: ['Ctrl-C'], match: ctrl('c'), intent: {type: 'interrupt'}, description: 'Quit, asking first; again: force (SIGKILL)', section: 'General'},
 ];
+
+/** The keys of copy mode (after `v`): they take every key until Esc or `y`. */
+export const copyBindings: readonly Binding[] = [
+	{keys: ['↑↓', 'k j'], match: (input, key) => key.upArrow || key.downArrow || plain('k')(input, key) || plain('j')(input, key), intent: {type: 'move', delta: 0}, description: 'Extend the selection a line up or down', section: 'Copy', hints: [{order: 0, keys: '↑↓', label: 'select lines'}]},
+	{keys: ['PgUp', 'PgDn'], match: (input, key) => key.pageUp || key.pageDown || ctrl('u')(input, key) || ctrl('d')(input, key), intent: {type: 'page', delta: 0}, description: 'Extend it a page up or down', section: 'Copy', hints: [{order: 1, keys: 'PgUp/Dn', label: 'page'}]},
+	{keys: ['Home', 'End', 'g G'], match: (input, key) => key.home || key.end || plain('g')(input, key) || plain('G')(input, key), intent: {type: 'edge', to: 'top'}, description: 'Extend it to the oldest or the newest line held', section: 'Copy'},
+	{keys: ['y', 'Enter'], match: (input, key) => plain('y')(input, key) || key.return, intent: {type: 'yank'}, description: 'Copy the selected lines (plain text) to the clipboard, through the terminal (OSC 52)', section: 'Copy', hints: [{order: 2, keys: 'y', label: 'copy'}]},
+	{keys: ['Esc', 'v', 'q'], match: (input, key) => key.escape || plain('v')(input, key) || plain('q')(input, key), intent: {type: 'back'}, description: 'Leave copy mode', section: 'Copy', hints: [{order: 3, keys: 'Esc', label: 'cancel'}]},
+];
+
+/** The intent of a key in copy mode, with its direction. */
+export function resolveCopyKey(input: string, key: Key): Intent | undefined {
+	const binding = copyBindings.find((candidate) => candidate.match(input, key));
+	switch (binding?.intent.type) {
+		case 'move': {
+			return {type: 'move', delta: key.upArrow || input === 'k' ? -1 : 1};
+		}
+
+		case 'page': {
+			return {type: 'page', delta: key.pageUp || (key.ctrl && input === 'u') ? -1 : 1};
+		}
+
+		case 'edge': {
+			return {type: 'edge', to: key.home || input === 'g' ? 'top' : 'bottom'};
+		}
+
+		default: {
+			return binding?.intent;
+		}
+	}
+}
 
 /** The intent of a keypress on the main screen, if any. */
 export function resolveKey(input: string, key: Key): Intent | undefined {

@@ -42,7 +42,7 @@ const matchStyle = (): string => (terminalCaps().color ? '\u001B[30;43m' : '\u00
 const currentMatchStyle = (): string => (terminalCaps().color ? '\u001B[30;106m' : '\u001B[7m');
 
 /** The prefix columns of an entry: time, then watcher or pid. */
-function prefixOf(entry: LogEntry, options: LogRowOptions): string {
+export function prefixOf(entry: LogEntry, options: Pick<LogRowOptions, 'timestamps' | 'prefix' | 'prefixWidth'>): string {
 	let prefix = options.timestamps ? dim(`${formatClock(entry.time)} `) : '';
 	if (entry.kind === 'line') {
 		if (options.prefix === 'watcher') {
@@ -98,27 +98,24 @@ function entryRows(entry: LogEntry, index: number, options: LogRowOptions): stri
 }
 
 /**
-The rows that fill the pane with the entries ending just before `bottom` (an absolute index), and
-the index of the first entry shown.
+The rows that fill the pane with the entries ending just before `bottom` (an absolute index), the
+index of the first entry shown, and the entry each row belongs to.
 */
-export function visibleRows(buffer: LogBuffer, bottom: number, options: LogRowOptions): {rows: string[]; top: number} {
+export function visibleRows(buffer: LogBuffer, bottom: number, options: LogRowOptions): {rows: string[]; top: number; entries: number[]} {
 	const rows: string[] = [];
+	const entries: number[] = [];
 	let index = Math.min(bottom, buffer.end) - 1;
 	let top = index + 1;
 	while (rows.length < options.height && index >= buffer.start) {
 		const entry = buffer.at(index)!;
 		const entryRowsList = entryRows(entry, index, options);
 		const room = options.height - rows.length;
-		if (entryRowsList.length > room && rows.length === 0 && options.startOfTall) {
-			rows.push(...entryRowsList.slice(0, room));
-		} else {
-			rows.unshift(...(entryRowsList.length > room ? entryRowsList.slice(entryRowsList.length - room) : entryRowsList));
-		}
-
-
+		const shown = entryRowsList.length <= room ? entryRowsList : rows.length === 0 && options.startOfTall ? entryRowsList.slice(0, room) : entryRowsList.slice(entryRowsList.length - room);
+		rows.unshift(...shown);
+		entries.unshift(...shown.map(() => index));
 		top = index;
 		index--;
 	}
 
-	return {rows, top};
+	return {rows, top, entries};
 }

@@ -8,6 +8,8 @@ redraw every frame (its "fullscreen" path), which flickers over SSH and in tmux;
 shorter leaves a dead row and scrolls if anything writes a newline. Ink renders procui's tree to
 text in debug mode (see frame-sink.ts) and this paints it.
 */
+import {mouseOff, mouseOn} from '../input/mouse.js';
+import {osc52} from './clipboard.js';
 
 /** What the writer needs of a terminal stream. */
 type TerminalOutput = {
@@ -29,21 +31,28 @@ const autowrap = '\u001B[?7h';
 const pasteOn = '\u001B[?2004h';
 const pasteOff = '\u001B[?2004l';
 
+export type ScreenWriterOptions = {
+	/** Ask the terminal for mouse reports while the screen is up (off with `--no-mouse`). */
+	readonly mouse?: boolean;
+};
+
 export class ScreenWriter {
 	readonly #out: TerminalOutput;
 	#previous: string[] = [];
 	#active = false;
 	#paste = false;
+	readonly #mouse: boolean;
 
-	constructor(out: TerminalOutput) {
+	constructor(out: TerminalOutput, options: ScreenWriterOptions = {}) {
 		this.#out = out;
+		this.#mouse = options.mouse ?? false;
 	}
 
 	get active(): boolean {
 		return this.#active;
 	}
 
-	/** Switch to the alternate screen, hide the cursor, start from a blank screen. */
+	/** Switch to the alternate screen, hide the cursor, start from a blank screen; mouse reports on if asked for. */
 	enter(): void {
 		if (this.#active) {
 			return;
@@ -51,17 +60,21 @@ export class ScreenWriter {
 
 		this.#active = true;
 		this.#previous = [];
-		this.#write(enterAlternate + hideCursor + noAutowrap + clearScreen);
+		this.#write(enterAlternate + hideCursor + noAutowrap + clearScreen + (this.#mouse ? mouseOn : ''));
 	}
 
-	/** Back to the normal screen, as it was, with the cursor. Safe to call more than once, and on a dead terminal. */
+	/**
+	Back to the normal screen, as it was, with the cursor, and mouse reports off. Every way out
+	passes here (quit, detach, a signal, a crash: see run-ui.tsx). Safe to call more than once, and
+	on a dead terminal.
+	*/
 	leave(): void {
 		if (!this.#active) {
 			return;
 		}
 
 		this.#active = false;
-		this.#write(resetStyle + autowrap + showCursor + leaveAlternate + (this.#paste ? pasteOff : ''));
+		this.#write((this.#mouse ? mouseOff : '') + resetStyle + autowrap + showCursor + leaveAlternate + (this.#paste ? pasteOff : ''));
 		this.#paste = false;
 	}
 
@@ -70,6 +83,13 @@ export class ScreenWriter {
 		if (this.#active && on !== this.#paste) {
 			this.#paste = on;
 			this.#write(on ? pasteOn : pasteOff);
+		}
+	}
+
+	/** Put text on the system clipboard through the terminal (OSC 52; see clipboard.ts). */
+	clipboard(text: string, env: NodeJS.ProcessEnv = process.env): void {
+		if (this.#active) {
+			this.#write(osc52(text, env));
 		}
 	}
 

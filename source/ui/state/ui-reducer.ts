@@ -13,6 +13,12 @@ export type UiAction =
 	| {readonly type: 'select-edge'; readonly to: 'top' | 'bottom'; readonly watchers: readonly string[]; readonly pids: readonly number[]}
 	| {readonly type: 'focus'; readonly direction: 1 | -1}
 	| {readonly type: 'set-focus'; readonly focus: Focus}
+	/** A list focused, and one of its items selected (a click, the wheel). */
+	| {readonly type: 'select'; readonly list: 'watchers' | 'processes'; readonly index?: number; readonly watchers: readonly string[]; readonly pids: readonly number[]}
+	| {readonly type: 'copy-start'; readonly extent: LogExtent}
+	| {readonly type: 'copy-move'; readonly delta: number; readonly extent: LogExtent}
+	| {readonly type: 'copy-edge'; readonly to: 'top' | 'bottom'; readonly extent: LogExtent}
+	| {readonly type: 'copy-end'}
 	| {readonly type: 'open'; readonly pids: readonly number[]}
 	| {readonly type: 'back'}
 	| {readonly type: 'scroll'; readonly delta: number; readonly extent: LogExtent}
@@ -51,8 +57,8 @@ export function selectedIndex<T>(items: readonly T[], selected: T | undefined): 
 	return index === -1 ? 0 : index;
 }
 
-/** A new selection resets the log view to follow the new source. */
-const freshView = {follow: true, anchor: 0, hscroll: 0} as const;
+/** A new selection resets the log view to follow the new source (and leaves copy mode). */
+const freshView = {follow: true, anchor: 0, hscroll: 0, copy: undefined} as const;
 
 /** Lowest anchor that still fills a page. */
 function lowestAnchor(extent: LogExtent): number {
@@ -89,6 +95,24 @@ function moveSelection(state: UiState, watchers: readonly string[], pids: readon
 /** Move focus; a list taking focus becomes the list shown. */
 function withFocus(state: UiState, focus: Focus): UiState {
 	return {...state, focus, list: focus === 'logs' ? state.list : focus};
+}
+
+/** The absolute index just after the last line the log pane shows (as LogPane computes it). */
+export function viewBottom(state: Pick<UiState, 'follow' | 'anchor'>, extent: LogExtent): number {
+	return state.follow ? extent.end : Math.min(Math.max(state.anchor, lowestAnchor(extent)), extent.end);
+}
+
+/** Copy mode's cursor moved to `cursor`: kept on a line that exists, and in view. */
+function copyCursor(state: UiState, cursor: number, extent: LogExtent): UiState {
+	if (state.copy === undefined || extent.end <= extent.start) {
+		return state;
+	}
+
+	const line = clamp(cursor, extent.start, extent.end - 1);
+	const page = Math.max(1, extent.page);
+	const bottom = viewBottom(state, extent);
+	const anchor = line >= bottom ? line + 1 : line < bottom - page ? line + page : bottom;
+	return {...state, copy: {...state.copy, cursor: line}, follow: false, anchor: clamp(anchor, lowestAnchor(extent), extent.end)};
 }
 
 function finishCommand(state: UiState, id: number, message: StatusMessage): UiState {
@@ -135,6 +159,40 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 
 		case 'set-focus': {
 			return withFocus(state, action.focus);
+		}
+
+		case 'select': {
+			const focused = withFocus(state, action.list);
+			// As with Tab: a different list is a different source.
+			const next = focused.list === state.list ? focused : {...focused, ...freshView};
+			const {index} = action;
+			// A line picked shows its logs (not all watchers', not procui's).
+			const scoped = next.logScope === 'selection' ? next : {...next, logScope: 'selection' as const, ...freshView};
+			return index === undefined ? next : moveSelection(scoped, action.watchers, action.pids, () => index);
+		}
+
+		case 'copy-start': {
+			const {extent} = action;
+			if (extent.end <= extent.start) {
+				return state;
+			}
+
+			// The cursor starts on the pane's top line; the view holds still while lines are selected.
+			const bottom = viewBottom(state, extent);
+			const top = Math.max(extent.start, bottom - Math.max(1, extent.page));
+			return {...withFocus(state, 'logs'), follow: false, anchor: bottom, copy: {from: top, cursor: top}};
+		}
+
+		case 'copy-move': {
+			return state.copy === undefined ? state : copyCursor(state, state.copy.cursor + action.delta, action.extent);
+		}
+
+		case 'copy-edge': {
+			return copyCursor(state, action.to === 'top' ? action.extent.start : action.extent.end - 1, action.extent);
+		}
+
+		case 'copy-end': {
+			return {...state, copy: undefined};
 		}
 
 		case 'open': {

@@ -37,6 +37,14 @@ export type Modal =
 	}
 	| {readonly kind: 'result'; readonly title: string; readonly lines: readonly string[]; readonly scroll: number};
 
+/** Copy mode: a range of log lines being selected (absolute buffer indices). */
+export type CopySelection = {
+	/** Where the selection began (the line under the cursor when `v` was pressed). */
+	readonly from: number;
+	/** The cursor line: the selection's other end, which the keys move. */
+	readonly cursor: number;
+};
+
 /** A line of the status bar. */
 export type StatusMessage = {
 	readonly id: number;
@@ -85,6 +93,8 @@ export type UiState = {
 	/** The log pane fills the screen. */
 	readonly zoom: boolean;
 	readonly search: SearchState;
+	/** Copy mode in the log pane (`v`), or undefined. */
+	readonly copy: CopySelection | undefined;
 	readonly modal: Modal;
 	/** Commands waiting for their reply. */
 	readonly running: readonly StatusMessage[];
@@ -108,6 +118,7 @@ export const initialUiState: UiState = {
 	hscroll: 0,
 	zoom: false,
 	search: {query: '', match: undefined, message: undefined},
+	copy: undefined,
 	modal: {kind: 'none'},
 	running: [],
 	last: undefined,
