@@ -4,6 +4,7 @@ attributes turned back into SGR text, exactly `width` columns wide. And the reve
 person types, fitted to the modes the program set (application cursor keys, bracketed paste).
 */
 import type {IBufferCell, Terminal} from '@xterm/headless';
+import {clusterWidth} from '../text/ansi-text.js';
 
 /** SGR parameters of a cell (empty for the default look). */
 function cellStyle(cell: IBufferCell, cursor: boolean): string {
@@ -56,6 +57,23 @@ function cellStyle(cell: IBufferCell, cursor: boolean): string {
 	return parts.join(';');
 }
 
+/**
+A cell's characters, as wide for Ink (string-width) as the emulator made the cell: the two may
+disagree on a character (xterm follows an older Unicode), and the row must stay `width` wide.
+*/
+function cellText(chars: string, cellWidth: number): string {
+	if (chars === '') {
+		return ' '.repeat(cellWidth);
+	}
+
+	const width = clusterWidth(chars);
+	if (width === cellWidth) {
+		return chars;
+	}
+
+	return width < cellWidth && width > 0 ? chars + ' '.repeat(cellWidth - width) : '?'.repeat(cellWidth);
+}
+
 /** The visible screen, `height` rows of `width` columns (cut or padded), with SGR colours. */
 export function screenRows(terminal: Terminal, width: number, height: number, showCursor: boolean): string[] {
 	const buffer = terminal.buffer.active;
@@ -85,8 +103,7 @@ export function screenRows(terminal: Terminal, width: number, height: number, sh
 				style = next;
 			}
 
-			const chars = cell.getChars();
-			text += chars === '' ? ' ' : chars;
+			text += cellText(cell.getChars(), cellWidth);
 			used += cellWidth;
 		}
 
