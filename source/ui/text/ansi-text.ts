@@ -122,15 +122,35 @@ function needsSegmenting(text: string): boolean {
 	return false;
 }
 
-/** The text's grapheme clusters, as string-width segments it. */
-function* segments(text: string): Iterable<string> {
+/**
+The text's grapheme clusters, as string-width segments it. Only the stretches around joiners go
+through the segmenter: two code points that are neither joiners always have a boundary between
+them, so every other code point is a cluster of its own.
+*/
+function* segments(text: string): Generator<string> {
 	if (!needsSegmenting(text)) {
 		yield* text;
 		return;
 	}
 
-	for (const {segment} of segmenter.segment(text)) {
-		yield segment;
+	const points = [...text];
+	const joiners = points.map((point) => point.charCodeAt(0) >= 0x80 && isJoiner(point.codePointAt(0)!));
+	let group = '';
+	for (const [index, point] of points.entries()) {
+		group += point;
+		if (index + 1 < points.length && (joiners[index] || joiners[index + 1])) {
+			continue;
+		}
+
+		if (group === point) {
+			yield point;
+		} else {
+			for (const {segment} of segmenter.segment(group)) {
+				yield segment;
+			}
+		}
+
+		group = '';
 	}
 }
 
