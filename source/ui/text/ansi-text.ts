@@ -27,7 +27,7 @@ const escapePattern = new RegExp([
 ].join('|'), 'gu');
 /** Does the text hold escape sequences to remove? string-width looks for them only when it has an ESC or a CSI. */
 const mayHoldEscapes = (text: string): boolean => text.includes(escape) || text.includes('\u009B');
-// eslint-disable-next-line no-control-regex -- as above
+// eslint-disable-next-line no-control-regex -- matching escape sequences is the point
 const sgrPattern = /^\u001B\[[\d;:]*m$/u;
 const printableAscii = /^[\u0020-\u007E]*$/u;
 const segmenter = new Intl.Segmenter();
@@ -108,6 +108,7 @@ function needsSegmenting(text: string): boolean {
 		return false; // One code point is one cluster.
 	}
 
+	// No ASCII character joins another (but CR LF, both zero-width, which may stay apart).
 	for (let index = 0; index < text.length; index++) {
 		const code = text.charCodeAt(index);
 		if (code >= 0x80 && isJoiner(text.codePointAt(index)!)) {
