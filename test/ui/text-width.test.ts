@@ -331,15 +331,18 @@ test('the ASCII frame of every cluster is as wide as the cluster, for string-wid
 
 test('a PTY screen row is as wide for string-width as the pane, whatever the emulator made of each character', async () => {
 	// @xterm/headless follows Unicode 6 widths: an emoji is one cell there, two for string-width.
-	const terminal = new xterm.Terminal({cols: 30, rows: 4, scrollback: 0, allowProposedApi: true});
+	const terminal = new xterm.Terminal({cols: 30, rows: 5, scrollback: 0, allowProposedApi: true});
 	await new Promise<void>((resolve) => {
-		terminal.write('😀a❤️b漢字c👍🏽d\r\n1️⃣ 🇯🇵 e\u0301 ｶﾞ\r\n\u001B[31m🫠 red\u001B[0m', resolve);
+		terminal.write('😀a❤️b漢字c👍🏽d\r\n1️⃣ 🇯🇵 e\u0301 ｶﾞ กำ\r\n\u001B[31m🫠 red\u001B[0m 👨‍👩‍👧 क्षि\r\nplain ascii 漢字', resolve);
 	});
 	for (const width of [30, 12, 7]) {
-		for (const row of screenRows(terminal, width, 4, false)) {
+		for (const row of screenRows(terminal, width, 5, false)) {
 			expect(stringWidth(row), JSON.stringify(row)).toBe(width);
 		}
 	}
+
+	// Rows the emulator and string-width agree on are shown as they are.
+	expect(screenRows(terminal, 30, 5, false)[3]).toBe(`plain ascii 漢字${' '.repeat(14)}`);
 });
 
 /** Columns slice-ansi gives a cluster: where the next character starts, for it. */

@@ -4,7 +4,7 @@ attributes turned back into SGR text, exactly `width` columns wide. And the reve
 person types, fitted to the modes the program set (application cursor keys, bracketed paste).
 */
 import type {IBufferCell, Terminal} from '@xterm/headless';
-import {clusterWidth} from '../text/ansi-text.js';
+import {clusterWidth, textWidth} from '../text/ansi-text.js';
 
 /** SGR parameters of a cell (empty for the default look). */
 function cellStyle(cell: IBufferCell, cursor: boolean): string {
@@ -81,7 +81,7 @@ export function screenRows(terminal: Terminal, width: number, height: number, sh
 	const rows: string[] = [];
 	const cursorRow = buffer.cursorY;
 	const cursorColumn = buffer.cursorX;
-	for (let y = 0; y < height; y++) {
+	const row = (y: number, asciiOnly: boolean): {text: string; used: number} => {
 		const line = y < terminal.rows ? buffer.getLine(buffer.viewportY + y) : undefined;
 		let text = '';
 		let style = '';
@@ -103,12 +103,20 @@ export function screenRows(terminal: Terminal, width: number, height: number, sh
 				style = next;
 			}
 
-			text += cellText(cell.getChars(), cellWidth);
+			const chars = cell.getChars();
+			text += asciiOnly && !/^[\u0020-\u007E]*$/u.test(chars) ? '?'.repeat(cellWidth) : cellText(chars, cellWidth);
 			used += cellWidth;
 		}
 
-		if (style !== '') {
-			text += '\u001B[0m';
+		return {text: style === '' ? text : `${text}\u001B[0m`, used};
+	};
+
+	for (let y = 0; y < height; y++) {
+		let {text, used} = row(y, false);
+		if (textWidth(text) !== used) {
+			// Neighbouring cells whose characters form one cluster (a spacing vowel string-width
+			// does not count, a ZWJ between two cells): such a row is drawn with `?` for them.
+			({text, used} = row(y, true));
 		}
 
 		rows.push(text + ' '.repeat(Math.max(0, width - used)));
