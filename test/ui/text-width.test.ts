@@ -11,7 +11,7 @@ import stringWidth from 'string-width';
 import {describe, expect, test} from 'vitest';
 import wrapAnsi from 'wrap-ansi';
 import {toAscii} from '../../source/ui/screen/frame-filter.js';
-import {screenRows} from '../../source/ui/terminal/terminal-render.js';
+import {applyStringWidths, screenRows} from '../../source/ui/terminal/terminal-render.js';
 import {clusterWidth, sliceColumns, stripAnsi, textWidth, truncateColumns, wrapColumns} from '../../source/ui/text/ansi-text.js';
 
 const red = (text: string): string => `\u001B[31m${text}\u001B[39m`;
@@ -343,6 +343,23 @@ test('a PTY screen row is as wide for string-width as the pane, whatever the emu
 
 	// Rows the emulator and string-width agree on are shown as they are.
 	expect(screenRows(terminal, 30, 5, false)[3]).toBe(`plain ascii 漢字${' '.repeat(14)}`);
+});
+
+test('the emulator lays characters out with string-width\'s widths, as a program\'s wcwidth does', async () => {
+	const terminal = new xterm.Terminal({cols: 20, rows: 4, scrollback: 0, allowProposedApi: true});
+	applyStringWidths(terminal);
+	// A program that counts the emoji as two columns puts the X at column 3 (CUP 1;3) itself.
+	await new Promise<void>((resolve) => {
+		terminal.write('😀\u001B[1;3HX\r\n🫠⌚漢e\u0301|\r\n\u001B[32m👍\u001B[0m ok', resolve);
+	});
+	expect(terminal.buffer.active.getLine(0)!.getCell(0)!.getWidth()).toBe(2);
+	const rows = screenRows(terminal, 20, 4, false);
+	expect(rows[0]).toBe(`😀X${' '.repeat(17)}`);
+	expect(rows[1]).toBe(`🫠⌚漢e\u0301|${' '.repeat(12)}`);
+	expect(stripAnsi(rows[2]!)).toBe(`👍 ok${' '.repeat(15)}`);
+	for (const row of rows) {
+		expect(stringWidth(row), JSON.stringify(row)).toBe(20);
+	}
 });
 
 /** Columns slice-ansi gives a cluster: where the next character starts, for it. */
