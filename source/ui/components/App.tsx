@@ -21,6 +21,7 @@ import {seriesKey} from '../live/history.js';
 import {uiReducer, type UiAction} from '../state/ui-reducer.js';
 import {unknownOverview} from '../style/watcher-state.js';
 import {initialUiState, type Modal} from '../state/ui-state.js';
+import {textWidth} from '../text/ansi-text.js';
 import {ChartPane} from './ChartPane.js';
 import {ConfirmQuit} from './ConfirmQuit.js';
 import {Footer} from './Footer.js';
@@ -103,7 +104,7 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 	const overview = useMemo(() => (live.lost === undefined || live.overview === undefined ? live.overview : unknownOverview(live.overview)), [live.lost, live.overview]);
 	const selection = resolveSelection(ui, overview);
 	const quit = useQuit({client, mode, ui, overview: live.overview, lost: live.lost, dispatch, onExit, requests: quitRequests});
-	const nameWidth = Math.min(24, Math.max(7, ...selection.watchers.map((name) => name.length)));
+	const nameWidth = Math.min(24, Math.max(7, ...selection.watchers.map((name) => textWidth(name))));
 	const layout = computeLayout({columns, rows, watcherCount: selection.watchers.length, processCount: selection.pids.length, nameWidth, list: ui.list, zoom: ui.zoom});
 	const page = Math.max(1, layout.logHeight - 2);
 
@@ -155,7 +156,7 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 
 	const watchers = overview?.watchers ?? [];
 	const prefix = source.kind === 'all' ? 'watcher' : source.kind === 'watcher' && (selection.watcher?.processes.length ?? 0) > 1 ? 'pid' : 'none';
-	const prefixWidth = Math.min(16, Math.max(4, ...watchers.map((watcher) => watcher.name.length)));
+	const prefixWidth = Math.min(16, Math.max(4, ...watchers.map((watcher) => textWidth(watcher.name))));
 	const context: KeyContext = {
 		ui,
 		dispatch,

@@ -65,7 +65,7 @@ export function Header({overview, mode, statsAt, now, lost, width}: Props) {
 	const info = truncateColumns(textWidth(long) <= infoRoom ? long : short, infoRoom);
 	const endpointRoom = room - textWidth(info) - textWidth(warning) - 1;
 	// Half an endpoint is no use: all of it, or none (the help shows it too).
-	const shownEndpoint = endpoint.length <= endpointRoom ? endpoint : '';
+	const shownEndpoint = textWidth(endpoint) <= endpointRoom ? endpoint : '';
 	const gap = Math.max(1, room + 1 - textWidth(info) - textWidth(warning) - textWidth(shownEndpoint));
 	const line = paint(' procui ', {inverse: true, bold: true, color: 'cyan'}) + ` ${info}` + paint(warning, {color: lost === undefined ? 'yellow' : 'red'})
 		+ ' '.repeat(gap) + paint(shownEndpoint, {color: 'gray'}) + ' ' + paint(badge, {inverse: true, color: mode === 'embedded' ? 'green' : 'blue'});

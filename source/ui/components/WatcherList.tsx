@@ -1,4 +1,5 @@
 import type {WatcherRow} from '../../control/rows.js';
+import {textWidth} from '../text/ansi-text.js';
 import {fitColumns, tableRow, type Column} from '../text/columns.js';
 import {formatBytes, formatPercent} from '../text/format.js';
 import {toneColor, toneGlyph} from '../style/palette.js';
@@ -33,7 +34,7 @@ const columns = (nameWidth: number): ReadonlyArray<Column<WatcherRow>> => [
 
 /** The watchers: state glyph and colour, running/desired, CPU, memory, restarts, back-off or flapping. */
 export function WatcherList({rows, selected, focused, width, height}: Props) {
-	const nameWidth = Math.min(24, Math.max(7, ...rows.map((row) => row.name.length)));
+	const nameWidth = Math.min(24, Math.max(7, ...rows.map((row) => textWidth(row.name))));
 	const kept = fitColumns(columns(nameWidth), width - 3);
 	const withState = kept.some((column) => column.title === 'STATE');
 	// The detail, abbreviated to the width its column got (with the state word when STATE is gone).

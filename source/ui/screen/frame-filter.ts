@@ -4,7 +4,7 @@ when colours are off (the children's own colours included), in ASCII when the lo
 UTF-8 (borders, symbols, and the braille charts as ASCII strokes). Every replacement keeps the
 character's width, so the layout computed for the frame still holds.
 */
-import {charWidth} from '../text/ansi-text.js';
+import {clusterWidth} from '../text/ansi-text.js';
 import type {TerminalCaps} from './terminal-caps.js';
 
 /** SGR parameters that set a colour: foreground, background, underline colour, and their resets. */
@@ -69,21 +69,38 @@ function brailleToAscii(code: number): string {
 	return middle < 1 ? '\'' : middle < 2 ? '-' : '.';
 }
 
-export function toAscii(frame: string): string {
-	let out = '';
-	for (const char of frame) {
-		const code = char.codePointAt(0)!;
-		if (code < 0x80) {
-			out += char;
-		} else if (code >= 0x28_00 && code <= 0x28_FF) {
-			out += brailleToAscii(code);
-		} else {
-			// Anything else (a child's CJK, an emoji) as many `?` as it takes columns.
-			out += asciiGlyphs[char] ?? '?'.repeat(charWidth(code));
-		}
+const segmenter = new Intl.Segmenter();
+
+/** One grapheme cluster in ASCII, as wide as string-width (and so Ink) counts it. */
+function clusterToAscii(cluster: string): string {
+	const code = cluster.codePointAt(0)!;
+	if (cluster.length === 1 && code >= 0x28_00 && code <= 0x28_FF) {
+		return brailleToAscii(code);
 	}
 
-	return out;
+	const glyph = asciiGlyphs[cluster];
+	if (glyph !== undefined) {
+		return glyph;
+	}
+
+	// An ASCII letter with marks on it stays that letter; anything else (a child's CJK, an emoji)
+	// is as many `?` as it takes columns.
+	const width = clusterWidth(cluster);
+	return code < 0x80 ? String.fromCodePoint(code) + '?'.repeat(Math.max(0, width - 1)) : '?'.repeat(width);
+}
+
+export function toAscii(frame: string): string {
+	// Only runs of non-ASCII text (with the character before them, which a mark or a keycap may
+	// belong to) are cut into clusters; the rest of the frame, SGR included, passes as it is.
+	// eslint-disable-next-line no-control-regex -- ASCII ranges, control characters included
+	return frame.replaceAll(/[\u0021-\u007E]?[^\u0000-\u007F]+/gu, (run) => {
+		let out = '';
+		for (const {segment} of segmenter.segment(run)) {
+			out += segment.length === 1 && segment.charCodeAt(0) < 0x80 ? segment : clusterToAscii(segment);
+		}
+
+		return out;
+	});
 }
 
 export function adaptFrame(frame: string, caps: TerminalCaps): string {

@@ -15,7 +15,7 @@ UI that never shows a terminal never loads it.
 import type {Terminal} from '@xterm/headless';
 import {isErrorReply, type EventMessage} from '../../control/protocol.js';
 import type {SupervisorClient, Subscription} from '../../control/supervisor-client.js';
-import {keysFor, screenRows} from './terminal-render.js';
+import {keysFor, screenRows, applyStringWidths} from './terminal-render.js';
 
 /** The process whose terminal is shown. */
 type TerminalTarget = {readonly name: string; readonly pid: number};
@@ -171,6 +171,7 @@ export class TerminalFeed {
 		}
 
 		const terminal = new xterm.Terminal({cols: this.#columns, rows: this.#rows, scrollback: 0, allowProposedApi: true});
+		applyStringWidths(terminal);
 		for (const final of addressingFinals) {
 			terminal.parser.registerCsiHandler({final}, (params) => {
 				if (beyondHome(params)) {

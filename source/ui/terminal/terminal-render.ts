@@ -3,7 +3,8 @@ A terminal emulator's screen as the log pane's rows: each row's cells with their
 attributes turned back into SGR text, exactly `width` columns wide. And the reverse way, what a
 person types, fitted to the modes the program set (application cursor keys, bracketed paste).
 */
-import type {IBufferCell, Terminal} from '@xterm/headless';
+import type {IBufferCell, IUnicodeVersionProvider, Terminal} from '@xterm/headless';
+import {clusterWidth, textWidth} from '../text/ansi-text.js';
 
 /** SGR parameters of a cell (empty for the default look). */
 function cellStyle(cell: IBufferCell, cursor: boolean): string {
@@ -56,6 +57,58 @@ function cellStyle(cell: IBufferCell, cursor: boolean): string {
 	return parts.join(';');
 }
 
+/**
+Character widths for the emulator from string-width, code point by code point, as a program's
+wcwidth gives them: xterm's own table is Unicode 6, where an emoji is one cell, so a program that
+draws one at two columns (as today's terminals show it) would have the rest of its line drawn a
+column to the left. A zero-width character joins the cell before it, as in xterm's table.
+*/
+export const stringWidthUnicode: IUnicodeVersionProvider = {
+	version: 'string-width',
+	wcwidth(codePoint: number): 0 | 1 | 2 {
+		return Math.min(2, clusterWidth(String.fromCodePoint(codePoint))) as 0 | 1 | 2;
+	},
+	charProperties(codePoint: number, preceding: number): number {
+		let width: number = this.wcwidth(codePoint);
+		let joins = width === 0 && preceding !== 0;
+		if (joins) {
+			// xterm's property value: width in bits 1-2, "joins the cell before" in bit 0 (its
+			// UnicodeService.createPropertyValue; the Unicode 11 addon packs it the same way).
+			const before = (preceding >> 1) & 3;
+			if (before === 0) {
+				joins = false;
+			} else if (before > width) {
+				width = before;
+			}
+		}
+
+		return ((width & 3) << 1) | (joins ? 1 : 0);
+	},
+};
+
+/** Have the emulator lay characters out with string-width's widths. */
+export function applyStringWidths(terminal: Terminal): void {
+	terminal.unicode.register(stringWidthUnicode);
+	terminal.unicode.activeVersion = stringWidthUnicode.version;
+}
+
+/**
+A cell's characters, as wide for Ink (string-width) as the emulator made the cell: the two may
+disagree on a cluster (a character with a variation selector), and the row must stay `width` wide.
+*/
+function cellText(chars: string, cellWidth: number): string {
+	if (chars === '') {
+		return ' '.repeat(cellWidth);
+	}
+
+	const width = clusterWidth(chars);
+	if (width === cellWidth) {
+		return chars;
+	}
+
+	return width < cellWidth && width > 0 ? chars + ' '.repeat(cellWidth - width) : '?'.repeat(cellWidth);
+}
+
 /** The visible screen, `height` rows of `width` columns (cut or padded), with SGR colours. */
 export function screenRows(terminal: Terminal, width: number, height: number, showCursor: boolean): string[] {
 	const buffer = terminal.buffer.active;
@@ -63,7 +116,7 @@ export function screenRows(terminal: Terminal, width: number, height: number, sh
 	const rows: string[] = [];
 	const cursorRow = buffer.cursorY;
 	const cursorColumn = buffer.cursorX;
-	for (let y = 0; y < height; y++) {
+	const row = (y: number, asciiOnly: boolean): {text: string; used: number} => {
 		const line = y < terminal.rows ? buffer.getLine(buffer.viewportY + y) : undefined;
 		let text = '';
 		let style = '';
@@ -86,12 +139,19 @@ export function screenRows(terminal: Terminal, width: number, height: number, sh
 			}
 
 			const chars = cell.getChars();
-			text += chars === '' ? ' ' : chars;
+			text += asciiOnly && !/^[\u0020-\u007E]*$/u.test(chars) ? '?'.repeat(cellWidth) : cellText(chars, cellWidth);
 			used += cellWidth;
 		}
 
-		if (style !== '') {
-			text += '\u001B[0m';
+		return {text: style === '' ? text : `${text}\u001B[0m`, used};
+	};
+
+	for (let y = 0; y < height; y++) {
+		let {text, used} = row(y, false);
+		if (textWidth(text) !== used) {
+			// Neighbouring cells whose characters form one cluster (a spacing vowel string-width
+			// does not count, a ZWJ between two cells): such a row is drawn with `?` for them.
+			({text, used} = row(y, true));
 		}
 
 		rows.push(text + ' '.repeat(Math.max(0, width - used)));

@@ -1,73 +1,212 @@
 /**
 Column arithmetic on text that carries SGR colour sequences: a child's coloured log line, a
 braille chart. Log text arrives with SGR kept and every other control sequence removed by the
-supervisor, so this deliberately knows only SGR; any other CSI is dropped as zero-width.
+supervisor, so this deliberately knows only SGR; any other escape sequence is dropped as zero-width.
 
 Every function returns self-contained text: a slice starts with the colours in effect at its
 start and ends with a reset when colours are on, so rows can be laid out independently (Ink
 styles each line on its own).
 */
 
+import stringWidth from 'string-width';
+
 const escape = '\u001B';
 const reset = `${escape}[0m`;
-// One CSI sequence (SGR or not), or a lone ESC.
+// The escape sequences string-width removes before it measures (its ansi-regex 6.6's grammar: OSC,
+// DCS and the like up to their terminator, CSI with ESC [ or the C1 CSI, two-character escapes),
+// and a lone ESC, which procui drops too so that it never reaches the terminal.
+const stringControls = String.raw`\u0018\u001A\u001B\u0080-\u009F`;
+const stringTerminator = String.raw`(?:\u001B\u005C|\u009C)`;
+const escapePattern = new RegExp([
+	String.raw`\u001B\](?:P[\dA-Fa-f]{7}|R)(?:\u0007|${stringTerminator})?`,
+	String.raw`(?:\u001B\]|\u009D)[^\u0007${stringControls}]*(?:\u0007|${stringTerminator})`,
+	String.raw`(?:\u001B[PX^_k]|[\u0090\u0098\u009E\u009F])[^${stringControls}]*${stringTerminator}`,
+	String.raw`(?:\u001B\[|\u009B)[\u0030-\u003F]*[\u0020-\u002F]*[\u0040-\u007E]`,
+	String.raw`\u001B(?:[\u0020-\u002F]+[\u0030-\u007E]|[\dA-PR-TZcf-oq-uy=><~|}])`,
+	String.raw`\u001B`,
+].join('|'), 'gu');
+/** Does the text hold escape sequences to remove? string-width looks for them only when it has an ESC or a CSI. */
+const mayHoldEscapes = (text: string): boolean => text.includes(escape) || text.includes('\u009B');
 // eslint-disable-next-line no-control-regex -- matching escape sequences is the point
-const csiPattern = /\u001B(?:\[[0-?]*[ -/]*[@-~])?/gu;
-// eslint-disable-next-line no-control-regex -- as above
 const sgrPattern = /^\u001B\[[\d;:]*m$/u;
+const printableAscii = /^[\u0020-\u007E]*$/u;
+const segmenter = new Intl.Segmenter();
 
-/** A piece of text: a visible character (with its width in columns) or an SGR sequence. */
+/** A piece of text: a visible character (a grapheme cluster, with its width in columns) or an SGR sequence. */
 type Token = {readonly kind: 'char'; readonly value: string; readonly width: number} | {readonly kind: 'sgr'; readonly value: string};
 
-/** Columns a code point takes in a terminal: 0 (combining, zero-width), 1, or 2 (East Asian wide, emoji). */
-export function charWidth(codePoint: number): 0 | 1 | 2 {
-	if (codePoint < 0x20 || (codePoint >= 0x7F && codePoint < 0xA0)) {
-		return 0;
+/** Widths of the clusters met lately: string-width takes microseconds a cluster, a lookup does not. */
+const widthCache = new Map<string, number>();
+const widthCacheSize = 4096;
+
+/**
+Columns one grapheme cluster takes: string-width's answer, which is what Ink measures, lays out and
+places text with, so a row procui composes is as wide for Ink as procui computed. Printable ASCII
+(most of every log) is answered here, and other clusters are remembered.
+*/
+export function clusterWidth(cluster: string): number {
+	if (cluster.length === 1) {
+		const code = cluster.charCodeAt(0);
+		if (code >= 0x20 && code < 0x7F) {
+			return 1;
+		}
 	}
 
-	if (codePoint < 0x300) {
-		return 1;
+	let width = widthCache.get(cluster);
+	if (width === undefined) {
+		width = stringWidth(cluster);
+		if (widthCache.size >= widthCacheSize) {
+			widthCache.clear();
+		}
+
+		widthCache.set(cluster, width);
 	}
 
-	if (
-		(codePoint >= 0x300 && codePoint <= 0x36F) || (codePoint >= 0x1AB0 && codePoint <= 0x1AFF) || (codePoint >= 0x1DC0 && codePoint <= 0x1DFF)
-		|| (codePoint >= 0x20D0 && codePoint <= 0x20FF) || (codePoint >= 0xFE20 && codePoint <= 0xFE2F) || (codePoint >= 0xFE00 && codePoint <= 0xFE0F)
-		|| codePoint === 0x200B || codePoint === 0x200C || codePoint === 0x200D || codePoint === 0x2060 || codePoint === 0xFEFF
-	) {
-		return 0;
-	}
-
-	if (
-		(codePoint >= 0x1100 && codePoint <= 0x115F) || (codePoint >= 0x2E80 && codePoint <= 0x303E) || (codePoint >= 0x3041 && codePoint <= 0x33FF)
-		|| (codePoint >= 0x3400 && codePoint <= 0x4DBF) || (codePoint >= 0x4E00 && codePoint <= 0x9FFF) || (codePoint >= 0xA000 && codePoint <= 0xA4CF)
-		|| (codePoint >= 0xAC00 && codePoint <= 0xD7A3) || (codePoint >= 0xF900 && codePoint <= 0xFAFF) || (codePoint >= 0xFE30 && codePoint <= 0xFE4F)
-		|| (codePoint >= 0xFF00 && codePoint <= 0xFF60) || (codePoint >= 0xFFE0 && codePoint <= 0xFFE6) || (codePoint >= 0x1F300 && codePoint <= 0x1F64F)
-		|| (codePoint >= 0x1F900 && codePoint <= 0x1F9FF) || (codePoint >= 0x1F680 && codePoint <= 0x1F6FF) || (codePoint >= 0x20000 && codePoint <= 0x3FFFD)
-	) {
-		return 2;
-	}
-
-	return 1;
+	return width;
 }
 
+/** Whether each code point met lately may form a cluster with its neighbours. */
+const joinerCache = new Map<number, boolean>();
+
+/**
+Can this code point form one cluster with a neighbour? Asked of the segmenter itself: after a
+letter (a mark, ZWJ, a variation selector, a skin tone, a spacing vowel), before one (Prepend), or
+next to itself (regional indicators, Hangul jamo). A code point that does none of these is a cluster
+of its own wherever it stands: a precomposed Hangul syllable only joins jamo, which are joiners.
+*/
+function isJoiner(codePoint: number): boolean {
+	let joiner = joinerCache.get(codePoint);
+	if (joiner === undefined) {
+		const char = String.fromCodePoint(codePoint);
+		// Six clusters unless it joins a letter before or after it, or itself.
+		joiner = count(segmenter.segment(`a${char}a${char}${char}a`)) !== 6;
+		if (joinerCache.size >= widthCacheSize) {
+			joinerCache.clear();
+		}
+
+		joinerCache.set(codePoint, joiner);
+	}
+
+	return joiner;
+}
+
+function count(items: Iterable<unknown>): number {
+	let n = 0;
+	for (const _item of items) {
+		n++;
+	}
+
+	return n;
+}
+
+/**
+Does the text need the segmenter to find its clusters? Not when every character is one: printable
+ASCII, CJK, symbols, most emoji. Segmenting costs far more than looking each code point up.
+*/
+function needsSegmenting(text: string): boolean {
+	if (text.length === 1 || (text.length === 2 && text.codePointAt(0)! > 0xFF_FF)) {
+		return false; // One code point is one cluster.
+	}
+
+	// No ASCII character joins another (but CR LF, both zero-width, which may stay apart).
+	for (let index = 0; index < text.length; index++) {
+		const code = text.charCodeAt(index);
+		if (code >= 0x80 && isJoiner(text.codePointAt(index)!)) {
+			return true;
+		}
+
+		if (code >= 0xD8_00 && code <= 0xDB_FF) {
+			index++; // The low half of a pair, looked up with its high half.
+		}
+	}
+
+	return false;
+}
+
+/**
+The text's grapheme clusters, as string-width segments it. Only the stretches around joiners go
+through the segmenter: two code points that are neither joiners always have a boundary between
+them, so every other code point is a cluster of its own.
+*/
+function* segments(text: string): Generator<string> {
+	if (!needsSegmenting(text)) {
+		yield* text;
+		return;
+	}
+
+	const points = [...text];
+	const joiners = points.map((point) => point.charCodeAt(0) >= 0x80 && isJoiner(point.codePointAt(0)!));
+	let group = '';
+	for (const [index, point] of points.entries()) {
+		group += point;
+		if (index + 1 < points.length && (joiners[index] || joiners[index + 1])) {
+			continue;
+		}
+
+		if (group === point) {
+			yield point;
+		} else {
+			for (const {segment} of segmenter.segment(group)) {
+				yield segment;
+			}
+		}
+
+		group = '';
+	}
+}
+
+/**
+The text's characters and SGR sequences in order. Characters are grapheme clusters of the text
+without its escape sequences, as string-width segments it (a colour change between a letter and
+its accent does not split them); an SGR inside a cluster comes after it. A tab becomes one space
+(log lines have their tabs expanded before this), so that no tab reaches the terminal.
+*/
 function* tokens(text: string): Generator<Token> {
+	if (!mayHoldEscapes(text)) {
+		yield* clusters(text);
+		return;
+	}
+
+	const sgrs: Array<{readonly at: number; readonly value: string}> = [];
+	let plain = '';
 	let last = 0;
-	for (const match of text.matchAll(csiPattern)) {
-		yield* chars(text.slice(last, match.index));
+	for (const match of text.matchAll(escapePattern)) {
+		plain += text.slice(last, match.index);
 		if (sgrPattern.test(match[0])) {
-			yield {kind: 'sgr', value: match[0]};
+			sgrs.push({at: plain.length, value: match[0]});
 		}
 
 		last = match.index + match[0].length;
 	}
 
-	yield* chars(text.slice(last));
+	plain += text.slice(last);
+	let next = 0;
+	let offset = 0;
+	for (const token of clusters(plain)) {
+		while (next < sgrs.length && sgrs[next]!.at <= offset) {
+			yield {kind: 'sgr', value: sgrs[next++]!.value};
+		}
+
+		yield token;
+		offset += token.value.length;
+	}
+
+	while (next < sgrs.length) {
+		yield {kind: 'sgr', value: sgrs[next++]!.value};
+	}
 }
 
-function* chars(text: string): Generator<Token> {
-	for (const value of text) {
-		const width = value === '\t' ? 1 : charWidth(value.codePointAt(0)!);
-		yield {kind: 'char', value: value === '\t' ? ' ' : value, width};
+function* clusters(text: string): Generator<Token & {readonly kind: 'char'}> {
+	if (printableAscii.test(text)) {
+		for (const value of text) {
+			yield {kind: 'char', value, width: 1};
+		}
+
+		return;
+	}
+
+	for (const segment of segments(text)) {
+		yield segment === '\t' ? {kind: 'char', value: ' ', width: 1} : {kind: 'char', value: segment, width: clusterWidth(segment)};
 	}
 }
 
@@ -83,20 +222,22 @@ function nextState(state: string, sgr: string): string {
 
 /** The text without SGR sequences. */
 export function stripAnsi(text: string): string {
-	return text.includes(escape) ? text.replaceAll(csiPattern, '') : text;
+	return mayHoldEscapes(text) ? text.replaceAll(escapePattern, '') : text;
 }
 
-/** Visible width in columns. */
+/**
+Visible width in columns: string-width's width of the text as it is drawn (SGR removed, a tab as
+the space it becomes), as the sum of its clusters' widths, which is how string-width adds up.
+*/
 export function textWidth(text: string): number {
-	if (!text.includes(escape) && /^[\u0020-\u007E]*$/u.test(text)) {
-		return text.length;
+	const plain = stripAnsi(text);
+	if (printableAscii.test(plain)) {
+		return plain.length;
 	}
 
 	let width = 0;
-	for (const token of tokens(text)) {
-		if (token.kind === 'char') {
-			width += token.width;
-		}
+	for (const segment of segments(plain)) {
+		width += segment === '\t' ? 1 : clusterWidth(segment);
 	}
 
 	return width;
@@ -128,7 +269,7 @@ export function expandTabs(text: string): string {
 
 /** Columns [start, end) of the text, colours kept; a wide character cut in half becomes a space. */
 export function sliceColumns(text: string, start: number, end = Number.POSITIVE_INFINITY): string {
-	if (!text.includes(escape) && /^[\u0020-\u007E]*$/u.test(text)) {
+	if (!text.includes(escape) && printableAscii.test(text)) {
 		return text.slice(start, end);
 	}
 
@@ -160,15 +301,16 @@ export function sliceColumns(text: string, start: number, end = Number.POSITIVE_
 			started = true;
 			out = state;
 			if (column < start) {
-				// A wide character straddling `start`.
-				out += ' '.repeat(next - start);
+				// A wide character straddling `start` (and maybe `end`).
+				out += ' '.repeat(Math.min(next, end) - start);
 				column = next;
 				continue;
 			}
 		}
 
 		if (next > end) {
-			out += ' ';
+			// A wide character straddling `end`.
+			out += ' '.repeat(end - column);
 			break;
 		}
 
@@ -203,7 +345,7 @@ export function wrapColumns(text: string, width: number): string[] {
 			continue;
 		}
 
-		if (rowWidth + token.width > width) {
+		if (rowWidth > 0 && rowWidth + token.width > width) {
 			flush();
 		}
 
