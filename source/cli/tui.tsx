@@ -5,6 +5,7 @@ daemon's socket. This file owns the process's exit in both.
 */
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import tty from 'node:tty';
 import type {SocketClient} from '../control/client.js';
 import {defaultEndpoint, type Endpoint} from '../control/endpoint.js';
@@ -13,7 +14,10 @@ import {formatIssue} from '../config/index.js';
 import {onSignals} from '../io/signals.js';
 import type {RunUiOptions, UiHandle} from '../ui/run-ui.js';
 import {ReconnectingClient, type Connection} from '../ui/live/reconnecting-client.js';
-import {detectCaps, isDumbTerminal} from '../ui/screen/terminal-caps.js';
+import {adaptFrame} from '../ui/screen/frame-filter.js';
+import {ScreenWriter} from '../ui/screen/screen-writer.js';
+import {skeletonFrame, type SkeletonInput} from '../ui/screen/skeleton.js';
+import {detectCaps, isDumbTerminal, type TerminalCaps} from '../ui/screen/terminal-caps.js';
 import {parseCommand, usageError, type FlagSpecs, type ParsedFlags} from './args.js';
 import {attachSpec, tuiSpec} from './command-specs.js';
 import {load, reportLoadError, resolveSource} from './load.js';
@@ -79,6 +83,64 @@ function refuseWithoutFullScreen(): void {
 		process.stderr.write(`${dumbTerminalMessage}\n`);
 		leave(2);
 	}
+}
+
+type FirstFrame = {
+	readonly screen: ScreenWriter;
+	/** The UI took the screen over: the early signal handlers go. */
+	handOver<T>(ui: T): T;
+	/** Loading the UI failed: put the terminal back and pass the error on. */
+	fail(error: unknown): never;
+};
+
+/**
+Draw the layout (skeleton.ts) on the alternate screen before the UI has loaded. Keys typed
+meanwhile wait for the UI (the terminal stops echoing them); a signal before the UI is up puts the
+terminal back before it ends procui.
+*/
+function showFirstFrame(input: Omit<SkeletonInput, 'columns' | 'rows'>, caps: TerminalCaps): FirstFrame {
+	const screen = new ScreenWriter(process.stdout);
+	const restore = (): void => {
+		screen.leave();
+		try {
+			process.stdin.setRawMode(false);
+		} catch {
+			// Not a terminal any more.
+		}
+	};
+
+	const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+	const onSignal = (signal: NodeJS.Signals): void => {
+		restore();
+		leave(128 + (os.constants.signals[signal] ?? 1));
+	};
+
+	for (const signal of signals) {
+		process.once(signal, onSignal);
+	}
+
+	screen.enter();
+	try {
+		process.stdin.setRawMode(true);
+	} catch {
+		// Not a terminal: refused before this.
+	}
+
+	screen.paint(adaptFrame(skeletonFrame({...input, columns: process.stdout.columns ?? 80, rows: process.stdout.rows ?? 24}), caps));
+	return {
+		screen,
+		handOver(ui) {
+			for (const signal of signals) {
+				process.off(signal, onSignal);
+			}
+
+			return ui;
+		},
+		fail(error) {
+			restore();
+			throw error;
+		},
+	};
 }
 
 /** Which of stdin, stdout, stderr were terminals when procui started. */
@@ -197,13 +259,16 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 		});
 	};
 
+	// The layout at once, from the configuration: React and Ink take a while to load.
+	const caps = detectCaps(process.env);
+	const first = showFirstFrame({mode: 'embedded'}, caps);
 	const chosen = args.endpoint ?? config.arbiter.endpoint;
 	let supervisor: Supervisor | undefined;
 	const pending = pendingClient(() => supervisor?.endpoint ?? chosen ?? defaultEndpoint().url);
 	const restoreConsole = log.captureConsole();
 	// The layout first, then the supervisor behind it: starting the watchers (spawning every
 	// process) would otherwise hold the first frame back; the UI fills in once the supervisor answers.
-	const ui = (await uiLoaded)({client: pending.client, mode: 'embedded', supervisorLog: log, caps: detectCaps(process.env), mouse: args.mouse});
+	const ui = first.handOver((await uiLoaded.catch(first.fail))({client: pending.client, mode: 'embedded', supervisorLog: log, caps, mouse: args.mouse, screen: first.screen}));
 	// Quitting while the supervisor starts waits for it to have started, then stops what it started.
 	const removeSignals = forwardSignals(ui, log);
 	process.on('uncaughtException', (error) => {
@@ -289,6 +354,8 @@ function asConnection(socket: SocketClient): Connection {
 export async function runAttach(argv: readonly string[]): Promise<never> {
 	const args = await parseTuiArgs(argv, attachSpec);
 	refuseWithoutFullScreen();
+	// Loading the UI while connecting. (No first frame before the connection: ssh may ask for a password.)
+	const uiLoaded = loadUi();
 
 	const endpoint = args.endpoint ?? defaultEndpoint().url;
 	// Commands wait for their effect (a graceful stop may take graceful_timeout): a long timeout.
@@ -304,7 +371,7 @@ export async function runAttach(argv: readonly string[]): Promise<never> {
 
 	// A daemon that dies is waited for: the UI says so and reconnects when one answers on the endpoint again.
 	const client = new ReconnectingClient(first.endpoint, first, connect);
-	const ui = (await loadUi())({client, mode: 'attached', caps: detectCaps(process.env), mouse: args.mouse});
+	const ui = (await uiLoaded)({client, mode: 'attached', caps: detectCaps(process.env), mouse: args.mouse});
 	client.watch({
 		lost: () => {
 			ui.connectionLost('disconnected, retrying');

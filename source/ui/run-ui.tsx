@@ -28,6 +28,8 @@ export type RunUiOptions = {
 	readonly onRenderTime?: (ms: number) => void;
 	/** What the terminal can show (colours, Unicode); everything by default. */
 	readonly caps?: TerminalCaps;
+	/** The screen, when it is up already with a first frame (skeleton.ts); a new one by default. */
+	readonly screen?: ScreenWriter;
 	/** Clicks and the wheel (mouse reporting on while the UI is up); off unless asked for (`--no-mouse` leaves it off). */
 	readonly mouse?: boolean;
 	/** Told when a frame reached the terminal, and how long painting it took in milliseconds (for measurements). */
@@ -69,7 +71,9 @@ export function runUi(options: RunUiOptions): UiHandle {
 			}
 		}) as unknown as NodeJS.ReadStream
 		: stdin;
-	const writer = new ScreenWriter(stdout, {mouse: mouseOn});
+	// The screen may be up already, with the layout drawn before Ink loaded (see skeleton.ts).
+	const writer = options.screen ?? new ScreenWriter(stdout);
+	writer.setMouse(mouseOn);
 	const caps = options.caps ?? fullCaps;
 	setTerminalCaps(caps);
 	const sink = createFrameSink(stdout, (frame) => {

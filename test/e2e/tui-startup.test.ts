@@ -99,3 +99,68 @@ test('a supervisor that cannot start after the layout is drawn: the terminal is 
 	expect(screen.text()).toContain('Refusing to put the control socket in');
 	expect(childrenOf(screen.pid)).toEqual([]);
 }, 60_000);
+
+/** A preload whose resolve hook holds the import of `ink` until `goFile` exists. */
+function holdInk(dir: string, goFile: string): string {
+	const hooks = path.join(dir, 'hold-ink-hooks.mjs');
+	fs.writeFileSync(hooks, `import fs from 'node:fs';
+export async function resolve(specifier, context, next) {
+	if (specifier === 'ink') {
+		while (!fs.existsSync(${JSON.stringify(goFile)})) {
+			await new Promise((done) => setTimeout(done, 20));
+		}
+	}
+
+	return next(specifier, context);
+}
+`);
+	const preload = path.join(dir, 'hold-ink.mjs');
+	fs.writeFileSync(preload, `import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+	return preload;
+}
+
+test('the layout is drawn before Ink has loaded, as the UI then draws it; keys typed meanwhile wait for the UI, unechoed', async () => {
+	const dir = tempDir();
+	dirs.push(dir);
+	const inkGo = path.join(dir, 'ink-go');
+	const listenGo = path.join(dir, 'listen-go');
+	const holdListenFile = path.join(dir, 'hold-listen.mjs');
+	fs.writeFileSync(holdListenFile, holdListen(listenGo));
+	fs.writeFileSync(path.join(dir, 'circus.ini'), '[watcher:alpha]\ncmd = sleep 1000\n');
+	const screen = runInTerminal(['circus.ini', '--endpoint', `ipc://${path.join(dir, 'procui.sock')}`], {
+		cwd: dir,
+		columns: 100,
+		rows: 30,
+		env: {NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(holdInk(dir, inkGo)).href} --import ${pathToFileURL(holdListenFile).href}`.trim()},
+	});
+	screens.push(screen);
+
+	// Ink is held: what is on the screen is procui's first frame.
+	const early = await screen.waitFor((text) => text.includes('─ Watchers (0)') && text.includes('─ Logs · all watchers') && text.includes('? help'), 'the layout before Ink', 30_000);
+	expect(early).toContain('connecting…');
+	expect(screen.bufferType()).toBe('alternate');
+	// A key no binding takes, then one that opens the help: neither is echoed by the terminal.
+	screen.type('§?');
+
+	// Ink loads (the supervisor still held): the help the key asked for opens, and closing it shows
+	// the UI's own first frame: its boxes where the ones drawn before were (the UI adds what only it
+	// knows: column titles, charts' axes).
+	fs.writeFileSync(inkGo, '');
+	await screen.waitFor((text) => text.includes('Previous watcher or process') && text.includes('Esc close'), 'the help, asked for before Ink loaded', 30_000);
+	screen.type('\u001B');
+	const ui = await screen.waitFor((text) => !text.includes('Esc close') && text.includes('─ Watchers (0)'), 'the help closed', 30_000);
+	expect(screen.output()).not.toContain('§');
+	const outline = (text: string): string => text.split('\n').map((row) => row.replaceAll(/[^╭╮╰╯│]/gu, ' ')).join('\n');
+	expect(outline(ui)).toBe(outline(early));
+	for (const row of [0, -2, -1]) {
+		expect(ui.split('\n').at(row)).toBe(early.split('\n').at(row));
+	}
+
+	fs.writeFileSync(listenGo, '');
+	await screen.waitFor((text) => /[▸ ]● alpha\b/u.test(text), 'alpha running', 30_000);
+	screen.type('q');
+	await screen.waitFor('Quit procui?', 'the quit question');
+	screen.type('y');
+	expect(await screen.exited).toBe(0);
+	expect(screen.restored()).toBe(true);
+}, 90_000);

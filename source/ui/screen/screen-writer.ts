@@ -41,7 +41,7 @@ export class ScreenWriter {
 	#previous: string[] = [];
 	#active = false;
 	#paste = false;
-	readonly #mouse: boolean;
+	#mouse: boolean;
 
 	constructor(out: TerminalOutput, options: ScreenWriterOptions = {}) {
 		this.#out = out;
@@ -76,6 +76,18 @@ export class ScreenWriter {
 		this.#active = false;
 		this.#write((this.#mouse ? mouseOff : '') + resetStyle + autowrap + showCursor + leaveAlternate + (this.#paste ? pasteOff : ''));
 		this.#paste = false;
+	}
+
+	/** Mouse reports on or off from now on (a screen drawn before the UI that takes them). */
+	setMouse(on: boolean): void {
+		if (on === this.#mouse) {
+			return;
+		}
+
+		this.#mouse = on;
+		if (this.#active) {
+			this.#write(on ? mouseOn : mouseOff);
+		}
 	}
 
 	/** Bracketed paste on or off (on while keys go to a process: a paste then arrives as one). */
