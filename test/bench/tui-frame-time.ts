@@ -185,7 +185,7 @@ await phase(`Phase 3: ? opens the help over the whole screen, Esc closes it, the
 	await sleep(500);
 	const end = performance.now() + seconds * 1000;
 	while (performance.now() < end) {
-		keys.push(await press('?', (frame) => frame.includes('This help')));
+		keys.push(await press('?', (frame) => frame.includes('Previous watcher or process')));
 		await sleep(150 + Math.random() * 100);
 		keys.push(await press('\u001B', (frame) => frame.includes('─ Watchers (')));
 		await sleep(150 + Math.random() * 100);

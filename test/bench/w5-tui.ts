@@ -21,8 +21,8 @@ const floor = path.join(path.dirname(fileURLToPath(import.meta.url)), 'tui-floor
 const tuiModule = path.join(path.dirname(cliPath), 'source', 'cli', 'tui.js');
 const cols = 120;
 const rows = 40;
-const helpOpen = (screen: string): boolean => screen.includes('This help');
-const helpClosed = (screen: string): boolean => screen.includes('─ Watchers (') && !screen.includes('This help');
+const helpOpen = (screen: string): boolean => screen.includes('Previous watcher or process');
+const helpClosed = (screen: string): boolean => screen.includes('─ Watchers (') && !screen.includes('Previous watcher or process');
 /** Between key presses: a frame or two, at a varying offset from the UI's own timers. */
 const keyGapMs = [120, 170, 230];
 
