@@ -413,7 +413,7 @@ async function main(): Promise<void> {
 		screen.type('\u001B');
 		await screen.waitFor((current) => !/match \d+ of/u.test(current), 'the search cleared');
 		screen.type('?');
-		await screen.waitFor((current) => current.includes('Prompts') && current.includes('Esc close'), 'the help overlay');
+		await screen.waitFor((current) => current.includes('Previous watcher or process') && current.includes('Esc close'), 'the help overlay');
 		await capture(screen, path.join(outDir, 'help.png'), title, scratch);
 		screen.type('\u001B');
 		await screen.waitFor((current) => current.includes('Watchers (3)'), 'the help closed');
