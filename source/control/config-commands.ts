@@ -1,8 +1,7 @@
 import {stderrApart} from '../config/stream-options.js';
 import type {WatcherConfig} from '../config/types.js';
-import {ConfigError} from '../config/issues.js';
 import {watcherFromOptions} from '../config/watcher-from-options.js';
-import {CommandError} from '../core/errors.js';
+import {CommandError, validated} from '../core/errors.js';
 import {stringProperty, type Handlers} from './handler.js';
 import {flag} from './request-values.js';
 
@@ -91,15 +90,3 @@ function stringOptions(value: unknown): Record<string, string> {
 	return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, option]) => [key, typeof option === 'string' ? option : JSON.stringify(option)]));
 }
 
-/** Run a config validation; its errors become one reply naming each bad option. */
-function validated<T>(build: () => T): T {
-	try {
-		return build();
-	} catch (error) {
-		if (error instanceof ConfigError) {
-			throw new CommandError(error.issues.filter((issue) => issue.severity === 'error').map((issue) => issue.message).join('; '), 'message');
-		}
-
-		throw error;
-	}
-}

@@ -1,14 +1,13 @@
 import os from 'node:os';
 import {diffConfigs} from '../config/diff.js';
 import {maxNumprocesses} from '../config/values.js';
-import {ConfigError} from '../config/issues.js';
 import type {Config, WatcherConfig} from '../config/types.js';
 import {withOptions} from '../config/watcher-from-options.js';
 import type {Line} from '../io/line-buffer.js';
 import {Redirector} from '../io/redirector.js';
 import {realClock, type Clock, type TimerHandle} from './clock.js';
 import type {LogLevel, WatcherContext} from './context.js';
-import {CommandError} from './errors.js';
+import {CommandError, validated} from './errors.js';
 import {callHook} from './hooks.js';
 import {realLauncher, type Launcher} from './launcher.js';
 import {OnDemand, type SocketSource} from './on-demand.js';
@@ -85,18 +84,6 @@ ones that only shape the watchers (applied through them). The others need a rest
 names them. */
 const appliedOnReload = new Set(['check_delay', 'warmup_delay', 'procui.scrollback', 'include', 'include_dir']);
 
-/** Run a config validation; its errors become one reply naming each bad option. */
-function validated<T>(build: () => T): T {
-	try {
-		return build();
-	} catch (error) {
-		if (error instanceof ConfigError) {
-			throw new CommandError(error.issues.filter((issue) => issue.severity === 'error').map((issue) => issue.message).join('; '), 'message');
-		}
-
-		throw error;
-	}
-}
 
 const noSockets: SocketSource = {
 	fds: () => ({}),

@@ -302,6 +302,16 @@ export class FakeChildren implements Launcher {
 	readonly all: FakeChild[] = [];
 	readonly signals: SentSignal[] = [];
 	/** Called with each new child before the spawn returns; the default execs it right after. */
+	/** From now on every child ignores `signals`, then execs (a program that traps them). */
+	ignoreOnSpawn(...signals: number[]): void {
+		this.onSpawn = (child) => {
+			child.ignore(...signals);
+			queueMicrotask(() => {
+				child.exec();
+			});
+		};
+	}
+
 	onSpawn: (child: FakeChild) => void = (child) => {
 		queueMicrotask(() => {
 			child.exec();

@@ -101,12 +101,7 @@ describe('kernel: stop', () => {
 
 	it('escalates to SIGKILL exactly graceful_timeout after the stop signal when a child ignores it', async () => {
 		const k = kernel([watcher('web', {graceful_timeout: '5'})]);
-		k.children.onSpawn = (child) => {
-			child.ignore(SIGTERM);
-			queueMicrotask(() => {
-				child.exec();
-			});
-		};
+		k.children.ignoreOnSpawn(SIGTERM);
 
 		await k.outcome(k.arbiter.startWatchers(['web']));
 		const stop = k.arbiter.stopWatchers(['web']);
@@ -122,12 +117,7 @@ describe('kernel: stop', () => {
 
 	it('does not SIGKILL a process that exited within graceful_timeout', async () => {
 		const k = kernel([watcher('web', {graceful_timeout: '5'})]);
-		k.children.onSpawn = (child) => {
-			child.ignore(SIGTERM);
-			queueMicrotask(() => {
-				child.exec();
-			});
-		};
+		k.children.ignoreOnSpawn(SIGTERM);
 
 		await k.outcome(k.arbiter.startWatchers(['web']));
 		const stop = k.arbiter.stopWatchers(['web']);
@@ -249,12 +239,7 @@ describe('kernel: kill', () => {
 
 	it('killAll sends SIGKILL to every process at once, without waiting for graceful_timeout', async () => {
 		const k = kernel([watcher('web', {numprocesses: '2'}), watcher('db')]);
-		k.children.onSpawn = (child) => {
-			child.ignore(SIGTERM);
-			queueMicrotask(() => {
-				child.exec();
-			});
-		};
+		k.children.ignoreOnSpawn(SIGTERM);
 
 		await k.outcome(k.arbiter.startWatchers(['web', 'db']));
 		k.arbiter.killAll();
@@ -305,12 +290,7 @@ describe('kernel: restart', () => {
 
 	it('waits for the old processes (graceful_timeout) before spawning new ones', async () => {
 		const k = kernel([watcher('web', {graceful_timeout: '3'})]);
-		k.children.onSpawn = (child) => {
-			child.ignore(SIGTERM);
-			queueMicrotask(() => {
-				child.exec();
-			});
-		};
+		k.children.ignoreOnSpawn(SIGTERM);
 
 		await k.outcome(k.arbiter.startWatchers(['web']));
 		const restart = k.arbiter.restartWatchers(['web']);

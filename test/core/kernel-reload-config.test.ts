@@ -47,12 +47,7 @@ describe('kernel: reloadconfig', () => {
 
 	it('restarts a changed watcher with its new options, once the old processes are gone', async () => {
 		const k = kernel([watcher('web', {graceful_timeout: '4'})]);
-		k.children.onSpawn = (child) => {
-			child.ignore(SIGTERM);
-			queueMicrotask(() => {
-				child.exec();
-			});
-		};
+		k.children.ignoreOnSpawn(SIGTERM);
 
 		await k.outcome(k.arbiter.startWatchers(['web']));
 		const old = k.children.all[0]!;
@@ -97,12 +92,7 @@ describe('kernel: reloadconfig', () => {
 
 	it('a stop that comes while reloadconfig stops a changed watcher wins: the watcher is not started again', async () => {
 		const k = kernel([watcher('web', {graceful_timeout: '4'})]);
-		k.children.onSpawn = (child) => {
-			child.ignore(SIGTERM);
-			queueMicrotask(() => {
-				child.exec();
-			});
-		};
+		k.children.ignoreOnSpawn(SIGTERM);
 
 		await k.outcome(k.arbiter.startWatchers(['web']));
 		const result = reload(k, [watcher('web', {graceful_timeout: '4', cmd: 'server --v2'})]);
@@ -119,12 +109,7 @@ describe('kernel: reloadconfig', () => {
 
 	it('a reloadconfig while a watcher is stopping takes the new options without undoing the stop', async () => {
 		const k = kernel([watcher('web', {graceful_timeout: '4', numprocesses: '2'})]);
-		k.children.onSpawn = (child) => {
-			child.ignore(SIGTERM);
-			queueMicrotask(() => {
-				child.exec();
-			});
-		};
+		k.children.ignoreOnSpawn(SIGTERM);
 
 		await k.outcome(k.arbiter.startWatchers(['web']));
 		const stop = k.arbiter.stopWatchers(['web']);

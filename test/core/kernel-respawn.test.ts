@@ -76,12 +76,7 @@ describe('kernel: respawn', () => {
 
 	it('drops the exit of a process whose watcher was stopped and started again (an older instance)', async () => {
 		const k = kernel([watcher('web', {graceful_timeout: '5'})]);
-		k.children.onSpawn = (child) => {
-			child.ignore(SIGTERM);
-			queueMicrotask(() => {
-				child.exec();
-			});
-		};
+		k.children.ignoreOnSpawn(SIGTERM);
 
 		await k.outcome(k.arbiter.startWatchers(['web']));
 		void k.arbiter.stopWatchers(['web']);
@@ -394,12 +389,7 @@ describe('kernel: max_age', () => {
 
 	it('an expired process that ignores the stop signal gets SIGKILL after graceful_timeout, beside its replacement', async () => {
 		const k = kernel([watcher('web', {max_age: '10', max_age_variance: '0', graceful_timeout: '3'})]);
-		k.children.onSpawn = (child) => {
-			child.ignore(SIGTERM);
-			queueMicrotask(() => {
-				child.exec();
-			});
-		};
+		k.children.ignoreOnSpawn(SIGTERM);
 
 		await k.outcome(k.arbiter.startWatchers(['web']));
 		const first = k.children.all[0]!;
