@@ -20,9 +20,21 @@ const segmenter = new Intl.Segmenter();
 const graphemes = (text: string): string[] => [...segmenter.segment(text)].map(({segment}) => segment);
 
 /** Every Unicode scalar value: code points 0..0x10FFFF outside the surrogates. */
+/**
+Every Unicode scalar value of planes 0–3 and 14, where characters are assigned (and the tags and
+variation selectors of plane 14), and of planes 4–13, 15 and 16 (unassigned, and private use) the
+first and last 256 of each plane and every 61st between: the same rule covers each of those
+planes whole, and measuring all of them would triple the time of these tests.
+*/
 function* scalarValues(): Generator<number> {
 	for (let codePoint = 0; codePoint <= 0x10_FF_FF; codePoint++) {
-		if (codePoint < 0xD8_00 || codePoint > 0xDF_FF) {
+		if (codePoint >= 0xD8_00 && codePoint <= 0xDF_FF) {
+			continue;
+		}
+
+		const plane = codePoint >> 16;
+		const offset = codePoint & 0xFF_FF;
+		if (plane <= 3 || plane === 14 || offset < 256 || offset >= 0xFF_00 || offset % 61 === 0) {
 			yield codePoint;
 		}
 	}
@@ -82,7 +94,7 @@ describe('widths agree with string-width, which Ink measures and places text wit
 		}
 	});
 
-	test('every code point, alone and coloured', () => {
+	test('every code point of the planes in use (the others sampled), alone and coloured', () => {
 		const disagreements: string[] = [];
 		for (const codePoint of scalarValues()) {
 			const text = String.fromCodePoint(codePoint);
@@ -97,7 +109,7 @@ describe('widths agree with string-width, which Ink measures and places text wit
 		expect(disagreements.slice(0, 20), `${disagreements.length} code points disagree`).toEqual([]);
 	}, 600_000);
 
-	test('every code point after a letter and next to itself, measured and drawn', () => {
+	test('every code point of the planes in use (the others sampled) after a letter and next to itself, measured and drawn', () => {
 		// string-width measures the clusters a code point forms with its neighbours (a mark on the
 		// letter before it, a Prepend on what follows, a pair of regional indicators, jamo), and
 		// procui must find the same clusters. Measured a few hundred code points at a time.
