@@ -143,7 +143,8 @@ stdout_stream.filename = flood.log
 		const sent = (): number => Number(fs.readFileSync(path.join(daemon!.dir, 'progress'), 'utf8').trim() || 0);
 
 		// The subscriber reads nothing from here on. The child keeps writing: wait until it has written
-		// 128 MiB more (a subscriber that held it back would stop it at a pipe's 64 KiB), sampling on the
+		// 64 MiB more, twice the lag allowed below (a subscriber that held it back would stop it at a
+		// pipe's 64 KiB), sampling on the
 		// way how far the file is behind the child and the daemon's memory. Both are bounds on what
 		// procui buffers, not on speed: a file that falls behind holds the child back (the stream
 		// writer's queue is bounded), so the lag cannot grow with time. Rates are the bench's business.
@@ -154,8 +155,8 @@ stdout_stream.filename = flood.log
 			const written = sent();
 			maxLag = Math.max(maxLag, written - size());
 			maxRss = Math.max(maxRss, rss());
-			return written - start > 128 * 1024 * 1024;
-		}, {what: 'the child to write 128 MiB while the subscriber reads nothing', timeoutMs: 120_000, intervalMs: 200});
+			return written - start > 64 * 1024 * 1024;
+		}, {what: 'the child to write 64 MiB while the subscriber reads nothing', timeoutMs: 120_000, intervalMs: 200});
 		console.log(`stalled subscriber: file behind the child by at most ${(maxLag / 2 ** 20).toFixed(1)} MiB, daemon RSS at most ${(maxRss / 2 ** 20).toFixed(0)} MiB`);
 		expect(maxLag).toBeLessThan(32 * 1024 * 1024);
 		expect(maxRss).toBeLessThan(300 * 1024 * 1024);
