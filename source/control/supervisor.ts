@@ -65,7 +65,9 @@ export class Supervisor {
 	readonly arbiter: Arbiter;
 	readonly server: ControlServer;
 	readonly #options: SupervisorOptions;
-	readonly #sampler = new ProcSampler();
+	// Sampled every second while a UI watches: the parent map and each process's cmdline and uid
+	// are read again every 5 s (and at once for `signal --children`), CPU and memory every time.
+	readonly #sampler = new ProcSampler({rescanMs: 5000});
 	#sample: ReadonlyMap<number, ProcInfo> = new Map();
 	#sampledAt = 0;
 	#statsTimer: NodeJS.Timeout | undefined;
@@ -111,7 +113,7 @@ export class Supervisor {
 				sample: () => this.#freshSample(),
 				self: () => this.#selfInfo(),
 				children: (pid, recursive) => {
-					const all = this.#sampler.sample([pid]).get(pid)?.children ?? [];
+					const all = this.#sampler.sample([pid], {rescan: true}).get(pid)?.children ?? [];
 					if (recursive) {
 						return [...all];
 					}
@@ -197,9 +199,13 @@ export class Supervisor {
 
 			// Before any watcher starts, as Circus does; a socket that cannot be bound stops the start.
 			await this.#sockets.bind(this.#options.config.sockets);
-			await this.server.listen();
+			// Metrics before the control socket: a client that finds the socket finds metrics served
+			// (`globaloptions` names their address).
 			await this.#serveMetrics();
+			await this.server.listen();
 		} catch (error) {
+			await this.#metricsServer?.close();
+			this.#metricsServer = undefined;
 			await this.server.close();
 			this.#sockets.closeAll();
 			this.#removeSignals?.();
