@@ -75,6 +75,20 @@ type ProcSamplerOptions = {
 	readonly passwdFile?: string;
 	/** Wall clock for `age`, ms since the epoch. Default `Date.now`. */
 	readonly now?: () => number;
+	/** How long the parent map (every process's `stat`, for `children`) and each process's
+	`cmdline` and uid are reused before they are read again, in ms. Default 0: read on every
+	sample. A sampler that runs every second (the `stats` topic) reads only its processes' `stat`
+	and `statm` in between. */
+	readonly rescanMs?: number;
+};
+
+/** What a process's `cmdline` and `status` say, which rarely change. */
+type Identity = {
+	readonly startTicks: number;
+	readonly uid: number;
+	readonly argv: readonly string[];
+	/** `performance.now()` when read. */
+	readonly at: number;
 };
 
 type Previous = {
@@ -110,8 +124,14 @@ export class ProcSampler {
 	readonly #memTotal: number;
 	readonly #bootTime: number;
 	readonly #previous = new Map<number, Previous>();
+	readonly #rescanMs: number;
+	/** The parent map of the last scan of every process, and when it was made. */
+	#childrenOf = new Map<number, number[]>();
+	#scannedAt = Number.NEGATIVE_INFINITY;
+	readonly #identities = new Map<number, Identity>();
 
 	constructor(options: ProcSamplerOptions = {}) {
+		this.#rescanMs = options.rescanMs ?? 0;
 		this.#procRoot = options.procRoot ?? '/proc';
 		this.#now = options.now ?? Date.now;
 		this.#users = new UserNames(options.passwdFile);
@@ -120,8 +140,9 @@ export class ProcSampler {
 		this.#bootTime = parseBootTime(readProcFile(`${this.#procRoot}/stat`) ?? '') ?? 0;
 	}
 
-	/** Statistics of `pids`; a pid that does not exist (or vanishes while being read) is absent. */
-	sample(pids: Iterable<number>): Map<number, ProcInfo> {
+	/** Statistics of `pids`; a pid that does not exist (or vanishes while being read) is absent.
+	`rescan`: read every process's `stat` for `children` now, whenever the last scan was. */
+	sample(pids: Iterable<number>, options: {rescan?: boolean} = {}): Map<number, ProcInfo> {
 		const wanted = [...pids];
 		const infos = new Map<number, ProcInfo>();
 		if (wanted.length === 0) {
@@ -129,28 +150,42 @@ export class ProcSampler {
 		}
 
 		const at = performance.now();
-		const table = this.#scan();
-		const childrenOf = new Map<number, number[]>();
-		for (const stat of table.values()) {
-			const siblings = childrenOf.get(stat.ppid);
-			if (siblings === undefined) {
-				childrenOf.set(stat.ppid, [stat.pid]);
-			} else {
-				siblings.push(stat.pid);
+		const rescan = options.rescan === true || at - this.#scannedAt >= this.#rescanMs;
+		const table = rescan ? this.#scan() : this.#stats(wanted);
+		if (rescan) {
+			this.#scannedAt = at;
+			this.#childrenOf = new Map();
+			for (const stat of table.values()) {
+				const siblings = this.#childrenOf.get(stat.ppid);
+				if (siblings === undefined) {
+					this.#childrenOf.set(stat.ppid, [stat.pid]);
+				} else {
+					siblings.push(stat.pid);
+				}
 			}
 		}
 
 		for (const pid of wanted) {
 			const stat = table.get(pid);
-			const info = stat === undefined ? undefined : this.#info(stat, at, descendants(pid, childrenOf));
+			const info = stat === undefined ? undefined : this.#info(stat, at, descendants(pid, this.#childrenOf));
 			if (info !== undefined) {
 				infos.set(pid, info);
 			}
 		}
 
-		for (const pid of this.#previous.keys()) {
+		// Forget processes that are gone (a scan saw all of them; otherwise, those asked for).
+		for (const pid of rescan ? [...this.#previous.keys()] : wanted) {
 			if (!table.has(pid)) {
 				this.#previous.delete(pid);
+				this.#identities.delete(pid);
+			}
+		}
+
+		if (rescan) {
+			for (const pid of this.#identities.keys()) {
+				if (!table.has(pid)) {
+					this.#identities.delete(pid);
+				}
 			}
 		}
 
@@ -181,6 +216,20 @@ export class ProcSampler {
 		return stat === undefined ? undefined : this.#info(stat, performance.now(), []);
 	}
 
+	/** The stat of `pids`, by pid. */
+	#stats(pids: readonly number[]): Map<number, ProcStat> {
+		const table = new Map<number, ProcStat>();
+		for (const pid of pids) {
+			const text = readProcFile(`${this.#procRoot}/${pid}/stat`, true);
+			const stat = text === undefined ? undefined : parseStat(text);
+			if (stat !== undefined) {
+				table.set(stat.pid, stat);
+			}
+		}
+
+		return table;
+	}
+
 	/** Every process's stat, by pid. */
 	#scan(): Map<number, ProcStat> {
 		const table = new Map<number, ProcStat>();
@@ -206,12 +255,30 @@ export class ProcSampler {
 		return table;
 	}
 
+	/** The process's uid and arguments: read again after rescanMs, or when the pid is a new process. */
+	#identity(stat: ProcStat, at: number): Identity | undefined {
+		const known = this.#identities.get(stat.pid);
+		if (known !== undefined && known.startTicks === stat.startTicks && at - known.at < this.#rescanMs) {
+			return known;
+		}
+
+		const directory = `${this.#procRoot}/${stat.pid}`;
+		const status = readProcFile(`${directory}/status`, true);
+		const cmdline = readProcFile(`${directory}/cmdline`);
+		if (status === undefined || cmdline === undefined) {
+			return undefined;
+		}
+
+		const identity = {startTicks: stat.startTicks, uid: parseUid(status) ?? -1, argv: parseCmdline(cmdline), at};
+		this.#identities.set(stat.pid, identity);
+		return identity;
+	}
+
 	#info(stat: ProcStat, at: number, children: readonly number[]): ProcInfo | undefined {
 		const directory = `${this.#procRoot}/${stat.pid}`;
 		const statm = readProcFile(`${directory}/statm`, true);
-		const status = readProcFile(`${directory}/status`, true);
-		const cmdline = readProcFile(`${directory}/cmdline`);
-		if (statm === undefined || status === undefined || cmdline === undefined) {
+		const identity = statm === undefined ? undefined : this.#identity(stat, at);
+		if (statm === undefined || identity === undefined) {
 			return undefined; // Gone while being read.
 		}
 
@@ -227,8 +294,7 @@ export class ProcSampler {
 		const {residentPages, virtualPages} = parseStatm(statm);
 		const rss = residentPages * this.#pageSize;
 		const createTime = this.#bootTime + stat.startTicks / this.#clockTicks;
-		const uid = parseUid(status) ?? -1;
-		const argv = parseCmdline(cmdline);
+		const {uid, argv} = identity;
 		return {
 			pid: stat.pid,
 			ppid: stat.ppid,
