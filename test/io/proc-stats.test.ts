@@ -161,3 +161,32 @@ describe('ProcSampler', () => {
 		expect(info!.rss).toBeGreaterThan(0);
 	});
 });
+
+describe('a sampler that rescans every rescanMs', () => {
+	test('keeps the parent map between scans, and rescans at once when asked', async () => {
+		// A shell that starts a child for every line it reads.
+		const child = spawn('sh', ['-c', 'while read line; do sleep 1000 & done'], {detached: true, stdio: ['pipe', 'ignore', 'ignore']});
+		children.push(child);
+		await once(child, 'spawn');
+		const pid = child.pid!;
+		const sampler = new ProcSampler({rescanMs: 3_600_000});
+		expect(sampler.sample([pid]).get(pid)?.children).toEqual([]);
+
+		child.stdin!.write('one\n');
+		const kid = await waitFor(() => fs.readdirSync('/proc').filter((name) => /^\d+$/u.test(name)).map(Number).find((candidate) => {
+			try {
+				return fs.readFileSync(`/proc/${candidate}/stat`, 'latin1').split(') ')[1]!.split(' ')[1] === String(pid);
+			} catch {
+				return false;
+			}
+		}), {what: 'the shell\'s child'});
+		// Between scans: the CPU and memory are read again, the parent map is the last scan's.
+		const between = sampler.sample([pid]).get(pid);
+		expect(between?.children).toEqual([]);
+		expect(between?.cmdline).toBe('sh');
+		// A sampler that always scans, and this one asked to, see the child.
+		expect(new ProcSampler().sample([pid]).get(pid)?.children).toEqual([kid]);
+		expect(sampler.sample([pid], {rescan: true}).get(pid)?.children).toEqual([kid]);
+		child.stdin!.end();
+	});
+});
