@@ -4,6 +4,7 @@ emulator: output without a newline, full-screen programs, typing into a process.
 */
 import fs from 'node:fs';
 import path from 'node:path';
+import {pathToFileURL} from 'node:url';
 import {afterEach, expect, test} from 'vitest';
 import {startDaemon, tempDir, type Daemon} from '../helpers/daemon.js';
 import {runInTerminal, type Screen} from './terminal.js';
@@ -135,3 +136,48 @@ cmd = python3 -i -q
 	screen.type('\u001D');
 	await screen.waitFor((text) => !text.includes('leave input mode'), 'input mode left');
 });
+
+test('i pressed before the process\'s terminal is ready opens input mode once it is', async () => {
+	const dir = tempDir();
+	dirs.push(dir);
+	// A module hook holds the terminal emulator's import until the test says go.
+	const go = path.join(dir, 'go');
+	const hooks = path.join(dir, 'hold-xterm-hooks.mjs');
+	fs.writeFileSync(hooks, `import fs from 'node:fs';
+export async function resolve(specifier, context, next) {
+	if (specifier === '@xterm/headless') {
+		while (!fs.existsSync(${JSON.stringify(go)})) {
+			await new Promise((done) => setTimeout(done, 20));
+		}
+	}
+
+	return next(specifier, context);
+}
+`);
+	const preload = path.join(dir, 'hold-xterm.mjs');
+	fs.writeFileSync(preload, `import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+	fs.writeFileSync(path.join(dir, 'circus.ini'), '[watcher:repl]\ncmd = python3 -i -q\n');
+	const screen = runInTerminal(['circus.ini', '--endpoint', `ipc://${path.join(dir, 'procui.sock')}`], {
+		cwd: dir,
+		columns: 120,
+		rows: 32,
+		env: {NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(preload).href}`.trim()},
+	});
+	screens.push(screen);
+	await screen.waitFor('>>>', 'the REPL prompt', 30_000);
+	screen.type('\t\t');
+	await screen.waitFor('i type in', 'the footer hint for input mode');
+	screen.type('i');
+	await screen.waitFor('opening its terminal…', 'the wait said');
+	expect(screen.text()).not.toContain('leave input mode');
+	fs.writeFileSync(go, '');
+	await screen.waitFor('Ctrl-] leave input mode', 'input mode, once the terminal is ready');
+	screen.type('print(6*7)\r');
+	await screen.waitFor(/^│42\s/mu, 'the answer', 30_000);
+	screen.type('\u001D');
+	await screen.waitFor((text) => !text.includes('leave input mode'), 'input mode left');
+	screen.type('q');
+	await screen.waitFor('Quit procui?', 'the quit question');
+	screen.type('y');
+	expect(await screen.exited).toBe(0);
+}, 90_000);

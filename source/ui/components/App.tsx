@@ -133,6 +133,17 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 
 	// Input mode: every key goes to the process, as the terminal sent it, until Ctrl-].
 	const {typing, typingRef, setInputMode, send} = useInputMode({store, terminalKey, dispatch, inputEvents, onInputMode});
+	/** When `i` was pressed before the process's terminal was ready (it waits up to 10 s). */
+	const pendingInput = useRef<number | undefined>(undefined);
+	useEffect(() => {
+		if (pendingInput.current !== undefined && store.terminal.target !== undefined) {
+			const asked = pendingInput.current;
+			pendingInput.current = undefined;
+			if (Date.now() - asked < 10_000) {
+				setInputMode(true);
+			}
+		}
+	});
 
 	// After `g` in the log pane: once the whole scrollback is in, show its first line.
 	const wantTop = useRef(false);
@@ -183,6 +194,13 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 					: !watcher.pty
 						? `${watcher.name} runs without a terminal (pty = false): it has no input`
 						: watcher.processes.length === 1 || source.kind === 'process' ? 'its terminal is not ready yet' : `${watcher.name} has ${watcher.processes.length} processes: select one (Enter on the watcher)`;
+				if (why === 'its terminal is not ready yet') {
+					// Its first lines came before its screen: input mode opens once the screen is in.
+					pendingInput.current = Date.now();
+					dispatch({type: 'notice', id: 0, tone: 'info', text: 'opening its terminal…', time: Date.now()});
+					return;
+				}
+
 				dispatch({type: 'notice', id: 0, tone: 'warn', text: `no input: ${why}`, time: Date.now()});
 				return;
 			}
