@@ -311,6 +311,11 @@ describe('chaos', () => {
 
 		await Promise.all([commander(1), commander(2), commander(3), saboteur(), browser()]);
 
+		// A SIGKILL sent at the very end lands after it: an on_demand watcher whose last process is
+		// reaped after the final start goes back to waiting (its processes are not replaced, as in
+		// Circus). The final requests come once every killed process has been reaped.
+		await waitFor(() => [...killedPids].every((pid) => reaps.has(pid)), {what: 'every process killed to be reaped', timeoutMs: 30_000});
+
 		// The last request for each watcher, sent once everything else has arrived.
 		const finalRng = random(seed + 300);
 		const desired = Object.fromEntries(watcherNames.map((name) => [name, finalRng.pick(['start', 'stop'] as const)]));
@@ -332,7 +337,11 @@ describe('chaos', () => {
 		// Each watcher converged to the state asked for last.
 		for (const name of watcherNames) {
 			const expected = desired[name] === 'start' ? 'active' : 'stopped';
-			await waitFor(async () => (await daemon!.ok('status', {name})).status === expected, {what: `${name} to be ${expected} (seed ${seed})`, timeoutMs: 15_000});
+			await waitFor(async () => (await daemon!.ok('status', {name})).status === expected, {what: `${name} to be ${expected} (seed ${seed})`, timeoutMs: 15_000}).catch(async (error: unknown) => {
+				const row = ((await daemon!.ok('overview')) as unknown as {watchers: Array<{name: string}>}).watchers.find((watcher) => watcher.name === name);
+				const recent = daemon!.stderr().split('\n').filter((line) => line.includes(` ${name}`)).slice(-15).join('\n');
+				throw new Error(`${error instanceof Error ? error.message : String(error)}; ${name} now: ${JSON.stringify(row)}\n${recent}`);
+			});
 		}
 
 		// No zombie children: any process of the daemon that has exited is reaped.
