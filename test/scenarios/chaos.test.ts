@@ -351,12 +351,32 @@ describe('chaos', () => {
 
 		// Every byte of output is in its file: each writer process that finished on its own wrote
 		// its 51 lines, each lingerer its line (they were spawned at least a second before the end).
+		// Two writer processes share the file, so their lines interleave: each process's own lines,
+		// in order, must be exactly its 51. A stop waits for the output to be drained; the file may
+		// take a moment more (the stream writer's thread): read until whole, within a deadline.
 		await daemon.ok('stop');
-		const writerLog = fs.readFileSync(path.join(dir, 'writer.log'), 'utf8');
 		const finishedWriters = [...reaps.entries()].filter(([, reap]) => reap.watcher === 'writer' && reap.code === 0).map(([pid]) => pid);
-		const incomplete = finishedWriters.filter((pid) => !writerLog.includes(`${pid} line 0\n`) || !writerLog.includes(`${pid} line 49\n${pid} done\n`));
-		const lingererLog = fs.readFileSync(path.join(dir, 'lingerer.log'), 'utf8');
-		const lostLingerers = spawned.filter((entry) => entry.watcher === 'lingerer' && entry.at < until - 1000 && reaps.get(entry.pid)?.code === 1).filter((entry) => !lingererLog.includes(`lingerer ${entry.pid}\n`));
+		const wanted = JSON.stringify([...Array.from({length: 50}, (_, index) => `line ${index}`), 'done']);
+		const incompleteWriters = (): number[] => {
+			const byPid = new Map<number, string[]>();
+			for (const line of fs.readFileSync(path.join(dir!, 'writer.log'), 'utf8').split('\n')) {
+				const match = /^(\d+) (.*)$/u.exec(line);
+				if (match) {
+					byPid.set(Number(match[1]), [...(byPid.get(Number(match[1])) ?? []), match[2]!]);
+				}
+			}
+
+			return finishedWriters.filter((pid) => JSON.stringify(byPid.get(pid) ?? []) !== wanted);
+		};
+
+		const lostLingerersNow = (): typeof spawned => {
+			const lingererLog = fs.readFileSync(path.join(dir!, 'lingerer.log'), 'utf8');
+			return spawned.filter((entry) => entry.watcher === 'lingerer' && entry.at < until - 1000 && reaps.get(entry.pid)?.code === 1).filter((entry) => !lingererLog.includes(`lingerer ${entry.pid}\n`));
+		};
+
+		await waitFor(() => incompleteWriters().length === 0 && lostLingerersNow().length === 0, {what: 'every line in the log files', timeoutMs: 30_000}).catch(() => undefined);
+		const incomplete = incompleteWriters();
+		const lostLingerers = lostLingerersNow();
 		console.log(`chaos: ${finishedWriters.length} writer processes checked line by line, ${spawned.filter((entry) => entry.watcher === 'lingerer').length} lingerer processes`);
 		expect(finishedWriters.length).toBeGreaterThan(10);
 		expect(incomplete).toEqual([]);
