@@ -2,7 +2,7 @@ import {Box} from 'ink';
 import {useMemo} from 'react';
 import {padColumns, textWidth, wrapColumns} from '../text/ansi-text.js';
 import type {UiMode} from '../hooks/use-quit.js';
-import {ctlCommands} from '../../core/vocabulary.js';
+import {ctlCommands} from '../../control/ctl-format.js';
 import {bindings, copyBindings, type Section} from '../input/keymap.js';
 import {Rows} from './Rows.js';
 
