@@ -1,5 +1,4 @@
 import os from 'node:os';
-import {diffConfigs} from '../config/diff.js';
 import {maxNumprocesses} from '../config/values.js';
 import type {Config, WatcherConfig} from '../config/types.js';
 import {withOptions} from '../config/watcher-from-options.js';
@@ -221,16 +220,15 @@ export class Arbiter {
 	async reloadConfig(load: () => Config, sockets?: SocketRebinder): Promise<Record<string, unknown>> {
 		this.#queuedReload ??= this.#inConfigLane(async () => {
 			this.#queuedReload = undefined;
-			return applyReload({arbiter: this, adopt: (next) => this.#adopt(next)}, load, sockets);
+			return applyReload({arbiter: this, adopt: (next, changed) => this.#adopt(next, changed)}, load, sockets);
 		});
 		return this.#queuedReload;
 	}
 
-	/** Take a reloaded configuration as the running one; returns the `[circus]` options that changed
-	and take effect only at the next start of procui. */
-	#adopt(next: Config): string[] {
+	/** Take a reloaded configuration as the running one; of the `[circus]` options that `changed`
+	(the reload's diff), returns those that take effect only at the next start of procui. */
+	#adopt(next: Config, changed: readonly string[]): string[] {
 		const before = this.#config.arbiter;
-		const changed = diffConfigs(this.#config, next).arbiterOptions;
 		this.#config = {...next, watchers: next.watchers};
 		if (before.checkDelay !== next.arbiter.checkDelay && this.#tick !== undefined && !this.#stopping) {
 			this.#startTick();

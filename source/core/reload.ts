@@ -15,7 +15,7 @@ export type SocketRebinder = {
 as its own, which says which `[circus]` options it could not apply. */
 export type ReloadTarget = {
 	readonly arbiter: Arbiter;
-	readonly adopt: (next: Config) => readonly string[];
+	readonly adopt: (next: Config, changedOptions: readonly string[]) => readonly string[];
 };
 
 /**
@@ -84,7 +84,7 @@ export async function applyReload(target: ReloadTarget, load: () => Config, sock
 		await arbiter.addWatcher(config, config.autostart && !config.onDemand).catch(() => undefined);
 	}
 
-	const needRestart = target.adopt(next);
+	const needRestart = target.adopt(next, diff.arbiterOptions);
 	if (needRestart.length > 0) {
 		log('warning', `reloadconfig: [circus] ${needRestart.join(', ')} changed; ${needRestart.length === 1 ? 'it takes' : 'they take'} effect when procui restarts`);
 	}
