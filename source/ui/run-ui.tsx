@@ -14,8 +14,12 @@ import {adaptFrame} from './screen/frame-filter.js';
 import {createFrameSink} from './screen/frame-sink.js';
 import type {QuitRequests, UiMode} from './hooks/use-quit.js';
 import {LiveStore, type SupervisorLogFeed} from './live/live-store.js';
+import {installRowCache} from './screen/ink-row-cache.js';
 import {ScreenWriter} from './screen/screen-writer.js';
 import {fullCaps, setTerminalCaps, type TerminalCaps} from './screen/terminal-caps.js';
+
+// Frames cost what changed, not the whole screen (see ink-row-cache.ts).
+await installRowCache();
 
 export type RunUiOptions = {
 	readonly client: SupervisorClient;
