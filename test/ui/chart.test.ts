@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {stripAnsi, textWidth} from '../../source/ui/text/ansi-text.js';
-import {niceCeiling, renderChart} from '../../source/ui/charts/chart.js';
+import {joinColourRuns, niceCeiling, renderChart} from '../../source/ui/charts/chart.js';
 
 describe('renderChart', () => {
 	test('draws exactly width × height cells of braille', () => {
@@ -29,6 +29,28 @@ describe('renderChart', () => {
 		expect(textWidth(rows[0]!)).toBe(5);
 	});
 
+	test('colours each run of cells once, and every cell still in its colour', () => {
+		const rows = renderChart([0, 0, 0, 0, 0, 0, 0, 0], {width: 6, height: 2, max: 10, color: 'cyan'});
+		expect(rows[1]).toBe('  \u001B[36m⣀⣀⣀⣀\u001B[39m');
+		const rising = renderChart([0, 2, 4, 6, 8, 10, 10, 10], {width: 6, height: 3, max: 10, color: 'cyan'});
+		expect(rising.join('')).not.toContain('\u001B[39m\u001B[36m');
+		for (const row of rising) {
+			// Every dot drawn is inside a cyan run, and every blank outside one.
+			let cyan = false;
+			// eslint-disable-next-line no-control-regex -- matching escape sequences is the point
+			for (const part of row.split(/(\u001B\[\d+m)/u).filter((piece) => piece.length > 0)) {
+				if (part.startsWith('\u001B')) {
+					cyan = part === '\u001B[36m';
+					continue;
+				}
+
+				for (const cell of part) {
+					expect(cell === ' ' ? !cyan : cyan, JSON.stringify(row)).toBe(true);
+				}
+			}
+		}
+	});
+
 	test('is pure: the same samples give the same text', () => {
 		const values = [3, 1, 4, 1, 5, 9, 2, 6];
 		expect(renderChart(values, {width: 8, height: 2, max: 10, color: 'magenta'})).toEqual(renderChart(values, {width: 8, height: 2, max: 10, color: 'magenta'}));
@@ -40,4 +62,12 @@ test('niceCeiling rounds up to 1, 2 or 5 times a power of ten', () => {
 	expect(niceCeiling(13, 1)).toBe(20);
 	expect(niceCeiling(230, 1)).toBe(500);
 	expect(niceCeiling(5, 1)).toBe(5);
+});
+
+test('joinColourRuns drops a close followed at once by the same colour, and nothing else', () => {
+	const cyan = (text: string): string => `\u001B[36m${text}\u001B[39m`;
+	expect(joinColourRuns(`${cyan('a')}${cyan('b')} ${cyan('c')}`)).toBe(`${cyan('ab')} ${cyan('c')}`);
+	expect(joinColourRuns(`${cyan('a')}\u001B[35mb\u001B[39m`)).toBe(`${cyan('a')}\u001B[35mb\u001B[39m`);
+	expect(joinColourRuns('plain')).toBe('plain');
+	expect(joinColourRuns(`${cyan('a')}${cyan('b')}`)).toBe(cyan('ab'));
 });

@@ -43,7 +43,60 @@ export function renderChart(values: readonly number[], options: ChartOptions): s
 		context.stroke();
 	}
 
-	return context._canvas.frame().split('\n').slice(0, height);
+	return context._canvas.frame().split('\n').slice(0, height).map((row) => joinColourRuns(row));
+}
+
+// eslint-disable-next-line no-control-regex -- matching escape sequences is the point
+const sgr = /\u001B\[([\d;]*)m/gu;
+
+/**
+The row with each run of cells in one colour opened and closed once: the canvas colours every
+cell on its own (`ESC[36m⣀ESC[39m ESC[36m⣀ESC[39m`), three times the text to write and to parse
+each time the chart moves.
+*/
+export function joinColourRuns(row: string): string {
+	let joined = '';
+	let from = 0;
+	let open = '';
+	let closing = false;
+	for (const match of row.matchAll(sgr)) {
+		const text = row.slice(from, match.index);
+		if (text.length > 0 && closing) {
+			joined += '\u001B[39m';
+			open = '';
+			closing = false;
+		}
+
+		joined += text;
+		from = match.index + match[0].length;
+		const code = match[1]!;
+		if (code === '39') {
+			closing = true;
+			continue;
+		}
+
+		if (closing && code === open) {
+			// Closed and opened again in the same colour, with nothing between: drop both.
+			closing = false;
+			continue;
+		}
+
+		if (closing) {
+			joined += '\u001B[39m';
+			closing = false;
+		}
+
+		joined += match[0];
+		open = code;
+	}
+
+	const rest = row.slice(from);
+	if (closing && rest.length > 0) {
+		joined += '\u001B[39m';
+		closing = false;
+	}
+
+	return `${joined}${rest}${closing ? '\u001B[39m' : ''}`;
 }
 
 /** A round upper bound for a chart's scale: 1, 2 or 5 times a power of ten, at least `floor`. */
