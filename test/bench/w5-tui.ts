@@ -30,7 +30,8 @@ function configText(watchers: number): string {
 	const sleeps = Array.from({length: watchers}, (_, index) => `[watcher:w${String(index).padStart(3, '0')}]\ncmd = sleep 1000\n`);
 	// Numbered lines, so that every frame of the log pane differs from the last (with `yes`, the
 	// screen would not change and nothing would be drawn).
-	return [...sleeps, '[watcher:flood]\ncmd = seq -f "procui bench flood line %.0f abcdefghijklmnopqrstuvwxyz" 1 1e15\n'].join('\n');
+	// The flood first: the UI selects the first watcher in the file, so its log pane shows the flood.
+	return ['[watcher:flood]\ncmd = seq -f "procui bench flood line %.0f abcdefghijklmnopqrstuvwxyz" 1 1e15\n', ...sleeps].join('\n');
 }
 
 /** Time `count` presses of `?` (help opens) and Esc (it closes). */

@@ -16,7 +16,7 @@ random frames). Installed once, for the process, when the UI loads; with an Ink 
 does not look like 6.8's, nothing is changed.
 */
 import {createRequire} from 'node:module';
-import {ansiCodesToString, diffAnsiCodes, styledCharsToString} from '@alcalzone/ansi-tokenize';
+import {ansiCodesToString, diffAnsiCodes, type styledCharsToString} from '@alcalzone/ansi-tokenize';
 import {pathToFileURL} from 'node:url';
 
 type StyledChar = unknown;
@@ -201,6 +201,31 @@ type Segment = {
 
 type StyledCell = Parameters<typeof styledCharsToString>[0][number];
 
+/** Whether two cells' styles are the same codes (then Ink's serializer writes nothing between them). */
+function sameStyles(a: StyledCell['styles'], b: StyledCell['styles']): boolean {
+	if (a === b) {
+		return true;
+	}
+
+	if (a.length !== b.length) {
+		return false;
+	}
+
+	for (const [index, code] of a.entries()) {
+		const other = b[index]!;
+		if (code.code !== other.code || code.endCode !== other.endCode) {
+			return false;
+		}
+	}
+
+	return true;
+}
+
+/**
+Ink's serializer (ansi-tokenize's `styledCharsToString`) for one segment, split into its pieces,
+without building the sets it builds to compare every pair of neighbouring cells: most neighbours
+have the same style, and between those it writes nothing.
+*/
 function toSegment(cells: readonly StyledCell[], width: number): Segment {
 	const first = cells[0];
 	const last = cells.at(-1);
@@ -208,10 +233,25 @@ function toSegment(cells: readonly StyledCell[], width: number): Segment {
 		return {head: '', body: '', tail: '', width: 0, firstStyles: [], lastStyles: []};
 	}
 
-	const whole = styledCharsToString([...cells]);
-	const head = ansiCodesToString(first.styles);
-	const tail = ansiCodesToString(diffAnsiCodes(last.styles, []));
-	return {head, body: whole.slice(head.length, whole.length - tail.length), tail, width, firstStyles: first.styles, lastStyles: last.styles};
+	let body = first.value;
+	for (let index = 1; index < cells.length; index++) {
+		const previous = cells[index - 1]!;
+		const cell = cells[index]!;
+		if (!sameStyles(previous.styles, cell.styles)) {
+			body += ansiCodesToString(diffAnsiCodes(previous.styles, cell.styles));
+		}
+
+		body += cell.value;
+	}
+
+	return {
+		head: ansiCodesToString(first.styles),
+		body,
+		tail: ansiCodesToString(diffAnsiCodes(last.styles, [])),
+		width,
+		firstStyles: first.styles,
+		lastStyles: last.styles,
+	};
 }
 
 /**
