@@ -7,13 +7,14 @@ import {isErrorReply, type Reply} from '../../source/control/protocol.js';
 import {vocabulary} from '../../source/core/vocabulary.js';
 import {pids, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 import {childrenOf, dstats, httpGet, pythonHttpServer, random, writeFile, type RequestOutcome} from './helpers.js';
+import {stressMs} from '../helpers/stress.js';
 
 /**
 The chaos run: everything of the other scenarios at once, at random, then the invariants.
 60 s in CI; `npm run chaos -- --minutes N` runs it longer, and `--seed S` (or CHAOS_SEED) replays
 a run's choices (the timing of real processes still varies).
 */
-const seconds = Number(process.env.CHAOS_SECONDS ?? 60);
+const seconds = Number(process.env.CHAOS_SECONDS ?? stressMs(60_000) / 1000);
 const seed = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const watcherNames = ['web', 'crasher', 'stubborn', 'lingerer', 'writer', 'sleeper'] as const;
 

@@ -3,9 +3,10 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {startDaemon, tempDir, waitFor, type Daemon} from '../helpers/daemon.js';
 import {dstats, type DaemonStats} from './helpers.js';
+import {stressMs} from '../helpers/stress.js';
 
 /** Scenario D's length, as the issue asks. */
-const runMs = 30_000;
+const runMs = stressMs(30_000);
 
 let daemon: Daemon | undefined;
 let dir: string | undefined;

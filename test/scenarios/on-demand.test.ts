@@ -7,9 +7,10 @@ import {isErrorReply} from '../../source/control/protocol.js';
 import {SocketClient} from '../../source/control/client.js';
 import {pids, startDaemon, tempDir, waitFor, type Daemon} from '../helpers/daemon.js';
 import {dstats, httpGet, pythonHttpServer, random, socketInode, tcpInodes, writeFile, type RequestOutcome} from './helpers.js';
+import {stressMs} from '../helpers/stress.js';
 
 /** Scenario C's length. Every connection is checked, so a short run already makes hundreds. */
-const scenarioMs = 15_000;
+const scenarioMs = stressMs(15_000);
 /** A connection that gets no answer within this long has hung. */
 const hangMs = 5000;
 
