@@ -13,6 +13,8 @@ esac
 version="${PROCUI_NODE22_VERSION:-22}"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+# Tests run some processes as another user (nobody, or one they create): they must reach this node too.
+chmod 755 "$dir"
 (cd "$dir" && npm pack --silent "node-linux-$arch@$version" >/dev/null && tar -xzf node-linux-*.tgz)
 PATH="$dir/package/bin:$PATH"
 export PATH
