@@ -11,6 +11,8 @@ Circus's reproduction (27 errors there), and keeps the whole suite's time in che
 */
 const runMs = stressMs(20_000);
 const clients = 8;
+/** The stubborn watcher's graceful_timeout, in seconds: Circus's reproduction has 30. */
+const gracefulSeconds = Math.round(stressMs(30_000) / 1000);
 
 let daemon: Daemon | undefined;
 
@@ -57,7 +59,7 @@ procui.backoff = false
 
 [watcher:stubborn]
 cmd = sh -c 'trap "" TERM; while :; do sleep 1; done'
-graceful_timeout = 30
+graceful_timeout = ${gracefulSeconds}
 `);
 		const before = await dstats(daemon);
 		const connections = await Promise.all(Array.from({length: clients}, async () => SocketClient.connect(daemon!.endpoint)));
