@@ -284,9 +284,10 @@ export class Arbiter {
 		}
 	}
 
-	/** Watchers in start order: higher priority first, then by name. */
+	/** Watchers in start order: higher priority first, then by name (code-point order, as Circus's
+	`sorted()`: `localeCompare` would load ICU's collation data, some 2 MiB of resident memory). */
 	orderedWatchers(): Watcher[] {
-		return [...this.#watchers.values()].sort((a, b) => b.config.priority - a.config.priority || a.name.localeCompare(b.name));
+		return [...this.#watchers.values()].sort((a, b) => b.config.priority - a.config.priority || (a.name < b.name ? -1 : (a.name > b.name ? 1 : 0)));
 	}
 
 	/** Start the autostart watchers in priority order, with `[circus] warmup_delay` between them,
