@@ -14,8 +14,7 @@ import {toEndpoint} from './endpoint.js';
 import type {Endpoint} from './endpoint.js';
 import {type EventMessage, type Properties, type Reply, nowSeconds, topicMatches} from './protocol.js';
 import {MetricsSource} from './metrics.js';
-import {MetricsServer, parseMetricsAddress} from './metrics-server.js';
-import {startPlugins} from './plugins/index.js';
+import type {MetricsServer} from './metrics-server.js';
 import type {RunningPlugin} from './plugins/plugin.js';
 import {ControlServer, type ControlServerStats} from './server.js';
 import type {SupervisorClient, Subscription} from './supervisor-client.js';
@@ -227,7 +226,13 @@ export class Supervisor {
 		this.#syncStatsTimer();
 		void this.arbiter.start();
 		// Clients of this supervisor, as Circus's plugins are of circusd: they act through commands.
-		this.#plugins = await startPlugins(this.#options.config.plugins ?? [], {client: this.client(), log: this.#options.log});
+		// Plugins and the metrics server are loaded only when configured: a daemon without them does
+		// not carry their code (nor dgram's, nor http's) for its whole life.
+		const plugins = this.#options.config.plugins ?? [];
+		if (plugins.length > 0) {
+			const {startPlugins} = await import('./plugins/index.js');
+			this.#plugins = await startPlugins(plugins, {client: this.client(), log: this.#options.log});
+		}
 	}
 
 	/** `http://HOST:PORT/metrics` while metrics are served. */
@@ -241,6 +246,7 @@ export class Supervisor {
 			return;
 		}
 
+		const {MetricsServer, parseMetricsAddress} = await import('./metrics-server.js');
 		const address = parseMetricsAddress(text);
 		const server = new MetricsServer(address, () => this.#metrics.render());
 		await server.listen();
