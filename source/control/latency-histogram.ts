@@ -39,7 +39,7 @@ export class LatencyHistogram {
 	/** Append the family (cumulative buckets, `+Inf`, `_sum`, `_count`) to `text`. */
 	write(text: PromText, name: string, help: string): void {
 		text.family(name, 'histogram', help);
-		for (const [command, series] of [...this.#series].sort(([a], [b]) => a.localeCompare(b))) {
+		for (const [command, series] of [...this.#series].sort(([a], [b]) => (a < b ? -1 : (a > b ? 1 : 0)))) {
 			const labels: Labels = {command};
 			for (const [index, bound] of latencyBuckets.entries()) {
 				text.sample(`${name}_bucket`, {...labels, le: String(bound)}, series.counts[index]!);

@@ -52,6 +52,9 @@ export type ControlServerOptions = Partial<ConnectionLimits> & {
 	readonly maxConnections?: number;
 	/** Where the server's own notes go (refused peers, client errors). Silent by default. */
 	readonly log?: ControlLog;
+	/** Called after a client subscribed or unsubscribed, and after a subscriber's connection closed:
+	the moment to ask `wants` again (to start or stop producing a topic). */
+	readonly onSubscriptionsChanged?: () => void;
 };
 
 export type ControlServerStats = {
@@ -75,6 +78,7 @@ export class ControlServer {
 	readonly #endpoint: Endpoint;
 	readonly #handle: RequestHandler;
 	readonly #log: ControlLog;
+	readonly #onSubscriptionsChanged: () => void;
 	readonly #limits: ConnectionLimits;
 	readonly #connections = new Set<Connection>();
 	readonly #gate: Gate;
@@ -90,6 +94,7 @@ export class ControlServer {
 		this.#endpoint = toEndpoint(options.endpoint);
 		this.#handle = options.handle;
 		this.#log = options.log ?? (() => undefined);
+		this.#onSubscriptionsChanged = options.onSubscriptionsChanged ?? (() => undefined);
 		this.#limits = {
 			maxMessageBytes: options.maxMessageBytes ?? maxMessageBytes,
 			maxQueuedBytes: options.maxQueuedBytes ?? defaultMaxQueuedBytes,
@@ -269,7 +274,12 @@ export class ControlServer {
 			},
 		});
 		this.#connections.add(connection);
-		void connection.closed.then(() => this.#connections.delete(connection));
+		void connection.closed.then(() => {
+			this.#connections.delete(connection);
+			if (connection.isSubscriber) {
+				this.#onSubscriptionsChanged();
+			}
+		});
 		connection.start();
 	}
 
@@ -320,7 +330,9 @@ export class ControlServer {
 
 	async #reply(connection: Connection, request: Request): Promise<Reply> {
 		if (request.command === 'subscribe' || request.command === 'unsubscribe') {
-			return connection.updateSubscription(request);
+			const reply = connection.updateSubscription(request);
+			this.#onSubscriptionsChanged();
+			return reply;
 		}
 
 		try {

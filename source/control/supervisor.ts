@@ -3,7 +3,7 @@ import {performance} from 'node:perf_hooks';
 import type {Config} from '../config/types.js';
 import {Arbiter} from '../core/arbiter.js';
 import {ProcSampler, type ProcInfo} from '../io/proc-stats.js';
-import {becomeSubreaper, reapAdopted} from '../io/adopted.js';
+import {becomeSubreaper} from '../io/adopted.js';
 import {onSignals, type HandledSignal} from '../io/signals.js';
 import {SocketSet} from '../io/socket-set.js';
 import {startTime, StateFile, type StateSnapshot} from '../io/state-file.js';
@@ -14,8 +14,7 @@ import {toEndpoint} from './endpoint.js';
 import type {Endpoint} from './endpoint.js';
 import {type EventMessage, type Properties, type Reply, nowSeconds, topicMatches} from './protocol.js';
 import {MetricsSource} from './metrics.js';
-import {MetricsServer, parseMetricsAddress} from './metrics-server.js';
-import {startPlugins} from './plugins/index.js';
+import type {MetricsServer} from './metrics-server.js';
 import type {RunningPlugin} from './plugins/plugin.js';
 import {ControlServer, type ControlServerStats} from './server.js';
 import type {SupervisorClient, Subscription} from './supervisor-client.js';
@@ -71,6 +70,8 @@ export class Supervisor {
 	#sample: ReadonlyMap<number, ProcInfo> = new Map();
 	#sampledAt = 0;
 	#statsTimer: NodeJS.Timeout | undefined;
+	/** Between a successful start() and close(): the span in which `stats` may be sampled. */
+	#running = false;
 	#removeSignals: (() => void) | undefined;
 	#quitSignals = 0;
 	/** Signals received, by name, and configuration reloads run: for `dstats`. */
@@ -106,6 +107,9 @@ export class Supervisor {
 			...(options.config.arbiter.clientIdleTimeout === undefined ? {} : {idleTimeoutMs: options.config.arbiter.clientIdleTimeout * 1000}),
 			log: (level, message) => {
 				options.log(level, message);
+			},
+			onSubscriptionsChanged: () => {
+				this.#syncStatsTimer();
 			},
 		});
 		this.#context = {
@@ -157,6 +161,11 @@ export class Supervisor {
 		this.arbiter.on('raw', (watcher, pid, data, offset) => {
 			this.#publish({event: rawTopic(watcher, pid), data: {watcher, pid, offset, data: data.toString('base64')}, time: nowSeconds()});
 		});
+	}
+
+	/** Whether the per-second `stats` sampling runs now (only while someone subscribes to `stats`). */
+	get sampling(): boolean {
+		return this.#statsTimer !== undefined;
 	}
 
 	/** The endpoint as a URL (with the real port once listening). */
@@ -213,21 +222,17 @@ export class Supervisor {
 			throw error;
 		}
 
-		// Sampling reads /proc for every process on the machine: only while someone watches the
-		// `stats` topic (a TUI). `stats`, `overview` and `dstats` sample on demand otherwise, so an idle
-		// daemon costs nothing but its timers.
-		this.#statsTimer = setInterval(() => {
-			// Adopted children are reaped on SIGCHLD; this catches one that a busy moment left over.
-			reapAdopted();
-			const topic = 'stats';
-			if (this.server.wants(topic) || this.#localWants(topic)) {
-				this.#sampleNow();
-				this.#publish({event: topic, data: this.overview(), time: nowSeconds()});
-			}
-		}, statsIntervalMs);
+		this.#running = true;
+		this.#syncStatsTimer();
 		void this.arbiter.start();
 		// Clients of this supervisor, as Circus's plugins are of circusd: they act through commands.
-		this.#plugins = await startPlugins(this.#options.config.plugins ?? [], {client: this.client(), log: this.#options.log});
+		// Plugins and the metrics server are loaded only when configured: a daemon without them does
+		// not carry their code (nor dgram's, nor http's) for its whole life.
+		const plugins = this.#options.config.plugins ?? [];
+		if (plugins.length > 0) {
+			const {startPlugins} = await import('./plugins/index.js');
+			this.#plugins = await startPlugins(plugins, {client: this.client(), log: this.#options.log});
+		}
 	}
 
 	/** `http://HOST:PORT/metrics` while metrics are served. */
@@ -241,6 +246,7 @@ export class Supervisor {
 			return;
 		}
 
+		const {MetricsServer, parseMetricsAddress} = await import('./metrics-server.js');
 		const address = parseMetricsAddress(text);
 		const server = new MetricsServer(address, () => this.#metrics.render());
 		await server.listen();
@@ -272,10 +278,12 @@ export class Supervisor {
 			subscribe: async (topics, onEvent) => {
 				const entry = {topics, onEvent};
 				this.#local.add(entry);
+				this.#syncStatsTimer();
 				const subscription: Subscription = {
 					topics,
 					unsubscribe: async () => {
 						this.#local.delete(entry);
+						this.#syncStatsTimer();
 					},
 				};
 				return subscription;
@@ -307,6 +315,26 @@ export class Supervisor {
 		}
 
 		return id === null ? {...reply, id: null} : reply;
+	}
+
+	/**
+	Sampling reads /proc for every process: it runs only while someone subscribes to the `stats`
+	topic (a TUI), and the timer exists only then, so an idle supervisor has no reason to wake.
+	`stats`, `overview` and `dstats` sample on demand otherwise. Called whenever subscriptions
+	change (a client subscribes, unsubscribes or goes away; the in-process client likewise).
+	*/
+	#syncStatsTimer(): void {
+		const topic = 'stats';
+		const wanted = this.#running && (this.server.wants(topic) || this.#localWants(topic));
+		if (wanted && this.#statsTimer === undefined) {
+			this.#statsTimer = setInterval(() => {
+				this.#sampleNow();
+				this.#publish({event: topic, data: this.overview(), time: nowSeconds()});
+			}, statsIntervalMs);
+		} else if (!wanted && this.#statsTimer !== undefined) {
+			clearInterval(this.#statsTimer);
+			this.#statsTimer = undefined;
+		}
 	}
 
 	#localWants(topic: string): boolean {
@@ -367,6 +395,7 @@ export class Supervisor {
 			// procui's own: what happened, for people and for the scenario tests.
 			sources: this.arbiter.redirector.sources.map((source) => ({owner: source.owner, fds: source.fds.filter((fd) => !fd.closed).map((fd) => fd.fd)})),
 			ticks: this.arbiter.counters.ticks,
+			stats_sampling: this.sampling,
 			ticks_during_commands: this.arbiter.counters.ticksDuringCommands,
 			commands_run: this.arbiter.scheduler.ran,
 			activations: this.arbiter.activations,
@@ -476,6 +505,8 @@ export class Supervisor {
 	/** Stop timers, signal handlers, the endpoint and the sockets (does not stop watchers: `quit` does). */
 	async close(): Promise<void> {
 		clearInterval(this.#statsTimer);
+		this.#statsTimer = undefined;
+		this.#running = false;
 		for (const plugin of this.#plugins.splice(0)) {
 			plugin.stop();
 		}

@@ -344,14 +344,25 @@ export class Watcher {
 		}
 
 		const now = this.#ctx.clock.now();
-		for (const record of this.running) {
-			if (record.expiresAt !== undefined && now >= record.expiresAt) {
-				this.#stopProcess(record, 'max_age');
+		// The periodic tick lands here with nothing to do almost every time: count without building
+		// lists (an idle supervisor should leave no garbage).
+		let expired = false;
+		for (const record of this.#processes.values()) {
+			if (isRunning(record) && record.expiresAt !== undefined && now >= record.expiresAt) {
+				expired = true;
 			}
 		}
 
-		const running = this.running;
-		if (running.length > this.numprocesses) {
+		if (expired) {
+			for (const record of this.running) {
+				if (record.expiresAt !== undefined && now >= record.expiresAt) {
+					this.#stopProcess(record, 'max_age');
+				}
+			}
+		}
+
+		if (this.#runningCount() > this.numprocesses) {
+			const running = this.running;
 			// Keep the newest numprocesses and retire the older ones, as Circus's manage_processes does
 			// (it sorts by start time, newest first, and kills past numprocesses). Processes spawned by
 			// one command share a start time: the later spawn is the newer.
@@ -383,7 +394,7 @@ export class Watcher {
 	}
 
 	#spawnMissing(now: number): void {
-		while (this.running.length < this.numprocesses) {
+		while (this.#runningCount() < this.numprocesses) {
 			const warmupAt = this.#lastSpawnAt + this.config.warmupDelay * 1000;
 			if (this.config.warmupDelay > 0 && now < warmupAt) {
 				this.#armSpawnTimer(warmupAt);
@@ -414,9 +425,21 @@ export class Watcher {
 			}
 		}
 
-		if (this.starting && this.running.length >= this.numprocesses) {
+		if (this.starting && this.#runningCount() >= this.numprocesses) {
 			this.#starting = false;
 		}
+	}
+
+	/** `running.length`, without the list. */
+	#runningCount(): number {
+		let count = 0;
+		for (const record of this.#processes.values()) {
+			if (isRunning(record)) {
+				count++;
+			}
+		}
+
+		return count;
 	}
 
 	/** Run before_spawn off the scheduler; its outcome comes back as a command. A failure stops the

@@ -88,8 +88,9 @@ function scheduleReap(): void {
 }
 
 /** Reap every exited adopted child. A child of Node's own stops the look (Node reaps it in this
-same turn), so another look follows shortly. */
-export function reapAdopted(): void {
+same turn), so another look follows shortly. Every exit raises SIGCHLD and each look goes on until
+none is left, so nothing polls: an idle supervisor is not woken for this. */
+function reapAdopted(): void {
 	if (!enabled || !addon) {
 		return;
 	}

@@ -38,6 +38,16 @@ async function reaped(pid: number): Promise<void> {
 	await waitFor(() => !fs.existsSync(`/proc/${pid}`), {what: `process ${pid} to be killed and reaped`});
 }
 
+/** Its parent's pid. */
+function parentOf(pid: number): number | undefined {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+	} catch {
+		return undefined;
+	}
+}
+
 /** Its own session and process group, so a signal to the watcher's group never reaches it. */
 function sessionOf(pid: number): number {
 	const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -60,6 +70,24 @@ describe.each([false, true])('a grandchild that setsid()s away (pty = %s)', (pty
 });
 
 describe('strays', () => {
+	it('one that exits on its own while its watcher runs is reaped at once, not left a zombie', async () => {
+		const marker = uniqueSleep();
+		// The subshell exits at once, so its setsid child is adopted by the daemon (a child subreaper).
+		daemon = await startDaemon(`[watcher:w]\ncmd = sh -c '(setsid sleep ${marker} &); exec sleep ${uniqueSleep()}'\npty = false\n`);
+		const daemonPid = daemon.process.pid!;
+		const [stray] = await waitFor(() => {
+			const found = pidsMatching(marker).filter((pid) => parentOf(pid) === daemonPid);
+			return found.length === 1 ? found : undefined;
+		}, {what: 'the setsid grandchild, adopted by the daemon'});
+		leftovers.push(stray!);
+		const [watched] = pids(await daemon.ok('list', {name: 'w'}));
+		process.kill(stray!, 'SIGTERM');
+		// Its exit raises SIGCHLD in the daemon, which reaps it: it leaves /proc altogether.
+		await reaped(stray!);
+		// The watcher's own process is untouched.
+		expect(pids(await daemon.ok('list', {name: 'w'}))).toEqual([watched]);
+	});
+
 	it('one that ignores the stop signal gets SIGKILL after graceful_timeout', async () => {
 		const marker = uniqueSleep();
 		const dir = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'procui-stray-'));
