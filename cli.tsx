@@ -91,9 +91,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	}
 
 	if (subcommand === 'daemon') {
-		const [{parseCommand, usageError}, {daemonSpec}, {readPlainFlags}] = await Promise.all([import('./source/cli/args.js'), import('./source/cli/command-specs.js'), import('./source/cli/plain-flags.js')]);
-		// meow only for what the plain reader leaves to it: the daemon would carry it for its whole life.
-		const parsed = readPlainFlags(daemonSpec, rest) ?? await parseCommand(daemonSpec, rest);
+		const [{parseCommand, usageError}, {daemonSpec}] = await Promise.all([import('./source/cli/args.js'), import('./source/cli/command-specs.js')]);
+		const parsed = await parseCommand(daemonSpec, rest);
 		if ('exit' in parsed) {
 			return parsed.exit;
 		}

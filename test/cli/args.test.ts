@@ -2,8 +2,7 @@ import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {kebab, parseCommand} from '../../source/cli/args.js';
-import {commandSpecs, ctlSpec, daemonSpec} from '../../source/cli/command-specs.js';
-import {readPlainFlags} from '../../source/cli/plain-flags.js';
+import {commandSpecs, ctlSpec} from '../../source/cli/command-specs.js';
 import {readPlainCtlFlags} from '../../source/cli/ctl.js';
 import {cliPath, repoRoot, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 
@@ -130,31 +129,6 @@ describe('real invocations still parse', () => {
 	it('ctl help COMMAND shows that command\'s form', () => {
 		expect(run(['ctl', 'help', 'incr'])).toMatchObject({code: 0, stdout: expect.stringMatching(/^usage: procui ctl incr <name> \[nb\]\n/) as unknown});
 		expect(run(['ctl', 'help', 'nope'])).toMatchObject({code: 2, stderr: expect.stringContaining('unknown command `nope`') as unknown});
-	});
-});
-
-describe('the daemon\'s flags', () => {
-	it('are read alike in their plain forms with and without meow', async () => {
-		const plain = [
-			[],
-			['circus.ini'],
-			['--detach', 'circus.ini', '--endpoint', 'ipc:///tmp/x.sock'],
-			['-d', '--pidfile=/run/p.pid', '--log-level', 'debug', '--log-output', '/var/log/procui.log'],
-			['-c', 'sleep 1', '--command', 'sleep 2', '--command=npm run dev', '--metrics', '9100'],
-			['a.ini', 'b.ini'],
-		];
-		for (const words of plain) {
-			const fast = readPlainFlags(daemonSpec, words);
-			const parsed = await parseCommand(daemonSpec, words);
-			expect('exit' in parsed).toBe(false);
-			expect(fast, words.join(' ')).toEqual(parsed);
-		}
-	});
-
-	it('leave everything but the plain forms to meow', () => {
-		for (const words of [['--help'], ['-h'], ['--no-detach'], ['--detach=true'], ['--endpoint', 'a', '--endpoint', 'b'], ['--endpoint'], ['--endpoint', '--detach'], ['--endpoint='], ['--log-output', '-'], ['-x'], ['--frob'], ['--', 'circus.ini'], ['-dc', 'sleep 1']]) {
-			expect(readPlainFlags(daemonSpec, words), words.join(' ')).toBeUndefined();
-		}
 	});
 });
 
