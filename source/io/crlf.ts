@@ -4,7 +4,9 @@ const LF = 0x0a;
 /**
 Turns a terminal's `\r\n` line endings back into `\n`, across chunk boundaries (a chunk may end
 with `\r` whose `\n` arrives in the next one). A `\r` not followed by `\n` is kept: it is the
-program's own (a progress bar). Chunks without `\r` pass through without a copy.
+program's own (a progress bar). Chunks without `\r` pass through without a copy; the others are
+copied, never changed in place: the same chunk is kept by the scrollback (by reference) and handed
+to the terminal view.
 */
 export class CrlfNormalizer {
 	#pendingCr = false;
@@ -23,8 +25,7 @@ export class CrlfNormalizer {
 			return data;
 		}
 
-		// Compact in place: what is written never overtakes what is still to be read.
-		const out = data;
+		const out = Buffer.allocUnsafe(data.length);
 		let written = 0;
 		let start = 0;
 		while (index !== -1) {
