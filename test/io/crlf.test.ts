@@ -19,3 +19,26 @@ test('leaves its input as it was: the scrollback and the terminal view hold the 
 	const out = normalizer.transform(chunk);
 	expect([out.toString(), chunk.toString()]).toEqual(['first\nsecond\n', 'first\r\nsecond\r\n']);
 });
+
+test('matches a byte-by-byte reference over random chunkings', () => {
+	let state = 7;
+	const random = (n: number): number => {
+		state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+		return state % n;
+	};
+
+	const alphabet = ['a', 'b', '\r', '\n', '\r\n', '\r\n'];
+	for (let round = 0; round < 200; round++) {
+		const text = Array.from({length: random(300)}, () => alphabet[random(alphabet.length)]).join('');
+		const normalizer = new CrlfNormalizer();
+		const out: Buffer[] = [];
+		for (let offset = 0; offset < text.length;) {
+			const size = 1 + random(40);
+			out.push(normalizer.transform(Buffer.from(text.slice(offset, offset + size))));
+			offset += size;
+		}
+
+		out.push(normalizer.flush());
+		expect(Buffer.concat(out).toString(), JSON.stringify(text)).toBe(text.replaceAll('\r\n', '\n'));
+	}
+});
