@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import {createRequire} from 'node:module';
 import path from 'node:path';
-import tty from 'node:tty';
 import {fileURLToPath} from 'node:url';
 import type {Readable} from 'node:stream';
 import {trackChild} from './adopted.js';
 import {DrainMarker} from './drain-marker.js';
 import {FdRef} from './fd-ref.js';
+import {readTerminal} from './tty-reader.js';
 import {checkWorkingDir, resolveExecutable, SpawnError} from './executable.js';
 
 export {SpawnError} from './executable.js';
@@ -235,7 +235,7 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 		throw error;
 	}
 
-	const stream = new tty.ReadStream(pair.master);
+	const stream = readTerminal(pair.master);
 	const read = new FdRef(pair.master, () => {
 		stream.destroy();
 	}, 'reader');
