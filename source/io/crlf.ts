@@ -1,5 +1,7 @@
 const CR = 0x0d;
 const LF = 0x0a;
+/** Size of the buffers the copies are cut from: one allocation for many terminal reads. */
+const slabBytes = 64 * 1024;
 
 /**
 Turns a terminal's `\r\n` line endings back into `\n`, across chunk boundaries (a chunk may end
@@ -10,6 +12,9 @@ to the terminal view.
 */
 export class CrlfNormalizer {
 	#pendingCr = false;
+	/** Where copies are made: views of it are handed out, and never written again. */
+	#slab: Buffer | undefined;
+	#slabUsed = 0;
 
 	transform(chunk: Buffer): Buffer {
 		let data = chunk;
@@ -26,7 +31,7 @@ export class CrlfNormalizer {
 		}
 
 		// Compacted in a copy, with copyWithin: no view and no call through Buffer#copy per line.
-		const out = Buffer.allocUnsafeSlow(data.length);
+		const out = this.#room(data.length);
 		out.set(data);
 		let written = index;
 		let start = index;
@@ -57,6 +62,22 @@ export class CrlfNormalizer {
 
 		written += end - start;
 		return out.subarray(0, written);
+	}
+
+	/** A fresh region of `bytes` bytes, cut from the slab (a new one when it is full). */
+	#room(bytes: number): Buffer {
+		if (bytes > slabBytes / 4) {
+			return Buffer.allocUnsafeSlow(bytes);
+		}
+
+		if (!this.#slab || this.#slabUsed + bytes > this.#slab.length) {
+			this.#slab = Buffer.allocUnsafeSlow(slabBytes);
+			this.#slabUsed = 0;
+		}
+
+		const room = this.#slab.subarray(this.#slabUsed, this.#slabUsed + bytes);
+		this.#slabUsed += bytes;
+		return room;
 	}
 
 	/** At end of output: a trailing `\r` that never got its `\n`. */
