@@ -78,7 +78,8 @@ function characterBoundary(data: Buffer, start: number, max: number): number {
 const initialSlots = 16;
 /** A block of whole lines at most this long is copied into the arena instead of kept by reference. */
 const smallBlockBytes = 512;
-/** Size of an arena, the buffer small blocks are copied into. */
+/** Size of the first arena (the buffer small blocks are copied into) and of the largest: each new one doubles. */
+const firstArenaBytes = 1024;
 const arenaBytes = 16 * 1024;
 
 /** A bounded ring of output lines with sequence numbers (see the module comment). */
@@ -425,7 +426,8 @@ export class LineRing {
 		if (size <= smallBlockBytes) {
 			// Copied: a one-line read should not keep its whole chunk (and its allocation) alive.
 			if (!this.#arena || this.#arenaUsed + size > this.#arena.length) {
-				this.#arena = Buffer.allocUnsafeSlow(arenaBytes);
+				// A process that prints a line or two holds 1 KiB, not 16.
+				this.#arena = Buffer.allocUnsafeSlow(Math.max(size, Math.min(arenaBytes, (this.#arena?.length ?? firstArenaBytes / 2) * 2)));
 				this.#arenaUsed = 0;
 			}
 
