@@ -4,7 +4,8 @@ import {createRequire} from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, expect, test} from 'vitest';
-import {readTerminal} from '../../source/io/tty-reader.js';
+import type net from 'node:net';
+import {pipeFd, readPipe, readTerminal} from '../../source/io/gathered-reads.js';
 
 type NativePty = {open(cols: number, rows: number): {master: number; slave: number}};
 const require = createRequire(import.meta.url);
@@ -102,4 +103,32 @@ test('stops reading while paused and goes on when resumed', async () => {
 	expect(seen).not.toContain('two');
 	stream.resume();
 	await until(() => seen.includes('two'), '"two" after resume');
+}, 10_000);
+
+test('takes a child\'s pipe over from child_process and hands on every byte in order, then ends', async () => {
+	const child = childProcess.spawn('sh', ['-c', 'yes procui-gathered-reads-line | head -c 3000000; printf tail'], {stdio: ['ignore', 'pipe', 'ignore']});
+	cleanups.push(() => child.kill('SIGKILL'));
+	const stream = readPipe(child.stdout as net.Socket);
+	expect(pipeFd(stream)).toBeGreaterThan(2);
+	const chunks: Buffer[] = [];
+	stream.on('data', (chunk: Buffer) => {
+		chunks.push(chunk);
+	});
+	await new Promise(resolve => stream.once('close', resolve));
+	const expected = 'procui-gathered-reads-line\n'.repeat(Math.ceil(3_000_000 / 27)).slice(0, 3_000_000) + 'tail';
+	expect(Buffer.concat(chunks).toString()).toBe(expected);
+	expect(pipeFd(stream)).toBe(-1);
+}, 30_000);
+
+test('hands on a quiet child\'s small writes one by one as they come', async () => {
+	const child = childProcess.spawn('sh', ['-c', 'printf "first\\n"; read -r _; printf "second"'], {stdio: ['pipe', 'pipe', 'ignore']});
+	cleanups.push(() => child.kill('SIGKILL'));
+	const stream = readPipe(child.stdout as net.Socket);
+	let seen = '';
+	stream.on('data', (chunk: Buffer) => {
+		seen += chunk.toString();
+	});
+	await until(() => seen === 'first\n', 'the first line');
+	child.stdin!.end('go\n');
+	await until(() => seen === 'first\nsecond', 'the second write');
 }, 10_000);
