@@ -246,6 +246,16 @@ describe('LineRing keeps raw blocks and splits them when read', () => {
 		expect(ring.lines(2, 1).map(line => line.seq)).toEqual([2]);
 	});
 
+	test('decodes a character split between the pending line and a large chunk', () => {
+		const ring = new LineRing();
+		const bytes = Buffer.from(`prix 10 €\n${'y'.repeat(700)}\n`);
+		const cut = bytes.indexOf(0xe2) + 1;
+		ring.push(bytes.subarray(0, cut));
+		ring.push(Buffer.from(bytes.subarray(cut)));
+		expect(texts(ring)).toEqual(['prix 10 €', 'y'.repeat(700)]);
+		expect(ring.byteLength).toBe(Buffer.byteLength('prix 10 €') + 700);
+	});
+
 	test('evicts by bytes across blocks, down to the line, as if line by line', () => {
 		const ring = new LineRing({maxBytes: 2000});
 		ring.push(`${'a'.repeat(999)}\n${'b'.repeat(999)}\n`);
