@@ -1,13 +1,20 @@
 const CR = 0x0d;
 const LF = 0x0a;
+/** Size of the buffers the copies are cut from: one allocation for many terminal reads. */
+const slabBytes = 64 * 1024;
 
 /**
 Turns a terminal's `\r\n` line endings back into `\n`, across chunk boundaries (a chunk may end
 with `\r` whose `\n` arrives in the next one). A `\r` not followed by `\n` is kept: it is the
-program's own (a progress bar). Chunks without `\r` pass through without a copy.
+program's own (a progress bar). Chunks without `\r` pass through without a copy; the others are
+copied, never changed in place: the same chunk is kept by the scrollback (by reference) and handed
+to the terminal view.
 */
 export class CrlfNormalizer {
 	#pendingCr = false;
+	/** Where copies are made: views of it are handed out, and never written again. */
+	#slab: Buffer | undefined;
+	#slabUsed = 0;
 
 	transform(chunk: Buffer): Buffer {
 		let data = chunk;
@@ -23,28 +30,54 @@ export class CrlfNormalizer {
 			return data;
 		}
 
-		// Compact in place: what is written never overtakes what is still to be read.
-		const out = data;
-		let written = 0;
-		let start = 0;
+		// Compacted in a copy, with copyWithin: no view and no call through Buffer#copy per line.
+		const out = this.#room(data.length);
+		out.set(data);
+		let written = index;
+		let start = index;
+		const last = data.length - 1;
 		while (index !== -1) {
-			if (index === data.length - 1) {
+			if (index === last) {
 				// Wait for the next chunk to know whether a `\n` follows.
-				written += data.copy(out, written, start, index);
 				this.#pendingCr = true;
-				return out.subarray(0, written);
+				break;
 			}
 
-			if (data[index + 1] === LF) {
-				written += data.copy(out, written, start, index);
+			if (out[index + 1] === LF) {
+				if (written !== start) {
+					out.copyWithin(written, start, index);
+				}
+
+				written += index - start;
 				start = index + 1;
 			}
 
-			index = data.indexOf(CR, index + 1);
+			index = out.indexOf(CR, index + 1);
 		}
 
-		written += data.copy(out, written, start);
+		const end = this.#pendingCr ? last : data.length;
+		if (written !== start) {
+			out.copyWithin(written, start, end);
+		}
+
+		written += end - start;
 		return out.subarray(0, written);
+	}
+
+	/** A fresh region of `bytes` bytes, cut from the slab (a new one when it is full). */
+	#room(bytes: number): Buffer {
+		if (bytes > slabBytes / 4) {
+			return Buffer.allocUnsafeSlow(bytes);
+		}
+
+		if (!this.#slab || this.#slabUsed + bytes > this.#slab.length) {
+			this.#slab = Buffer.allocUnsafeSlow(slabBytes);
+			this.#slabUsed = 0;
+		}
+
+		const room = this.#slab.subarray(this.#slabUsed, this.#slabUsed + bytes);
+		this.#slabUsed += bytes;
+		return room;
 	}
 
 	/** At end of output: a trailing `\r` that never got its `\n`. */

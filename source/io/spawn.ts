@@ -1,14 +1,15 @@
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
+import type net from 'node:net';
 import os from 'node:os';
 import {createRequire} from 'node:module';
 import path from 'node:path';
-import tty from 'node:tty';
 import {fileURLToPath} from 'node:url';
 import type {Readable} from 'node:stream';
 import {trackChild} from './adopted.js';
 import {DrainMarker} from './drain-marker.js';
 import {FdRef} from './fd-ref.js';
+import {pipeFd, readPipe, readTerminal} from './gathered-reads.js';
 import {checkWorkingDir, resolveExecutable, SpawnError} from './executable.js';
 
 export {SpawnError} from './executable.js';
@@ -235,7 +236,7 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 		throw error;
 	}
 
-	const stream = new tty.ReadStream(pair.master);
+	const stream = readTerminal(pair.master);
 	const read = new FdRef(pair.master, () => {
 		stream.destroy();
 	}, 'reader');
@@ -276,10 +277,11 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 	};
 }
 
-/** An output channel read from a pipe; the fd is released when the pipe ends. */
-function pipeChannel(name: OutputChannel['name'], stream: Readable): OutputChannel {
-	const handle = stream as Readable & {_handle?: {fd?: number}};
-	const read = new FdRef(handle._handle?.fd ?? -1, () => {
+/** An output channel read from a pipe (taken over from child_process: see `readPipe`); the fd is
+released when the pipe ends. */
+function pipeChannel(name: OutputChannel['name'], pipe: Readable): OutputChannel {
+	const stream = readPipe(pipe as net.Socket);
+	const read = new FdRef(pipeFd(stream), () => {
 		stream.destroy();
 	}, 'reader');
 	stream.on('close', () => read.release('reader'));

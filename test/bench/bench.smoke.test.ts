@@ -41,7 +41,7 @@ test('the smoke run prints every figure with a number and writes results.json', 
 	const ids = json.rows.map(row => row.id);
 	expect(ids).toEqual([
 		'w1.spawn', 'w1.rss', 'w1.idle',
-		'w2.pipe.throughput', 'w2.pty.throughput', 'w2.pipe.lost', 'w2.pty.lost', 'w2.pipe.cpu', 'w2.pty.cpu',
+		'w2.pipe.throughput', 'w2.pty.throughput', 'w2.pipe.lost', 'w2.pty.lost', 'w2.pipe.cpu', 'w2.pty.cpu', 'w2.small.throughput', 'w2.small.lost', 'w2.small.cpu',
 		'w3.restarts', 'w3.cpu',
 		'w4.rtt.median', 'w4.rtt.p95', 'w4.ctl',
 		'w5.key', 'w5.fps', 'w5.frame', 'w5.cpu',

@@ -14,6 +14,20 @@ export function floodLines(bytes: number): Buffer {
 	return buffer.subarray(0, bytes);
 }
 
+/** The small-write flood's line, 63 characters and a newline: `yes` prints it, `head -c` cuts. */
+export const smallWriteLine = `procui-small-write-${filler.slice(0, lineBytes - 1 - 'procui-small-write-'.length)}`;
+
+/** What `yes LINE | head -c bytes` writes. */
+export function repeatedLine(line: string, bytes: number): Buffer {
+	const one = Buffer.from(`${line}\n`, 'latin1');
+	const buffer = Buffer.alloc(Math.ceil(bytes / one.length) * one.length);
+	for (let offset = 0; offset < buffer.length; offset += one.length) {
+		one.copy(buffer, offset);
+	}
+
+	return buffer.subarray(0, bytes);
+}
+
 /**
 Bytes missing or wrong in `actual`: everything from the first difference to the end of `expected`,
 plus any surplus. 0 exactly when the two are identical.

@@ -234,3 +234,173 @@ describe('LineRing', () => {
 		expect(ring.lines().at(-1)).toEqual({seq: 2, time: 2000, text: 'progress 100%'});
 	});
 });
+
+describe('LineRing keeps raw blocks and splits them when read', () => {
+	test('splits a line begun in one chunk and ended in a large one when read', () => {
+		const ring = new LineRing();
+		ring.push('start of a ');
+		const big = Buffer.from(`long line\n${'x'.repeat(1000)}\nlast\ntail`);
+		ring.push(big);
+		expect(texts(ring)).toEqual(['start of a long line', 'x'.repeat(1000), 'last']);
+		expect(ring.pending()).toBe('tail');
+		expect(ring.lines(2, 1).map(line => line.seq)).toEqual([2]);
+	});
+
+	test('decodes a character split between the pending line and a large chunk', () => {
+		const ring = new LineRing();
+		const bytes = Buffer.from(`prix 10 €\n${'y'.repeat(700)}\n`);
+		const cut = bytes.indexOf(0xe2) + 1;
+		ring.push(bytes.subarray(0, cut));
+		ring.push(Buffer.from(bytes.subarray(cut)));
+		expect(texts(ring)).toEqual(['prix 10 €', 'y'.repeat(700)]);
+		expect(ring.byteLength).toBe(Buffer.byteLength('prix 10 €') + 700);
+	});
+
+	test('evicts by bytes across blocks, down to the line, as if line by line', () => {
+		const ring = new LineRing({maxBytes: 2000});
+		ring.push(`${'a'.repeat(999)}\n${'b'.repeat(999)}\n`);
+		ring.push(`${'c'.repeat(999)}\n${'d'.repeat(99)}\n`);
+		// Only c and d (1,098 bytes) fit in 2,000: a and b go, from the first block only.
+		expect(texts(ring).map(text => text[0])).toEqual(['c', 'd']);
+		expect([ring.firstSeq, ring.lastSeq, ring.size, ring.byteLength]).toEqual([3, 4, 2, 1098]);
+		ring.push(`${'e'.repeat(1300)}\n`);
+		expect(texts(ring).map(text => text[0])).toEqual(['d', 'e']);
+		expect(ring.byteLength).toBe(1399);
+	});
+
+	test('keeps part of a large block when only its first lines must go', () => {
+		const ring = new LineRing({capacity: 5});
+		ring.push(Buffer.from(Array.from({length: 100}, (_, i) => `line ${String(i).padStart(3, '0')} ${'-'.repeat(20)}`).join('\n') + '\n'));
+		ring.push('one more\n');
+		expect(ring.lines().map(line => [line.seq, line.text.slice(0, 8)])).toEqual([
+			[97, 'line 096'], [98, 'line 097'], [99, 'line 098'], [100, 'line 099'], [101, 'one more'],
+		]);
+	});
+
+	test('shows a partial line at the end of the ring as it arrives, and not as a line', () => {
+		const ring = new LineRing();
+		ring.push(Buffer.from(`${'z'.repeat(600)}\nprompt> `));
+		expect(ring.size).toBe(1);
+		expect(ring.pendingLine()).toEqual({seq: 2, time: expect.any(Number), text: 'prompt> '});
+		ring.push('yes');
+		expect(ring.pendingLine()?.text).toBe('prompt> yes');
+		ring.push('\n');
+		expect(ring.lines(2)).toEqual([{seq: 2, time: expect.any(Number), text: 'prompt> yes'}]);
+	});
+
+	test('keeps a large chunk by reference and copies a small one', () => {
+		const ring = new LineRing();
+		const small = Buffer.from('small\n');
+		const large = Buffer.from(`${'l'.repeat(600)}\n`);
+		ring.push(small);
+		ring.push(large);
+		small.fill(0x2d);
+		// Handed over: a caller must not change it, and the ring reads what it holds.
+		large.fill(0x2d, 0, 600);
+		expect(texts(ring)).toEqual(['small', '-'.repeat(600)]);
+	});
+
+	test('cuts an over-long line in the middle of a block, keeping the lines around it', () => {
+		const ring = new LineRing({maxLineBytes: 4});
+		ring.push('ab\nabcdefghij\ncd\n');
+		expect(ring.lines().map(line => [line.seq, line.text])).toEqual([[1, 'ab'], [2, 'abcd'], [3, 'efgh'], [4, 'ij'], [5, 'cd']]);
+	});
+
+	test('cuts a line of multi-byte characters even when maxLineBytes is smaller than one', () => {
+		const ring = new LineRing({maxLineBytes: 1});
+		ring.push('ab\n');
+		expect(texts(ring)).toEqual(['a', 'b']);
+		ring.push('€\n');
+		expect(ring.size).toBe(5);
+	});
+
+	test('matches a line-by-line model over random pushes, bounds and reads', () => {
+		let state = 12_345;
+		const random = (n: number): number => {
+			state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+			return state % n;
+		};
+
+		const alphabet = ['a', 'b', 'c', '\n', '\n', 'é', 'x'];
+		for (let round = 0; round < 150; round++) {
+			const capacity = 1 + random(30);
+			const maxBytes = 8 + random(400);
+			const maxLineBytes = Math.min(4 + random(60), maxBytes);
+			let now = 0;
+			const ring = new LineRing({capacity, maxBytes, maxLineBytes, now: () => now});
+			// The model: every line ever, with its time; the ring holds the newest that fit both bounds.
+			const all: Array<{text: string; time: number; stderr: boolean}> = [];
+			let pending = '';
+			let errPending = '';
+			const addLine = (text: string, time: number, stderr: boolean): void => {
+				let rest = Buffer.from(text);
+				while (rest.length > maxLineBytes) {
+					let cut = maxLineBytes;
+					while (cut > 0 && (rest[cut]! & 0xc0) === 0x80) {
+						cut--;
+					}
+
+					cut = cut > 0 ? cut : maxLineBytes;
+					all.push({text: rest.subarray(0, cut).toString(), time, stderr});
+					rest = rest.subarray(cut);
+				}
+
+				all.push({text: rest.toString(), time, stderr});
+			};
+
+			for (let step = 0; step < 40; step++) {
+				now += 1 + random(3);
+				const length = random(5) === 0 ? random(2000) : random(40);
+				const text = Array.from({length}, () => alphabet[random(alphabet.length)]).join('');
+				const stderr = random(6) === 0;
+				ring.push(Buffer.from(text), stderr ? 'stderr' : 'stdout');
+				const parts = ((stderr ? errPending : pending) + text).split('\n');
+				const unfinished = parts.pop()!;
+				for (const part of parts) {
+					addLine(part, now, stderr);
+				}
+
+				// An unfinished line longer than maxLineBytes is emitted in pieces as it grows.
+				let rest = Buffer.from(unfinished);
+				if (!stderr) {
+					while (rest.length > maxLineBytes) {
+						let cut = maxLineBytes;
+						while (cut > 0 && (rest[cut]! & 0xc0) === 0x80) {
+							cut--;
+						}
+
+						cut = cut > 0 ? cut : maxLineBytes;
+						all.push({text: rest.subarray(0, cut).toString(), time: now, stderr});
+						rest = rest.subarray(cut);
+					}
+				} else if (rest.length > maxLineBytes) {
+					addLine(rest.toString(), now, stderr);
+					rest = Buffer.alloc(0);
+				}
+
+				if (stderr) {
+					errPending = rest.toString();
+				} else {
+					pending = rest.toString();
+				}
+
+				if (random(4) === 0) {
+					let held = 0;
+					let bytes = 0;
+					while (held < all.length && held < capacity && bytes + Buffer.byteLength(all.at(-1 - held)!.text) <= maxBytes) {
+						bytes += Buffer.byteLength(all.at(-1 - held)!.text);
+						held++;
+					}
+
+					const expected = all.slice(all.length - held).map((line, i) => ({
+						seq: all.length - held + i + 1, time: line.time, text: line.text, ...(line.stderr ? {stderr: true} : {}),
+					}));
+					const from = random(all.length + 2);
+					expect(ring.lines(from), `round ${round} step ${step}`).toEqual(expected.filter(line => line.seq >= from));
+					expect([ring.size, ring.firstSeq, ring.lastSeq, ring.byteLength]).toEqual([held, all.length - held + 1, all.length, bytes]);
+					expect(ring.pending()).toBe(pending);
+				}
+			}
+		}
+	});
+});

@@ -1,0 +1,123 @@
+import net from 'node:net';
+import tty from 'node:tty';
+
+/** The first buffer reads go into; it doubles while reads fill it, so a quiet process holds little. */
+const firstBufferBytes = 4 * 1024;
+/** The largest buffer for a terminal (a read returns up to ~20 KiB) and for a pipe (up to ~200 KiB). */
+const terminalBufferBytes = 64 * 1024;
+const pipeBufferBytes = 256 * 1024;
+
+type OnRead = {
+	buffer(): Uint8Array;
+	callback(bytes: number): boolean;
+};
+
+/**
+Reads go into the free end of a buffer (net.Socket's `onread` with a buffer generator: libuv reads
+straight into it, with no allocation and no copy per read), and what one turn of the event loop
+read goes on as one `'data'` chunk from `setImmediate`, with no added wait. The chunks are views of
+these buffers that are never written again once handed on: a reader may keep them. A buffer is
+replaced once a quarter of it is left; the next is twice as big, up to `maxBytes`, when reads
+filled all the room they were given. Whatever was read goes on before the stream's `'end'`,
+`'error'` or `'close'` reaches any other listener.
+*/
+function gatherReads(maxBytes: number): {onread: OnRead; attach(stream: net.Socket): void} {
+	let size = firstBufferBytes;
+	let buffer = Buffer.allocUnsafeSlow(size);
+	/** Bytes of `buffer` read so far, and those handed on. */
+	let filled = 0;
+	let handed = 0;
+	/** Room the last read was given. */
+	let offered = 0;
+	let scheduled = false;
+	let stream: net.Socket | undefined;
+	const handOn = (): void => {
+		scheduled = false;
+		if (filled > handed && stream) {
+			const chunk = buffer.subarray(handed, filled);
+			handed = filled;
+			stream.emit('data', chunk);
+		}
+	};
+
+	return {
+		onread: {
+			buffer() {
+				if (buffer.length - filled < buffer.length / 4) {
+					handOn();
+					buffer = Buffer.allocUnsafeSlow(size);
+					filled = 0;
+					handed = 0;
+				}
+
+				offered = buffer.length - filled;
+				return buffer.subarray(filled);
+			},
+			callback(bytes) {
+				filled += bytes;
+				if (bytes === offered && size < maxBytes) {
+					size *= 2;
+				}
+
+				if (!scheduled) {
+					scheduled = true;
+					setImmediate(handOn);
+				}
+
+				return true;
+			},
+		},
+		attach(socket) {
+			stream = socket;
+			for (const event of ['end', 'error', 'close']) {
+				socket.on(event, handOn);
+			}
+		},
+	};
+}
+
+/**
+A PTY master, read as `gatherReads` says. A terminal read returns at most about 4 KiB (the line
+discipline's buffer): `tty.ReadStream` alone costs an allocation, a stream `push` and a `'data'`
+event per read, and procui a pass through the scrollback, the stream files and the viewers.
+`pause()` stops reading (libuv's readStop), as on any socket.
+*/
+export function readTerminal(fd: number): tty.ReadStream {
+	const gather = gatherReads(terminalBufferBytes);
+	// `tty.ReadStream` passes its options on to `net.Socket`, which takes `onread`.
+	const stream = new tty.ReadStream(fd, {onread: gather.onread} as ConstructorParameters<typeof tty.ReadStream>[1]);
+	gather.attach(stream);
+	return stream;
+}
+
+/** What a child's pipe is to Node: a socket over a libuv pipe handle (its fd is the pipe's). */
+type PipeHandle = {fd: number; reading: boolean; readStop(): number};
+
+/**
+A child's stdout or stderr pipe, taken over from the socket child_process made for it and read as
+`gatherReads` says (no 64 KiB allocation per read, which a flood turned into garbage collection).
+Call it in the same turn as the spawn: nothing has been read yet. The old socket is left destroyed,
+without its handle (so the fd stays open); the new one owns the handle, and its fd.
+*/
+export function readPipe(socket: net.Socket): net.Socket {
+	const old = socket as net.Socket & {_handle: PipeHandle | null};
+	const handle = old._handle;
+	if (!handle) {
+		throw new Error('readPipe: the socket has no pipe handle (already read or closed)');
+	}
+
+	// child_process started reading (readStart); stop it before the new socket starts its own.
+	handle.readStop();
+	handle.reading = false;
+	old._handle = null;
+	old.destroy();
+	const gather = gatherReads(pipeBufferBytes);
+	const stream = new net.Socket({handle, readable: true, writable: false, onread: gather.onread} as net.SocketConstructorOpts);
+	gather.attach(stream);
+	return stream;
+}
+
+/** The fd a socket made by `readPipe` reads, or -1. */
+export function pipeFd(socket: net.Socket): number {
+	return (socket as net.Socket & {_handle: PipeHandle | null})._handle?.fd ?? -1;
+}

@@ -1,0 +1,134 @@
+import childProcess from 'node:child_process';
+import fs from 'node:fs';
+import {createRequire} from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, expect, test} from 'vitest';
+import type net from 'node:net';
+import {pipeFd, readPipe, readTerminal} from '../../source/io/gathered-reads.js';
+
+type NativePty = {open(cols: number, rows: number): {master: number; slave: number}};
+const require = createRequire(import.meta.url);
+const {module: native} = (require('node-pty/lib/utils') as {loadNativeModule(name: string): {module: NativePty}}).loadNativeModule('pty');
+
+const cleanups: Array<() => void> = [];
+afterEach(() => {
+	for (const cleanup of cleanups.splice(0)) {
+		cleanup();
+	}
+});
+
+/** A real PTY with `command` on its slave. The test holds the slave too: a hang-up can overtake
+the last bytes (see DrainMarker), so a test waits for the bytes, then closes it. */
+function terminalOf(command: string, args: readonly string[]): {master: number; closeSlave: () => void; child: childProcess.ChildProcess} {
+	const pair = native.open(80, 24);
+	const child = childProcess.spawn(command, args, {stdio: [pair.slave, pair.slave, pair.slave]});
+	let open = true;
+	const closeSlave = (): void => {
+		if (open) {
+			open = false;
+			fs.closeSync(pair.slave);
+		}
+	};
+
+	cleanups.push(() => {
+		child.kill('SIGKILL');
+		closeSlave();
+	});
+	return {master: pair.master, closeSlave, child};
+}
+
+async function until(probe: () => boolean, what: string): Promise<void> {
+	const deadline = Date.now() + 20_000;
+	while (!probe()) {
+		if (Date.now() > deadline) {
+			throw new Error(`timed out waiting for ${what}`);
+		}
+
+		await new Promise(resolve => setTimeout(resolve, 5));
+	}
+}
+
+test('hands on every byte in order, in chunks that stay as they were, before close', async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'procui-tty-reader-'));
+	cleanups.push(() => fs.rmSync(dir, {recursive: true, force: true}));
+	const lines = Array.from({length: 40_000}, (_, i) => `line ${i} ${'x'.repeat(i % 50)}`).join('\n') + '\n';
+	fs.writeFileSync(path.join(dir, 'input'), lines);
+	const {master, closeSlave} = terminalOf('cat', [path.join(dir, 'input')]);
+	const stream = readTerminal(master);
+	const chunks: Buffer[] = [];
+	let bytes = 0;
+	stream.on('data', (chunk: Buffer) => {
+		// A reader may keep them: later reads must not write over what it holds.
+		chunks.push(chunk);
+		bytes += chunk.length;
+	});
+	stream.on('error', () => undefined);
+	const closed = new Promise(resolve => stream.once('close', resolve));
+	// Every line gains a \r on the terminal.
+	await until(() => bytes >= Buffer.byteLength(lines) + 40_000, 'all of cat\'s output');
+	closeSlave();
+	await closed;
+	expect(chunks.length).toBeGreaterThan(1);
+	expect(Buffer.concat(chunks).toString().replaceAll('\r\n', '\n')).toBe(lines);
+}, 30_000);
+
+test('hands on a prompt without a newline as soon as it is written', async () => {
+	const {master} = terminalOf('sh', ['-c', 'printf "name? "; sleep 5']);
+	const stream = readTerminal(master);
+	stream.on('error', () => undefined);
+	cleanups.push(() => stream.destroy());
+	const first = await new Promise<string>(resolve => {
+		stream.once('data', (chunk: Buffer) => {
+			resolve(chunk.toString());
+		});
+	});
+	expect(first).toBe('name? ');
+}, 10_000);
+
+test('stops reading while paused and goes on when resumed', async () => {
+	const {master, child} = terminalOf('sh', ['-c', 'stty -echo; printf "one\\n"; read -r _; printf "two\\n"']);
+	const stream = readTerminal(master);
+	stream.on('error', () => undefined);
+	cleanups.push(() => stream.destroy());
+	let seen = '';
+	stream.on('data', (chunk: Buffer) => {
+		seen += chunk.toString();
+	});
+	await until(() => seen.includes('one'), '"one"');
+	stream.pause();
+	fs.writeSync(master, 'go\r');
+	await until(() => child.exitCode !== null, 'the child\'s exit');
+	// The child has written "two"; nothing is read while paused.
+	expect(seen).not.toContain('two');
+	stream.resume();
+	await until(() => seen.includes('two'), '"two" after resume');
+}, 10_000);
+
+test('takes a child\'s pipe over from child_process and hands on every byte in order, then ends', async () => {
+	const child = childProcess.spawn('sh', ['-c', 'yes procui-gathered-reads-line | head -c 3000000; printf tail'], {stdio: ['ignore', 'pipe', 'ignore']});
+	cleanups.push(() => child.kill('SIGKILL'));
+	const stream = readPipe(child.stdout as net.Socket);
+	expect(pipeFd(stream)).toBeGreaterThan(2);
+	const chunks: Buffer[] = [];
+	stream.on('data', (chunk: Buffer) => {
+		chunks.push(chunk);
+	});
+	await new Promise(resolve => stream.once('close', resolve));
+	const expected = 'procui-gathered-reads-line\n'.repeat(Math.ceil(3_000_000 / 27)).slice(0, 3_000_000) + 'tail';
+	expect(Buffer.concat(chunks).toString()).toBe(expected);
+	expect(pipeFd(stream)).toBe(-1);
+}, 30_000);
+
+test('hands on a quiet child\'s small writes one by one as they come', async () => {
+	const child = childProcess.spawn('sh', ['-c', 'printf "first\\n"; read -r _; printf "second"'], {stdio: ['pipe', 'pipe', 'ignore']});
+	cleanups.push(() => child.kill('SIGKILL'));
+	const stream = readPipe(child.stdout as net.Socket);
+	let seen = '';
+	stream.on('data', (chunk: Buffer) => {
+		seen += chunk.toString();
+	});
+	await until(() => seen === 'first\n', 'the first line');
+	child.stdin!.end('go\n');
+	await until(() => seen === 'first\nsecond', 'the second write');
+}, 10_000);
