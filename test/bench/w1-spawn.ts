@@ -16,8 +16,12 @@ import {pause, pollUntil, type Context, type Values, type Workload} from './work
 const rounds = 3;
 /** Poll interval while counting children: the resolution of the spawn time. */
 const pollMs = 2;
-/** After the last start, before the idle window: let start-up garbage and timers settle. */
-const settleMs = 1000;
+/**
+After the last start, before the idle window and the RSS reading: the start's own work is over.
+V8's memory reducer runs its full collections some 7–9 s after a burst of allocation (the
+start), so a window that begins sooner measures the start's clean-up, not the idle daemon.
+*/
+const settleMs = 15_000;
 
 function childSleeps(parent: () => number | undefined): (pid: number) => Verdict {
 	return pid => {

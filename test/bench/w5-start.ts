@@ -107,8 +107,9 @@ async function run(context: Context): Promise<Record<string, Values>> {
 		const tui = await timeToScreen(process.execPath, [cliFile(), configFile, '--endpoint', `ipc://${path.join(dir, 'tui.sock')}`], dir, layoutShown);
 		try {
 			await pollUntil(() => childrenOf(tui.session.pid).length >= processes, {intervalMs: 100, timeoutMs: 60_000, what: `${processes} processes`, signal});
-			// The first stats events and the log pane's first fetch settle.
-			await pause(2000, signal);
+			// Start-up is over: the first stats events and the log pane's first fetch, and V8's own
+			// clean-up after the start (its memory reducer's collections, 7–9 s after the burst).
+			await pause(15_000, signal);
 			const idleLoad = load();
 			const tuiIdle = await cpuPercent(tui.session.pid, sizes.tuiIdleSeconds, signal);
 			bareIdle = await cpuPercent(bare.session.pid, sizes.tuiIdleSeconds, signal);
