@@ -136,7 +136,7 @@ async function run(context: Context): Promise<Record<string, Values>> {
 					baseline: median(bareFrames),
 					note: `until the layout is on the screen, median of ${sizes.tuiStarts} (procui ${seconds(tuiFrames)} s; bare Ink ${seconds(bareFrames)} s; \`node -e 0\` ${seconds(nodeRuns)} s; ${loads.join(', ')})`,
 				},
-				'w5.idle': {procui: tuiIdle, baseline: bareIdle, note: `percent of one core over ${sizes.tuiIdleSeconds} s, every process running, no key (${idleLoad}); the TUI process runs the supervisor too`},
+				'w5.idle': {procui: tuiIdle, baseline: bareIdle, note: `percent of one core over ${sizes.tuiIdleSeconds} s from 15 s after every process runs, no key (${idleLoad}); the TUI process runs the supervisor too`},
 				'w5.rss': {
 					procui: growth,
 					...(bareGrowth === undefined ? {} : {baseline: bareGrowth}),
