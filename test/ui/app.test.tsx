@@ -213,6 +213,19 @@ describe('the whole screen', () => {
 		await until(exited);
 	});
 
+	test('q asks the supervisor what runs when the overview shown has no process yet (it may predate them), and asks first when some do', async () => {
+		const client = new FakeClient();
+		const running = client.overview;
+		// The overview the UI gets first was taken before any process started.
+		client.overview = {...running, watchers: running.watchers.map((watcher) => ({...watcher, processes: [], running: 0}))};
+		const {ui} = await mount({client});
+		// Now they run, and no stats event has come to say so.
+		client.overview = running;
+		await ui.press('q');
+		await ui.waitForFrame((frame) => frame.includes('This stops 4 running processes gracefully.'));
+		expect(client.calls.some((call) => call.command === 'quit')).toBe(false);
+	});
+
 	test('Ctrl-C asks too; a second Ctrl-C forces: SIGKILL to every watcher with processes', async () => {
 		const client = new FakeClient();
 		client.replies.set('quit', async () => new Promise(() => undefined));

@@ -71,6 +71,26 @@ export function useQuit(options: QuitOptions): (kind: QuitKind) => void {
 				dispatch({type: 'confirm-quit', live});
 				return;
 			}
+
+			// None shown, but what is shown may be older than the processes (the UI is up before the
+			// supervisor's first stats, and a spawn's overview is fetched a moment later): the
+			// supervisor says what runs now before anything is stopped without a question.
+			void client.call('overview').then((reply) => {
+				const now = isErrorReply(reply) ? [] : (reply as unknown as Overview).watchers ?? [];
+				const running = liveProcessCount(now);
+				if (latest.current.ui.quit !== undefined) {
+					return;
+				}
+
+				if (running > 0) {
+					dispatch({type: 'confirm-quit', live: running});
+				} else {
+					quit('confirmed');
+				}
+			}, () => {
+				quit('confirmed');
+			});
+			return;
 		}
 
 		const live = watchers.filter((watcher) => watcher.processes.some((process) => process.state !== 'exited'));
