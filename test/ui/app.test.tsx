@@ -226,6 +226,21 @@ describe('the whole screen', () => {
 		expect(client.calls.some((call) => call.command === 'quit')).toBe(false);
 	});
 
+	test('i on a running watcher whose process the overview shown does not have yet waits for its terminal; on a stopped one it says so', async () => {
+		const client = new FakeClient();
+		client.overview = {...client.overview, watchers: client.overview.watchers.map((watcher) => ({...watcher, processes: [], running: 0}))};
+		const {ui} = await mount({client, columns: 140});
+		await ui.press('i');
+		const frame = await ui.waitForFrame((text) => text.includes('opening its terminal…'));
+		expect(frame).not.toContain('has 0 processes');
+
+		const stopped = new FakeClient();
+		stopped.overview = {...stopped.overview, watchers: stopped.overview.watchers.map((watcher) => ({...watcher, status: 'stopped', processes: [], running: 0}))};
+		const second = await mount({client: stopped, columns: 140});
+		await second.ui.press('i');
+		await second.ui.waitForFrame((text) => text.includes('ticker is stopped: it has no process to type into'));
+	});
+
 	test('Ctrl-C asks too; a second Ctrl-C forces: SIGKILL to every watcher with processes', async () => {
 		const client = new FakeClient();
 		client.replies.set('quit', async () => new Promise(() => undefined));

@@ -193,7 +193,11 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 					? 'select a watcher or a process first'
 					: !watcher.pty
 						? `${watcher.name} runs without a terminal (pty = false): it has no input`
-						: watcher.processes.length === 1 || source.kind === 'process' ? 'its terminal is not ready yet' : `${watcher.name} has ${watcher.processes.length} processes: select one (Enter on the watcher)`;
+						: watcher.processes.length === 0 && watcher.status === 'stopped'
+							? `${watcher.name} is stopped: it has no process to type into`
+							// None shown while it runs: the overview shown predates its process (the UI is up
+							// before the supervisor's first stats); its terminal comes with it.
+							: watcher.processes.length <= 1 || source.kind === 'process' ? 'its terminal is not ready yet' : `${watcher.name} has ${watcher.processes.length} processes: select one (Enter on the watcher)`;
 				if (why === 'its terminal is not ready yet') {
 					// Its first lines came before its screen: input mode opens once the screen is in.
 					pendingInput.current = Date.now();
