@@ -11,6 +11,7 @@ import type {SocketClient} from '../control/client.js';
 import {defaultEndpoint, type Endpoint} from '../control/endpoint.js';
 import type {Supervisor} from '../control/supervisor.js';
 import {formatIssue} from '../config/index.js';
+import {collectGarbage} from '../io/memory.js';
 import {onSignals} from '../io/signals.js';
 import type {RunUiOptions, UiHandle} from '../ui/run-ui.js';
 import {ReconnectingClient, type Connection} from '../ui/live/reconnecting-client.js';
@@ -268,7 +269,7 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 	const restoreConsole = log.captureConsole();
 	// The layout first, then the supervisor behind it: starting the watchers (spawning every
 	// process) would otherwise hold the first frame back; the UI fills in once the supervisor answers.
-	const ui = first.handOver((await uiLoaded.catch(first.fail))({client: pending.client, mode: 'embedded', supervisorLog: log, caps, mouse: args.mouse, screen: first.screen}));
+	const ui = first.handOver((await uiLoaded.catch(first.fail))({client: pending.client, mode: 'embedded', supervisorLog: log, caps, mouse: args.mouse, screen: first.screen, collectGarbage}));
 	// Quitting while the supervisor starts waits for it to have started, then stops what it started.
 	const removeSignals = forwardSignals(ui, log);
 	process.on('uncaughtException', (error) => {
@@ -371,7 +372,7 @@ export async function runAttach(argv: readonly string[]): Promise<never> {
 
 	// A daemon that dies is waited for: the UI says so and reconnects when one answers on the endpoint again.
 	const client = new ReconnectingClient(first.endpoint, first, connect);
-	const ui = (await uiLoaded)({client, mode: 'attached', caps: detectCaps(process.env), mouse: args.mouse});
+	const ui = (await uiLoaded)({client, mode: 'attached', caps: detectCaps(process.env), mouse: args.mouse, collectGarbage});
 	client.watch({
 		lost: () => {
 			ui.connectionLost('disconnected, retrying');

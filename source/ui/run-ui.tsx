@@ -13,6 +13,7 @@ import {MouseStdin} from './input/mouse-stdin.js';
 import {adaptFrame} from './screen/frame-filter.js';
 import {createFrameSink} from './screen/frame-sink.js';
 import type {QuitRequests, UiMode} from './hooks/use-quit.js';
+import {HeapTrim} from './live/heap-trim.js';
 import {LiveStore, type SupervisorLogFeed} from './live/live-store.js';
 import {installRowCache} from './screen/ink-row-cache.js';
 import {ScreenWriter} from './screen/screen-writer.js';
@@ -38,6 +39,8 @@ export type RunUiOptions = {
 	readonly mouse?: boolean;
 	/** Told when a frame reached the terminal, and how long painting it took in milliseconds (for measurements). */
 	readonly onPaint?: (frame: string, ms: number) => void;
+	/** Collects garbage and gives V8's pages back (io/memory.ts): run once a burst of output is over. */
+	readonly collectGarbage?: () => void;
 };
 
 export type UiHandle = {
@@ -87,7 +90,7 @@ export function runUi(options: RunUiOptions): UiHandle {
 	}, () => {
 		writer.invalidate();
 	});
-	const store = new LiveStore(options.client, {supervisorLog: options.supervisorLog});
+	const store = new LiveStore(options.client, {supervisorLog: options.supervisorLog, heapTrim: new HeapTrim({collect: options.collectGarbage})});
 	const quitListeners = new Set<(force: boolean) => void>();
 	const quitRequests: QuitRequests = {
 		subscribe(listener) {

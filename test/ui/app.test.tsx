@@ -226,19 +226,22 @@ describe('the whole screen', () => {
 		expect(client.calls.some((call) => call.command === 'quit')).toBe(false);
 	});
 
-	test('i on a running watcher whose process the overview shown does not have yet waits for its terminal; on a stopped one it says so', async () => {
+	test('i on a watcher whose process the overview shown does not have yet (it may predate it) asks the supervisor: one runs, so it waits for its terminal; none, so it says so', async () => {
 		const client = new FakeClient();
-		client.overview = {...client.overview, watchers: client.overview.watchers.map((watcher) => ({...watcher, processes: [], running: 0}))};
+		client.overview = {...client.overview, watchers: client.overview.watchers.map((watcher) => ({...watcher, status: 'stopped', processes: [], running: 0}))};
+		client.replies.set('list', () => ({id: null, status: 'ok', time: 0, pids: [101]}));
 		const {ui} = await mount({client, columns: 140});
 		await ui.press('i');
 		const frame = await ui.waitForFrame((text) => text.includes('opening its terminal…'));
-		expect(frame).not.toContain('has 0 processes');
+		expect(frame).not.toContain('no input');
+		expect(client.calls.filter((call) => call.command === 'list').map((call) => call.properties)).toEqual([{name: 'ticker'}]);
 
 		const stopped = new FakeClient();
-		stopped.overview = {...stopped.overview, watchers: stopped.overview.watchers.map((watcher) => ({...watcher, status: 'stopped', processes: [], running: 0}))};
+		stopped.overview = client.overview;
+		stopped.replies.set('list', () => ({id: null, status: 'ok', time: 0, pids: []}));
 		const second = await mount({client: stopped, columns: 140});
 		await second.ui.press('i');
-		await second.ui.waitForFrame((text) => text.includes('ticker is stopped: it has no process to type into'));
+		await second.ui.waitForFrame((text) => text.includes('no input: ticker has no process running'));
 	});
 
 	test('Ctrl-C asks too; a second Ctrl-C forces: SIGKILL to every watcher with processes', async () => {

@@ -1,5 +1,6 @@
 import {Box, Text, useInput, useStdin} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
+import {isErrorReply} from '../../control/protocol.js';
 import type {SupervisorClient} from '../../control/supervisor-client.js';
 import {useClock} from '../hooks/use-clock.js';
 import {useCommands} from '../hooks/use-commands.js';
@@ -193,11 +194,24 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 					? 'select a watcher or a process first'
 					: !watcher.pty
 						? `${watcher.name} runs without a terminal (pty = false): it has no input`
-						: watcher.processes.length === 0 && watcher.status === 'stopped'
-							? `${watcher.name} is stopped: it has no process to type into`
-							// None shown while it runs: the overview shown predates its process (the UI is up
-							// before the supervisor's first stats); its terminal comes with it.
-							: watcher.processes.length <= 1 || source.kind === 'process' ? 'its terminal is not ready yet' : `${watcher.name} has ${watcher.processes.length} processes: select one (Enter on the watcher)`;
+						: watcher.processes.length === 0
+							? 'no process shown'
+							: watcher.processes.length === 1 || source.kind === 'process' ? 'its terminal is not ready yet' : `${watcher.name} has ${watcher.processes.length} processes: select one (Enter on the watcher)`;
+				if (why === 'no process shown' && watcher !== undefined) {
+					// The overview shown may predate its process (the UI is up before the supervisor's
+					// first stats): the supervisor says whether one runs, and then its terminal comes.
+					void client.call('list', {name: watcher.name}).then((reply) => {
+						const pids = isErrorReply(reply) || !Array.isArray(reply.pids) ? [] : reply.pids;
+						if (pids.length === 1) {
+							pendingInput.current = Date.now();
+							dispatch({type: 'notice', id: 0, tone: 'info', text: 'opening its terminal…', time: Date.now()});
+						} else {
+							dispatch({type: 'notice', id: 0, tone: 'warn', text: pids.length === 0 ? `no input: ${watcher.name} has no process running` : `no input: ${watcher.name} has ${pids.length} processes: select one (Enter on the watcher)`, time: Date.now()});
+						}
+					}, () => undefined);
+					return;
+				}
+
 				if (why === 'its terminal is not ready yet') {
 					// Its first lines came before its screen: input mode opens once the screen is in.
 					pendingInput.current = Date.now();

@@ -8,15 +8,15 @@ although two full collections brought it back to 143 MB. V8 does that by itself 
 memory pressure, which a supervisor on a quiet server never feels.
 
 So the UI looks at the heap with each stats event (once a second): when it has grown well past
-where it was, and has stopped growing for a few seconds (the burst is over), it runs two full
-collections, the second of which returns the emptied pages. Rare by construction: at most once
-per `minimumGapMs`, and never while the heap still grows.
+where it was, and has stopped growing for a few seconds (the burst is over), it collects (the
+composition root gives it io/memory.ts's `collectGarbage`: two full collections, the second of
+which returns the emptied pages). Rare by construction: at most once per `minimumGapMs`, and
+never while the heap still grows.
 */
 import v8 from 'node:v8';
-import vm from 'node:vm';
 
 type HeapTrimOptions = {
-	/** Runs full garbage collections; default: V8's own (see fullCollection). */
+	/** Collects the garbage and gives the pages back; without it, nothing is ever collected. */
 	readonly collect?: () => void;
 	/** The heap's committed size in bytes; default V8's `total_heap_size`. */
 	readonly heapSize?: () => number;
@@ -31,20 +31,6 @@ type HeapTrimOptions = {
 
 /** Growth smaller than this between two checks counts as none. */
 const noise = 1024 * 1024;
-
-/** V8's full collection (`gc()` with `--expose-gc`), reached without giving the flag at start; undefined if V8 refuses. */
-export function fullCollection(): (() => void) | undefined {
-	try {
-		v8.setFlagsFromString('--expose-gc');
-		const gc = vm.runInNewContext('gc') as unknown;
-		v8.setFlagsFromString('--no-expose-gc');
-		return typeof gc === 'function' ? () => {
-			(gc as () => void)();
-		} : undefined;
-	} catch {
-		return undefined;
-	}
-}
 
 export class HeapTrim {
 	readonly #collect: (() => void) | undefined;
@@ -61,7 +47,7 @@ export class HeapTrim {
 	trims = 0;
 
 	constructor(options: HeapTrimOptions = {}) {
-		this.#collect = options.collect ?? fullCollection();
+		this.#collect = options.collect;
 		this.#heapSize = options.heapSize ?? (() => v8.getHeapStatistics().total_heap_size);
 		this.#growthBytes = options.growthBytes ?? 16 * 1024 * 1024;
 		this.#steadyChecks = options.steadyChecks ?? 3;
@@ -83,7 +69,6 @@ export class HeapTrim {
 			return false;
 		}
 
-		this.#collect();
 		this.#collect();
 		this.trims++;
 		this.#collectedAt = this.#now();

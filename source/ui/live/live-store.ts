@@ -8,7 +8,7 @@ output costs the UI one append per line and one render per frame.
 import {isErrorReply, type EventMessage} from '../../control/protocol.js';
 import type {Overview} from '../../control/rows.js';
 import type {SupervisorClient, Subscription} from '../../control/supervisor-client.js';
-import {HeapTrim} from './heap-trim.js';
+import type {HeapTrim} from './heap-trim.js';
 import {History} from './history.js';
 import type {LogBuffer} from '../logs/log-buffer.js';
 import {LogFeed, type LogState, type ScrollbackSearch, type SourcedLine} from '../logs/log-feed.js';
@@ -74,8 +74,8 @@ type LiveStoreOptions = {
 	readonly initialLines?: number;
 	/** Wait after a source change before fetching, so that holding ↓ does not fetch every watcher. Default 60 ms. */
 	readonly fetchDelayMs?: number;
-	/** Gives the heap back after a burst of output (see heap-trim.ts), checked with each stats event; `false`: never. */
-	readonly heapTrim?: HeapTrim | false;
+	/** Gives the heap back after a burst of output (see heap-trim.ts), checked with each stats event; none by default. */
+	readonly heapTrim?: HeapTrim;
 };
 
 const levelColor: Readonly<Record<SupervisorLogLine['level'], string>> = {debug: '2', info: '39', warning: '33', error: '31'};
@@ -119,7 +119,7 @@ export class LiveStore {
 		this.#client = client;
 		this.#options = options;
 		this.#frameMs = options.frameMs ?? 33;
-		this.#heapTrim = options.heapTrim === false ? undefined : options.heapTrim ?? new HeapTrim();
+		this.#heapTrim = options.heapTrim;
 		this.#feed = new LogFeed(client, {
 			capacity: options.logCapacity ?? 50_000,
 			initialLines: options.initialLines ?? 2000,
