@@ -42,6 +42,27 @@ describe('HeapTrim', () => {
 		expect(trim.trims).toBe(1);
 	});
 
+	it('waits while log lines keep coming, although the heap has stopped growing', () => {
+		const heap = {size: 50 * mib};
+		const clock = {now: 0};
+		const {trim, collections} = trimOver(heap, clock);
+		trim.check();
+		heap.size = 100 * mib;
+		// A flood that goes on: the heap stays at one size, lines keep coming.
+		for (let second = 1; second <= 10; second++) {
+			clock.now = second * 1000;
+			expect(trim.check(5000)).toBe(false);
+		}
+
+		// It stops: three quiet checks, then collected.
+		const results = [11, 12, 13, 14].map((second) => {
+			clock.now = second * 1000;
+			return trim.check(second === 11 ? 10 : 0);
+		});
+		expect(results).toEqual([false, false, true, false]);
+		expect(collections()).toBe(1);
+	});
+
 	it('leaves a heap alone that grew less than the threshold, and collects at most once per 30 s', () => {
 		const heap = {size: 50 * mib};
 		const clock = {now: 0};

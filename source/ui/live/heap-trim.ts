@@ -22,8 +22,10 @@ type HeapTrimOptions = {
 	readonly heapSize?: () => number;
 	/** Growth past the baseline that is worth giving back. Default 16 MiB. */
 	readonly growthBytes?: number;
-	/** Checks in a row without growth before collecting: the burst is over. Default 3. */
+	/** Checks in a row without growth (and with fewer than `quietLines` new log lines each) before collecting: the burst is over. Default 3. */
 	readonly steadyChecks?: number;
+	/** New log lines between two checks below which the output counts as quiet. Default 50. */
+	readonly quietLines?: number;
 	/** Least time between two collections. Default 30 s. */
 	readonly minimumGapMs?: number;
 	readonly now?: () => number;
@@ -37,6 +39,7 @@ export class HeapTrim {
 	readonly #heapSize: () => number;
 	readonly #growthBytes: number;
 	readonly #steadyChecks: number;
+	readonly #quietLines: number;
 	readonly #minimumGapMs: number;
 	readonly #now: () => number;
 	#baseline: number | undefined;
@@ -51,18 +54,21 @@ export class HeapTrim {
 		this.#heapSize = options.heapSize ?? (() => v8.getHeapStatistics().total_heap_size);
 		this.#growthBytes = options.growthBytes ?? 16 * 1024 * 1024;
 		this.#steadyChecks = options.steadyChecks ?? 3;
+		this.#quietLines = options.quietLines ?? 50;
 		this.#minimumGapMs = options.minimumGapMs ?? 30_000;
 		this.#now = options.now ?? Date.now;
 	}
 
-	/** Look at the heap; collect if a burst has grown it and is over. True when it collected. */
-	check(): boolean {
+	/** Look at the heap; collect if a burst has grown it and is over. `lines`: log lines that came
+	since the last check (a flood that goes on keeps the heap at one size while it makes garbage).
+	True when it collected. */
+	check(lines = 0): boolean {
 		if (this.#collect === undefined) {
 			return false;
 		}
 
 		const size = this.#heapSize();
-		this.#steady = this.#last !== undefined && size - this.#last < noise ? this.#steady + 1 : 0;
+		this.#steady = this.#last !== undefined && size - this.#last < noise && lines < this.#quietLines ? this.#steady + 1 : 0;
 		this.#last = size;
 		this.#baseline = Math.min(this.#baseline ?? size, size);
 		if (size - this.#baseline < this.#growthBytes || this.#steady < this.#steadyChecks || this.#now() - this.#collectedAt < this.#minimumGapMs) {

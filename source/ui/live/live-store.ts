@@ -68,7 +68,7 @@ type LiveStoreOptions = {
 	readonly supervisorLog?: SupervisorLogFeed;
 	/** Least time between two change notifications. Default 33 ms (30 a second). */
 	readonly frameMs?: number;
-	/** Lines the log pane keeps. Default 50 000. */
+	/** Lines the log pane keeps. Default 20 000 (older lines are fetched from the supervisor when scrolled or searched to). */
 	readonly logCapacity?: number;
 	/** Lines fetched when the source changes; older ones are fetched when scrolled to. Default 2000. */
 	readonly initialLines?: number;
@@ -114,6 +114,7 @@ export class LiveStore {
 	#sawStats = false;
 	#refresh: NodeJS.Timeout | undefined;
 	readonly #heapTrim: HeapTrim | undefined;
+	#linesAtCheck = 0;
 
 	constructor(client: SupervisorClient, options: LiveStoreOptions = {}) {
 		this.#client = client;
@@ -121,7 +122,7 @@ export class LiveStore {
 		this.#frameMs = options.frameMs ?? 33;
 		this.#heapTrim = options.heapTrim;
 		this.#feed = new LogFeed(client, {
-			capacity: options.logCapacity ?? 50_000,
+			capacity: options.logCapacity ?? 20_000,
 			initialLines: options.initialLines ?? 2000,
 			fetchDelayMs: options.fetchDelayMs ?? 60,
 			ownLines: () => this.#ownLog,
@@ -242,7 +243,10 @@ export class LiveStore {
 		if (event.event === 'stats') {
 			this.#sawStats = true;
 			this.#onOverview(event.data as unknown as Overview);
-			this.#heapTrim?.check();
+			// Lines that came since the last check (the buffer's end counts on across evictions; a new source starts it over).
+			const end = this.logs.end;
+			this.#heapTrim?.check(Math.max(0, end - this.#linesAtCheck));
+			this.#linesAtCheck = end;
 			return;
 		}
 
