@@ -33,6 +33,8 @@ export type Sizes = {
 	readonly tuiStarts: number;
 	/** W5 start: idle window, seconds. */
 	readonly tuiIdleSeconds: number;
+	/** From every process running to the start of the idle window. */
+	readonly tuiIdleSettleSeconds: number;
 	/** W5 start: how long the flood runs, seconds. */
 	readonly tuiFloodSeconds: number;
 	/** W5 start: from the flood's end to the RSS reading, seconds. */
@@ -40,9 +42,9 @@ export type Sizes = {
 };
 
 export const sizes: Readonly<Record<Sizes['mode'], Sizes>> = {
-	smoke: {mode: 'smoke', spawnCount: 5, idleSeconds: 0.5, floodBytes: 1_000_000, floods: 1, churnCount: 10, churnSeconds: 1, requests: 20, ctlRuns: 2, tuiWatchers: 10, tuiSeconds: 1, tuiKeys: 2, tuiStartWatchers: 10, tuiStarts: 1, tuiIdleSeconds: 1, tuiFloodSeconds: 1, tuiSettleSeconds: 1},
-	quick: {mode: 'quick', spawnCount: 100, idleSeconds: 10, floodBytes: 100_000_000, floods: 3, churnCount: 10, churnSeconds: 10, requests: 1000, ctlRuns: 50, tuiWatchers: 100, tuiSeconds: 5, tuiKeys: 15, tuiStartWatchers: 62, tuiStarts: 3, tuiIdleSeconds: 20, tuiFloodSeconds: 15, tuiSettleSeconds: 10},
-	full: {mode: 'full', spawnCount: 100, idleSeconds: 20, floodBytes: 200_000_000, floods: 3, churnCount: 10, churnSeconds: 20, requests: 1000, ctlRuns: 50, tuiWatchers: 100, tuiSeconds: 20, tuiKeys: 40, tuiStartWatchers: 62, tuiStarts: 5, tuiIdleSeconds: 60, tuiFloodSeconds: 15, tuiSettleSeconds: 15},
+	smoke: {mode: 'smoke', spawnCount: 5, idleSeconds: 0.5, floodBytes: 1_000_000, floods: 1, churnCount: 10, churnSeconds: 1, requests: 20, ctlRuns: 2, tuiWatchers: 10, tuiSeconds: 1, tuiKeys: 2, tuiStartWatchers: 10, tuiStarts: 1, tuiIdleSeconds: 1, tuiIdleSettleSeconds: 1, tuiFloodSeconds: 1, tuiSettleSeconds: 1},
+	quick: {mode: 'quick', spawnCount: 100, idleSeconds: 10, floodBytes: 100_000_000, floods: 3, churnCount: 10, churnSeconds: 10, requests: 1000, ctlRuns: 50, tuiWatchers: 100, tuiSeconds: 5, tuiKeys: 15, tuiStartWatchers: 62, tuiStarts: 3, tuiIdleSeconds: 20, tuiIdleSettleSeconds: 60, tuiFloodSeconds: 15, tuiSettleSeconds: 10},
+	full: {mode: 'full', spawnCount: 100, idleSeconds: 20, floodBytes: 200_000_000, floods: 3, churnCount: 10, churnSeconds: 20, requests: 1000, ctlRuns: 50, tuiWatchers: 100, tuiSeconds: 20, tuiKeys: 40, tuiStartWatchers: 62, tuiStarts: 5, tuiIdleSeconds: 60, tuiIdleSettleSeconds: 60, tuiFloodSeconds: 15, tuiSettleSeconds: 15},
 };
 
 export type Options = {
