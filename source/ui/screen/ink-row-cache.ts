@@ -57,6 +57,17 @@ type SliceAnsi = (text: string, from: number, to?: number) => string;
 /** One row of a frame: what was written into it (column, text; in order), and the row it made. */
 type Row = {readonly key: string; readonly text: string};
 
+/** `key`'s value from the previous frame's map (kept in this frame's too), or computed by this frame's cache. */
+function reuse<T>(key: string, previous: ReadonlyMap<string, T>, fresh: Map<string, T>, compute: (key: string) => T): T {
+	const known = previous.get(key);
+	if (known === undefined) {
+		return compute(key);
+	}
+
+	fresh.set(key, known);
+	return known;
+}
+
 /** Caches that answer from the previous frame's, then from this frame's own (Ink's). */
 function generational(fresh: InkCaches, previous: InkCaches | undefined): InkCaches {
 	if (previous === undefined) {
@@ -67,33 +78,9 @@ function generational(fresh: InkCaches, previous: InkCaches | undefined): InkCac
 		styledChars: fresh.styledChars,
 		widths: fresh.widths,
 		blockWidths: fresh.blockWidths,
-		getStyledChars(line) {
-			const known = previous.styledChars.get(line);
-			if (known === undefined) {
-				return fresh.getStyledChars(line);
-			}
-
-			fresh.styledChars.set(line, known);
-			return known;
-		},
-		getStringWidth(text) {
-			const known = previous.widths.get(text);
-			if (known === undefined) {
-				return fresh.getStringWidth(text);
-			}
-
-			fresh.widths.set(text, known);
-			return known;
-		},
-		getWidestLine(text) {
-			const known = previous.blockWidths.get(text);
-			if (known === undefined) {
-				return fresh.getWidestLine(text);
-			}
-
-			fresh.blockWidths.set(text, known);
-			return known;
-		},
+		getStyledChars: (line) => reuse(line, previous.styledChars, fresh.styledChars, (text) => fresh.getStyledChars(text)),
+		getStringWidth: (text) => reuse(text, previous.widths, fresh.widths, (key) => fresh.getStringWidth(key)),
+		getWidestLine: (text) => reuse(text, previous.blockWidths, fresh.blockWidths, (key) => fresh.getWidestLine(key)),
 	};
 }
 
