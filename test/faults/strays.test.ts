@@ -49,6 +49,15 @@ function parentOf(pid: number): number | undefined {
 }
 
 /** Its own session and process group, so a signal to the watcher's group never reaches it. */
+/** Whether the process runs `sleep` itself (not a shell whose command line names it). */
+function isSleep(pid: number): boolean {
+	try {
+		return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep\0');
+	} catch {
+		return false;
+	}
+}
+
 function sessionOf(pid: number): number {
 	const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
 	return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
@@ -76,7 +85,9 @@ describe('strays', () => {
 		daemon = await startDaemon(`[watcher:w]\ncmd = sh -c '(setsid sleep ${marker} &); exec sleep ${uniqueSleep()}'\npty = false\n`);
 		const daemonPid = daemon.process.pid!;
 		const [stray] = await waitFor(() => {
-			const found = pidsMatching(marker).filter((pid) => parentOf(pid) === daemonPid);
+			// The watcher's own `sh -c '…sleep MARKER…'` names the marker too, and is the daemon's
+			// child until it execs: only a `sleep` whose arguments name it is the grandchild.
+			const found = pidsMatching(marker).filter((pid) => parentOf(pid) === daemonPid && isSleep(pid));
 			return found.length === 1 ? found : undefined;
 		}, {what: 'the setsid grandchild, adopted by the daemon'});
 		leftovers.push(stray!);
