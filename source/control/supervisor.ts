@@ -513,6 +513,8 @@ export class Supervisor {
 
 		this.#removeSignals?.();
 		this.arbiter.dispose();
+		this.#sampler.close();
+		this.#metrics.close();
 		this.#sockets.closeAll();
 		await Promise.all([this.server.close(), this.#metricsServer?.close()]);
 	}

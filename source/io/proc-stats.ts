@@ -2,12 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {
+	HeldProcFiles,
+	openFilesLimit,
 	parseBootTime,
 	parseCmdline,
 	parseMemTotal,
-	parseStat,
-	parseStatm,
+	parseStatBytes,
+	parseStatmBytes,
 	parseUid,
+	readProcBytes,
 	readProcFile,
 	type ProcStat,
 } from './proc-files.js';
@@ -20,8 +23,16 @@ Per-process statistics read straight from /proc (Linux only), the fields of Circ
 
 A sample lists /proc once and reads every process's `stat` (for the parent map that
 `children` needs), then `statm`, `status` and `cmdline` of the processes asked for: about
-4 small reads per sampled process plus one per process on the machine.
+4 small reads per sampled process plus one per process on the machine. A sampler that runs
+again and again (`rescanMs`) reads, between scans, only the `stat` and `statm` of the processes
+asked for, from files it keeps open: two `pread`s a process.
 */
+
+/** Files held open by one sampler at most: an eighth of the open-file limit, and never more
+than 512 (256 processes); past that, files are opened for each read. */
+const heldFilesCap = 512;
+/** A held file not read for this long is closed. */
+const heldFileIdleMs = 10_000;
 
 /** One process's statistics, as of one sample. */
 export type ProcInfo = {
@@ -129,6 +140,8 @@ export class ProcSampler {
 	#childrenOf = new Map<number, number[]>();
 	#scannedAt = Number.NEGATIVE_INFINITY;
 	readonly #identities = new Map<number, Identity>();
+	readonly #heldStat: HeldProcFiles;
+	readonly #heldStatm: HeldProcFiles;
 
 	constructor(options: ProcSamplerOptions = {}) {
 		this.#rescanMs = options.rescanMs ?? 0;
@@ -138,6 +151,21 @@ export class ProcSampler {
 		({clockTicks: this.#clockTicks, pageSize: this.#pageSize} = systemConstants());
 		this.#memTotal = parseMemTotal(readProcFile(`${this.#procRoot}/meminfo`) ?? '') ?? 0;
 		this.#bootTime = parseBootTime(readProcFile(`${this.#procRoot}/stat`) ?? '') ?? 0;
+		const held = Math.min(heldFilesCap, Math.floor((openFilesLimit(this.#procRoot) ?? 0) / 8));
+		this.#heldStat = new HeldProcFiles(this.#procRoot, 'stat', Math.ceil(held / 2));
+		this.#heldStatm = new HeldProcFiles(this.#procRoot, 'statm', Math.floor(held / 2));
+	}
+
+	/** Close the files held open. The sampler may be used again: it opens them again. */
+	close(): void {
+		this.#heldStat.close();
+		this.#heldStatm.close();
+	}
+
+	/** Close the held files not read for a while. */
+	#sweep(at: number): void {
+		this.#heldStat.sweep(at - heldFileIdleMs);
+		this.#heldStatm.sweep(at - heldFileIdleMs);
 	}
 
 	/** Statistics of `pids`; a pid that does not exist (or vanishes while being read) is absent.
@@ -151,9 +179,10 @@ export class ProcSampler {
 
 		const at = performance.now();
 		const rescan = options.rescan === true || at - this.#scannedAt >= this.#rescanMs;
-		const table = rescan ? this.#scan() : this.#stats(wanted);
+		const table = rescan ? this.#scan() : this.#stats(wanted, at);
 		if (rescan) {
 			this.#scannedAt = at;
+			this.#sweep(at);
 			this.#childrenOf = new Map();
 			for (const stat of table.values()) {
 				const siblings = this.#childrenOf.get(stat.ppid);
@@ -196,13 +225,16 @@ export class ProcSampler {
 	`children`, no CPU %, and the previous samples that CPU % needs are left alone). For metrics. */
 	usage(pids: Iterable<number>): Map<number, ProcUsage> {
 		const usage = new Map<number, ProcUsage>();
+		const at = performance.now();
+		this.#sweep(at);
 		for (const pid of pids) {
-			const stat = parseStat(readProcFile(`${this.#procRoot}/${pid}/stat`, true) ?? '');
-			const statm = stat === undefined ? undefined : readProcFile(`${this.#procRoot}/${pid}/statm`, true);
+			const read = this.#heldStat.read(pid, at);
+			const stat = read === undefined ? undefined : parseStatBytes(read);
+			const statm = stat === undefined ? undefined : this.#heldStatm.read(pid, at);
 			if (stat !== undefined && statm !== undefined) {
 				usage.set(pid, {
 					cpuTime: stat.cpuTicks / this.#clockTicks,
-					rss: parseStatm(statm).residentPages * this.#pageSize,
+					rss: parseStatmBytes(statm).residentPages * this.#pageSize,
 				});
 			}
 		}
@@ -212,16 +244,18 @@ export class ProcSampler {
 
 	/** Statistics of this process (Circus's `dstats`); `children` is left empty, as there. */
 	selfInfo(): ProcInfo | undefined {
-		const stat = parseStat(readProcFile(`${this.#procRoot}/${process.pid}/stat`, true) ?? '');
-		return stat === undefined ? undefined : this.#info(stat, performance.now(), []);
+		const at = performance.now();
+		const read = this.#heldStat.read(process.pid, at);
+		const stat = read === undefined ? undefined : parseStatBytes(read);
+		return stat === undefined ? undefined : this.#info(stat, at, []);
 	}
 
 	/** The stat of `pids`, by pid. */
-	#stats(pids: readonly number[]): Map<number, ProcStat> {
+	#stats(pids: readonly number[], at: number): Map<number, ProcStat> {
 		const table = new Map<number, ProcStat>();
 		for (const pid of pids) {
-			const text = readProcFile(`${this.#procRoot}/${pid}/stat`, true);
-			const stat = text === undefined ? undefined : parseStat(text);
+			const read = this.#heldStat.read(pid, at);
+			const stat = read === undefined ? undefined : parseStatBytes(read);
 			if (stat !== undefined) {
 				table.set(stat.pid, stat);
 			}
@@ -245,8 +279,8 @@ export class ProcSampler {
 				continue;
 			}
 
-			const text = readProcFile(`${this.#procRoot}/${name}/stat`, true);
-			const stat = text === undefined ? undefined : parseStat(text);
+			const read = readProcBytes(`${this.#procRoot}/${name}/stat`, true);
+			const stat = read === undefined ? undefined : parseStatBytes(read);
 			if (stat !== undefined) {
 				table.set(stat.pid, stat);
 			}
@@ -275,8 +309,8 @@ export class ProcSampler {
 	}
 
 	#info(stat: ProcStat, at: number, children: readonly number[]): ProcInfo | undefined {
-		const directory = `${this.#procRoot}/${stat.pid}`;
-		const statm = readProcFile(`${directory}/statm`, true);
+		const read = this.#heldStatm.read(stat.pid, at);
+		const statm = read === undefined ? undefined : parseStatmBytes(read);
 		const identity = statm === undefined ? undefined : this.#identity(stat, at);
 		if (statm === undefined || identity === undefined) {
 			return undefined; // Gone while being read.
@@ -291,7 +325,7 @@ export class ProcSampler {
 		}
 
 		this.#previous.set(stat.pid, {startTicks: stat.startTicks, cpuTicks: stat.cpuTicks, at});
-		const {residentPages, virtualPages} = parseStatm(statm);
+		const {residentPages, virtualPages} = statm;
 		const rss = residentPages * this.#pageSize;
 		const createTime = this.#bootTime + stat.startTicks / this.#clockTicks;
 		const {uid, argv} = identity;
