@@ -23,6 +23,23 @@ describe('renderChart', () => {
 		expect(rows[0]).toBe('⠉');
 	});
 
+	test('a sample that moves no dot gives the last picture again; one that moves a dot, a new one', () => {
+		const options = {width: 4, height: 2, max: 100, color: 'green'};
+		const full = Array.from({length: 8}, () => 40);
+		const before = renderChart(full, options);
+		// The window shifts by one sample, to a value that lands on the same dot row (40.4 ≈ 40).
+		const same = renderChart([...full.slice(1), 40.4], options);
+		expect(same).toBe(before);
+		const moved = renderChart([...full.slice(1), 90], options);
+		expect(moved).not.toBe(before);
+		expect(moved.map((row) => stripAnsi(row))).not.toEqual(before.map((row) => stripAnsi(row)));
+		// A chart of another size or colour is its own picture, and each picture is what a first
+		// drawing of the same samples gives.
+		const other = renderChart([...full.slice(1), 90], {...options, color: 'yellow'});
+		expect(other.map((row) => stripAnsi(row))).toEqual(moved.map((row) => stripAnsi(row)));
+		expect(renderChart(full, {...options, color: 'blue'}).map((row) => stripAnsi(row))).toEqual(same.map((row) => stripAnsi(row)));
+	});
+
 	test('keeps only what fits: two samples per column', () => {
 		const many = Array.from({length: 120}, (_, index) => index % 2 === 0 ? 0 : 10);
 		const rows = renderChart(many, {width: 5, height: 1, max: 10, color: 'cyan'});

@@ -1,7 +1,8 @@
 /**
 A history chart as text: the last samples of a series drawn as a braille line on
 blessed-contrib's canvas (see braille-canvas.ts), one sample per dot column, newest on the right.
-Pure: the same samples and size give the same rows; the caller memoises per sample.
+Pure: the same samples and size give the same rows; the caller memoises per sample, and a
+new sample that moves no dot gives the last picture again.
 */
 import {createBrailleContext} from './braille-canvas.js';
 
@@ -16,34 +17,63 @@ type ChartOptions = {
 	readonly color: string;
 };
 
+/** A picture drawn: where its dots are, and its rows. */
+type Drawn = {readonly offset: number; readonly dots: Int32Array; readonly rows: string[]};
+
+/**
+The last picture of each chart (by colour and size): when a new sample leaves every dot where it
+was (an idle process's flat line, second after second), the chart is not drawn again.
+*/
+const drawn = new Map<string, Drawn>();
+/** At most this many pictures are kept (a few charts, each at a size or two). */
+const drawnLimit = 16;
+let scratch = new Int32Array(256);
+
 /** The rows of the plot, each exactly `width` columns. */
 export function renderChart(values: readonly number[], options: ChartOptions): string[] {
 	const width = Math.max(1, options.width);
 	const height = Math.max(1, options.height);
-	const context = createBrailleContext(width, height);
 	const dotsWide = width * 2;
 	const dotsHigh = height * 4;
-	const shown = values.slice(Math.max(0, values.length - dotsWide));
-	const offset = dotsWide - shown.length;
+	const first = Math.max(0, values.length - dotsWide);
+	const count = values.length - first;
+	const offset = dotsWide - count;
 	const max = options.max > 0 ? options.max : 1;
-	const y = (value: number): number => {
-		const clamped = Math.min(Math.max(value, 0), max);
-		return dotsHigh - 1 - Math.round((clamped / max) * (dotsHigh - 1));
-	};
+	if (scratch.length < count) {
+		scratch = new Int32Array(count);
+	}
 
+	for (let index = 0; index < count; index++) {
+		const clamped = Math.min(Math.max(values[first + index]!, 0), max);
+		scratch[index] = dotsHigh - 1 - Math.round((clamped / max) * (dotsHigh - 1));
+	}
+
+	const key = `${options.color} ${width}x${height}`;
+	const last = drawn.get(key);
+	if (last !== undefined && last.offset === offset && last.dots.length === count && last.dots.every((dot, index) => dot === scratch[index])) {
+		return last.rows;
+	}
+
+	const context = createBrailleContext(width, height);
 	context.strokeStyle = options.color;
-	if (shown.length > 0) {
+	if (count > 0) {
 		context.beginPath();
-		context.moveTo(offset, y(shown[0]!));
+		context.moveTo(offset, scratch[0]!);
 		// The first lineTo repeats the first point, so a single sample is a dot.
-		for (const [index, value] of shown.entries()) {
-			context.lineTo(offset + index, y(value));
+		for (let index = 0; index < count; index++) {
+			context.lineTo(offset + index, scratch[index]!);
 		}
 
 		context.stroke();
 	}
 
-	return context._canvas.frame().split('\n').slice(0, height).map((row) => joinColourRuns(row));
+	const rows = context._canvas.frame().split('\n').slice(0, height).map((row) => joinColourRuns(row));
+	if (drawn.size >= drawnLimit && last === undefined) {
+		drawn.clear();
+	}
+
+	drawn.set(key, {offset, dots: scratch.slice(0, count), rows});
+	return rows;
 }
 
 // eslint-disable-next-line no-control-regex -- matching escape sequences is the point
