@@ -2,7 +2,8 @@
 PM2 as a bench peer: a PM2_HOME of its own in a fresh folder (never ~/.pm2), an ecosystem file
 declaring every app stopped (`autostart: false`), registered by `pm2 start` (which also starts the
 daemon, "God"); then driven over the daemon's RPC socket (axon's req/rep framing, as PM2's own
-client speaks it). The figures are God's: it spawns, watches, restarts and logs.
+client speaks it), with the calls `pm2 start NAME`, `pm2 stop NAME` and `pm2 status` make. The
+figures are God's: it spawns, watches, restarts and logs.
 */
 import fs from 'node:fs';
 import net from 'node:net';
@@ -13,7 +14,7 @@ import {isProcess, PeerProcesses, peerStartTimeoutMs, runPeerCli, type PeerDaemo
 /** An app of the ecosystem file, in PM2's own option names. */
 export type Pm2App = Readonly<Record<string, string | number | boolean | readonly string[]>>;
 
-/** A PM2 restart of a process that lived shorter than `min_uptime` is "unstable"; after `max_restarts` of them PM2 gives up. Neither may stop W3's churn. */
+/** A PM2 restart of a process that lived shorter than `min_uptime` (at least 100 ms) is "unstable"; after `max_restarts` of them PM2 gives up. Neither may stop W3's churn. */
 const neverGiveUp = 1_000_000_000;
 
 /** The ecosystem file's apps for `programs`: fork mode, no interpreter, no back-off, stdout into its file unchanged. */
@@ -35,7 +36,7 @@ export function pm2Ecosystem(dir: string, programs: readonly PeerProgram[]): {ap
 				autostart: false,
 				autorestart: program.restart,
 				restart_delay: 0,
-				min_uptime: 1,
+				min_uptime: 100,
 				max_restarts: neverGiveUp,
 				out_file: program.logFile ?? '/dev/null',
 				error_file: '/dev/null',
@@ -229,14 +230,14 @@ export async function startPm2(cliFile: string, programs: readonly PeerProgram[]
 	}
 
 	const rpc = client;
-	const each = async (program: string, method: string): Promise<void> => {
+	const each = async (program: string, call: (id: number) => Promise<unknown>): Promise<void> => {
 		const of = ids.get(program);
 		if (!of) {
 			throw new Error(`PM2 has no app ${program}`);
 		}
 
-		// All at once on the one connection: God handles them in turn, as it would `pm2 start NAME`'s.
-		await Promise.all(of.map(async id => rpc.call(method, id)));
+		// All at once on the one connection: God handles them in turn.
+		await Promise.all(of.map(async id => call(id)));
 	};
 
 	let closed: Promise<void> | undefined;
@@ -246,11 +247,12 @@ export async function startPm2(cliFile: string, programs: readonly PeerProgram[]
 		pid,
 		dir,
 		async start(program) {
-			await each(program, 'startProcessId');
+			// As `pm2 start NAME` starts a stopped app: restartProcessId, here with `autostart` turned on (the app was declared with it off, and startProcessId alone keeps it off).
+			await each(program, async id => rpc.call('restartProcessId', {id, env: {current_conf: {autostart: true}}}));
 		},
 		async stop(program) {
 			// Each reply comes once its process is gone.
-			await each(program, 'stopProcessId');
+			await each(program, async id => rpc.call('stopProcessId', id));
 		},
 		async status() {
 			await rpc.call('getMonitorData', {});

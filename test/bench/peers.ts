@@ -98,13 +98,13 @@ export class PeerRuns {
 	readonly #live = new Map<PeerName, PeerDaemon>();
 	readonly #failures: string[] = [];
 
-	/** Start every tool on `programs`; one that cannot start is a failure, not an error. */
-	static async start(tools: readonly PeerTool[], programs: readonly PeerProgram[], progress: (message: string) => void): Promise<PeerRuns> {
+	/** Start every tool on its `programs`; one that cannot start is a failure, not an error. */
+	static async start(tools: readonly PeerTool[], programs: (peer: PeerName) => readonly PeerProgram[], progress: (message: string) => void): Promise<PeerRuns> {
 		const runs = new PeerRuns();
 		for (const tool of tools) {
 			try {
 				progress(`starting ${peerLabels[tool.name]} (${tool.daemon})`);
-				runs.#live.set(tool.name, await startPeer(tool, programs));
+				runs.#live.set(tool.name, await startPeer(tool, programs(tool.name)));
 			} catch (error) {
 				runs.#failures.push(`${peerLabels[tool.name]} failed: ${errorText(error)}`);
 			}
