@@ -117,15 +117,21 @@ export class PeerProcesses {
 	}
 }
 
-/** Run a peer's CLI to completion (bounded); its stdout, or an error naming the command and what it said. */
-export async function runPeerCli(command: Command, timeoutMs: number): Promise<string> {
+/**
+Run a peer's CLI to completion (bounded); its stdout, or an error naming the command and what it
+said. `orphans`, if the bench is stopped meanwhile, kills what the CLI may have started detached.
+*/
+export async function runPeerCli(command: Command, timeoutMs: number, orphans?: () => void): Promise<string> {
 	const child = childProcess.spawn(command.file, command.args, {env: command.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
 	const pid = child.pid;
 	if (pid === undefined) {
 		throw new Error(`cannot start ${command.file}`);
 	}
 
-	track(pid);
+	track(pid, () => {
+		killGroup(pid);
+		orphans?.();
+	});
 	let stdout = '';
 	let stderr = '';
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

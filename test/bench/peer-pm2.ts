@@ -8,7 +8,7 @@ figures are God's: it spawns, watches, restarts and logs.
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import {makeTempDir} from './bench-daemon.js';
+import {killDaemonTree, makeTempDir} from './bench-daemon.js';
 import {isProcess, PeerProcesses, peerStartTimeoutMs, runPeerCli, type PeerDaemon, type PeerProgram} from './peer-daemon.js';
 
 /** An app of the ecosystem file, in PM2's own option names. */
@@ -199,7 +199,12 @@ export async function startPm2(cliFile: string, programs: readonly PeerProgram[]
 	try {
 		try {
 			// The CLI starts God detached: if the CLI fails or the bench is stopped meanwhile, God is found by its pid file.
-			await runPeerCli({file: cliFile, args: ['start', ecosystem], env}, peerStartTimeoutMs);
+			await runPeerCli({file: cliFile, args: ['start', ecosystem], env}, peerStartTimeoutMs, () => {
+				const started = godPid();
+				if (started !== undefined) {
+					killDaemonTree(started);
+				}
+			});
 		} finally {
 			const found = godPid();
 			if (found !== undefined) {
