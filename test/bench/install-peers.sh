@@ -3,14 +3,15 @@
 # supervisorctl from Debian's supervisor package, and PM2 from the npm registry into a folder of its
 # own (default ~/.cache/procui-bench/pm2, or the first argument). The bench itself never installs
 # anything and needs no network. Installing supervisor must not leave its system service running:
-# no service starts during the install (policy-rc.d), and under systemd the unit is disabled and
-# stopped afterwards. Uses sudo when not root.
+# no service starts during the install (policy-rc.d), and afterwards the service is disabled (and
+# under systemd stopped). An install found already there is left as it is. Uses sudo when not root.
 set -eu
 pm2_dir="${1:-${HOME}/.cache/procui-bench/pm2}"
 as_root=""
 [ "$(id -u)" -eq 0 ] || as_root="sudo"
 
 if command -v supervisord >/dev/null 2>&1 && command -v supervisorctl >/dev/null 2>&1; then
+	# Installed before: its service, if any, is the machine owner's business.
 	echo "supervisord: already installed ($(command -v supervisord))"
 else
 	echo "supervisord: installing Debian's supervisor package"
@@ -24,11 +25,13 @@ else
 
 	DEBIAN_FRONTEND=noninteractive $as_root apt-get install -y -qq --no-install-recommends supervisor >/dev/null
 	[ -z "$guard" ] || $as_root rm -f /usr/sbin/policy-rc.d
-fi
-
-# The bench runs its own supervisord on a generated config; the system's would only add noise.
-if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
-	$as_root systemctl disable --now supervisor >/dev/null 2>&1 || true
+	# The bench runs its own supervisord on a generated config; the system's would only add noise,
+	# and must not come up at the next boot either.
+	if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+		$as_root systemctl disable --now supervisor >/dev/null 2>&1 || true
+	elif command -v update-rc.d >/dev/null 2>&1; then
+		$as_root update-rc.d supervisor disable >/dev/null 2>&1 || true
+	fi
 fi
 
 pm2="$pm2_dir/node_modules/.bin/pm2"
