@@ -163,7 +163,7 @@ async function run(context: Context): Promise<Record<string, Values>> {
 				note: `median of ${rounds} starts of one daemon (procui ${range(procuiTimes, seconds)}, sh ${range(baselineTimes, seconds)}${peerStarts.map(text => `, ${text}`).join('')}); PTY mode (the default); \`start\` replied after ${range(replyTimes, seconds)}${idlers.length > 0 ? '; peers from the start request on their own sockets (supervisord: startProcessGroup over XML-RPC; PM2: restartProcessId of each stopped process over its RPC socket, as `pm2 start NAME`, all sent at once), output piped and discarded' : ''}${failures}`,
 			},
 			'w1.rss': {procui: mib(rssBytes(daemon.pid)), baseline: mib(rssBytes(idleNode.pid)), peers: peers.values(peerRss, value => value), note: `VmRSS at the end of the idle window, ${running} of ${n} still running${peerRunning.map(text => `, ${text}`).join('')}${idlers.some(peer => peer.name === 'pm2') ? '; PM2: its God daemon' : ''}`},
-			'w1.idle': {procui: percent(before.procui, after.procui), baseline: percent(before.node, after.node), peers: peers.values(peerIdle, value => value), note: 'percent of one core, from /proc/PID/task/*/schedstat'},
+			'w1.idle': {procui: percent(before.procui, after.procui), baseline: percent(before.node, after.node), peers: peers.values(peerIdle, value => value), note: `percent of one core, from /proc/PID/task/*/schedstat${idlers.some(peer => peer.name === 'pm2') ? '; PM2\'s God does its periodic work every 30 s, so a shorter window may or may not hold one round of it' : ''}`},
 		};
 	} finally {
 		await daemon.stop();
