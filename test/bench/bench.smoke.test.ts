@@ -1,7 +1,8 @@
 /**
 The benchmark suite runs end to end at tiny sizes: every row of the table comes out with a
-number and the JSON is written. Its figures and targets are never asserted here: tests check
-behaviour, `npm run bench` measures.
+number and the JSON is written; each peer (supervisord, PM2) is either measured in W1–W4 or
+skipped with one line. Its figures and targets are never asserted here: tests check behaviour,
+`npm run bench` measures.
 */
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +25,7 @@ type JsonRow = {
 	readonly baselineName: string;
 	readonly procui?: number;
 	readonly baseline?: number;
+	readonly peers?: Record<string, number>;
 	readonly outcome: string;
 };
 
@@ -35,7 +37,7 @@ test('the smoke run prints every figure with a number and writes results.json', 
 	});
 	expect(code, stderr).toBe(0);
 
-	const json = JSON.parse(fs.readFileSync(path.join(outDir, 'results.json'), 'utf8')) as {mode: string; rows: JsonRow[]; leftovers: number[]};
+	const json = JSON.parse(fs.readFileSync(path.join(outDir, 'results.json'), 'utf8')) as {mode: string; rows: JsonRow[]; leftovers: number[]; peers: {found: Array<{name: string}>; absent: string[]}};
 	expect(json.mode).toBe('smoke');
 	expect(json.leftovers).toEqual([]);
 	const ids = json.rows.map(row => row.id);
@@ -64,5 +66,19 @@ test('the smoke run prints every figure with a number and writes results.json', 
 		expect(stdout).toContain(row.figure);
 	}
 
-	expect(fs.readFileSync(path.join(outDir, 'results.md'), 'utf8')).toContain('| figure | procui | baseline | ratio | target | result |');
+	expect(fs.readFileSync(path.join(outDir, 'results.md'), 'utf8')).toContain('| figure | procui | baseline | ratio | target | result | supervisord | PM2 |');
+
+	// Each peer is either measured or skipped with one line (CI has neither installed).
+	expect(json.peers.found.length + json.peers.absent.length).toBe(2);
+	for (const line of json.peers.absent) {
+		expect(stdout.split('\n')).toContain(line);
+	}
+
+	for (const {name} of json.peers.found) {
+		for (const id of ['w1.spawn', 'w2.pipe.throughput', 'w3.restarts', 'w4.rtt.median']) {
+			expect(Number.isFinite(json.rows.find(row => row.id === id)?.peers?.[name]), `${id} ${name}`).toBe(true);
+		}
+
+		expect(json.rows.find(row => row.id === 'w2.pty.throughput')?.peers?.[name], `w2.pty.throughput ${name}`).toBeUndefined();
+	}
 }, 180_000);

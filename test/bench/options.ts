@@ -67,7 +67,10 @@ export const usage = `Usage: npm run bench [-- OPTIONS]
   --out DIR       write results.md and results.json into DIR (default test/bench/results)
   --profile DIR   run each daemon under node --cpu-prof into DIR and summarise its top functions
   --only w1,w3    run only these workloads
-  --cli FILE      measure FILE (taking procui's arguments) instead of dist/cli.js: an A/B of a change`;
+  --cli FILE      measure FILE (taking procui's arguments) instead of dist/cli.js: an A/B of a change
+
+W1–W4 also measure supervisord (supervisord and supervisorctl on PATH) and PM2 (PROCUI_BENCH_PM2,
+else pm2 on PATH) when installed, as two more columns; sh test/bench/install-peers.sh installs them.`;
 
 export function parseOptions(argv: readonly string[]): Options {
 	let mode: Sizes['mode'] = 'quick';

@@ -1,6 +1,7 @@
 /**
 `npm run bench`: procui's performance suite (issue 6). Runs W1–W5, each against a baseline
-measured in the same run, prints one table and writes it to results.md and results.json.
+measured in the same run, prints one table and writes it to results.md and results.json. W1–W4
+also measure supervisord and PM2 when they are installed (issue 13), as two more columns.
 Every process a workload starts is killed by pid (or process group) when it ends, fails,
 overruns, or the run is interrupted.
 */
@@ -11,8 +12,9 @@ import path from 'node:path';
 import {cliPath, cliFile, repoRoot, useCli} from './bench-daemon.js';
 import {killAllTracked, survivors} from './cleanup.js';
 import {parseOptions, usage, type Options} from './options.js';
+import {detectPeers, type Detection} from './peers.js';
 import {summaryLines} from './profile-summary.js';
-import {evaluate, markdownTable, notes, textTable, type Row} from './table.js';
+import {evaluate, markdownTable, notes, peerLabels, textTable, type Row} from './table.js';
 import {spawnWorkload} from './w1-spawn.js';
 import {floodWorkload} from './w2-flood.js';
 import {churnWorkload} from './w3-churn.js';
@@ -36,9 +38,9 @@ function errorText(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-async function runWorkload(workload: Workload, options: Options): Promise<{rows: Row[]; profiles: string[]}> {
+async function runWorkload(workload: Workload, options: Options, peers: Detection): Promise<{rows: Row[]; profiles: string[]}> {
 	const controller = new AbortController();
-	const timeoutMs = workload.timeoutMs(options.sizes);
+	const timeoutMs = workload.timeoutMs(options.sizes, peers.found.length);
 	const timer = setTimeout(() => {
 		controller.abort(new Error(`${workload.name} overran its ${timeoutMs / 1000} s`));
 	}, timeoutMs);
@@ -50,7 +52,7 @@ async function runWorkload(workload: Workload, options: Options): Promise<{rows:
 	let values: Readonly<Record<string, Values>> = {};
 	let failure: string | undefined;
 	try {
-		values = await workload.run({sizes: options.sizes, ...(profileDir === undefined ? {} : {profileDir}), signal: controller.signal, progress});
+		values = await workload.run({sizes: options.sizes, ...(profileDir === undefined ? {} : {profileDir}), signal: controller.signal, peers: peers.found, progress});
 	} catch (error) {
 		failure = errorText(error);
 		progress(`${workload.name} failed: ${failure}`);
@@ -108,11 +110,17 @@ async function main(): Promise<number> {
 		useCli(options.cli);
 	}
 
+	// Looked up once: every workload measures the same peers.
+	const peers = detectPeers();
+	for (const line of peers.absent) {
+		process.stdout.write(`${line}\n`);
+	}
+
 	const rows: Row[] = [];
 	const profiles: string[] = [];
 	for (const workload of workloads) {
 		if (options.only.has(workload.name)) {
-			const result = await runWorkload(workload, options);
+			const result = await runWorkload(workload, options, peers);
 			rows.push(...result.rows);
 			profiles.push(...result.profiles);
 		}
@@ -126,7 +134,9 @@ async function main(): Promise<number> {
 	const header = describeRun(options, (performance.now() - began) / 1000);
 	const rowNotes = notes(rows);
 	const leftoverNote = leftovers.length > 0 ? [`Left running by a workload and killed at the end: ${leftovers.join(', ')}`] : [];
-	process.stdout.write(`\n${header}\n\n${textTable(rows)}\n\nNotes:\n${[...rowNotes, ...leftoverNote].map(note => `- ${note}`).join('\n')}\n`);
+	const peerNotes = [...peers.found.map(tool => `${peerLabels[tool.name]}: ${tool.daemon}`), ...peers.absent];
+	const allNotes = [...rowNotes, ...leftoverNote, ...peerNotes];
+	process.stdout.write(`\n${header}\n\n${textTable(rows)}\n\nNotes:\n${allNotes.map(note => `- ${note}`).join('\n')}\n`);
 	if (profiles.length > 0) {
 		process.stdout.write(`\nDaemon CPU profiles (node --cpu-prof, in ${options.profileDir}):\n${profiles.join('\n')}\n`);
 	}
@@ -141,7 +151,7 @@ async function main(): Promise<number> {
 		'',
 		'Notes:',
 		'',
-		...[...rowNotes, ...leftoverNote].map(note => `- ${note}`),
+		...allNotes.map(note => `- ${note}`),
 		...(profiles.length > 0 ? ['', '## Daemon CPU profiles', '', '```', ...profiles, '```'] : []),
 		'',
 	].join('\n');
@@ -156,6 +166,7 @@ async function main(): Promise<number> {
 		seconds: (performance.now() - began) / 1000,
 		rows,
 		leftovers,
+		peers: {found: peers.found, absent: peers.absent},
 		...(profiles.length > 0 ? {profiles} : {}),
 	};
 	fs.writeFileSync(path.join(options.outDir, 'results.json'), `${JSON.stringify(json, undefined, '\t')}\n`);

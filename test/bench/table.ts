@@ -1,6 +1,8 @@
 /**
 The suite's one table: each figure with procui's value, a baseline measured in the same run, their
 ratio, the issue's target and whether it is met; printed as text, written as Markdown and JSON.
+The peers (supervisord, PM2) follow as two more columns: what they measured in the same run, or
+`—` (not installed, no equivalent, failed: the notes say which).
 */
 
 /** A target from issue 6: on procui's own value or on its ratio to the baseline. */
@@ -14,6 +16,12 @@ export type Target = {
 	readonly text: string;
 };
 
+/** The other supervisors measured beside procui (issue 13), in column order. */
+export const peerNames = ['supervisord', 'pm2'] as const;
+export type PeerName = typeof peerNames[number];
+/** Column headers, and how notes name them. */
+export const peerLabels: Readonly<Record<PeerName, string>> = {supervisord: 'supervisord', pm2: 'PM2'};
+
 /** One figure, as a workload reports it. */
 export type Measurement = {
 	/** Stable key for the JSON: `w1.spawn`. */
@@ -26,6 +34,8 @@ export type Measurement = {
 	readonly baseline?: number;
 	/** What the baseline is: `sh loop`, `script -qfc`. */
 	readonly baselineName: string;
+	/** The same figure for each peer measured: same sizes, same run, same accounting. Never judged against the target. */
+	readonly peers?: Readonly<Partial<Record<PeerName, number>>>;
 	readonly target?: Target;
 	/** Anything a reader needs: sizes, spread, why it was not measured. */
 	readonly note?: string;
@@ -86,12 +96,13 @@ function withUnit(value: number | undefined, unit: string): string {
 	return value === undefined ? '—' : `${formatNumber(value)} ${unit}`.trim();
 }
 
-const headers = ['figure', 'procui', 'baseline', 'ratio', 'target', 'result'];
+const headers = ['figure', 'procui', 'baseline', 'ratio', 'target', 'result', ...peerNames.map(name => peerLabels[name])];
 
 function cells(row: Row): string[] {
 	const procui = row.procui === undefined ? (row.outcome === 'not measured' ? 'not measured yet' : 'failed') : withUnit(row.procui, row.unit);
 	const baseline = row.baseline === undefined ? row.baselineName : `${withUnit(row.baseline, row.unit)} (${row.baselineName})`;
-	return [row.figure, procui, baseline, row.ratio === undefined ? '—' : `${formatNumber(row.ratio)}×`, row.target?.text ?? '—', row.outcome];
+	const peers = peerNames.map(name => withUnit(row.peers?.[name], row.unit));
+	return [row.figure, procui, baseline, row.ratio === undefined ? '—' : `${formatNumber(row.ratio)}×`, row.target?.text ?? '—', row.outcome, ...peers];
 }
 
 /** The table as aligned plain text, notes below it. */

@@ -2,14 +2,18 @@
 W1 spawn: a watcher of N × `sleep 1000`. Time from `start` until all N run (children of the
 supervisor in /proc that have exec'd `sleep`), the supervisor's RSS, and its CPU over an idle
 window. Baselines: a shell loop starting N `sleep` in the background (spawn time), and a bare
-`node` process idling beside it (RSS and CPU: the floor any Node supervisor stands on).
+`node` process idling beside it (RSS and CPU: the floor any Node supervisor stands on). The peers
+(supervisord, PM2) start the same N sleeps in the same rounds, over their own sockets, and idle in
+the same window.
 */
 import {startBaseline} from './baseline-process.js';
 import {startBenchDaemon} from './bench-daemon.js';
+import type {PeerDaemon} from './peer-daemon.js';
+import {PeerRuns} from './peers.js';
 import {childrenOf, cpuSeconds, NewProcesses, readStat, rssBytes, type Verdict} from './procfs.js';
 import {median, range} from './stats.js';
 import type {Sizes} from './options.js';
-import type {Measurement} from './table.js';
+import type {Measurement, PeerName} from './table.js';
 import {pause, pollUntil, type Context, type Values, type Workload} from './workload.js';
 
 /** Start/stop rounds; the median is reported, the range noted. */
@@ -71,17 +75,42 @@ function plan(sizes: Sizes): Measurement[] {
 	];
 }
 
+/** A peer's start of its N sleeps: seconds until all run, as procui's. Stops them again unless `last`. */
+async function peerSpawn(peer: PeerDaemon, count: number, last: boolean, signal: AbortSignal): Promise<number> {
+	const watch = new NewProcesses(childSleeps(() => peer.pid));
+	const startedAt = performance.now();
+	const reply = peer.start('w');
+	reply.catch(() => undefined);
+	const seconds = await timeUntilRunning(watch, count, startedAt, signal);
+	for (const pid of watch.matched.keys()) {
+		peer.adopt(pid);
+	}
+
+	await reply;
+	if (!last) {
+		await peer.stop('w');
+		await pollUntil(() => !childrenOf(peer.pid).some(child => child.comm === 'sleep'), {intervalMs: 20, timeoutMs: 30_000, what: `${peer.label}'s sleeps to stop`, signal});
+	}
+
+	return seconds;
+}
+
 async function run(context: Context): Promise<Record<string, Values>> {
 	const {sizes, signal} = context;
 	const n = sizes.spawnCount;
 	const baselineTimes: number[] = [];
 	const procuiTimes: number[] = [];
 	const replyTimes: number[] = [];
+	const peerTimes = new Map<PeerName, number[]>();
 	const idleNode = startBaseline(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)']);
-	const daemon = await startBenchDaemon(`[watcher:w]\ncmd = sleep 1000\nnumprocesses = ${n}\nautostart = false\n`, {profileDir: context.profileDir});
+	const peers = await PeerRuns.start(context.peers, () => [{name: 'w', argv: ['sleep', '1000'], count: n, restart: false}], context.progress);
+	const daemon = await startBenchDaemon(`[watcher:w]\ncmd = sleep 1000\nnumprocesses = ${n}\nautostart = false\n`, {profileDir: context.profileDir}).catch(async (error: unknown) => {
+		await peers.close();
+		throw error;
+	});
 	try {
 		for (let round = 0; round < rounds; round++) {
-			context.progress(`W1 round ${round + 1}/${rounds}: shell loop, then procui start`);
+			context.progress(`W1 round ${round + 1}/${rounds}: shell loop, then procui start${peers.daemons.map(peer => `, ${peer.label}`).join('')}`);
 			baselineTimes.push(await baselineSpawn(n, signal));
 			const watch = new NewProcesses(childSleeps(() => daemon.pid));
 			const startedAt = performance.now();
@@ -100,30 +129,45 @@ async function run(context: Context): Promise<Record<string, Values>> {
 				await daemon.ok('stop', {name: 'w'}, 60_000);
 				await pollUntil(() => childrenOf(daemon.pid).length === 0, {intervalMs: 20, timeoutMs: 30_000, what: 'the sleeps to stop', signal});
 			}
+
+			await peers.each(async peer => {
+				const seconds = await peerSpawn(peer, n, round === rounds - 1, signal);
+				peerTimes.set(peer.name, [...peerTimes.get(peer.name) ?? [], seconds]);
+			}, signal);
 		}
 
 		context.progress(`W1 idle window: ${sizes.idleSeconds} s`);
 		await pause(settleMs, signal);
-		const before = {procui: cpuSeconds(daemon.pid), node: cpuSeconds(idleNode.pid)};
+		// The peers idle in the same window, each with its N sleeps.
+		const idlers = peers.daemons;
+		const cpuOf = (): Array<number | undefined> => idlers.map(peer => cpuSeconds(peer.pid));
+		const before = {procui: cpuSeconds(daemon.pid), node: cpuSeconds(idleNode.pid), peers: cpuOf()};
 		const startedAt = performance.now();
 		await pause(sizes.idleSeconds * 1000, signal);
 		const elapsed = (performance.now() - startedAt) / 1000;
-		const after = {procui: cpuSeconds(daemon.pid), node: cpuSeconds(idleNode.pid)};
+		const after = {procui: cpuSeconds(daemon.pid), node: cpuSeconds(idleNode.pid), peers: cpuOf()};
 		const running = childrenOf(daemon.pid).filter(child => child.comm === 'sleep').length;
 		const percent = (from: number | undefined, to: number | undefined): number | undefined => from === undefined || to === undefined ? undefined : ((to - from) / elapsed) * 100;
 		const mib = (bytes: number | undefined): number | undefined => bytes === undefined ? undefined : bytes / 1024 / 1024;
 		const seconds = (value: number): string => `${value.toFixed(3)} s`;
+		const peerIdle = new Map(idlers.map((peer, index) => [peer.name, percent(before.peers[index], after.peers[index])]));
+		const peerRss = new Map(idlers.map(peer => [peer.name, mib(rssBytes(peer.pid))]));
+		const peerRunning = idlers.map(peer => `${peer.label} ${childrenOf(peer.pid).filter(child => child.comm === 'sleep').length}`);
+		const peerStarts = [...peerTimes].map(([name, times]) => `${idlers.find(peer => peer.name === name)?.label ?? name} ${range(times, seconds)}`);
+		const failures = peers.failures().map(line => `; ${line}`).join('');
 		return {
 			'w1.spawn': {
 				procui: median(procuiTimes),
 				baseline: median(baselineTimes),
-				note: `median of ${rounds} starts of one daemon (procui ${range(procuiTimes, seconds)}, sh ${range(baselineTimes, seconds)}); PTY mode (the default); \`start\` replied after ${range(replyTimes, seconds)}`,
+				peers: peers.values(peerTimes, times => median(times)),
+				note: `median of ${rounds} starts of one daemon (procui ${range(procuiTimes, seconds)}, sh ${range(baselineTimes, seconds)}${peerStarts.map(text => `, ${text}`).join('')}); PTY mode (the default); \`start\` replied after ${range(replyTimes, seconds)}${idlers.length > 0 ? '; peers from the start request on their own sockets (supervisord: startProcessGroup over XML-RPC; PM2: restartProcessId of each stopped process over its RPC socket, as `pm2 start NAME`, all sent at once), output piped and discarded' : ''}${failures}`,
 			},
-			'w1.rss': {procui: mib(rssBytes(daemon.pid)), baseline: mib(rssBytes(idleNode.pid)), note: `VmRSS at the end of the idle window, ${running} of ${n} still running`},
-			'w1.idle': {procui: percent(before.procui, after.procui), baseline: percent(before.node, after.node), note: 'percent of one core, from /proc/PID/task/*/schedstat'},
+			'w1.rss': {procui: mib(rssBytes(daemon.pid)), baseline: mib(rssBytes(idleNode.pid)), peers: peers.values(peerRss, value => value), note: `VmRSS at the end of the idle window, ${running} of ${n} still running${peerRunning.map(text => `, ${text}`).join('')}${idlers.some(peer => peer.name === 'pm2') ? '; PM2: its God daemon' : ''}`},
+			'w1.idle': {procui: percent(before.procui, after.procui), baseline: percent(before.node, after.node), peers: peers.values(peerIdle, value => value), note: `percent of one core, from /proc/PID/task/*/schedstat${idlers.some(peer => peer.name === 'pm2') ? '; PM2\'s God does its periodic work every 30 s, so a shorter window may or may not hold one round of it' : ''}`},
 		};
 	} finally {
 		await daemon.stop();
+		await peers.close();
 		await idleNode.kill();
 	}
 }
@@ -131,6 +175,6 @@ async function run(context: Context): Promise<Record<string, Values>> {
 export const spawnWorkload: Workload = {
 	name: 'w1',
 	plan,
-	timeoutMs: sizes => 120_000 + sizes.idleSeconds * 1000,
+	timeoutMs: (sizes, peers) => (120_000 * (1 + peers)) + sizes.idleSeconds * 1000,
 	run,
 };

@@ -7,16 +7,21 @@ Baselines, in the same rounds: `cat | cat > file` (pipe) and `script -qfc` (PTY)
 The small-write flood is `yes LINE | head -c N` (64-byte lines) on a pipe: the pipe then carries
 the writes of a real program, not one large buffer, and the reads are as small as they come. Its
 baseline is fed the same way: `yes LINE | head -c N | cat > file`.
+
+The peers (supervisord, PM2) run the pipe and small-write floods in the same rounds, each into its
+own log file, measured the same way; neither has a PTY mode, so the PTY rows have no peer figure.
 */
 import fs from 'node:fs';
 import path from 'node:path';
 import {startBaseline} from './baseline-process.js';
 import {makeTempDir, startBenchDaemon, type BenchDaemon} from './bench-daemon.js';
 import {crlfToLf, floodLines, repeatedLine, scriptBody, smallWriteLine, wrongBytes} from './flood-data.js';
-import {cpuSeconds, rssBytes} from './procfs.js';
+import type {PeerDaemon, PeerProgram} from './peer-daemon.js';
+import {PeerRuns} from './peers.js';
+import {childrenOf, cpuSeconds, rssBytes} from './procfs.js';
 import {median, range} from './stats.js';
 import type {Sizes} from './options.js';
-import type {Measurement} from './table.js';
+import {peerLabels, type Measurement, type PeerName} from './table.js';
 import {pause, type Context, type Values, type Workload} from './workload.js';
 
 /** `small`: the small-write flood, on a pipe. */
@@ -61,12 +66,22 @@ function readIfThere(file: string): Buffer {
 /** A flood that stops growing for this long, its process finished, has lost its tail. */
 const stalledMs = 2000;
 
-async function floodProcui(daemon: BenchDaemon, watcher: string, file: string, expected: Buffer, signal: AbortSignal): Promise<Flood> {
+/** A supervisor's flood: what it is, how to start it and how to tell that its child finished. */
+type Supervised = {
+	/** The supervisor's pid: its CPU and RSS are counted. */
+	readonly pid: number;
+	start(): Promise<unknown>;
+	/** Whether the flooding child has exited (and, for procui, its output drained). */
+	finished(): Promise<boolean>;
+};
+
+/** Start the flood; time until `file` holds all of `expected`, the supervisor's CPU meanwhile; then wait until the child finished and compare. */
+async function floodSupervised(supervisor: Supervised, file: string, expected: Buffer, signal: AbortSignal): Promise<Flood> {
 	const timeoutMs = floodTimeoutMs(expected.length);
-	const cpuBefore = cpuSeconds(daemon.pid);
-	let peakRss = rssBytes(daemon.pid) ?? 0;
+	const cpuBefore = cpuSeconds(supervisor.pid);
+	let peakRss = rssBytes(supervisor.pid) ?? 0;
 	const startedAt = performance.now();
-	const reply = daemon.ok('start', {name: watcher}, timeoutMs);
+	const reply = supervisor.start();
 	// Awaited below; if the wait fails first, its rejection must not crash the run.
 	reply.catch(() => undefined);
 	let size = 0;
@@ -85,10 +100,10 @@ async function floodProcui(daemon: BenchDaemon, watcher: string, file: string, e
 		}
 
 		if (++polls % 20 === 0) {
-			peakRss = Math.max(peakRss, rssBytes(daemon.pid) ?? 0);
+			peakRss = Math.max(peakRss, rssBytes(supervisor.pid) ?? 0);
 		}
 
-		if (now - grewAt > stalledMs && (await daemon.ok('status', {name: watcher})).status === 'stopped') {
+		if (now - grewAt > stalledMs && await supervisor.finished()) {
 			break;
 		}
 
@@ -96,12 +111,12 @@ async function floodProcui(daemon: BenchDaemon, watcher: string, file: string, e
 	}
 
 	const seconds = (grewAt - startedAt) / 1000;
-	const cpuAfter = cpuSeconds(daemon.pid);
-	peakRss = Math.max(peakRss, rssBytes(daemon.pid) ?? 0);
+	const cpuAfter = cpuSeconds(supervisor.pid);
+	peakRss = Math.max(peakRss, rssBytes(supervisor.pid) ?? 0);
 	await reply;
-	// Finished = exited and drained; then nothing more can arrive, and the file is final.
+	// Finished = exited (and drained); then nothing more can arrive, and the file is final.
 	const deadline = performance.now() + 15_000;
-	while ((await daemon.ok('status', {name: watcher})).status !== 'stopped' && performance.now() < deadline) {
+	while (!await supervisor.finished() && performance.now() < deadline) {
 		await pause(20, signal);
 	}
 
@@ -113,6 +128,22 @@ async function floodProcui(daemon: BenchDaemon, watcher: string, file: string, e
 		cpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore,
 		peakRss,
 	};
+}
+
+async function floodProcui(daemon: BenchDaemon, watcher: string, file: string, expected: Buffer, signal: AbortSignal): Promise<Flood> {
+	const stopped = async (): Promise<boolean> => (await daemon.ok('status', {name: watcher})).status === 'stopped';
+	return floodSupervised({pid: daemon.pid, start: async () => daemon.ok('start', {name: watcher}, floodTimeoutMs(expected.length)), finished: stopped}, file, expected, signal);
+}
+
+/** A peer's flood: its program `program`, started over its socket; finished when the peer has no child it did not have before. */
+async function floodPeer(peer: PeerDaemon, program: string, file: string, expected: Buffer, signal: AbortSignal): Promise<Flood> {
+	const before = new Set(childrenOf(peer.pid).map(child => child.pid));
+	const finished = async (): Promise<boolean> => childrenOf(peer.pid).every(child => before.has(child.pid));
+	try {
+		return await floodSupervised({pid: peer.pid, start: async () => peer.start(program), finished}, file, expected, signal);
+	} finally {
+		fs.rmSync(file, {force: true});
+	}
 }
 
 /** CPU seconds of the children from `times` (its second line: `0m0.004000s 0m0.092000s`). */
@@ -194,26 +225,43 @@ function plan(sizes: Sizes): Measurement[] {
 	];
 }
 
+/** MB/s of each flood; one that lost bytes counts what arrived, until it stopped arriving. */
+function rates(floods: readonly Flood[], bytes: number): number[] {
+	return floods.map(flood => Math.min(flood.bytes, bytes) / 1e6 / flood.seconds);
+}
+
+/** CPU seconds per GB of each flood whose CPU was read. */
+function cpuPerGb(floods: readonly Flood[], bytes: number): number[] {
+	return floods.flatMap(flood => flood.cpu === undefined ? [] : [flood.cpu / (bytes / 1e9)]);
+}
+
+function wrongTotal(floods: readonly Flood[]): number {
+	return floods.reduce((total, flood) => total + flood.wrong, 0);
+}
+
+function lossy(floods: readonly Flood[]): number {
+	return floods.filter(flood => flood.wrong > 0).length;
+}
+
+const mbs = (value: number): string => `${value.toFixed(0)} MB/s`;
+
+/** Peak RSS over the floods, MiB. */
+function peakMib(floods: readonly Flood[]): number {
+	return Math.max(...floods.map(flood => flood.peakRss ?? 0)) / 1024 / 1024;
+}
+
 function summarise(procui: readonly Flood[], baseline: readonly Flood[], bytes: number): {throughput: Values; lost: Values; cpu: Values} {
-	// A flood that lost bytes counts what arrived, until it stopped arriving.
-	const rate = (flood: Flood): number => Math.min(flood.bytes, bytes) / 1e6 / flood.seconds;
-	const perGb = (flood: Flood): number | undefined => flood.cpu === undefined ? undefined : flood.cpu / (bytes / 1e9);
-	const defined = (values: ReadonlyArray<number | undefined>): number[] => values.filter((value): value is number => value !== undefined);
-	const mbs = (value: number): string => `${value.toFixed(0)} MB/s`;
-	const procuiRates = procui.map(flood => rate(flood));
-	const baselineRates = baseline.map(flood => rate(flood));
-	const procuiCpu = defined(procui.map(flood => perGb(flood)));
-	const baselineCpu = defined(baseline.map(flood => perGb(flood)));
-	const peak = Math.max(...procui.map(flood => flood.peakRss ?? 0)) / 1024 / 1024;
-	const sum = (floods: readonly Flood[]): number => floods.reduce((total, flood) => total + flood.wrong, 0);
-	const lossy = (floods: readonly Flood[]): number => floods.filter(flood => flood.wrong > 0).length;
+	const procuiRates = rates(procui, bytes);
+	const baselineRates = rates(baseline, bytes);
+	const procuiCpu = cpuPerGb(procui, bytes);
+	const baselineCpu = cpuPerGb(baseline, bytes);
 	return {
 		throughput: {
 			procui: median(procuiRates),
 			baseline: median(baselineRates),
-			note: `median of ${procui.length} (procui ${range(procuiRates, mbs)}, baseline ${range(baselineRates, mbs)}); supervisor peak RSS ${peak.toFixed(0)} MiB`,
+			note: `median of ${procui.length} (procui ${range(procuiRates, mbs)}, baseline ${range(baselineRates, mbs)}); supervisor peak RSS ${peakMib(procui).toFixed(0)} MiB`,
 		},
-		lost: {procui: sum(procui), baseline: sum(baseline), note: `compared byte for byte with what the child wrote; ${lossy(procui)} of ${procui.length} procui floods lost or changed bytes (${lossy(baseline)} of the baseline's)`},
+		lost: {procui: wrongTotal(procui), baseline: wrongTotal(baseline), note: `compared byte for byte with what the child wrote; ${lossy(procui)} of ${procui.length} procui floods lost or changed bytes (${lossy(baseline)} of the baseline's)`},
 		cpu: {
 			...(procuiCpu.length > 0 ? {procui: median(procuiCpu)} : {}),
 			...(baselineCpu.length > 0 ? {baseline: median(baselineCpu)} : {}),
@@ -221,10 +269,35 @@ function summarise(procui: readonly Flood[], baseline: readonly Flood[], bytes: 
 	};
 }
 
+type PeerFloods = ReadonlyMap<PeerName, readonly Flood[]>;
+
+/** The peers' figures for one mode's three rows, and a note on their spread and losses. */
+function summarisePeers(peers: PeerRuns, floods: PeerFloods, bytes: number): {throughput: Values; lost: Values; cpu: Values; note: string} {
+	const cpuMedian = (list: readonly Flood[]): number | undefined => {
+		const values = cpuPerGb(list, bytes);
+		return values.length > 0 ? median(values) : undefined;
+	};
+
+	const note = [...floods].map(([name, list]) => `${peerLabels[name]} ${range(rates(list, bytes), mbs)}, peak RSS ${peakMib(list).toFixed(0)} MiB, ${lossy(list)} of ${list.length} floods lost or changed bytes`).join('; ');
+	return {
+		throughput: {peers: peers.values(floods, list => median(rates(list, bytes)))},
+		lost: {peers: peers.values(floods, list => wrongTotal(list))},
+		cpu: {peers: peers.values(floods, list => cpuMedian(list))},
+		note,
+	};
+}
+
+/** `values` with the peers' figures, and their note after its own. */
+function withPeers(values: Values, peers: Values, note = ''): Values {
+	const text = [values.note, note].filter(part => part !== undefined && part !== '').join('; ');
+	return {...values, ...(peers.peers === undefined ? {} : {peers: peers.peers}), ...(text === '' ? {} : {note: text})};
+}
+
 async function run(context: Context): Promise<Record<string, Values>> {
 	const {sizes, signal} = context;
 	const dir = makeTempDir('procui-bench-flood-');
 	let daemon: BenchDaemon | undefined;
+	let peers: PeerRuns | undefined;
 	try {
 		context.progress(`W2 writing ${sizes.floodBytes / 1e6} MB of lines`);
 		const lines = floodLines(sizes.floodBytes);
@@ -242,6 +315,14 @@ async function run(context: Context): Promise<Record<string, Values>> {
 		}
 
 		daemon = await startBenchDaemon(watchers.join('\n'), {profileDir: context.profileDir});
+		// The peers get the pipe floods only: neither has a PTY mode.
+		const peerLog = (peer: PeerName, mode: Mode, round: number): string => path.join(dir, `${peer}-${mode}-${round}.log`);
+		const peerPrograms = (peer: PeerName): PeerProgram[] => Array.from({length: sizes.floods}, (_, index) => index + 1).flatMap(round => [
+			{name: `pipe-${round}`, argv: ['cat', source], count: 1, restart: false, logFile: peerLog(peer, 'pipe', round)},
+			{name: `small-${round}`, argv: ['sh', '-c', smallWrites], count: 1, restart: false, logFile: peerLog(peer, 'small', round)},
+		]);
+		peers = await PeerRuns.start(context.peers, peerPrograms, context.progress);
+		const peerResults: Record<'pipe' | 'small', Map<PeerName, Flood[]>> = {pipe: new Map(), small: new Map()};
 		const results: Record<Mode, {procui: Flood[]; baseline: Flood[]}> = {pipe: {procui: [], baseline: []}, pty: {procui: [], baseline: []}, small: {procui: [], baseline: []}};
 		for (let round = 1; round <= sizes.floods; round++) {
 			for (const mode of modes) {
@@ -255,25 +336,39 @@ async function run(context: Context): Promise<Record<string, Values>> {
 				// Both outputs are checked; free the disk before the next round.
 				fs.rmSync(out, {force: true});
 				fs.rmSync(path.join(dir, `${mode}-${round}.log`), {force: true});
+				if (mode !== 'pty') {
+					const floods = peerResults[mode];
+					await peers.each(async peer => {
+						context.progress(`W2 round ${round}/${sizes.floods}: ${mode}, ${peer.label}`);
+						const flood = await floodPeer(peer, `${mode}-${round}`, peerLog(peer.name, mode, round), expected[mode], signal);
+						floods.set(peer.name, [...floods.get(peer.name) ?? [], flood]);
+					}, signal);
+				}
 			}
 		}
 
 		const pipe = summarise(results.pipe.procui, results.pipe.baseline, sizes.floodBytes);
 		const pty = summarise(results.pty.procui, results.pty.baseline, sizes.floodBytes);
 		const small = summarise(results.small.procui, results.small.baseline, sizes.floodBytes);
+		const peerPipe = summarisePeers(peers, peerResults.pipe, sizes.floodBytes);
+		const peerSmall = summarisePeers(peers, peerResults.small, sizes.floodBytes);
+		const noPty = context.peers.length > 0 ? 'supervisord and PM2 have no PTY mode: no peer figure' : '';
+		const failures = peers.failures().join('; ');
+		const cpuNote = `daemon CPU from start until the file was complete; the consumer cat's from \`times\`${context.peers.length > 0 ? '; supervisord: its one process; PM2: its God daemon' : ''}`;
 		return {
-			'w2.pipe.throughput': pipe.throughput,
-			'w2.pty.throughput': pty.throughput,
-			'w2.pipe.lost': pipe.lost,
-			'w2.pty.lost': pty.lost,
-			'w2.pipe.cpu': {...pipe.cpu, note: 'daemon CPU from start until the file was complete; the consumer cat\'s from `times`'},
-			'w2.pty.cpu': {...pty.cpu, note: 'script\'s own CPU sampled every 5 ms until it exits (reads the terminal, writes the file)'},
-			'w2.small.throughput': {...small.throughput, note: `\`yes LINE | head -c N\` (64-byte lines) as the child, and feeding the baseline's cat; ${small.throughput.note ?? ''}`},
-			'w2.small.lost': small.lost,
-			'w2.small.cpu': {...small.cpu, note: 'daemon CPU from start until the file was complete; the consumer cat\'s from `times`'},
+			'w2.pipe.throughput': withPeers(pipe.throughput, peerPipe.throughput, [peerPipe.note, failures].filter(Boolean).join('; ')),
+			'w2.pty.throughput': withPeers(pty.throughput, {}, noPty),
+			'w2.pipe.lost': withPeers(pipe.lost, peerPipe.lost),
+			'w2.pty.lost': withPeers(pty.lost, {}, noPty),
+			'w2.pipe.cpu': withPeers({...pipe.cpu, note: cpuNote}, peerPipe.cpu),
+			'w2.pty.cpu': withPeers({...pty.cpu, note: 'script\'s own CPU sampled every 5 ms until it exits (reads the terminal, writes the file)'}, {}, noPty),
+			'w2.small.throughput': withPeers({...small.throughput, note: `\`yes LINE | head -c N\` (64-byte lines) as the child, and feeding the baseline's cat; ${small.throughput.note ?? ''}`}, peerSmall.throughput, peerSmall.note),
+			'w2.small.lost': withPeers(small.lost, peerSmall.lost),
+			'w2.small.cpu': withPeers({...small.cpu, note: cpuNote}, peerSmall.cpu),
 		};
 	} finally {
 		await daemon?.stop();
+		await peers?.close();
 		fs.rmSync(dir, {recursive: true, force: true});
 	}
 }
@@ -281,6 +376,6 @@ async function run(context: Context): Promise<Record<string, Values>> {
 export const floodWorkload: Workload = {
 	name: 'w2',
 	plan,
-	timeoutMs: sizes => 60_000 + sizes.floods * 2 * modes.length * floodTimeoutMs(sizes.floodBytes),
+	timeoutMs: (sizes, peers) => 60_000 + sizes.floods * (2 * modes.length + 2 * peers) * floodTimeoutMs(sizes.floodBytes),
 	run,
 };

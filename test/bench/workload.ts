@@ -1,6 +1,7 @@
 /** What a workload is to the runner: the rows it fills, how long it may take, and how it runs. */
 import type {Sizes} from './options.js';
-import type {Measurement} from './table.js';
+import type {PeerTool} from './peers.js';
+import type {Measurement, PeerName} from './table.js';
 
 export type Context = {
 	readonly sizes: Sizes;
@@ -8,6 +9,8 @@ export type Context = {
 	readonly profileDir?: string;
 	/** Aborted when the workload overruns its time; every wait checks it. */
 	readonly signal: AbortSignal;
+	/** The peers installed, to measure beside procui (W1–W4); the others are skipped. */
+	readonly peers: readonly PeerTool[];
 	/** A line of progress on stderr. */
 	progress(message: string): void;
 };
@@ -16,6 +19,8 @@ export type Context = {
 export type Values = {
 	readonly procui?: number;
 	readonly baseline?: number;
+	/** The peers' values; a peer left out shows `—`. */
+	readonly peers?: Readonly<Partial<Record<PeerName, number>>>;
 	readonly note?: string;
 };
 
@@ -24,8 +29,8 @@ export type Workload = {
 	readonly name: string;
 	/** The rows, without values: figure, unit, baseline name and target. */
 	plan(sizes: Sizes): Measurement[];
-	/** The most it may take at these sizes; it is then aborted and its processes killed. */
-	timeoutMs(sizes: Sizes): number;
+	/** The most it may take at these sizes, with `peers` peers to measure too; it is then aborted and its processes killed. */
+	timeoutMs(sizes: Sizes, peers: number): number;
 	/** Measure; values by row id. Cleans up everything it started, also when it throws. */
 	run(context: Context): Promise<Readonly<Record<string, Values>>>;
 };
