@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 
 // Each subcommand is imported only when it runs: `procui ctl status` must start about as fast as
-// `node -e 0`, so it must not load the supervisor, the UI or meow. Each subcommand reads its own
-// flags (source/cli/command-specs.ts) and answers its own --help.
+// `node -e 0`, so it must not load the supervisor or the UI. Each subcommand reads its own flags with
+// meow (source/cli/command-specs.ts) and answers its own --help.
 
 const help = `
   procui: a process supervisor with a full-screen terminal UI (Circus-compatible).
