@@ -3,9 +3,9 @@ How every subcommand reads its flags. A subcommand is declared once, as data (`C
 flags go to meow, its `--help` is printed from it in one layout (that of `procui --help`), and a
 refused flag is answered with the list of those it accepts.
 
-This module does not import meow: meow is loaded by `parseCommand`, when a command parses. Its
-import costs about 30 ms of CPU, as much as the rest of `procui ctl status`; ctl reads its plain
-forms without it (source/cli/ctl.ts).
+This module does not import meow: meow is loaded by `parseCommand`, when a command parses (its
+import costs about 30 ms of CPU, as much as the rest of `procui ctl status`), so the overview and
+`--version` do without it.
 */
 import fs from 'node:fs';
 

@@ -35,45 +35,6 @@ function splitAtCommand(argv: readonly string[]): {flags: string[]; rest: string
 	return {flags: [...argv], rest: []};
 }
 
-/**
-ctl's flags in their plain forms (`--json`, `--endpoint URL`, `--timeout=S`, each at most once), read
-without loading meow, whose import alone costs as much CPU as the rest of `procui ctl status`
-(ctl must start about as fast as `node -e 0`). Anything else (`--help`, a negation, a repeat, an
-unknown flag, a missing value) is undefined: meow parses it and says what is wrong. A test checks
-that both read the plain forms alike.
-*/
-export function readPlainCtlFlags(words: readonly string[]): CtlFlags | undefined {
-	const flags: Record<string, string | boolean | undefined> = Object.fromEntries(Object.entries(ctlSpec.flags).map(([name, flag]) => [name, 'default' in flag ? flag.default : undefined]));
-	const seen = new Set<string>();
-	for (let index = 0; index < words.length; index++) {
-		const word = words[index]!;
-		const equals = word.indexOf('=');
-		const flag = ownFlags.get(equals === -1 ? word : word.slice(0, equals));
-		if (flag === undefined || seen.has(flag.name)) {
-			return undefined;
-		}
-
-		seen.add(flag.name);
-		if (!flag.takesValue) {
-			if (equals !== -1) {
-				return undefined;
-			}
-
-			flags[flag.name] = true;
-			continue;
-		}
-
-		const value = equals === -1 ? words[++index] : word.slice(equals + 1);
-		if (value === undefined || value === '' || (equals === -1 && value.startsWith('-'))) {
-			return undefined;
-		}
-
-		flags[flag.name] = value;
-	}
-
-	return flags as CtlFlags;
-}
-
 /** `procui ctl help [COMMAND]`: ctl's help, or one command's form. */
 function printHelp(topic: string | undefined): number {
 	if (topic === undefined) {
@@ -96,19 +57,12 @@ function printHelp(topic: string | undefined): number {
 /** `procui ctl ...`: one request, its reply printed; returns the exit status. */
 export async function runCtl(argv: readonly string[]): Promise<number> {
 	const {flags: words, rest} = splitAtCommand(argv);
-	if (words.length === 1 && (words[0] === '--help' || words[0] === '-h')) {
-		return printHelp(undefined);
+	const parsedFlags = await parseCommand(ctlSpec, words);
+	if ('exit' in parsedFlags) {
+		return parsedFlags.exit;
 	}
 
-	let flags = readPlainCtlFlags(words);
-	if (flags === undefined) {
-		const parsed = await parseCommand(ctlSpec, words);
-		if ('exit' in parsed) {
-			return parsed.exit;
-		}
-
-		flags = parsed.flags;
-	}
+	const {flags} = parsedFlags;
 
 	let timeout: number | undefined;
 	if (flags.timeout !== undefined) {

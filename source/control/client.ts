@@ -5,11 +5,10 @@ Requests carry a uuid and replies are matched by it, so calls may overlap on one
 import {randomUUID} from 'node:crypto';
 import net from 'node:net';
 import type {Duplex} from 'node:stream';
-import {toEndpoint, type Endpoint} from './endpoint.js';
+import {isSshUrl, toEndpoint, type Endpoint} from './endpoint.js';
 import {ControlConnectionError, ControlTimeoutError, errorCode, errorMessage} from './errors.js';
 import {LineSplitter} from './line-splitter.js';
-import {isSshUrl, parseSshEndpoint, type SshEndpoint} from './ssh-endpoint.js';
-import {openSshStream} from './ssh-transport.js';
+import type {SshEndpoint} from './ssh-endpoint.js';
 import {droppedEvent, isErrorReply, topicMatches, type EventMessage, type Properties, type Reply} from './protocol.js';
 import {checkSocketToTrust} from './socket-file.js';
 import {TypedEmitter} from './typed-emitter.js';
@@ -76,6 +75,8 @@ export class SocketClient extends TypedEmitter<SocketClientEvents> {
 	/** Connect to a supervisor. Rejects with a `ControlConnectionError` that says what to do when none is there. */
 	static async connect(endpoint: Endpoint | string, options: SocketClientOptions = {}): Promise<SocketClient> {
 		if (typeof endpoint === 'string' && isSshUrl(endpoint)) {
+			// Loaded only here: `procui ctl` on a local socket starts without the ssh transport's modules.
+			const [{parseSshEndpoint}, {openSshStream}] = await Promise.all([import('./ssh-endpoint.js'), import('./ssh-transport.js')]);
 			const remote = parseSshEndpoint(endpoint);
 			const timeoutMs = checkTimeout(options.timeoutMs ?? defaultTimeoutMs);
 			return new SocketClient(remote, await openSshStream(remote, timeoutMs), timeoutMs);

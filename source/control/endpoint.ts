@@ -32,6 +32,11 @@ const maxSocketPathBytes = 107;
 
 const examples = 'use ipc:///absolute/path.sock or tcp://127.0.0.1:PORT';
 
+/** An `ssh://` endpoint (source/control/ssh-endpoint.ts reads it): told apart here, so a client loads the ssh transport only for one. */
+export function isSshUrl(text: string): boolean {
+	return /^ssh:\/\//i.test(text.trim());
+}
+
 /** Read an endpoint such as `ipc:///tmp/x/procui.sock` or `tcp://127.0.0.1:5555`; throws an `EndpointError` saying what is wrong. */
 export function parseEndpoint(text: string): Endpoint {
 	const match = /^([a-z]+):\/\/(.*)$/i.exec(text.trim());

@@ -20,10 +20,6 @@ export const remoteCommandVariable = 'PROCUI_REMOTE_COMMAND';
 /** Extra `ssh` arguments, split as a shell would: `-i ~/.ssh/deploy -o ConnectTimeout=5`. */
 const sshOptionsVariable = 'PROCUI_SSH_OPTIONS';
 
-export function isSshUrl(text: string): boolean {
-	return /^ssh:\/\//i.test(text.trim());
-}
-
 /** Read `ssh://[user@]host[:port][/path/to.sock]`; throws an `EndpointError` saying what is wrong. */
 export function parseSshEndpoint(text: string): SshEndpoint {
 	const url = text.trim();

@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {kebab, parseCommand} from '../../source/cli/args.js';
 import {commandSpecs, ctlSpec} from '../../source/cli/command-specs.js';
-import {readPlainCtlFlags} from '../../source/cli/ctl.js';
 import {cliPath, repoRoot, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 
 /** The built procui, run with no terminal and no daemon at the default endpoint. */
@@ -143,35 +142,28 @@ describe('procui ctl\'s flags', () => {
 		await daemon?.stop();
 	});
 
-	it('are read alike in their plain forms with and without meow', async () => {
-		const plain = [
-			[],
-			['--json'],
-			['--endpoint', 'ipc:///tmp/x.sock'],
-			['--endpoint=tcp://127.0.0.1:5555', '--json', '--timeout', '2.5'],
-			['--timeout=10', '--endpoint', 'ssh://deploy@web1/run/p.sock'],
+	it('are read by meow in every form', async () => {
+		const forms: Array<[string[], Record<string, unknown>]> = [
+			[[], {json: false, endpoint: undefined, timeout: undefined}],
+			[['--json'], {json: true, endpoint: undefined, timeout: undefined}],
+			[['--no-json'], {json: false, endpoint: undefined, timeout: undefined}],
+			[['--endpoint', 'ipc:///tmp/x.sock'], {json: false, endpoint: 'ipc:///tmp/x.sock', timeout: undefined}],
+			[['--endpoint=tcp://127.0.0.1:5555', '--json', '--timeout', '2.5'], {json: true, endpoint: 'tcp://127.0.0.1:5555', timeout: '2.5'}],
+			[['--timeout=10', '--endpoint', 'ssh://deploy@web1/run/p.sock'], {json: false, endpoint: 'ssh://deploy@web1/run/p.sock', timeout: '10'}],
 		];
-		for (const words of plain) {
-			const fast = readPlainCtlFlags(words);
+		for (const [words, flags] of forms) {
 			const parsed = await parseCommand(ctlSpec, words);
-			expect('exit' in parsed).toBe(false);
-			expect(fast, words.join(' ')).toEqual((parsed as {flags: unknown}).flags);
+			expect('exit' in parsed, words.join(' ')).toBe(false);
+			expect((parsed as {flags: unknown}).flags, words.join(' ')).toEqual(flags);
 		}
 	});
 
-	it('leave everything but the plain forms to meow', () => {
-		for (const words of [['--help'], ['--no-json'], ['--json', '--json'], ['--endpoint'], ['--endpoint', '--json'], ['--endpoint='], ['-j'], ['--frob']]) {
-			expect(readPlainCtlFlags(words), words.join(' ')).toBeUndefined();
-		}
-	});
-
-	it('reach a real daemon through either parser', async () => {
+	it('reach a real daemon in every form', async () => {
 		const endpoint = daemon!.endpoint;
 		await waitFor(() => run(['ctl', '--endpoint', endpoint, 'status']).stdout === 'web: active\n', {what: 'web to run'});
 		const json = run(['ctl', `--endpoint=${endpoint}`, '--timeout=30', '--json', 'status']);
 		expect(json.code).toBe(0);
 		expect(JSON.parse(json.stdout)).toMatchObject({status: 'ok', statuses: {web: 'active'}});
-		// `--no-json` is not a plain form: meow reads it.
 		expect(run(['ctl', '--no-json', '--endpoint', endpoint, 'status'])).toMatchObject({code: 0, stdout: 'web: active\n'});
 		// `--` ends ctl's flags.
 		expect(run(['ctl', '--endpoint', endpoint, '--', 'numwatchers'])).toMatchObject({code: 0, stdout: '1\n'});
