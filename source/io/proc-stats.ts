@@ -98,6 +98,8 @@ type Identity = {
 	readonly startTicks: number;
 	readonly uid: number;
 	readonly argv: readonly string[];
+	/** The program's basename (`cmdline` of a ProcInfo). */
+	readonly program: string;
 	/** `performance.now()` when read. */
 	readonly at: number;
 };
@@ -303,7 +305,8 @@ export class ProcSampler {
 			return undefined;
 		}
 
-		const identity = {startTicks: stat.startTicks, uid: parseUid(status) ?? -1, argv: parseCmdline(cmdline), at};
+		const argv = parseCmdline(cmdline);
+		const identity = {startTicks: stat.startTicks, uid: parseUid(status) ?? -1, argv, program: programName(argv, stat.name), at};
 		this.#identities.set(stat.pid, identity);
 		return identity;
 	}
@@ -345,7 +348,7 @@ export class ProcSampler {
 			threads: stat.threads,
 			uid,
 			username: uid === -1 ? '' : this.#users.name(uid),
-			cmdline: programName(argv, stat.name),
+			cmdline: identity.program,
 			argv,
 			children,
 		};
@@ -354,6 +357,10 @@ export class ProcSampler {
 
 /** All descendants of `pid`, breadth first. */
 function descendants(pid: number, childrenOf: ReadonlyMap<number, readonly number[]>): number[] {
+	if (!childrenOf.has(pid)) {
+		return []; // Most processes: no set, no levels.
+	}
+
 	const found: number[] = [];
 	const seen = new Set<number>([pid]);
 	let level: readonly number[] = [pid];
