@@ -40,7 +40,7 @@ export type RunUiOptions = {
 	/** Told when a frame reached the terminal, and how long painting it took in milliseconds (for measurements). */
 	readonly onPaint?: (frame: string, ms: number) => void;
 	/** Collects garbage and gives V8's pages back (io/memory.ts): run once a burst of output is over. */
-	readonly collectGarbage?: () => void;
+	readonly collectGarbage?: (kind: 'full' | 'young') => void;
 };
 
 export type UiHandle = {

@@ -8,15 +8,19 @@ const mib = 1024 * 1024;
 /** A HeapTrim over a heap size the test sets, counting collections, on a clock the test moves. */
 function trimOver(sizes: {size: number}, clock: {now: number}) {
 	let collections = 0;
+	const kinds: string[] = [];
 	const trim = new HeapTrim({
-		collect() {
-			collections++;
-			sizes.size = 60 * mib;
+		collect(kind) {
+			kinds.push(kind);
+			if (kind === 'full') {
+				collections++;
+				sizes.size = 60 * mib;
+			}
 		},
 		heapSize: () => sizes.size,
 		now: () => clock.now,
 	});
-	return {trim, collections: () => collections};
+	return {trim, collections: () => collections, kinds};
 }
 
 describe('HeapTrim', () => {
@@ -32,12 +36,12 @@ describe('HeapTrim', () => {
 			expect(trim.check()).toBe(false);
 		}
 
-		// Over: steady for three checks, then collected once.
+		// Over: steady for two checks, then collected once.
 		const results = [11, 12, 13, 14].map((second) => {
 			clock.now = second * 1000;
 			return trim.check();
 		});
-		expect(results).toEqual([false, false, true, false]);
+		expect(results).toEqual([false, true, false, false]);
 		expect(collections()).toBe(1);
 		expect(trim.trims).toBe(1);
 	});
@@ -54,12 +58,12 @@ describe('HeapTrim', () => {
 			expect(trim.check(5000)).toBe(false);
 		}
 
-		// It stops: three quiet checks, then collected.
+		// It stops: two quiet checks, then collected.
 		const results = [11, 12, 13, 14].map((second) => {
 			clock.now = second * 1000;
 			return trim.check(second === 11 ? 10 : 0);
 		});
-		expect(results).toEqual([false, false, true, false]);
+		expect(results).toEqual([false, true, false, false]);
 		expect(collections()).toBe(1);
 	});
 
@@ -82,7 +86,7 @@ describe('HeapTrim', () => {
 			collectedAt = trim.check() ? second : undefined;
 		}
 
-		expect(collectedAt).toBe(14);
+		expect(collectedAt).toBe(13);
 		// The next burst right after: no collection until 30 s have passed since the last.
 		heap.size = 120 * mib;
 		const again: number[] = [];
@@ -93,7 +97,37 @@ describe('HeapTrim', () => {
 			}
 		}
 
-		expect(again).toEqual([44]);
+		expect(again).toEqual([43]);
+	});
+
+	it('after a full collection, collects the young generation at each of the next eight quiet checks, and stops when output comes again', () => {
+		const heap = {size: 50 * mib};
+		const clock = {now: 0};
+		const {trim, kinds} = trimOver(heap, clock);
+		trim.check();
+		heap.size = 100 * mib;
+		for (let second = 1; second <= 3; second++) {
+			clock.now = second * 1000;
+			trim.check();
+		}
+
+		expect(kinds).toEqual(['full']);
+		for (let second = 4; second <= 20; second++) {
+			clock.now = second * 1000;
+			trim.check();
+		}
+
+		expect(kinds).toEqual(['full', ...Array.from({length: 8}, () => 'young')]);
+		// The next burst is over 40 s later: two quiet checks after its collection, then output again.
+		heap.size = 100 * mib;
+		kinds.length = 0;
+		const lines = [0, 0, 0, 0, 0, 500, 0, 0];
+		for (const [index, count] of lines.entries()) {
+			clock.now = (50 + index) * 1000;
+			trim.check(count);
+		}
+
+		expect(kinds).toEqual(['full', 'young', 'young']);
 	});
 
 	it('collectGarbage reaches V8\'s full collection without --expose-gc at start, and it frees unreachable objects', () => {
@@ -107,5 +141,28 @@ describe('HeapTrim', () => {
 		collectGarbage();
 		expect(v8.getHeapStatistics().used_heap_size - before).toBeLessThan(4 * mib);
 		expect(garbage).toBeUndefined();
+	});
+
+	it('collectGarbage(\'young\') collects short-lived objects, and gives the young generation back once allocation is slow', async () => {
+		const youngSize = (): number => v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')!.space_size;
+		// A burst of short-lived objects grows the young generation (if earlier work had not).
+		let kept = 0;
+		for (let round = 0; round < 200; round++) {
+			const burst = Array.from({length: 20_000}, (_, index) => ({index, text: `line ${index} of round ${round}`}));
+			kept += burst.length;
+		}
+
+		expect(kept).toBe(4_000_000);
+		const grown = youngSize();
+		expect(grown).toBeGreaterThanOrEqual(8 * mib);
+		// Quiet, then a few young collections a second and a half apart, as the UI runs them.
+		for (let attempt = 0; attempt < 6 && youngSize() >= grown; attempt++) {
+			await new Promise((resolve) => {
+				setTimeout(resolve, 1500);
+			});
+			expect(collectGarbage('young')).toBe(true);
+		}
+
+		expect(youngSize()).toBeLessThan(grown);
 	});
 });

@@ -76,9 +76,6 @@ export function renderChart(values: readonly number[], options: ChartOptions): s
 	return rows;
 }
 
-// eslint-disable-next-line no-control-regex -- matching escape sequences is the point
-const sgr = /\u001B\[([\d;]*)m/gu;
-
 /**
 The row with each run of cells in one colour opened and closed once: the canvas colours every
 cell on its own (`ESC[36m⣀ESC[39m ESC[36m⣀ESC[39m`), three times the text to write and to parse
@@ -89,8 +86,14 @@ export function joinColourRuns(row: string): string {
 	let from = 0;
 	let open = '';
 	let closing = false;
-	for (const match of row.matchAll(sgr)) {
-		const text = row.slice(from, match.index);
+	// Each `ESC[…m` in turn, found by hand: a regular expression's matches are an object each.
+	for (let start = row.indexOf('\u001B['); start !== -1; start = row.indexOf('\u001B[', from)) {
+		const end = row.indexOf('m', start + 2);
+		if (end === -1) {
+			break;
+		}
+
+		const text = row.slice(from, start);
 		if (text.length > 0 && closing) {
 			joined += '\u001B[39m';
 			open = '';
@@ -98,8 +101,8 @@ export function joinColourRuns(row: string): string {
 		}
 
 		joined += text;
-		from = match.index + match[0].length;
-		const code = match[1]!;
+		from = end + 1;
+		const code = row.slice(start + 2, end);
 		if (code === '39') {
 			closing = true;
 			continue;
@@ -116,7 +119,7 @@ export function joinColourRuns(row: string): string {
 			closing = false;
 		}
 
-		joined += match[0];
+		joined += row.slice(start, from);
 		open = code;
 	}
 

@@ -9,25 +9,29 @@ memory pressure, which a supervisor on a quiet server never feels.
 
 So the UI looks at the heap with each stats event (once a second): when it has grown well past
 where it was, and has stopped growing for a few seconds (the burst is over), it collects (the
-composition root gives it io/memory.ts's `collectGarbage`: two full collections, the second of
-which returns the emptied pages). Rare by construction: at most once per `minimumGapMs`, and
-never while the heap still grows.
+composition root gives it io/memory.ts's `collectGarbage`): a full collection that returns the old
+generation's emptied pages, then, at the next few checks, a second apart, collections of the young
+generation, which V8 shrinks back once it sees the program allocating slowly. Rare by
+construction: at most once per `minimumGapMs`, and never while the heap still grows.
 */
 import v8 from 'node:v8';
 
 type HeapTrimOptions = {
-	/** Collects the garbage and gives the pages back; without it, nothing is ever collected. */
-	readonly collect?: () => void;
+	/** Collects the garbage and gives the pages back (`full`), or the young generation's alone
+	(`young`); without it, nothing is ever collected. */
+	readonly collect?: (kind: 'full' | 'young') => void;
 	/** The heap's committed size in bytes; default V8's `total_heap_size`. */
 	readonly heapSize?: () => number;
 	/** Growth past the baseline that is worth giving back. Default 16 MiB. */
 	readonly growthBytes?: number;
-	/** Checks in a row without growth (and with fewer than `quietLines` new log lines each) before collecting: the burst is over. Default 3. */
+	/** Checks in a row without growth (and with fewer than `quietLines` new log lines each) before collecting: the burst is over. Default 2. */
 	readonly steadyChecks?: number;
 	/** New log lines between two checks below which the output counts as quiet. Default 50. */
 	readonly quietLines?: number;
 	/** Least time between two collections. Default 30 s. */
 	readonly minimumGapMs?: number;
+	/** Young-generation collections at the checks after a full one. Default 8. */
+	readonly youngCollections?: number;
 	readonly now?: () => number;
 };
 
@@ -35,13 +39,16 @@ type HeapTrimOptions = {
 const noise = 1024 * 1024;
 
 export class HeapTrim {
-	readonly #collect: (() => void) | undefined;
+	readonly #collect: ((kind: 'full' | 'young') => void) | undefined;
 	readonly #heapSize: () => number;
 	readonly #growthBytes: number;
 	readonly #steadyChecks: number;
 	readonly #quietLines: number;
 	readonly #minimumGapMs: number;
 	readonly #now: () => number;
+	readonly #youngCollections: number;
+	/** Young-generation collections still to run, one per check while it stays quiet. */
+	#youngLeft = 0;
 	#baseline: number | undefined;
 	#last: number | undefined;
 	#steady = 0;
@@ -53,10 +60,11 @@ export class HeapTrim {
 		this.#collect = options.collect;
 		this.#heapSize = options.heapSize ?? (() => v8.getHeapStatistics().total_heap_size);
 		this.#growthBytes = options.growthBytes ?? 16 * 1024 * 1024;
-		this.#steadyChecks = options.steadyChecks ?? 3;
+		this.#steadyChecks = options.steadyChecks ?? 2;
 		this.#quietLines = options.quietLines ?? 50;
 		this.#minimumGapMs = options.minimumGapMs ?? 30_000;
 		this.#now = options.now ?? Date.now;
+		this.#youngCollections = options.youngCollections ?? 8;
 	}
 
 	/** Look at the heap; collect if a burst has grown it and is over. `lines`: log lines that came
@@ -68,14 +76,24 @@ export class HeapTrim {
 		}
 
 		const size = this.#heapSize();
-		this.#steady = this.#last !== undefined && size - this.#last < noise && lines < this.#quietLines ? this.#steady + 1 : 0;
+		const quiet = this.#last !== undefined && size - this.#last < noise && lines < this.#quietLines;
+		this.#steady = quiet ? this.#steady + 1 : 0;
 		this.#last = size;
 		this.#baseline = Math.min(this.#baseline ?? size, size);
+		if (this.#youngLeft > 0) {
+			// After a full collection: the young generation's, while the output stays quiet.
+			this.#youngLeft = quiet ? this.#youngLeft - 1 : 0;
+			if (quiet) {
+				this.#collect('young');
+			}
+		}
+
 		if (size - this.#baseline < this.#growthBytes || this.#steady < this.#steadyChecks || this.#now() - this.#collectedAt < this.#minimumGapMs) {
 			return false;
 		}
 
-		this.#collect();
+		this.#collect('full');
+		this.#youngLeft = this.#youngCollections;
 		this.trims++;
 		this.#collectedAt = this.#now();
 		// What is still held after collecting is held for a reason: the next burst counts from here.

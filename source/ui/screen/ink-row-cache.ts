@@ -55,7 +55,25 @@ export type InkOutputClass = {
 type SliceAnsi = (text: string, from: number, to?: number) => string;
 
 /** One row of a frame: what was written into it (column, text; in order), and the row it made. */
-type Row = {readonly key: string; readonly text: string};
+/** A row of the last frame: the frame's width, what was written into it, and the text made of that. */
+type Row = {readonly width: number; readonly entries: ReadonlyArray<[number, string]>; readonly text: string};
+
+/** Whether a row gets the same writes (column and text, in order) as a row of the last frame. */
+function sameWrites(row: Row, width: number, entries: ReadonlyArray<[number, string]>): boolean {
+	if (row.width !== width || row.entries.length !== entries.length) {
+		return false;
+	}
+
+	for (let index = 0; index < entries.length; index++) {
+		const entry = entries[index]!;
+		const known = row.entries[index]!;
+		if (entry[0] !== known[0] || entry[1] !== known[1]) {
+			return false;
+		}
+	}
+
+	return true;
+}
 
 /** `key`'s value from the previous frame's map (kept in this frame's too), or computed by this frame's cache. */
 function reuse<T>(key: string, previous: ReadonlyMap<string, T>, fresh: Map<string, T>, compute: (key: string) => T): T {
@@ -105,7 +123,7 @@ function rowWrites(output: InkOutput, caches: InkCaches, sliceAnsi: SliceAnsi): 
 
 		const {text, transformers} = operation;
 		let {x, y} = operation;
-		let lines = text.split('\n');
+		let lines = text.includes('\n') ? text.split('\n') : [text];
 		const clip = clips.at(-1);
 		if (clip) {
 			const clipHorizontally = typeof clip.x1 === 'number' && typeof clip.x2 === 'number';
@@ -148,16 +166,16 @@ function rowWrites(output: InkOutput, caches: InkCaches, sliceAnsi: SliceAnsi): 
 		}
 
 		let offsetY = 0;
-		for (const [index, written] of lines.entries()) {
+		for (let index = 0; index < lines.length; index++) {
 			const row = rows[y + offsetY];
 			// As Ink: a line past the grid is skipped, and the next one goes to the same place.
 			if (row === undefined) {
 				continue;
 			}
 
-			let line = written;
-			for (const transformer of transformers) {
-				line = transformer(line, index);
+			let line = lines[index]!;
+			for (let transformer = 0; transformer < transformers.length; transformer++) {
+				line = transformers[transformer]!(line, index);
 			}
 
 			if (line.includes('\n')) {
@@ -253,8 +271,9 @@ function joinSegments(entries: ReadonlyArray<[number, string]>, width: number, s
 	let previous: Segment | undefined;
 	// Written in any order (a box's borders before its content); where nothing overlaps, the order does not matter.
 	const ordered = entries.length > 1 ? entries.toSorted((a, b) => a[0] - b[0]) : entries;
-	for (const [x, line] of ordered) {
-		const next = segment(line);
+	for (let index = 0; index < ordered.length; index++) {
+		const x = ordered[index]![0];
+		const next = segment(ordered[index]![1]);
 		if (next.width === 0) {
 			continue;
 		}
@@ -312,16 +331,12 @@ export function cacheRows(Output: InkOutputClass, sliceAnsi: SliceAnsi): void {
 		}
 
 		const rows: Row[] = [];
-		for (const [index, entries] of writes.entries()) {
-			let key = `${this.width}`;
-			for (const [x, line] of entries) {
-				key += `\u0000${x}\u0000${line}`;
-			}
-
+		for (let index = 0; index < writes.length; index++) {
+			const entries = writes[index]!;
 			const known = previousRows[index];
-			if (known?.key === key) {
-				for (const [, line] of entries) {
-					segment(line);
+			if (known !== undefined && sameWrites(known, this.width, entries)) {
+				for (let entry = 0; entry < entries.length; entry++) {
+					segment(entries[entry]![1]);
 				}
 
 				rows.push(known);
@@ -339,7 +354,7 @@ export function cacheRows(Output: InkOutputClass, sliceAnsi: SliceAnsi): void {
 				text = inkGet.call(single).output;
 			}
 
-			rows.push({key, text});
+			rows.push({width: this.width, entries, text});
 		}
 
 		previousRows = rows;
