@@ -31,6 +31,15 @@ let addon: Addon | undefined;
 let enabled = false;
 const nodeChildren = new Set<number>();
 
+/** A child procui spawned without Node (procui-spawn): its spawner reaps it, the reaper must
+never. Call the returned function once it is reaped. */
+export function trackPid(pid: number): () => void {
+	nodeChildren.add(pid);
+	return () => {
+		nodeChildren.delete(pid);
+	};
+}
+
 /** A child Node spawned: Node reaps it, the reaper must never. */
 export function trackChild(child: ChildProcess): void {
 	const pid = child.pid;
