@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {trackPid} from './adopted.js';
@@ -18,6 +17,7 @@ type Addon = {
 	spawn(file: string, argv: readonly string[], envp: readonly string[], cwd: string, fds: readonly number[]): number;
 	pipe(): [number, number];
 	wait(pid: number): [number | null, number | null] | null;
+	watch(fd: number, callback: (report: string) => void): void;
 };
 
 /** A child's descriptor `i`: a descriptor of the supervisor's, /dev/null, or a new pipe whose
@@ -136,7 +136,21 @@ export function spawnNative(file: string, argv: readonly string[], env: Readonly
 	}
 }
 
-/** A pipe's read end as a socket (non-blocking, read by libuv). */
-export function pipeSocket(fd: number, options: Omit<net.SocketConstructorOpts, 'fd'> = {}): net.Socket {
-	return new net.Socket({...options, fd, readable: true, writable: false} as net.SocketConstructorOpts);
+/**
+Read procui-exec's error pipe to its end on the event loop, then close it and pass on what it said
+('' when the program was exec'd). A poll handle in the addon: a net.Socket per child, with its
+stream machinery, cost more than the rest of the spawn.
+*/
+export function watchReport(fd: number, onReport: (report: string) => void): void {
+	const native = loadAddon();
+	try {
+		if (!native) {
+			throw new Error('procui-spawn.node is not available');
+		}
+
+		native.watch(fd, onReport);
+	} catch (error) {
+		fs.closeSync(fd);
+		throw error;
+	}
 }

@@ -10,7 +10,7 @@ import {trackChild} from './adopted.js';
 import {DrainMarker} from './drain-marker.js';
 import {FdRef} from './fd-ref.js';
 import {pipeFd, readPipe, readPipeEnd, readTerminal} from './gathered-reads.js';
-import {nativeSpawnAvailable, pipeSocket, spawnNative} from './native-spawn.js';
+import {nativeSpawnAvailable, spawnNative, watchReport} from './native-spawn.js';
 import {checkWorkingDir, resolveExecutable, SpawnError} from './executable.js';
 
 export {SpawnError} from './executable.js';
@@ -154,14 +154,22 @@ type Started = {
 type Stdio = ReadonlyArray<'pipe' | 'ignore' | number>;
 
 /** procui-exec's report on its error pipe and the exit: `options.onExit` gets both, once both are in. */
-function exitReporter(options: SpawnOptions): {exited(status: ExitStatus): void; read(errors: Readable): void} {
-	let report = '';
-	let reportDone = false;
+function exitReporter(options: SpawnOptions): {exited(status: ExitStatus): void; reported(report: string): void; read(errors: Readable): void} {
+	let report: string | undefined;
 	let exit: ExitStatus | undefined;
 	const finish = (): void => {
-		if (reportDone && exit) {
+		if (report !== undefined && exit) {
 			options.onExit(exit, report === '' ? undefined : parseExecFailure(report));
 		}
+	};
+
+	const reported = (text: string): void => {
+		report = text.slice(0, maxFailureBytes);
+		if (report === '') {
+			options.onExec?.();
+		}
+
+		finish();
 	};
 
 	return {
@@ -169,21 +177,18 @@ function exitReporter(options: SpawnOptions): {exited(status: ExitStatus): void;
 			exit = status;
 			finish();
 		},
+		reported,
 		read(errors) {
+			let text = '';
 			errors.setEncoding('utf8');
 			errors.on('data', (chunk: string) => {
-				if (report.length < maxFailureBytes) {
-					report += chunk.slice(0, maxFailureBytes - report.length);
+				if (text.length < maxFailureBytes) {
+					text += chunk.slice(0, maxFailureBytes - text.length);
 				}
 			});
 			errors.on('error', () => undefined);
 			errors.once('close', () => {
-				reportDone = true;
-				if (report === '') {
-					options.onExec?.();
-				}
-
-				finish();
+				reported(text);
 			});
 		},
 	};
@@ -204,7 +209,9 @@ function startNative(options: SpawnOptions, file: string, stdio: Stdio, ctty: bo
 	}
 
 	// The exit is seen on SIGCHLD, in a later turn: the error pipe's reader is in place first.
-	reporter.read(pipeSocket(child.pipes[errorFd]!));
+	watchReport(child.pipes[errorFd]!, (report) => {
+		reporter.reported(report);
+	});
 	const pipes = child.pipes.slice(0, errorFd).map((fd) => (fd === undefined ? undefined : readPipeEnd(fd)));
 	return {pid: child.pid, pipes};
 }

@@ -12,6 +12,11 @@ terminal, descriptors, signals).
                                        the pid, or throws an Error whose `code` is the errno's name.
     pipe()                             [supervisor's end, child's end] of a socket pair (as
                                        child_process makes for 'pipe'), both close-on-exec.
+    watch(fd, callback)                read `fd` (procui-exec's error pipe) on the event loop until
+                                       end-of-file, then close it and call callback(report): the
+                                       report's first 4 KiB, '' when procui-exec exec'd the program.
+                                       A libuv poll handle: a net.Socket for each child cost more
+                                       than the rest of the spawn.
     wait(pid)                          reap `pid` if it has exited (waitpid WNOHANG): null while it
                                        runs, else [code, signal] (one of them null; both when
                                        something else reaped it and the status is lost).
@@ -32,6 +37,7 @@ for the pids it spawned itself).
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <uv.h>
 
 /* Descriptors a child gets: stdio, the sockets, the error pipe. More is a caller's mistake. */
 #define MAX_FDS 1024
@@ -269,11 +275,139 @@ static napi_value wait_for(napi_env env, napi_callback_info info) {
 	return result;
 }
 
+/* The longest report kept; procui-exec writes one line. */
+#define MAX_REPORT 4096
+
+typedef struct {
+	uv_poll_t poll;
+	napi_env env;
+	napi_ref callback;
+	napi_async_context context;
+	int fd;
+	size_t length;
+	char report[MAX_REPORT];
+} watch_t;
+
+static void free_watch(uv_handle_t *handle) {
+	free(handle->data);
+}
+
+static void report_done(watch_t *watch) {
+	uv_poll_stop(&watch->poll);
+	close(watch->fd);
+	napi_env env = watch->env;
+	napi_handle_scope scope;
+	napi_open_handle_scope(env, &scope);
+	napi_value callback;
+	napi_value receiver;
+	napi_value report;
+	napi_get_reference_value(env, watch->callback, &callback);
+	napi_get_global(env, &receiver);
+	napi_create_string_utf8(env, watch->report, watch->length, &report);
+	if (napi_make_callback(env, watch->context, receiver, callback, 1, &report, NULL) == napi_pending_exception) {
+		napi_value error;
+		napi_get_and_clear_last_exception(env, &error);
+		napi_fatal_exception(env, error);
+	}
+
+	napi_close_handle_scope(env, scope);
+	napi_delete_reference(env, watch->callback);
+	napi_async_destroy(env, watch->context);
+	uv_close((uv_handle_t *) &watch->poll, free_watch);
+}
+
+static void on_readable(uv_poll_t *poll, int status, int events) {
+	(void) events;
+	watch_t *watch = poll->data;
+	char scratch[512];
+	for (;;) {
+		char *into = watch->length < MAX_REPORT ? watch->report + watch->length : scratch;
+		size_t room = watch->length < MAX_REPORT ? MAX_REPORT - watch->length : sizeof scratch;
+		ssize_t got = status < 0 ? -1 : read(watch->fd, into, room);
+		if (got > 0) {
+			if (into != scratch) {
+				watch->length += (size_t) got;
+			}
+
+			continue;
+		}
+
+		if (got < 0 && status >= 0 && errno == EINTR) {
+			continue;
+		}
+
+		if (got < 0 && status >= 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			return;
+		}
+
+		/* End of file (every holder of the write end is gone), or an error: the report is complete. */
+		report_done(watch);
+		return;
+	}
+}
+
+static napi_value watch_report(napi_env env, napi_callback_info info) {
+	size_t argc = 2;
+	napi_value args[2];
+	int32_t fd = -1;
+	napi_valuetype type = napi_undefined;
+	if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc < 2 || napi_get_value_int32(env, args[0], &fd) != napi_ok || fd < 0 || napi_typeof(env, args[1], &type) != napi_ok || type != napi_function) {
+		napi_throw_type_error(env, NULL, "watch(fd, callback): a descriptor and a function");
+		return NULL;
+	}
+
+	struct uv_loop_s *loop;
+	if (napi_get_uv_event_loop(env, &loop) != napi_ok) {
+		napi_throw_error(env, NULL, "watch: no event loop");
+		return NULL;
+	}
+
+	int flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) != 0) {
+		throw_errno(env, errno, "fcntl");
+		return NULL;
+	}
+
+	watch_t *watch = calloc(1, sizeof *watch);
+	if (watch == NULL) {
+		napi_throw_error(env, NULL, "out of memory");
+		return NULL;
+	}
+
+	watch->env = env;
+	watch->fd = fd;
+	int failure = uv_poll_init(loop, &watch->poll, fd);
+	if (failure != 0) {
+		free(watch);
+		throw_errno(env, -failure, "uv_poll_init");
+		return NULL;
+	}
+
+	watch->poll.data = watch;
+	napi_value resource;
+	napi_value name;
+	napi_create_object(env, &resource);
+	napi_create_string_utf8(env, "procui-exec report", NAPI_AUTO_LENGTH, &name);
+	napi_async_init(env, resource, name, &watch->context);
+	napi_create_reference(env, args[1], 1, &watch->callback);
+	failure = uv_poll_start(&watch->poll, UV_READABLE | UV_DISCONNECT, on_readable);
+	if (failure != 0) {
+		napi_delete_reference(env, watch->callback);
+		napi_async_destroy(env, watch->context);
+		uv_close((uv_handle_t *) &watch->poll, free_watch);
+		throw_errno(env, -failure, "uv_poll_start");
+		return NULL;
+	}
+
+	return NULL;
+}
+
 NAPI_MODULE_INIT() {
 	const napi_property_descriptor functions[] = {
 		{"spawn", NULL, spawn, NULL, NULL, NULL, napi_default, NULL},
 		{"pipe", NULL, make_pipe, NULL, NULL, NULL, napi_default, NULL},
 		{"wait", NULL, wait_for, NULL, NULL, NULL, napi_default, NULL},
+		{"watch", NULL, watch_report, NULL, NULL, NULL, napi_default, NULL},
 	};
 	napi_define_properties(env, exports, sizeof functions / sizeof functions[0], functions);
 	return exports;
