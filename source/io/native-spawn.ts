@@ -139,18 +139,14 @@ export function spawnNative(file: string, argv: readonly string[], env: Readonly
 /**
 Read procui-exec's error pipe to its end on the event loop, then close it and pass on what it said
 ('' when the program was exec'd). A poll handle in the addon: a net.Socket per child, with its
-stream machinery, cost more than the rest of the spawn.
+stream machinery, cost more than the rest of the spawn. Throws (leaving `fd` open) when the
+handle cannot be made.
 */
 export function watchReport(fd: number, onReport: (report: string) => void): void {
 	const native = loadAddon();
-	try {
-		if (!native) {
-			throw new Error('procui-spawn.node is not available');
-		}
-
-		native.watch(fd, onReport);
-	} catch (error) {
-		fs.closeSync(fd);
-		throw error;
+	if (!native) {
+		throw new Error('procui-spawn.node is not available');
 	}
+
+	native.watch(fd, onReport);
 }

@@ -1,6 +1,6 @@
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
-import type net from 'node:net';
+import net from 'node:net';
 import os from 'node:os';
 import {createRequire} from 'node:module';
 import path from 'node:path';
@@ -209,9 +209,16 @@ function startNative(options: SpawnOptions, file: string, stdio: Stdio, ctty: bo
 	}
 
 	// The exit is seen on SIGCHLD, in a later turn: the error pipe's reader is in place first.
-	watchReport(child.pipes[errorFd]!, (report) => {
-		reporter.reported(report);
-	});
+	const errors = child.pipes[errorFd]!;
+	try {
+		watchReport(errors, (report) => {
+			reporter.reported(report);
+		});
+	} catch {
+		// No poll handle (out of memory): read it as a socket, as child_process's is.
+		reporter.read(new net.Socket({fd: errors, readable: true, writable: false}));
+	}
+
 	const pipes = child.pipes.slice(0, errorFd).map((fd) => (fd === undefined ? undefined : readPipeEnd(fd)));
 	return {pid: child.pid, pipes};
 }
