@@ -6,6 +6,9 @@
 // - dist/procui-reaper.node: a small Node-API addon that makes `procui daemon` a child subreaper.
 //   It needs Node's headers (shipped with Node's own builds); without them procui works, without
 //   the subreaper, and the build says so.
+// - dist/procui-spawn.node: a Node-API addon that starts procui-exec with posix_spawn instead of
+//   forking the supervisor. Without it (no headers, no posix_spawn_file_actions_addchdir_np)
+//   procui starts processes through child_process, and the build says so.
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -51,4 +54,11 @@ const reaper = fs.existsSync(path.join(headers, 'node_api.h'))
 	: undefined;
 if (!reaper?.ok) {
 	process.stderr.write(`procui: built without procui-reaper.node (${reaper === undefined ? `no Node headers in ${headers}` : `\`${reaper.compiler}\` failed`}): \`procui daemon\` will not be a child subreaper.\n`);
+}
+
+const spawner = fs.existsSync(path.join(headers, 'node_api.h'))
+	? compile(['-O2', '-Wall', '-shared', '-fPIC', `-I${headers}`, '-o', path.join(dist, 'procui-spawn.node'), path.join(native, 'procui-spawn.c')])
+	: undefined;
+if (!spawner?.ok) {
+	process.stderr.write(`procui: built without procui-spawn.node (${spawner === undefined ? `no Node headers in ${headers}` : `\`${spawner.compiler}\` failed`}): processes will be started by forking the supervisor (slower under churn).\n`);
 }

@@ -85,6 +85,8 @@ export class Supervisor {
 	#metricsServer: MetricsServer | undefined;
 	#plugins: RunningPlugin[] = [];
 	#state: StateFile | undefined;
+	/** This process's start time (/proc/PID/stat), for the state file. */
+	#selfStart: number | undefined;
 
 	constructor(options: SupervisorOptions) {
 		this.#options = options;
@@ -480,13 +482,15 @@ export class Supervisor {
 
 	/** The processes running now, for the state file. */
 	#snapshot(): StateSnapshot {
-		const watchers: Record<string, {stopSignal: number; gracefulTimeout: number; pids: number[]}> = {};
+		const watchers: Record<string, StateSnapshot['watchers'][string]> = {};
 		for (const watcher of this.arbiter.watchers.values()) {
-			const pids = [...watcher.processes.values()].filter((record) => record.exit === undefined).map((record) => record.pid);
-			watchers[watcher.name] = {stopSignal: watcher.config.stopSignal, gracefulTimeout: watcher.config.gracefulTimeout, pids};
+			const processes = [...watcher.processes.values()].filter((record) => record.exit === undefined).map((record) => ({pid: record.pid, key: record.generation}));
+			watchers[watcher.name] = {stopSignal: watcher.config.stopSignal, gracefulTimeout: watcher.config.gracefulTimeout, processes};
 		}
 
-		return {supervisor: {pid: process.pid, start: startTime(process.pid) ?? 0}, watchers};
+		// The supervisor's own start time never changes: read once.
+		this.#selfStart ??= startTime(process.pid) ?? 0;
+		return {supervisor: {pid: process.pid, start: this.#selfStart}, watchers};
 	}
 
 	/** Stop serving and leave. Watchers must be stopped already (quit). */

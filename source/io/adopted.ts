@@ -14,8 +14,9 @@ the three calls.
 
 Node reaps only the children it spawned, one pid at a time; an adopted child it never spawned would
 stay a zombie. The reaper peeks at exited children without reaping them (waitid WNOWAIT) and reaps
-only pids that Node did not spawn (every spawn goes through `trackChild`), so Node never loses an
-exit status it is waiting for.
+only pids that procui did not spawn (every spawn goes through `trackChild`, or `trackPid` for the
+children procui-spawn starts and reaps itself), so no spawner ever loses an exit status it is
+waiting for.
 */
 
 /** The environment variable that names a child's watcher; its descendants inherit it. */
@@ -30,6 +31,15 @@ type Addon = {
 let addon: Addon | undefined;
 let enabled = false;
 const nodeChildren = new Set<number>();
+
+/** A child procui spawned without Node (procui-spawn): its spawner reaps it, the reaper must
+never. Call the returned function once it is reaped. */
+export function trackPid(pid: number): () => void {
+	nodeChildren.add(pid);
+	return () => {
+		nodeChildren.delete(pid);
+	};
+}
 
 /** A child Node spawned: Node reaps it, the reaper must never. */
 export function trackChild(child: ChildProcess): void {
@@ -50,7 +60,8 @@ function loadAddon(): Addon | undefined {
 }
 
 /** Become a child subreaper and reap adopted children as they exit. Returns why not, or undefined
-when it worked. Only for a process whose every child is spawned through `trackChild` (the daemon). */
+when it worked. Only for a process whose every child is spawned through `trackChild` or `trackPid`
+(the daemon). */
 export function becomeSubreaper(): string | undefined {
 	if (enabled) {
 		return undefined;

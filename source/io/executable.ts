@@ -15,8 +15,10 @@ export class SpawnError extends Error {
 
 function isExecutableFile(file: string): boolean {
 	try {
-		const stat = fs.statSync(file);
-		if (!stat.isFile()) {
+		// No exception for a PATH entry that lacks the file (the usual case before the one that has
+		// it): building one costs more than the stat, and this runs at every spawn.
+		const stat = fs.statSync(file, {throwIfNoEntry: false});
+		if (!stat?.isFile()) {
 			return false;
 		}
 

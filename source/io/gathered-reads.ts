@@ -117,7 +117,16 @@ export function readPipe(socket: net.Socket): net.Socket {
 	return stream;
 }
 
-/** The fd a socket made by `readPipe` reads, or -1. */
+/** A pipe's read end (a descriptor the supervisor owns, not child_process's socket), read as
+`gatherReads` says. The socket owns the descriptor from now on. */
+export function readPipeEnd(fd: number): net.Socket {
+	const gather = gatherReads(pipeBufferBytes);
+	const stream = new net.Socket({fd, readable: true, writable: false, onread: gather.onread} as net.SocketConstructorOpts);
+	gather.attach(stream);
+	return stream;
+}
+
+/** The fd a socket made by `readPipe` or `readPipeEnd` reads, or -1. */
 export function pipeFd(socket: net.Socket): number {
 	return (socket as net.Socket & {_handle: PipeHandle | null})._handle?.fd ?? -1;
 }

@@ -1,6 +1,6 @@
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
-import type net from 'node:net';
+import net from 'node:net';
 import os from 'node:os';
 import {createRequire} from 'node:module';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import type {Readable} from 'node:stream';
 import {trackChild} from './adopted.js';
 import {DrainMarker} from './drain-marker.js';
 import {FdRef} from './fd-ref.js';
-import {pipeFd, readPipe, readTerminal} from './gathered-reads.js';
+import {pipeFd, readPipe, readPipeEnd, readTerminal} from './gathered-reads.js';
+import {nativeSpawnAvailable, spawnNative, watchReport} from './native-spawn.js';
 import {checkWorkingDir, resolveExecutable, SpawnError} from './executable.js';
 
 export {SpawnError} from './executable.js';
@@ -143,7 +144,87 @@ function parseExecFailure(text: string): SpawnError {
 	return new SpawnError(match ? `${match[2]} (${code})` : `procui-exec failed: ${text.trim()}`, code);
 }
 
-function startChild(options: SpawnOptions, file: string, stdio: ReadonlyArray<childProcess.IOType | number>, ctty: boolean): childProcess.ChildProcess {
+/** A started child: its pid, and the read ends of the stdio entries that were `'pipe'` (read as
+`gatherReads` says), by descriptor number. */
+type Started = {
+	readonly pid: number;
+	readonly pipes: ReadonlyArray<net.Socket | undefined>;
+};
+
+type Stdio = ReadonlyArray<'pipe' | 'ignore' | number>;
+
+/** procui-exec's report on its error pipe and the exit: `options.onExit` gets both, once both are in. */
+function exitReporter(options: SpawnOptions): {exited(status: ExitStatus): void; reported(report: string): void; read(errors: Readable): void} {
+	let report: string | undefined;
+	let exit: ExitStatus | undefined;
+	const finish = (): void => {
+		if (report !== undefined && exit) {
+			options.onExit(exit, report === '' ? undefined : parseExecFailure(report));
+		}
+	};
+
+	const reported = (text: string): void => {
+		report = text.slice(0, maxFailureBytes);
+		if (report === '') {
+			options.onExec?.();
+		}
+
+		finish();
+	};
+
+	return {
+		exited(status) {
+			exit = status;
+			finish();
+		},
+		reported,
+		read(errors) {
+			let text = '';
+			errors.setEncoding('utf8');
+			errors.on('data', (chunk: string) => {
+				if (text.length < maxFailureBytes) {
+					text += chunk.slice(0, maxFailureBytes - text.length);
+				}
+			});
+			errors.on('error', () => undefined);
+			errors.once('close', () => {
+				reported(text);
+			});
+		},
+	};
+}
+
+/** Through procui-spawn (posix_spawn): nothing of the supervisor is copied. */
+function startNative(options: SpawnOptions, file: string, stdio: Stdio, ctty: boolean): Started {
+	const errorFd = stdio.length;
+	const reporter = exitReporter(options);
+	let child;
+	try {
+		child = spawnNative(execHelperPath(), [execHelperPath(), ...helperArgs(options, file, ctty, errorFd)], options.env, options.cwd, [...stdio, 'pipe'], (status) => {
+			reporter.exited(status);
+		});
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+		throw new SpawnError(`the system could not start a process: ${(error as Error).message} (${code})`, code);
+	}
+
+	// The exit is seen on SIGCHLD, in a later turn: the error pipe's reader is in place first.
+	const errors = child.pipes[errorFd]!;
+	try {
+		watchReport(errors, (report) => {
+			reporter.reported(report);
+		});
+	} catch {
+		// No poll handle (out of memory): read it as a socket, as child_process's is.
+		reporter.read(new net.Socket({fd: errors, readable: true, writable: false}));
+	}
+
+	const pipes = child.pipes.slice(0, errorFd).map((fd) => (fd === undefined ? undefined : readPipeEnd(fd)));
+	return {pid: child.pid, pipes};
+}
+
+/** Through child_process: Node forks the supervisor. */
+function startForked(options: SpawnOptions, file: string, stdio: Stdio, ctty: boolean): Started {
 	const errorFd = stdio.length;
 	const child: childProcess.ChildProcess = childProcess.spawn(execHelperPath(), helperArgs(options, file, ctty, errorFd), {
 		cwd: options.cwd,
@@ -159,43 +240,24 @@ function startChild(options: SpawnOptions, file: string, stdio: ReadonlyArray<ch
 
 	trackChild(child);
 	// The exit can be seen before the report is read: the exit is passed on once both are in.
-	const errors = child.stdio[errorFd] as Readable;
-	let report = '';
-	let reportDone = false;
-	let exit: ExitStatus | undefined;
-	const finish = (): void => {
-		if (reportDone && exit) {
-			options.onExit(exit, report === '' ? undefined : parseExecFailure(report));
-		}
-	};
-
-	errors.setEncoding('utf8');
-	errors.on('data', (chunk: string) => {
-		if (report.length < maxFailureBytes) {
-			report += chunk.slice(0, maxFailureBytes - report.length);
-		}
-	});
-	errors.on('error', () => undefined);
-	errors.once('close', () => {
-		reportDone = true;
-		if (report === '') {
-			options.onExec?.();
-		}
-
-		finish();
-	});
+	const reporter = exitReporter(options);
+	reporter.read(child.stdio[errorFd] as Readable);
 	child.once('exit', (code, signal) => {
-		exit = {code, signal: signal ? signalNumber(signal) : null};
-		finish();
+		reporter.exited({code, signal: signal ? signalNumber(signal) : null});
 	});
-	return child;
+	const pipes = child.stdio.slice(0, errorFd).map((stream) => (stream ? readPipe(stream as net.Socket) : undefined));
+	return {pid: child.pid, pipes};
+}
+
+function startChild(options: SpawnOptions, file: string, stdio: Stdio, ctty: boolean): Started {
+	return nativeSpawnAvailable() ? startNative(options, file, stdio, ctty) : startForked(options, file, stdio, ctty);
 }
 
 /** If the drain marker has not come back after this long, the slave is closed anyway. */
 const drainMarkerTimeoutMs = 5000;
 
 /** What a PTY child's fd 2 is: /dev/null (Node opens it for 'ignore'), a pipe of its own, or the terminal. */
-function ptyStderr(options: SpawnOptions, slave: number): childProcess.IOType | number {
+function ptyStderr(options: SpawnOptions, slave: number): 'pipe' | 'ignore' | number {
 	if (options.nullStderr) {
 		return 'ignore';
 	}
@@ -220,7 +282,7 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 	const marker = new DrainMarker(() => {
 		slaveHold.release('process');
 	});
-	let child: childProcess.ChildProcess;
+	let child: Started;
 	try {
 		child = startChild({...options, onExit: (status, failure) => {
 			marker.arm();
@@ -248,12 +310,13 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 		read.release('reader');
 	});
 	const channels: OutputChannel[] = [{name: 'stdout', stream, read, filter: (chunk) => marker.filter(chunk)}];
-	if (child.stderr) {
-		channels.push(pipeChannel('stderr', child.stderr));
+	const stderr = child.pipes[2];
+	if (stderr) {
+		channels.push(pipeChannel('stderr', stderr));
 	}
 
 	return {
-		pid: child.pid!,
+		pid: child.pid,
 		mode: 'pty',
 		channels,
 		slaveHold,
@@ -277,10 +340,9 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 	};
 }
 
-/** An output channel read from a pipe (taken over from child_process: see `readPipe`); the fd is
-released when the pipe ends. */
-function pipeChannel(name: OutputChannel['name'], pipe: Readable): OutputChannel {
-	const stream = readPipe(pipe as net.Socket);
+/** An output channel read from a pipe (see `readPipe`, `readPipeEnd`); the fd is released when
+the pipe ends. */
+function pipeChannel(name: OutputChannel['name'], stream: net.Socket): OutputChannel {
 	const read = new FdRef(pipeFd(stream), () => {
 		stream.destroy();
 	}, 'reader');
@@ -290,17 +352,17 @@ function pipeChannel(name: OutputChannel['name'], pipe: Readable): OutputChannel
 }
 
 function spawnPipes(options: SpawnOptions, file: string): Child {
-	const output = (toNull: boolean | undefined): childProcess.IOType => (toNull ? 'ignore' : 'pipe');
+	const output = (toNull: boolean | undefined): 'pipe' | 'ignore' => (toNull ? 'ignore' : 'pipe');
 	const child = startChild(options, file, ['ignore', output(options.nullStdout), output(options.nullStderr), ...(options.extraFds ?? [])], false);
 	const channels: OutputChannel[] = [];
-	for (const [name, stream] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
+	for (const [name, stream] of [['stdout', child.pipes[1]], ['stderr', child.pipes[2]]] as const) {
 		if (stream) {
 			channels.push(pipeChannel(name, stream));
 		}
 	}
 
 	return {
-		pid: child.pid!,
+		pid: child.pid,
 		mode: 'pipe',
 		channels,
 		write() {

@@ -22,21 +22,21 @@ type SupervisorState = {
 /** What the supervisor runs now; the state file adds the start times. */
 export type StateSnapshot = {
 	readonly supervisor: ProcessMark;
-	readonly watchers: Readonly<Record<string, {readonly stopSignal: number; readonly gracefulTimeout: number; readonly pids: readonly number[]}>>;
+	readonly watchers: Readonly<Record<string, {readonly stopSignal: number; readonly gracefulTimeout: number; readonly processes: readonly RunningProcess[]}>>;
+};
+
+/** A process the supervisor runs. */
+export type RunningProcess = {
+	readonly pid: number;
+	/** Names this one process and no other for the supervisor's life (its generation), unlike a
+	pid, which the system reuses: its start time is read once, not at every write. */
+	readonly key: number;
 };
 
 /** A process's start time, or undefined when it is gone (a zombie counts as gone). */
 export function startTime(pid: number): number | undefined {
 	try {
 		return parseStart(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-	} catch {
-		return undefined;
-	}
-}
-
-async function startTimeAsync(pid: number): Promise<number | undefined> {
-	try {
-		return parseStart(await fs.promises.readFile(`/proc/${pid}/stat`, 'utf8'));
 	} catch {
 		return undefined;
 	}
@@ -81,6 +81,9 @@ export class StateFile {
 	#again = false;
 	#closed = false;
 	#lastError: string | undefined;
+	/** Start times by process key, for the processes of the last write. */
+	readonly #starts = new Map<number, number>();
+	readonly #seen = new Set<number>();
 
 	constructor(file: string, collect: () => StateSnapshot, onError: (message: string) => void) {
 		this.file = file;
@@ -112,14 +115,46 @@ export class StateFile {
 		this.#timer.unref();
 	}
 
+	/**
+	A process's start time, read once per process. Read directly: /proc is memory, not a disk, and
+	an asynchronous readFile is four trips through the thread pool, at every write of every process
+	(under churn, every 200 ms). This runs in a timer, never inside a scheduler command.
+	*/
+	#startOf(pid: number, key: number): number | undefined {
+		let start = this.#starts.get(key);
+		if (start === undefined) {
+			start = startTime(pid);
+			if (start !== undefined) {
+				this.#starts.set(key, start);
+			}
+		}
+
+		this.#seen.add(key);
+		return start;
+	}
+
 	async #write(): Promise<void> {
 		const now = this.#collect();
+		this.#seen.clear();
 		const watchers: Record<string, SupervisorState['watchers'][string]> = {};
 		for (const [name, watcher] of Object.entries(now.watchers)) {
-			const marks = await Promise.all(watcher.pids.map(async (pid) => ({pid, start: await startTimeAsync(pid)})));
-			const processes = marks.filter((mark): mark is ProcessMark => mark.start !== undefined);
+			const processes: ProcessMark[] = [];
+			for (const {pid, key} of watcher.processes) {
+				const start = this.#startOf(pid, key);
+				if (start !== undefined) {
+					processes.push({pid, start});
+				}
+			}
+
 			if (processes.length > 0) {
 				watchers[name] = {stopSignal: watcher.stopSignal, gracefulTimeout: watcher.gracefulTimeout, processes};
+			}
+		}
+
+		// Forget the processes that are gone.
+		for (const key of this.#starts.keys()) {
+			if (!this.#seen.has(key)) {
+				this.#starts.delete(key);
 			}
 		}
 

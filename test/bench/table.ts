@@ -5,15 +5,21 @@ The peers (supervisord, PM2) follow as two more columns: what they measured in t
 `—` (not installed, no equivalent, failed: the notes say which).
 */
 
-/** A target from issue 6: on procui's own value or on its ratio to the baseline. */
-export type Target = {
+/** One bound: on procui's own value or on its ratio to the baseline. */
+export type Limit = {
 	/** What the limit applies to. */
 	readonly on: 'value' | 'ratio';
 	/** At most (lower is better) or at least (higher is better). */
 	readonly atMost: boolean;
 	readonly limit: number;
+};
+
+/** A target from the issues: one bound, or two that must both hold. */
+export type Target = Limit & {
 	/** As the issue writes it: `≤ 0.3 s`, `≥ 85 % of script -qfc`. */
 	readonly text: string;
+	/** A second bound the figure must meet as well (`≤ 0.3 s and ≤ 2× the sh loop`). */
+	readonly also?: Limit;
 };
 
 /** The other supervisors measured beside procui (issue 13), in column order. */
@@ -59,12 +65,15 @@ export function evaluate(measurement: Measurement): Row {
 	} else if (!target) {
 		outcome = 'info';
 	} else {
-		const subject = target.on === 'value' ? procui : ratio;
-		if (subject === undefined) {
-			outcome = 'error';
-		} else {
-			outcome = (target.atMost ? subject <= target.limit : subject >= target.limit) ? 'pass' : 'miss';
-		}
+		const verdicts = [target, ...(target.also ? [target.also] : [])].map((limit) => {
+			const subject = limit.on === 'value' ? procui : ratio;
+			if (subject === undefined) {
+				return 'error';
+			}
+
+			return (limit.atMost ? subject <= limit.limit : subject >= limit.limit) ? 'pass' : 'miss';
+		});
+		outcome = verdicts.includes('error') ? 'error' : (verdicts.includes('miss') ? 'miss' : 'pass');
 	}
 
 	return {...measurement, ...(ratio === undefined ? {} : {ratio}), outcome};

@@ -10,9 +10,10 @@ groups, as login would give it; Node's own uid/gid option drops them all); start
 (so stop and kill reach the whole process group); makes its stdin the controlling terminal when
 --ctty is given (a PTY the supervisor opened and already holds, so no output can be lost to an
 early hang-up); closes every descriptor from N up except FD (the supervisor's own descriptors are
-not all close-on-exec: openpty's are not); empties the signal mask and sets every signal back to
-its default action (a child must not inherit the supervisor's ignored SIGPIPE or a blocked
-signal); and execs FILE.
+not all close-on-exec: openpty's are not); makes stdin, stdout and stderr blocking; empties the
+signal mask and sets every signal back to its default action (a child must not inherit the
+supervisor's ignored SIGPIPE or a blocked signal, nor glibc's reserved ones left ignored by
+posix_spawn); and execs FILE.
 
 FD is the error pipe: close-on-exec, so the supervisor reads end-of-file when the exec succeeded,
 and otherwise one line "ERRNO message" saying which step failed, then the exit status 127. Without
@@ -233,15 +234,28 @@ static void close_from(int keep) {
 	}
 }
 
+/*
+The numbers glibc reserves for itself (32, 33) refuse sigaction with EINVAL, and glibc's
+posix_spawn leaves them ignored in the child it starts (so that a set*id broadcast in the parent
+cannot kill it), which would last across exec. The kernel's own call takes them: an all-zero
+kernel sigaction is SIG_DFL with no flags and an empty mask on every architecture; the size of
+its signal set is 8 bytes, or 16 where the kernel has 128 signals.
+*/
+static void reset_reserved(int signal) {
+	unsigned long zero[8] = {0};
+	if (syscall(SYS_rt_sigaction, signal, zero, NULL, (size_t) 8) != 0 && errno == EINVAL) {
+		syscall(SYS_rt_sigaction, signal, zero, NULL, (size_t) 16);
+	}
+}
+
 static int reset_signals(void) {
 	struct sigaction action;
 	memset(&action, 0, sizeof action);
 	action.sa_handler = SIG_DFL;
 	sigemptyset(&action.sa_mask);
 	for (int signal = 1; signal < NSIG; signal++) {
-		if (signal != SIGKILL && signal != SIGSTOP) {
-			/* Numbers glibc reserves for itself (32, 33) refuse with EINVAL: nothing to reset there. */
-			sigaction(signal, &action, NULL);
+		if (signal != SIGKILL && signal != SIGSTOP && sigaction(signal, &action, NULL) != 0 && errno == EINVAL) {
+			reset_reserved(signal);
 		}
 	}
 
@@ -252,6 +266,17 @@ static int reset_signals(void) {
 	}
 
 	return 0;
+}
+
+/* Blocking stdin, stdout and stderr, as libuv makes them in a child it forks: a PTY's slave comes
+non-blocking from node-pty, and a program that writes to it would meet EAGAIN and lose output. */
+static void blocking_stdio(void) {
+	for (int fd = 0; fd <= 2; fd++) {
+		int flags = fcntl(fd, F_GETFL);
+		if (flags >= 0 && (flags & O_NONBLOCK)) {
+			fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+		}
+	}
 }
 
 int main(int argc, char **argv) {
@@ -319,6 +344,7 @@ int main(int argc, char **argv) {
 	}
 
 	close_from(keep);
+	blocking_stdio();
 	if (reset_signals() != 0) {
 		return 127;
 	}
