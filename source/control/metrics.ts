@@ -28,7 +28,7 @@ type StreamCounts = {
 What `/metrics` shows, read from the arbiter's state as it is when the scrape arrives. A scrape
 reads; it never queues a command on the scheduler, so a busy scheduler cannot delay it and a scrape
 cannot delay supervision. /proc is read only here, and only the supervised pids' `stat` and
-`statm` (held open between scrapes): a scrape costs the same on a busy machine as on an idle one.
+`statm`: a scrape costs the same on a busy machine as on an idle one.
 */
 export class MetricsSource {
 	readonly latency = new LatencyHistogram((command) => requestNames.includes(command));
@@ -37,11 +37,6 @@ export class MetricsSource {
 
 	constructor(options: MetricsSourceOptions) {
 		this.#options = options;
-	}
-
-	/** Close the /proc files its sampler holds open. */
-	close(): void {
-		this.#sampler.close();
 	}
 
 	/** The exposition text, as of now. */

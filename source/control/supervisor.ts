@@ -153,6 +153,10 @@ export class Supervisor {
 				this.#state?.changed();
 			}
 
+			if (topic.endsWith('.reap') && typeof data.process_pid === 'number') {
+				this.#sampler.forget(data.process_pid);
+			}
+
 			this.#publish({event: topic, data, time: nowSeconds()});
 		});
 		this.arbiter.on('output', (watcher, pid, lines, partial) => {
@@ -329,6 +333,8 @@ export class Supervisor {
 		const topic = 'stats';
 		const wanted = this.#running && (this.server.wants(topic) || this.#localWants(topic));
 		if (wanted && this.#statsTimer === undefined) {
+			// Sampled every second from now on: /proc files are kept open between samples.
+			this.#sampler.holdFiles(true);
 			this.#statsTimer = setInterval(() => {
 				this.#sampleNow();
 				this.#publish({event: topic, data: this.overview(), time: nowSeconds()});
@@ -336,6 +342,7 @@ export class Supervisor {
 		} else if (!wanted && this.#statsTimer !== undefined) {
 			clearInterval(this.#statsTimer);
 			this.#statsTimer = undefined;
+			this.#sampler.holdFiles(false);
 		}
 	}
 
@@ -517,8 +524,7 @@ export class Supervisor {
 
 		this.#removeSignals?.();
 		this.arbiter.dispose();
-		this.#sampler.close();
-		this.#metrics.close();
+		this.#sampler.holdFiles(false);
 		this.#sockets.closeAll();
 		await Promise.all([this.server.close(), this.#metricsServer?.close()]);
 	}

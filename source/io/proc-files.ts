@@ -149,6 +149,14 @@ export class HeldProcFiles {
 		}
 	}
 
+	/** Close the file of `pid`, if held. */
+	forget(pid: number): void {
+		const file = this.#files.get(pid);
+		if (file !== undefined) {
+			this.#forget(pid, file.fd);
+		}
+	}
+
 	/** Close every file. */
 	close(): void {
 		this.sweep(Number.POSITIVE_INFINITY);

@@ -12,6 +12,7 @@ import {
 	parseUid,
 	readProcBytes,
 	readProcFile,
+	type ProcBytes,
 	type ProcStat,
 } from './proc-files.js';
 import {systemConstants} from './system-constants.js';
@@ -111,6 +112,10 @@ type Previous = {
 	readonly at: number;
 };
 
+function parseStatmOf(read: ProcBytes | undefined): {readonly residentPages: number; readonly virtualPages: number} | undefined {
+	return read === undefined ? undefined : parseStatmBytes(read);
+}
+
 function isPid(name: string): boolean {
 	const first = name.charCodeAt(0);
 	return first >= 0x30 && first <= 0x39;
@@ -144,6 +149,8 @@ export class ProcSampler {
 	readonly #identities = new Map<number, Identity>();
 	readonly #heldStat: HeldProcFiles;
 	readonly #heldStatm: HeldProcFiles;
+	/** Whether `stat` and `statm` are read from files held open (see holdFiles). */
+	#hold = false;
 
 	constructor(options: ProcSamplerOptions = {}) {
 		this.#rescanMs = options.rescanMs ?? 0;
@@ -158,10 +165,40 @@ export class ProcSampler {
 		this.#heldStatm = new HeldProcFiles(this.#procRoot, 'statm', Math.floor(held / 2));
 	}
 
+	/**
+	Read each process's `stat` and `statm` from files held open (`true`: for sampling that runs
+	every second), or open them for each read (`false`, the default: for samples taken now and
+	then, which should leave no descriptor behind). Turning it off closes the held files.
+	*/
+	holdFiles(hold: boolean): void {
+		this.#hold = hold;
+		if (!hold) {
+			this.close();
+		}
+	}
+
+	/** Close the files held for `pid` (it has exited), and forget its samples. */
+	forget(pid: number): void {
+		this.#heldStat.forget(pid);
+		this.#heldStatm.forget(pid);
+		this.#previous.delete(pid);
+		this.#identities.delete(pid);
+	}
+
 	/** Close the files held open. The sampler may be used again: it opens them again. */
 	close(): void {
 		this.#heldStat.close();
 		this.#heldStatm.close();
+	}
+
+	#readStat(pid: number, at: number): ProcStat | undefined {
+		const read = this.#hold ? this.#heldStat.read(pid, at) : readProcBytes(`${this.#procRoot}/${pid}/stat`, true);
+		return read === undefined ? undefined : parseStatBytes(read);
+	}
+
+	#readStatm(pid: number, at: number): {readonly residentPages: number; readonly virtualPages: number} | undefined {
+		const read = this.#hold ? this.#heldStatm.read(pid, at) : readProcBytes(`${this.#procRoot}/${pid}/statm`, true);
+		return read === undefined ? undefined : parseStatmBytes(read);
 	}
 
 	/** Close the held files not read for a while. */
@@ -230,13 +267,12 @@ export class ProcSampler {
 		const at = performance.now();
 		this.#sweep(at);
 		for (const pid of pids) {
-			const read = this.#heldStat.read(pid, at);
-			const stat = read === undefined ? undefined : parseStatBytes(read);
-			const statm = stat === undefined ? undefined : this.#heldStatm.read(pid, at);
+			const stat = this.#readStat(pid, at);
+			const statm = stat === undefined ? undefined : this.#readStatm(pid, at);
 			if (stat !== undefined && statm !== undefined) {
 				usage.set(pid, {
 					cpuTime: stat.cpuTicks / this.#clockTicks,
-					rss: parseStatmBytes(statm).residentPages * this.#pageSize,
+					rss: statm.residentPages * this.#pageSize,
 				});
 			}
 		}
@@ -247,17 +283,17 @@ export class ProcSampler {
 	/** Statistics of this process (Circus's `dstats`); `children` is left empty, as there. */
 	selfInfo(): ProcInfo | undefined {
 		const at = performance.now();
-		const read = this.#heldStat.read(process.pid, at);
+		// Read as a file of its own each time: a held one would outlive every process sampled.
+		const read = readProcBytes(`${this.#procRoot}/${process.pid}/stat`, true);
 		const stat = read === undefined ? undefined : parseStatBytes(read);
-		return stat === undefined ? undefined : this.#info(stat, at, []);
+		return stat === undefined ? undefined : this.#info(stat, at, [], false);
 	}
 
 	/** The stat of `pids`, by pid. */
 	#stats(pids: readonly number[], at: number): Map<number, ProcStat> {
 		const table = new Map<number, ProcStat>();
 		for (const pid of pids) {
-			const read = this.#heldStat.read(pid, at);
-			const stat = read === undefined ? undefined : parseStatBytes(read);
+			const stat = this.#readStat(pid, at);
 			if (stat !== undefined) {
 				table.set(stat.pid, stat);
 			}
@@ -311,9 +347,8 @@ export class ProcSampler {
 		return identity;
 	}
 
-	#info(stat: ProcStat, at: number, children: readonly number[]): ProcInfo | undefined {
-		const read = this.#heldStatm.read(stat.pid, at);
-		const statm = read === undefined ? undefined : parseStatmBytes(read);
+	#info(stat: ProcStat, at: number, children: readonly number[], held = true): ProcInfo | undefined {
+		const statm = held ? this.#readStatm(stat.pid, at) : parseStatmOf(readProcBytes(`${this.#procRoot}/${stat.pid}/statm`, true));
 		const identity = statm === undefined ? undefined : this.#identity(stat, at);
 		if (statm === undefined || identity === undefined) {
 			return undefined; // Gone while being read.

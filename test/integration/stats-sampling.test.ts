@@ -24,6 +24,27 @@ afterEach(async () => {
 	daemon = undefined;
 });
 
+/** The pids whose /proc stat or statm files the daemon holds open. */
+function heldProcFiles(d: Daemon): number[] {
+	const folder = `/proc/${d.process.pid}/fd`;
+	const pids = new Set<number>();
+	for (const fd of fs.readdirSync(folder)) {
+		let target = '';
+		try {
+			target = fs.readlinkSync(path.join(folder, fd));
+		} catch {
+			continue; // Closed meanwhile.
+		}
+
+		const match = /^\/proc\/(\d+)\/statm?$/u.exec(target);
+		if (match) {
+			pids.add(Number(match[1]));
+		}
+	}
+
+	return [...pids];
+}
+
 async function sampling(d: Daemon): Promise<boolean> {
 	const {info} = (await d.ok('dstats')) as unknown as {info: {stats_sampling?: unknown}};
 	expect(typeof info.stats_sampling).toBe('boolean');
@@ -55,6 +76,29 @@ describe('the daemon samples processes only while someone subscribes to stats', 
 
 		await subscription.unsubscribe();
 		expect(await sampling(daemon)).toBe(false);
+	});
+
+	it('holds /proc files open only while it samples: a reaped process\'s are closed at once, and every one when sampling stops', async () => {
+		daemon = await startDaemon('[watcher:w]\ncmd = sleep 1000\nnumprocesses = 2\n');
+		const pids = await waitFor(async () => {
+			const found = ((await daemon!.ok('list', {name: 'w'})) as unknown as {pids: number[]}).pids;
+			return found.length === 2 ? found : undefined;
+		}, {what: 'two processes'});
+		// Asked now and then (no subscriber): read and closed each time.
+		await daemon.ok('stats', {name: 'w'});
+		expect(heldProcFiles(daemon)).toEqual([]);
+
+		const viewer = await connect(daemon);
+		const subscription = await viewer.subscribe(['stats'], () => undefined);
+		await waitFor(() => pids.every((pid) => heldProcFiles(daemon!).includes(pid)), {what: 'both processes\' files held'});
+		// One process killed (and replaced): its files are closed when it is reaped.
+		process.kill(pids[0]!, 'SIGKILL');
+		await waitFor(() => !heldProcFiles(daemon!).includes(pids[0]!), {what: 'the killed process\'s files closed'});
+		expect(heldProcFiles(daemon)).toContain(pids[1]);
+
+		await subscription.unsubscribe();
+		await waitFor(async () => !await sampling(daemon!), {what: 'sampling to stop'});
+		expect(heldProcFiles(daemon)).toEqual([]);
 	});
 
 	it('stops when the subscriber\'s connection goes away', async () => {
