@@ -9,6 +9,9 @@
 // - dist/procui-spawn.node: a Node-API addon that starts procui-exec with posix_spawn instead of
 //   forking the supervisor. Without it (no headers, no posix_spawn_file_actions_addchdir_np)
 //   procui starts processes through child_process, and the build says so.
+// - dist/procui-memory.node: a Node-API addon (C++, for its one call into V8) that tells V8 memory
+//   is low, so that the UI gives back a flood's memory at once. Without it (no C++ compiler, no
+//   headers) the UI collects from JavaScript, and gives the young generation back later.
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,10 +21,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const native = path.join(root, 'source', 'io', 'native');
 const dist = path.join(root, 'dist');
 const compilers = [...(process.env.CC ? [process.env.CC] : []), 'cc', 'gcc', 'clang'];
+const cxxCompilers = [...(process.env.CXX ? [process.env.CXX] : []), 'c++', 'g++', 'clang++'];
 
 /** Compile with the first compiler found; the compiler's name, or undefined when there is none. */
-function compile(args) {
-	for (const compiler of compilers) {
+function compile(args, candidates = compilers) {
+	for (const compiler of candidates) {
 		const result = childProcess.spawnSync(compiler, args, {stdio: ['ignore', 'inherit', 'inherit']});
 		if (result.error?.code === 'ENOENT') {
 			continue;
@@ -61,4 +65,11 @@ const spawner = fs.existsSync(path.join(headers, 'node_api.h'))
 	: undefined;
 if (!spawner?.ok) {
 	process.stderr.write(`procui: built without procui-spawn.node (${spawner === undefined ? `no Node headers in ${headers}` : `\`${spawner.compiler}\` failed`}): processes will be started by forking the supervisor (slower under churn).\n`);
+}
+
+const memory = fs.existsSync(path.join(headers, 'v8.h'))
+	? compile(['-O2', '-Wall', '-shared', '-fPIC', '-fno-exceptions', '-fno-rtti', '-std=c++17', '-DNODE_GYP_MODULE_NAME=procui_memory', `-I${headers}`, '-o', path.join(dist, 'procui-memory.node'), path.join(native, 'procui-memory.cc')], cxxCompilers)
+	: undefined;
+if (!memory?.ok) {
+	process.stderr.write(`procui: built without procui-memory.node (${memory === undefined ? `no C++ compiler or no Node headers in ${headers}` : `\`${memory.compiler}\` failed`}): the UI will give back a flood's memory more slowly.\n`);
 }
