@@ -21,7 +21,21 @@ The watchers in the order the configuration lists them (file, then line), as a p
 them; the config loader sorts them by name (as Circus does), which the UI should not show.
 Watchers without a line (ad-hoc commands, `add`) keep their order, after those with one.
 */
-export function watchersInConfigOrder(arbiter: Arbiter): Watcher[] {
+export function watchersInConfigOrder(arbiter: Arbiter): readonly Watcher[] {
+	const known = configOrder.get(arbiter);
+	if (known !== undefined && known.config === arbiter.config && known.watchers.length === arbiter.watchers.size && known.watchers.every((watcher) => arbiter.watchers.get(watcher.name) === watcher)) {
+		return known.watchers; // The same watchers under the same configuration: the same order (asked each second).
+	}
+
+	const watchers = sortInConfigOrder(arbiter);
+	configOrder.set(arbiter, {config: arbiter.config, watchers});
+	return watchers;
+}
+
+/** The last order found for each arbiter, with the configuration it was found under. */
+const configOrder = new WeakMap<Arbiter, {readonly config: Arbiter['config']; readonly watchers: readonly Watcher[]}>();
+
+function sortInConfigOrder(arbiter: Arbiter): Watcher[] {
 	const files = arbiter.config.files ?? [];
 	const rank = (watcher: Watcher): number => {
 		const {file} = watcher.config.origin;
@@ -61,7 +75,12 @@ export function processRow(record: ProcessRecord, sample: ReadonlyMap<number, Pr
 }
 
 export function watcherRow(watcher: Watcher, sample: ReadonlyMap<number, ProcInfo>): WatcherRow {
-	const processes = [...watcher.processes.values()].sort((a, b) => a.wid - b.wid).map((record) => processRow(record, sample));
+	const records = [...watcher.processes.values()];
+	if (records.length > 1) {
+		records.sort((a, b) => a.wid - b.wid);
+	}
+
+	const processes = records.map((record) => processRow(record, sample));
 	const last = watcher.lastExit;
 	return {
 		name: watcher.name,
@@ -76,7 +95,8 @@ export function watcherRow(watcher: Watcher, sample: ReadonlyMap<number, ProcInf
 		cpu: Math.round(processes.reduce((sum, row) => sum + row.cpu, 0) * 10) / 10,
 		rss: processes.reduce((sum, row) => sum + row.rss, 0),
 		last_exit: last ? {pid: last.pid, exit_code: exitCode(last.status), time: last.time / 1000} : null,
-		stream_notices: streamNotices(streamRows([watcher])),
+		// Most watchers have no stream file: no rows to build each second.
+		stream_notices: watcher.streamStats().length === 0 ? [] : streamNotices(streamRows([watcher])),
 		processes,
 	};
 }
