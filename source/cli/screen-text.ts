@@ -6,6 +6,7 @@ blank rows at the bottom. `--json` prints the reply itself, for a viewer of one'
 */
 import {Buffer} from 'node:buffer';
 import type {OkReply} from '../control/protocol.js';
+import {replayPrefix} from '../ui/terminal/alternate-replay.js';
 
 /** The size when the reply has none (a supervisor that does not say). */
 const fallbackSize = {columns: 80, rows: 24};
@@ -18,12 +19,9 @@ export async function screenText(reply: OkReply): Promise<string> {
 	const rows = dimension(reply.rows, fallbackSize.rows);
 	const terminal = new xterm.Terminal({cols: columns, rows, scrollback: 0, allowProposedApi: true});
 	try {
-		if (reply.alternate === true) {
-			// The switch may be older than the tail: replay it first, as the log pane does.
-			terminal.write('\u001B[?1049h');
-		}
-
 		const data = typeof reply.data === 'string' ? Buffer.from(reply.data, 'base64') : Buffer.alloc(0);
+		// The switch to the alternate screen may be older than the tail: replayed first, as the log pane does.
+		terminal.write(replayPrefix(data, reply.alternate === true));
 		await new Promise<void>((done) => {
 			terminal.write(data, done);
 		});

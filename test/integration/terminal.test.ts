@@ -196,6 +196,19 @@ cmd = cat
 		expect(Buffer.from(raw.data, 'base64').toString()).toContain('hello from ctl');
 	});
 
+	it('screen prints a full-screen program\'s alternate screen, not the lines printed before it', async () => {
+		daemon = await startDaemon(`
+[watcher:draw]
+shell = true
+cmd = echo plain-one; echo plain-two; printf '\\033[?1049h\\033[2;3HSCREEN-VIEW'; exec sleep 1000
+`);
+		const screen = await waitFor(async () => {
+			const result = await ctl('screen', 'draw');
+			return result.stdout.includes('SCREEN-VIEW') ? result : undefined;
+		}, {what: 'draw\'s screen'});
+		expect(screen).toEqual({code: 0, stdout: '\n  SCREEN-VIEW\n', stderr: ''});
+	});
+
 	it('a pipe-mode process, several processes, bad arguments: the reason, and a non-zero exit', async () => {
 		daemon = await startDaemon(`
 [watcher:piped]
