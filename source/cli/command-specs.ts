@@ -76,7 +76,7 @@ export const ctlSpec = {
 	usage: ['ctl [--endpoint URL] [--json] [--timeout S] COMMAND [ARGS]', 'ctl help [COMMAND]'],
 	description: 'ctl\'s own flags go before COMMAND; the command\'s options, after it.\nExit status: 0 ok, 3 error reply, 1 cannot connect or timed out, 2 usage.',
 	sections: [{
-		title: 'Commands (circusctl\'s; `procui ctl help COMMAND` shows one)',
+		title: 'Commands (circusctl\'s, then a PTY process\'s terminal; `procui ctl help COMMAND` shows one)',
 		lines: ctlCommandNames.reduce<string[]>((lines, name) => {
 			const last = lines.at(-1);
 			if (last !== undefined && last.length + name.length + 2 <= 92) {
@@ -93,7 +93,7 @@ export const ctlSpec = {
 		json: {type: 'boolean', default: false, description: 'print the reply as JSON'},
 		timeout: {type: 'string', value: 'S', description: 'seconds to wait for the reply (default 5; 300 for commands that wait for their effect)'},
 	},
-	examples: ['ctl status', 'ctl incr worker 2', 'ctl --json stats web', 'ctl --endpoint ssh://deploy@web1 restart web'],
+	examples: ['ctl status', 'ctl incr worker 2', 'ctl --json stats web', 'ctl --endpoint ssh://deploy@web1 restart web', 'ctl input repl --enter \'print(6*7)\'', 'ctl screen repl'],
 } as const satisfies CommandSpec;
 
 export const logsSpec = {

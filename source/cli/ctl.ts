@@ -2,9 +2,11 @@ import {SocketClient} from '../control/client.js';
 import {defaultEndpoint} from '../control/endpoint.js';
 import {ctlCommands, ctlExitCode, escapeControl, formatCtlReply, parseCtlArgs, replyJson} from '../control/ctl-format.js';
 import {ControlConnectionError, ControlTimeoutError} from '../control/errors.js';
+import {isErrorReply} from '../control/protocol.js';
 import {isCommandName, vocabulary} from '../core/vocabulary.js';
 import {formatHelp, kebab, parseCommand, usageError, type ParsedFlags} from './args.js';
 import {ctlSpec} from './command-specs.js';
+import {screenText} from './screen-text.js';
 
 const defaultTimeoutSeconds = 5;
 const defaultWaitingTimeoutSeconds = 300;
@@ -98,7 +100,10 @@ export async function runCtl(argv: readonly string[]): Promise<number> {
 	try {
 		client = await SocketClient.connect(endpoint, {timeoutMs: Math.min(timeoutSeconds, defaultTimeoutSeconds) * 1000});
 		const reply = await client.call(parsed.command, parsed.properties, {timeoutMs: timeoutSeconds * 1000});
-		process.stdout.write(flags.json ? `${replyJson(reply)}\n` : `${formatCtlReply(parsed.command, reply)}\n`);
+		const text = flags.json
+			? replyJson(reply)
+			: parsed.command === 'screen' && !isErrorReply(reply) ? escapeControl(await screenText(reply)) : formatCtlReply(parsed.command, reply);
+		process.stdout.write(`${text}\n`);
 		return ctlExitCode(reply);
 	} catch (error) {
 		if (error instanceof ControlConnectionError || error instanceof ControlTimeoutError) {

@@ -6,6 +6,7 @@ Nothing from the server reaches the terminal raw: control characters (ESC, BEL, 
 carriage return, DEL, the C1 controls) are printed escaped (`\x1b`), so a reply can neither
 drive the terminal nor fake a line of output.
 */
+import {Buffer} from 'node:buffer';
 import {isErrorReply, type OkReply, type Reply} from './protocol.js';
 
 export {ctlCommands, parseCtlArgs, type CtlArgsResult, type CtlCommand, type CtlRequest} from './ctl-args.js';
@@ -70,6 +71,19 @@ function replyText(command: string, reply: Reply): string {
 		case 'stats':
 		case 'dstats': {
 			return statsText(reply);
+		}
+
+		case 'input': {
+			return `${valueText(reply.bytes ?? '?')} bytes typed into ${valueText(reply.pid ?? '?')}`;
+		}
+
+		case 'resize': {
+			return `${valueText(reply.pid ?? '?')}: ${valueText(reply.columns ?? '?')}x${valueText(reply.rows ?? '?')}`;
+		}
+
+		case 'screen': {
+			// `procui ctl screen` prints the screen itself (cli/screen-text.ts); this is the `:` prompt's line.
+			return `${valueText(reply.pid ?? '?')}: ${typeof reply.data === 'string' ? Buffer.from(reply.data, 'base64').length : 0} bytes of raw output${reply.alternate === true ? ', alternate screen' : ''}; the log pane shows the screen (T switches to the lines)`;
 		}
 
 		default: {

@@ -44,3 +44,8 @@ export function resizeTerminal(watcher: Watcher, pid: number, columns: number, r
 export function terminalSnapshot(watcher: Watcher, pid: number): RawSnapshot {
 	return terminalOf(watcher, pid, 'screen').rawTail!.snapshot();
 }
+
+/** The terminal's window size, as last set (the program draws for it); nothing when unknown. */
+export function windowSize(watcher: Watcher, pid: number): {columns: number; rows: number} | Record<string, never> {
+	return terminalOf(watcher, pid, 'screen').child.windowSize?.() ?? {};
+}

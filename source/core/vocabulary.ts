@@ -311,22 +311,50 @@ export const vocabulary = {
 		reply: 'total, matches (newest first, each with back: the newer lines of the same source), searched, partial',
 	},
 	input: {
-		description: 'Type into a PTY process: data is written to its terminal',
+		description: 'Type into a PTY process: data is written to its terminal (--enter: then Enter)',
 		properties: ['name', 'pid', 'data'],
 		waits: 'command',
 		reply: 'pid, bytes',
+		words: {
+			usage: 'input <name> [pid] [--pid PID] [--enter] <data>',
+			options: {pid: 'value', enter: 'flag'},
+			arity: [2, 3],
+			build(positionals, options) {
+				const data = `${positionals.at(-1)!}${options.has('enter') ? '\r' : ''}`;
+				if (data === '') {
+					throw new UsageError('Expected the text to type, got an empty argument (--enter alone sends Enter)');
+				}
+
+				return optional({name: positionals[0], pid: terminalPid(positionals.slice(1, -1), options), data});
+			},
+		},
 	},
 	resize: {
 		description: 'Resize the terminal of a PTY process (it gets SIGWINCH)',
 		properties: ['name', 'pid', 'columns', 'rows'],
 		waits: 'command',
 		reply: 'pid, columns, rows',
+		words: {
+			usage: 'resize <name> [pid] [--pid PID] <columns> <rows>',
+			options: {pid: 'value'},
+			arity: [3, 4],
+			build(positionals, options) {
+				const [rows, columns] = [positionals.at(-1)!, positionals.at(-2)!].map((text, index) => parseDimension(text, index === 0 ? 'rows' : 'columns'));
+				return optional({name: positionals[0], pid: terminalPid(positionals.slice(1, -2), options), columns, rows});
+			},
+		},
 	},
 	screen: {
-		description: 'The newest raw output of a PTY process, to replay in a terminal emulator',
+		description: 'The screen of a PTY process (ctl prints it as text; the reply carries its newest raw output)',
 		properties: ['name', 'pid'],
 		waits: 'read',
-		reply: 'pid, data (base64), offset, columns, rows',
+		reply: 'pid, data (the newest raw output, base64), end (its byte offset), alternate, columns, rows',
+		words: {
+			usage: 'screen <name> [pid] [--pid PID]',
+			options: {pid: 'value'},
+			arity: [1, 2],
+			build: (positionals, options) => optional({name: positionals[0], pid: terminalPid(positionals.slice(1), options)}),
+		},
 	},
 } as const satisfies Readonly<Record<string, CommandSpec>>;
 
@@ -360,6 +388,26 @@ function countProperties(name: string, nb: string | undefined): Properties {
 function parsePid(text: string): number {
 	if (!/^[1-9]\d*$/.test(text)) {
 		throw new UsageError(`Expected a pid (a positive whole number), got \`${text}\``);
+	}
+
+	return Number(text);
+}
+
+/** A terminal command's pid: positional (circusctl's form) or `--pid`; none means the watcher's only process. */
+function terminalPid(positionals: readonly string[], options: ReadonlyMap<string, string | true>): number | undefined {
+	const option = options.get('pid');
+	const positional = positionals[0];
+	if (option !== undefined && positional !== undefined && option !== positional) {
+		throw new UsageError(`Expected one pid, got \`${positional}\` and \`--pid ${String(option)}\``);
+	}
+
+	const text = positional ?? option;
+	return text === undefined ? undefined : parsePid(String(text));
+}
+
+function parseDimension(text: string, what: 'columns' | 'rows'): number {
+	if (!/^[1-9]\d*$/.test(text) || Number(text) > 1000) {
+		throw new UsageError(`Expected \`${what}\` to be a whole number from 1 to 1000, got \`${text}\``);
 	}
 
 	return Number(text);

@@ -73,6 +73,8 @@ export type Child = {
 	/** Write to the child's terminal; false when there is none (pipe mode: stdin is /dev/null). */
 	write(data: string | Buffer): boolean;
 	resize(cols: number, rows: number): void;
+	/** PTY mode: the terminal's window size, as last set. */
+	windowSize?(): {columns: number; rows: number};
 };
 
 type NativePty = {
@@ -275,7 +277,8 @@ terminal in a new session.
 */
 function spawnPty(options: SpawnOptions, file: string): Child {
 	const native = loadNativePty();
-	const pair = native.open(options.cols ?? 120, options.rows ?? 40);
+	const size = {columns: options.cols ?? 120, rows: options.rows ?? 40};
+	const pair = native.open(size.columns, size.rows);
 	const slaveHold = new FdRef(pair.slave, () => {
 		fs.closeSync(pair.slave);
 	}, 'process');
@@ -328,10 +331,13 @@ function spawnPty(options: SpawnOptions, file: string): Child {
 			fs.write(pair.master, typeof data === 'string' ? Buffer.from(data) : data, () => undefined);
 			return true;
 		},
+		windowSize: () => ({...size}),
 		resize(cols, rows) {
 			if (!read.closed) {
 				try {
 					native.resize(pair.master, cols, rows);
+					size.columns = cols;
+					size.rows = rows;
 				} catch {
 					// The terminal is going away; nothing to resize.
 				}

@@ -47,6 +47,16 @@ describe('parseCtlArgs builds the request for', () => {
 		['signal web 1234 1240 --recursive 15', 'signal', {name: 'web', pid: 1234, childpid: 1240, signum: 15, children: false, recursive: true}],
 		['kill web', 'kill', {name: 'web'}],
 		['kill web 1234 --signum TERM --graceful_timeout 2.5', 'kill', {name: 'web', pid: 1234, signum: 'SIGTERM', graceful_timeout: 2.5}],
+		['input web ls', 'input', {name: 'web', data: 'ls'}],
+		['input web --enter ls', 'input', {name: 'web', data: 'ls\r'}],
+		['input web 1234 q', 'input', {name: 'web', pid: 1234, data: 'q'}],
+		['input web --pid 1234 12', 'input', {name: 'web', pid: 1234, data: '12'}],
+		['resize web 100 30', 'resize', {name: 'web', columns: 100, rows: 30}],
+		['resize web 1234 100 30', 'resize', {name: 'web', pid: 1234, columns: 100, rows: 30}],
+		['resize web 100 30 --pid=1234', 'resize', {name: 'web', pid: 1234, columns: 100, rows: 30}],
+		['screen web', 'screen', {name: 'web'}],
+		['screen web 1234', 'screen', {name: 'web', pid: 1234}],
+		['screen web --pid 1234', 'screen', {name: 'web', pid: 1234}],
 	])('`%s`', (line, command, properties) => {
 		expect(parse(line)).toEqual({command, properties: {...properties, waiting: true}});
 	});
@@ -83,6 +93,19 @@ describe('parseCtlArgs', () => {
 		['signal web', '`signal` takes 2 to 4 arguments, got 1; usage: procui ctl signal <name> [<pid> [<childpid>]] [--children] [--recursive] <signum>'],
 	])('gives a usage error for the wrong number of arguments: `%s`', (line, error) => {
 		expect(parse(line)).toEqual({error});
+	});
+
+	it('keeps input\'s data whole (one argument), and names what is wrong with a terminal command\'s words', () => {
+		expect(parseCtlArgs(['input', 'web', 'echo  two  spaces'])).toEqual({command: 'input', properties: {name: 'web', data: 'echo  two  spaces', waiting: true}});
+		expect(parseCtlArgs(['input', 'web', ''])).toMatchObject({error: expect.stringContaining('Expected the text to type, got an empty argument')});
+		expect(parseCtlArgs(['input', 'web', '', '--enter'])).toEqual({command: 'input', properties: {name: 'web', data: '\r', waiting: true}});
+		expect(parse('input web 1234 ls more')).toMatchObject({error: expect.stringContaining('`input` takes 2 to 3 arguments, got 4')});
+		expect(parse('input web abc ls')).toMatchObject({error: expect.stringContaining('Expected a pid (a positive whole number), got `abc`')});
+		expect(parse('resize web 100')).toMatchObject({error: expect.stringContaining('`resize` takes 3 to 4 arguments, got 2')});
+		expect(parse('resize web 100 1001')).toMatchObject({error: expect.stringContaining('Expected `rows` to be a whole number from 1 to 1000, got `1001`')});
+		expect(parse('resize web wide 30')).toMatchObject({error: expect.stringContaining('Expected `columns` to be a whole number from 1 to 1000, got `wide`')});
+		expect(parse('screen web 12 --pid 13')).toMatchObject({error: expect.stringContaining('Expected one pid, got `12` and `--pid 13`')});
+		expect(parse('screen web 12 --pid 12')).toEqual({command: 'screen', properties: {name: 'web', pid: 12, waiting: true}});
 	});
 
 	it('names a bad count', () => {

@@ -1,3 +1,4 @@
+import {Buffer} from 'node:buffer';
 import {describe, expect, it} from 'vitest';
 import {ctlExitCode, formatCtlReply} from '../../source/control/ctl-format.js';
 import {errno, errorReply, type Reply} from '../../source/control/protocol.js';
@@ -18,6 +19,13 @@ describe('formatCtlReply', () => {
 
 	it('prints ok for a command with nothing to show', () => {
 		expect(formatCtlReply('stop', ok({info: null}))).toBe('ok');
+	});
+
+	it('prints what input and resize did, and for screen (the prompt\'s line; ctl prints the screen itself) its size in bytes', () => {
+		expect(formatCtlReply('input', ok({pid: 12, bytes: 3}))).toBe('3 bytes typed into 12');
+		expect(formatCtlReply('resize', ok({pid: 12, columns: 100, rows: 30}))).toBe('12: 100x30');
+		expect(formatCtlReply('screen', ok({pid: 12, data: Buffer.from('\u001B[?1049htop').toString('base64'), end: 11, alternate: true})))
+			.toBe('12: 11 bytes of raw output, alternate screen; the log pane shows the screen (T switches to the lines)');
 	});
 
 	it('prints the state of every watcher, sorted by name', () => {

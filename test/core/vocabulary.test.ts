@@ -28,6 +28,9 @@ const samples: Readonly<Record<string, readonly string[]>> = {
 	globaloptions: ['check_delay'],
 	signal: ['web', '123', '456', '--children', '--recursive', 'HUP'],
 	kill: ['web', '123', '--signum', 'TERM', '--graceful_timeout', '2'],
+	input: ['web', '--pid', '123', '--enter', 'ls'],
+	resize: ['web', '--pid', '123', '100', '30'],
+	screen: ['web', '--pid', '123'],
 };
 
 describe('the command vocabulary', () => {
@@ -50,7 +53,7 @@ describe('the command vocabulary', () => {
 		}
 
 		// Commands of procui's own clients have no words: ctl does not offer them.
-		for (const name of ['overview', 'logs', 'input', 'resize', 'screen']) {
+		for (const name of ['overview', 'logs']) {
 			expect(Object.keys(ctlCommands)).not.toContain(name);
 			expect(parseCtlArgs([name])).toHaveProperty('error');
 		}

@@ -61,11 +61,51 @@ TERM = xterm
 	const inPane = (text: string): boolean => {
 		const rows = text.split('\n');
 		const header = rows.findIndex((row) => row.includes('load average'));
-		return header > 0 && rows.slice(0, header).some((row) => row.includes('Logs · top')) && /^│top - /u.test(rows[header]!) && text.includes('terminal');
+		return header > 0 && rows.slice(0, header).some((row) => row.includes('Logs · top')) && /^│top - /u.test(rows[header]!) && /─ screen ─╮/u.test(text);
 	};
 
 	expect(inPane(await screen.waitFor(inPane, 'top\'s header inside procui\'s log pane', 30_000))).toBe(true);
 	await screen.waitFor(/PID USER/u, 'top\'s process table', 30_000);
+});
+
+test('T switches a process between its screen and its lines, both ways, until the process exits', async () => {
+	const screen = start(`[watcher:draw]
+shell = true
+cmd = echo plain-one; echo plain-two; printf '\\033[?1049h\\033[HSCREEN-VIEW'; exec sleep 1000
+
+[watcher:bar]
+shell = true
+cmd = printf 'step 1'; sleep 1; printf '\\rstep 2'; exec sleep 1000
+`);
+	// The alternate screen: the screen view, without the lines printed before it.
+	const drawn = await screen.waitFor((text) => /^│SCREEN-VIEW/mu.test(text) && /─ screen ─╮/u.test(text), 'draw\'s screen', 30_000);
+	expect(drawn).not.toContain('plain-one');
+	expect(drawn).not.toContain('plain-two');
+	screen.type('\t\t');
+	await screen.waitFor('T screen/lines', 'the footer hint of the log pane');
+	screen.type('T');
+	const lines = await screen.waitFor((text) => text.includes('plain-one') && text.includes('plain-two') && /─ lines · following/u.test(text), 'draw\'s lines', 30_000);
+	expect(lines).not.toMatch(/─ screen ─╮/u);
+	screen.type('T');
+	const again = await screen.waitFor((text) => /^│SCREEN-VIEW/mu.test(text) && /─ screen ─╮/u.test(text), 'draw\'s screen again', 30_000);
+	expect(again).not.toContain('plain-one');
+
+	// The choice stays with the process while another is shown.
+	screen.type('T');
+	await screen.waitFor((text) => text.includes('plain-one') && /─ lines · following/u.test(text), 'draw\'s lines once more', 30_000);
+	screen.type('\t');
+	await screen.waitFor(/s start/u, 'the watcher list focused');
+	screen.type('j');
+	// bar only draws with \r: lines by default; T forces its screen.
+	await screen.waitFor((text) => text.includes('Logs · bar') && text.includes('step 2') && /─ lines · following/u.test(text), 'bar\'s lines', 30_000);
+	screen.type('T');
+	await screen.waitFor((text) => text.includes('Logs · bar') && /^│step 2/mu.test(text) && /─ screen ─╮/u.test(text), 'bar\'s screen', 30_000);
+	screen.type('k');
+	await screen.waitFor((text) => text.includes('Logs · draw') && text.includes('plain-one') && /─ lines · following/u.test(text), 'draw\'s lines, kept', 30_000);
+
+	// A new process (restart) gets the view its program asks for again.
+	screen.type('r');
+	await screen.waitFor((text) => text.includes('Logs · draw') && /^│SCREEN-VIEW/mu.test(text) && /─ screen ─╮/u.test(text), 'the new process\'s screen', 30_000);
 });
 
 test('the process\'s window size follows the log pane (it gets SIGWINCH)', async () => {
@@ -126,7 +166,12 @@ cmd = python3 -i -q
 	daemons.push(daemon);
 	const screen = runInTerminal(['attach', '--endpoint', daemon.endpoint], {cwd: daemon.dir, columns: 120, rows: 32});
 	screens.push(screen);
-	await screen.waitFor((text) => text.includes('load average') && text.includes('terminal'), 'top\'s screen, attached', 30_000);
+	await screen.waitFor((text) => text.includes('load average') && /─ screen ─╮/u.test(text), 'top\'s screen, attached', 30_000);
+	// T: top's lines instead (its output as lines, the lines view's flags), and back.
+	screen.type('T');
+	await screen.waitFor((text) => /─ lines · following/u.test(text) && !/^│top - /mu.test(text), 'top\'s lines, attached', 30_000);
+	screen.type('T');
+	await screen.waitFor((text) => /^│top - /mu.test(text) && /─ screen ─╮/u.test(text), 'top\'s screen again, attached', 30_000);
 	screen.type('j');
 	await screen.waitFor('Logs · repl', 'the REPL selected');
 	screen.type('\t\t');

@@ -127,7 +127,7 @@ shell = true
 cmd = printf '\\033[3;1Hsay something\\n'; while read -r line; do echo "got [$line]"; done
 `);
 	// The cursor moved to row 3: the pane shows the process's terminal, which \`i\` needs open.
-	const first = await screen.waitFor((current) => current.includes('say something') && current.includes('terminal'), 'the process\'s terminal');
+	const first = await screen.waitFor((current) => current.includes('say something') && /─ screen ─╮/u.test(current), 'the process\'s terminal');
 	screen.type('\t\t');
 	await screen.waitFor(/i type in/u, 'the log pane focused');
 	screen.type('i');

@@ -114,9 +114,17 @@ pty = false
 
 [watcher:term]
 cmd = sleep 1000
+
+[watcher:pair]
+cmd = sleep 1000
+numprocesses = 2
 `);
 		const pid = (await waitFor(async () => pids(await daemon!.ok('list', {name: 'piped'}))[0]))!;
 		const term = (await waitFor(async () => pids(await daemon!.ok('list', {name: 'term'}))[0]))!;
+		const pair = await waitFor(async () => {
+			const running = pids(await daemon!.ok('list', {name: 'pair'}));
+			return running.length === 2 ? running : undefined;
+		}, {what: 'both processes of pair'});
 		const refused = errorOf(await daemon.call('input', {name: 'piped', pid, data: 'x'}));
 		expect(refused.status).toBe('error');
 		expect(refused.reason).toBe(`process ${pid} of piped runs without a terminal (pty = false): it has no input`);
@@ -127,7 +135,8 @@ cmd = sleep 1000
 			[{name: 'term', pid: term}, 'Expected `data` to be the text to type'],
 			[{name: 'term', pid: term, data: 42}, 'Expected `data` to be the text to type'],
 			[{name: 'term', pid: term, data: 'x'.repeat(70_000)}, 'at most 65536 characters'],
-			[{name: 'term', data: 'x'}, 'missing property: pid'],
+			[{name: 'pair', data: 'x'}, `missing property: pid (watcher pair has 2 processes: ${pair.join(', ')})`],
+			[{name: 'piped', data: 'x'}, 'watcher piped runs without a terminal (pty = false): it has no input'],
 			[{name: 'term', pid: 1, data: 'x'}, 'process 1 not found in watcher term'],
 			[{name: 'nope', pid: term, data: 'x'}, 'nope'],
 		] as const) {
@@ -139,5 +148,92 @@ cmd = sleep 1000
 		expect(errorOf(await daemon.call('resize', {name: 'term', pid: term, columns: 0, rows: 24})).reason).toContain('columns');
 		expect(errorOf(await daemon.call('resize', {name: 'term', pid: term, columns: 80, rows: 100_000})).reason).toContain('rows');
 		expect((await daemon.ok('status', {name: 'term'})).status).toBe('active');
+	});
+});
+
+describe('procui ctl on a PTY process\'s terminal', () => {
+	/** The built CLI against the daemon: its exit status and what it printed. */
+	async function ctl(...args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
+		const child = childProcess.spawn(process.execPath, [cliPath, 'ctl', '--endpoint', daemon!.endpoint, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+			stdout += chunk;
+		});
+		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+			stderr += chunk;
+		});
+		const code = await new Promise<number | null>((resolve) => {
+			child.on('close', resolve);
+		});
+		return {code, stdout, stderr};
+	}
+
+	it('types a line into cat with input --enter, and screen prints the terminal as text: the echo and cat\'s copy', async () => {
+		daemon = await startDaemon(`
+[watcher:cat]
+cmd = cat
+`);
+		const pid = (await waitFor(async () => pids(await daemon!.ok('list', {name: 'cat'}))[0]))!;
+		const typed = await ctl('input', 'cat', '--enter', 'hello from ctl');
+		expect(typed).toEqual({code: 0, stdout: `15 bytes typed into ${pid}\n`, stderr: ''});
+		// The terminal echoes the line, then cat writes it back: two rows on the screen.
+		const screen = await waitFor(async () => {
+			const result = await ctl('screen', 'cat');
+			return result.stdout.split('\n').filter((row) => row === 'hello from ctl').length === 2 ? result : undefined;
+		}, {what: 'the line twice on cat\'s screen'});
+		expect(screen.code).toBe(0);
+		expect(screen.stdout).toBe('hello from ctl\nhello from ctl\n');
+
+		// The pid, positional or --pid; a second line, without Enter, shows unfinished.
+		expect((await ctl('input', 'cat', String(pid), 'half')).code).toBe(0);
+		await waitFor(async () => (await ctl('screen', 'cat', '--pid', String(pid))).stdout.endsWith('hello from ctl\nhalf\n'), {what: 'the unfinished line'});
+
+		// The window size: resize sets it and screen replays the output at that size.
+		expect(await ctl('resize', 'cat', '--pid', String(pid), '100', '30')).toEqual({code: 0, stdout: `${pid}: 100x30\n`, stderr: ''});
+		const raw = JSON.parse((await ctl('--json', 'screen', 'cat')).stdout) as {pid: number; columns: number; rows: number; data: string};
+		expect(raw).toMatchObject({status: 'ok', pid, columns: 100, rows: 30});
+		expect(Buffer.from(raw.data, 'base64').toString()).toContain('hello from ctl');
+	});
+
+	it('screen prints a full-screen program\'s alternate screen, not the lines printed before it', async () => {
+		daemon = await startDaemon(`
+[watcher:draw]
+shell = true
+cmd = echo plain-one; echo plain-two; printf '\\033[?1049h\\033[2;3HSCREEN-VIEW'; exec sleep 1000
+`);
+		const screen = await waitFor(async () => {
+			const result = await ctl('screen', 'draw');
+			return result.stdout.includes('SCREEN-VIEW') ? result : undefined;
+		}, {what: 'draw\'s screen'});
+		expect(screen).toEqual({code: 0, stdout: '\n  SCREEN-VIEW\n', stderr: ''});
+	});
+
+	it('a pipe-mode process, several processes, bad arguments: the reason, and a non-zero exit', async () => {
+		daemon = await startDaemon(`
+[watcher:piped]
+cmd = sleep 1000
+pty = false
+
+[watcher:pair]
+cmd = sleep 1000
+numprocesses = 2
+`);
+		const piped = (await waitFor(async () => pids(await daemon!.ok('list', {name: 'piped'}))[0]))!;
+		await waitFor(async () => pids(await daemon!.ok('list', {name: 'pair'})).length === 2, {what: 'both processes of pair'});
+		expect(await ctl('input', 'piped', '--pid', String(piped), 'x')).toEqual({code: 3, stdout: `error: process ${piped} of piped runs without a terminal (pty = false): it has no input\n`, stderr: ''});
+		expect(await ctl('screen', 'piped')).toEqual({code: 3, stdout: 'error: watcher piped runs without a terminal (pty = false): it has no screen\n', stderr: ''});
+		expect(await ctl('resize', 'piped', '80', '24')).toEqual({code: 3, stdout: 'error: watcher piped runs without a terminal (pty = false): it has no window size\n', stderr: ''});
+		const several = await ctl('screen', 'pair');
+		expect(several.code).toBe(3);
+		expect(several.stdout).toMatch(/^error: missing property: pid \(watcher pair has 2 processes: \d+, \d+\)\n$/u);
+
+		const badSize = await ctl('resize', 'pair', '0', '24');
+		expect(badSize.code).toBe(2);
+		expect(badSize.stderr).toContain('Expected `columns` to be a whole number from 1 to 1000, got `0`');
+		const twoPids = await ctl('screen', 'pair', '12', '--pid', '13');
+		expect(twoPids.code).toBe(2);
+		expect(twoPids.stderr).toContain('Expected one pid, got `12` and `--pid 13`');
+		expect((await ctl('input', 'pair')).code).toBe(2);
 	});
 });

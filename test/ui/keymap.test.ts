@@ -43,6 +43,13 @@ describe('resolveKey', () => {
 		expect(resolveCopyKey('s', key())).toBeUndefined();
 	});
 
+	test('T switches the log pane between a process\'s screen and its lines; t stays timestamps', () => {
+		expect(resolveKey('T', key({shift: true}))).toEqual({type: 'view'});
+		expect(resolveKey('t', key())).toEqual({type: 'toggle', option: 'timestamps'});
+		expect(fitHints(300, 'logs').map((hint) => `${hint.keys} ${hint.label}`)).toContain('T screen/lines');
+		expect(fitHints(300, 'watchers').map((hint) => `${hint.keys} ${hint.label}`)).not.toContain('T screen/lines');
+	});
+
 	test('k moves up (vim keys); the signal prompt is K', () => {
 		expect(resolveKey('k', key())?.type).toBe('move');
 		expect(resolveKey('K', key({shift: true}))).toEqual({type: 'signal'});

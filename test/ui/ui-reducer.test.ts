@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {uiReducer, type LogExtent, type UiAction} from '../../source/ui/state/ui-reducer.js';
-import {initialUiState, type UiState} from '../../source/ui/state/ui-state.js';
+import {initialUiState, screenViewKey, type UiState} from '../../source/ui/state/ui-state.js';
 
 const watchers = ['ticker', 'worker', 'flaky'];
 const pids = [201, 202, 203];
@@ -182,5 +182,22 @@ describe('copy mode', () => {
 	test('ends when another source is picked', () => {
 		const started = run([{type: 'copy-start', extent}]);
 		expect(run([{type: 'select', list: 'watchers', index: 1, watchers, pids}], started).copy).toBeUndefined();
+	});
+});
+
+describe('the view T chooses for a PTY process', () => {
+	const web = screenViewKey({name: 'web', pid: 201});
+	const worker = screenViewKey({name: 'worker', pid: 202});
+
+	test('is kept per process, and changed both ways', () => {
+		const state = run([{type: 'screen-view', key: web, view: 'lines'}, {type: 'screen-view', key: worker, view: 'screen'}]);
+		expect(state.views).toEqual({[web]: 'lines', [worker]: 'screen'});
+		expect(uiReducer(state, {type: 'screen-view', key: web, view: 'screen'}).views).toEqual({[web]: 'screen', [worker]: 'screen'});
+	});
+
+	test('is forgotten once its process is no longer running; the same state when nothing goes', () => {
+		const state = run([{type: 'screen-view', key: web, view: 'lines'}, {type: 'screen-view', key: worker, view: 'screen'}]);
+		expect(uiReducer(state, {type: 'screen-views-keep', keys: [worker]}).views).toEqual({[worker]: 'screen'});
+		expect(uiReducer(state, {type: 'screen-views-keep', keys: [web, worker, screenViewKey({name: 'web', pid: 300})]})).toBe(state);
 	});
 });

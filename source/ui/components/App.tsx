@@ -21,7 +21,7 @@ import {chartTarget, logSourceOf, resolveSelection, terminalTargetOf} from '../s
 import {seriesKey} from '../live/history.js';
 import {uiReducer, type UiAction} from '../state/ui-reducer.js';
 import {unknownOverview} from '../style/watcher-state.js';
-import {initialUiState, type Modal} from '../state/ui-state.js';
+import {initialUiState, screenViewKey, type Modal} from '../state/ui-state.js';
 import {textWidth} from '../text/ansi-text.js';
 import {ChartPane} from './ChartPane.js';
 import {ConfirmQuit} from './ConfirmQuit.js';
@@ -134,6 +134,20 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 
 	// Input mode: every key goes to the process, as the terminal sent it, until Ctrl-].
 	const {typing, typingRef, setInputMode, send} = useInputMode({store, terminalKey, dispatch, inputEvents, onInputMode});
+	// The view `T` chose for the process shown, else the screen once the program draws one. While
+	// typing, the screen is shown whatever the program draws: line editing (Backspace, the cursor)
+	// only makes sense on a terminal.
+	const hasScreen = store.terminal.target !== undefined;
+	const chosenView = terminalTarget === undefined ? undefined : ui.views[screenViewKey(terminalTarget)];
+	const screenView = hasScreen && (typing || (chosenView === undefined ? store.terminal.active : chosenView === 'screen'));
+	const showScreen = screenView && ui.modal.kind !== 'help';
+	// A view chosen with `T` lasts as long as its process.
+	const liveKeys = useMemo(() => overview?.watchers.flatMap((watcher) => watcher.processes.map((row) => screenViewKey({name: watcher.name, pid: row.pid}))), [overview]);
+	useEffect(() => {
+		if (liveKeys !== undefined && Object.keys(latestUi.current.views).some((key) => !liveKeys.includes(key))) {
+			dispatch({type: 'screen-views-keep', keys: liveKeys});
+		}
+	}, [liveKeys, ui.views, dispatch]);
 	/** When `i` was pressed before the process's terminal was ready (it waits up to 10 s). */
 	const pendingInput = useRef<number | undefined>(undefined);
 	useEffect(() => {
@@ -183,6 +197,24 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 		},
 		whenLoaded: (action) => {
 			afterLoad.current.push(action);
+		},
+		showsScreen: screenView,
+		toggleView() {
+			const target = store.terminal.target;
+			if (target === undefined || terminalTarget === undefined) {
+				const watcher = selection.watcher;
+				const why = watcher === undefined || source.kind === 'all' || source.kind === 'supervisor'
+					? 'select a watcher or a process first'
+					: !watcher.pty
+						? `${watcher.name} runs without a terminal (pty = false): its lines are all there is`
+						: watcher.processes.length > 1 && source.kind !== 'process'
+							? `${watcher.name} has ${watcher.processes.length} processes: select one (Enter on the watcher)`
+							: 'its terminal is not ready yet';
+				dispatch({type: 'notice', id: 0, tone: 'warn', text: `no screen: ${why}`, time: Date.now()});
+				return;
+			}
+
+			dispatch({type: 'screen-view', key: screenViewKey(terminalTarget), view: screenView ? 'lines' : 'screen'});
 		},
 		clipboard: clipboard ?? (() => undefined),
 		logPrefix: {prefix, prefixWidth},
@@ -276,9 +308,6 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 		handleMouse(current, event, hitTest(layoutRef.current, listsRef.current, event.x, event.y));
 	}), [mouse, typingRef]);
 
-	// While typing, the screen is shown whatever the program draws: line editing (Backspace, the
-	// cursor) only makes sense on a terminal.
-	const showScreen = (store.terminal.active || (typing && store.terminal.target !== undefined)) && ui.modal.kind !== 'help';
 	const screen = useMemo(
 		() => (showScreen ? store.terminal.rows(paneColumns, paneRows, typing) : undefined),
 		// `terminalVersion` stands for the emulator's screen, which changes in place.
@@ -331,6 +360,7 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 						width={columns}
 						height={layout.logHeight}
 						screen={screen}
+						view={hasScreen ? (showScreen ? 'screen' : 'lines') : undefined}
 						typing={typing}
 						copy={ui.copy}
 					/>

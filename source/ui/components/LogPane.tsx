@@ -32,6 +32,8 @@ type Props = {
 	readonly height: number;
 	/** The process's terminal screen, shown instead of the lines (a full-screen program). */
 	readonly screen?: readonly string[];
+	/** For a process with a terminal: the view shown (`T` switches), named in the title. */
+	readonly view?: 'screen' | 'lines';
 	/** Keys go to the process (input mode). */
 	readonly typing?: boolean;
 	/** Copy mode: the selected lines are highlighted (as plain text, which is what `y` copies), the cursor's more. */
@@ -69,6 +71,7 @@ export function LogPane(props: Props) {
 		[buffer, version, bottom, innerWidth, innerHeight, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth, follow, copy],
 	);
 	const flags = props.screen === undefined ? [
+		props.view ?? '',
 		props.typing ? 'INPUT: keys go to the process' : '',
 		copy === undefined ? '' : `COPY: ${Math.abs(copy.cursor - copy.from) + 1} selected, y copies`,
 		follow ? 'following' : `paused${buffer.end > bottom ? ` · ${buffer.end - bottom} newer` : ''}`,
@@ -76,7 +79,7 @@ export function LogPane(props: Props) {
 		timestamps ? 'time' : '',
 		props.searchMessage === undefined ? '' : `/${query}: ${props.searchMessage}`,
 		log.loading ? 'loading…' : '',
-	].filter((flag) => flag !== '') : ['terminal', props.typing ? 'INPUT: keys go to the process' : ''].filter((flag) => flag !== '');
+	].filter((flag) => flag !== '') : ['screen', props.typing ? 'INPUT: keys go to the process' : ''].filter((flag) => flag !== '');
 	let placeholder: string | undefined;
 	if (props.screen !== undefined) {
 		return (

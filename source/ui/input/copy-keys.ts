@@ -17,8 +17,8 @@ function done(context: KeyContext, text: string): void {
 /** `v`: copy mode, the cursor on the pane's top line. */
 export function startCopy(context: KeyContext): void {
 	const {store} = context;
-	if (store.terminal.active) {
-		notice(context, 'warn', 'copy mode selects lines: this process draws a screen (its lines are in the file W writes)');
+	if (context.showsScreen) {
+		notice(context, 'warn', 'copy mode selects lines: this process draws a screen (T shows its lines)');
 		return;
 	}
 

@@ -26,6 +26,10 @@ export type KeyContext = {
 	readonly wantTop: () => void;
 	/** Send the keys to the process shown (input mode), if it has a terminal. */
 	readonly enterInput: () => void;
+	/** `T`: the process shown switches between its terminal's screen and its lines. */
+	readonly toggleView: () => void;
+	/** The log pane shows a process's terminal screen, not lines. */
+	readonly showsScreen: boolean;
 	/** Put text on the clipboard (through the terminal). */
 	readonly clipboard: (text: string) => void;
 	/** The prefix the log pane gives each line (watcher, pid or none), for lines written out as shown. */

@@ -176,6 +176,11 @@ function act(context: KeyContext, intent: Intent): void {
 			return;
 		}
 
+		case 'view': {
+			context.toggleView();
+			return;
+		}
+
 		case 'copy': {
 			startCopy(context);
 			return;

@@ -24,6 +24,7 @@ export type Intent =
 	| {readonly type: 'toggle'; readonly option: 'follow' | 'wrap' | 'timestamps' | 'zoom'}
 	| {readonly type: 'logs'; readonly scope: 'all' | 'supervisor'}
 	| {readonly type: 'input'}
+	| {readonly type: 'view'}
 	| {readonly type: 'copy'}
 	| {readonly type: 'yank'}
 	| {readonly type: 'save'}
@@ -96,6 +97,7 @@ export const bindings: readonly Binding[] = [
 	{keys: ['v'], match: plain('v'), intent: {type: 'copy'}, description: 'Copy mode: select log lines to copy (keys below)', section: 'Logs', hints: [{order: 9, keys: 'v', label: 'copy', panes: ['logs']}]},
 	{keys: ['W'], match: plain('W'), intent: {type: 'save'}, description: 'Write the log shown (its scrollback, plain text) to procui-NAME-TIME.log here', section: 'Logs', hints: [{order: 10, keys: 'W', label: 'save', panes: ['logs']}]},
 	{keys: ['i'], match: plain('i'), intent: {type: 'input'}, description: 'Type into the process shown (a PTY process): keys, pastes, Ctrl-C go to it; Ctrl-] comes back', section: 'Logs', hints: [{order: 1, keys: 'i', label: 'type in', panes: ['logs']}]},
+	{keys: ['T'], match: plain('T'), intent: {type: 'view'}, description: 'A PTY process\'s terminal screen or its lines (scrollback, search), and back; kept until it exits', section: 'Logs', hints: [{order: 5, keys: 'T', label: 'screen/lines', panes: ['logs']}]},
 	{keys: ['?'], match: plain('?'), intent: {type: 'help'}, description: 'This help', section: 'General', hints: [{order: 0, keys: '?', label: 'help', pinned: true}]},
 	{keys: ['q'], match: plain('q'), intent: {type: 'quit'}, description: 'Quit, asking if processes run; attached: detach', section: 'General', hints: [{order: 1, keys: 'q', label: 'quit', pinned: true}]},
 	{keys: ['Ctrl-C'], match: ctrl('c'), intent: {type: 'interrupt'}, description: 'Quit, asking first; again: force (SIGKILL)', section: 'General'},

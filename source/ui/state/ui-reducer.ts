@@ -3,7 +3,7 @@ The UI state's one reducer. Actions carry what the reducer cannot know (the curr
 watchers and pids, the log buffer's extent and page size, the clock), so it is pure and tested
 without rendering anything.
 */
-import {hscrollStep, historyLimit, type Focus, type Modal, type PromptPurpose, type QuitState, type StatusMessage, type UiState} from './ui-state.js';
+import {hscrollStep, historyLimit, type Focus, type Modal, type PromptPurpose, type QuitState, type ScreenView, type StatusMessage, type UiState} from './ui-state.js';
 
 /** The log buffer's extent as the view sees it: absolute indices, and rows per page. */
 export type LogExtent = {readonly start: number; readonly end: number; readonly page: number};
@@ -26,6 +26,10 @@ export type UiAction =
 	| {readonly type: 'hscroll'; readonly delta: number}
 	| {readonly type: 'toggle'; readonly option: 'follow' | 'wrap' | 'timestamps' | 'zoom'; readonly extent: LogExtent}
 	| {readonly type: 'log-scope'; readonly scope: 'all' | 'supervisor'}
+	/** `T`: this process's log pane shows `view` until the process exits. */
+	| {readonly type: 'screen-view'; readonly key: string; readonly view: ScreenView}
+	/** The processes still running (their `screenViewKey`s): the others' views are forgotten. */
+	| {readonly type: 'screen-views-keep'; readonly keys: readonly string[]}
 	| {readonly type: 'open-prompt'; readonly purpose: PromptPurpose}
 	| {readonly type: 'prompt-text'; readonly text: string; readonly hint?: string}
 	| {readonly type: 'prompt-history'; readonly delta: number}
@@ -244,6 +248,15 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 
 		case 'toggle': {
 			return toggled(state, action.option, action.extent);
+		}
+
+		case 'screen-view': {
+			return {...state, views: {...state.views, [action.key]: action.view}};
+		}
+
+		case 'screen-views-keep': {
+			const kept = Object.entries(state.views).filter(([key]) => action.keys.includes(key));
+			return kept.length === Object.keys(state.views).length ? state : {...state, views: Object.fromEntries(kept)};
 		}
 
 		case 'log-scope': {

@@ -37,6 +37,12 @@ export type Modal =
 	}
 	| {readonly kind: 'result'; readonly title: string; readonly lines: readonly string[]; readonly scroll: number};
 
+/** What the log pane shows of a PTY process: its terminal's screen, or its output as lines. */
+export type ScreenView = 'screen' | 'lines';
+
+/** The key of a process in `views`. */
+export const screenViewKey = (target: {readonly name: string; readonly pid: number}): string => `${target.name}\u0000${target.pid}`;
+
 /** Copy mode: a range of log lines being selected (absolute buffer indices). */
 export type CopySelection = {
 	/** Where the selection began (the line under the cursor when `v` was pressed). */
@@ -95,6 +101,9 @@ export type UiState = {
 	readonly search: SearchState;
 	/** Copy mode in the log pane (`v`), or undefined. */
 	readonly copy: CopySelection | undefined;
+	/** The view `T` chose for a PTY process's log pane, by `screenViewKey`; a process without one
+	gets the automatic view (the screen once the program draws one). Dropped when the process exits. */
+	readonly views: Readonly<Record<string, ScreenView>>;
 	readonly modal: Modal;
 	/** Commands waiting for their reply. */
 	readonly running: readonly StatusMessage[];
@@ -119,6 +128,7 @@ export const initialUiState: UiState = {
 	zoom: false,
 	search: {query: '', match: undefined, message: undefined},
 	copy: undefined,
+	views: {},
 	modal: {kind: 'none'},
 	running: [],
 	last: undefined,

@@ -15,6 +15,7 @@ UI that never shows a terminal never loads it.
 import type {Terminal} from '@xterm/headless';
 import {isErrorReply, type EventMessage} from '../../control/protocol.js';
 import type {SupervisorClient, Subscription} from '../../control/supervisor-client.js';
+import {replayPrefix} from './alternate-replay.js';
 import {keysFor, screenRows, applyStringWidths} from './terminal-render.js';
 
 /** The process whose terminal is shown. */
@@ -229,13 +230,15 @@ export class TerminalFeed {
 		}
 
 		const tail = reply as unknown as {data: string; end: number; alternate: boolean};
-		if (tail.alternate) {
-			// The switch may be older than the tail: replay it first.
-			terminal.write('\u001B[?1049h');
+		const data = Buffer.from(tail.data, 'base64');
+		// The switch to the alternate screen may be older than the tail: then it is replayed first.
+		const prefix = replayPrefix(data, tail.alternate);
+		if (prefix !== '') {
+			terminal.write(prefix);
 		}
 
 		this.#end = tail.end;
-		this.#draw(terminal, Buffer.from(tail.data, 'base64'), tail.end, generation);
+		this.#draw(terminal, data, tail.end, generation);
 		for (const chunk of this.#early.splice(0)) {
 			this.#apply(chunk.offset, chunk.data);
 		}
