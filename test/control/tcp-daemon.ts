@@ -5,6 +5,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {SocketClient} from '../../source/control/client.js';
 import {cliPath, tempDir, waitFor} from '../helpers/daemon.js';
+import {runToEnd} from '../helpers/run.js';
 
 /** uid and gid of `nobody`: a user that owns nothing procui uses. */
 export const nobody = {uid: 65_534, gid: 65_534};
@@ -75,16 +76,7 @@ export async function startTcpDaemon(host: string, configText = '[circus]\n'): P
 
 /** Run a Node.js script as `nobody`; resolves with its stdout once it exits (rejects on a non-zero exit). */
 export async function runAsNobody(script: string, args: readonly string[]): Promise<string> {
-	const child = childProcess.spawn(process.execPath, ['-e', script, ...args], {...nobody, cwd: '/', stdio: ['ignore', 'pipe', 'pipe']});
-	let stdout = '';
-	let stderr = '';
-	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-		stdout += chunk;
-	});
-	child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-		stderr += chunk;
-	});
-	const code = await new Promise<number | null>(resolve => child.once('close', resolve));
+	const {code, stdout, stderr} = await runToEnd(process.execPath, ['-e', script, ...args], {...nobody, cwd: '/'});
 	if (code !== 0) {
 		throw new Error(`the peer run as nobody exited with ${code}: ${stderr}`);
 	}

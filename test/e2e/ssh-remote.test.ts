@@ -8,6 +8,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {cliPath, pidsMatching, startDaemon, waitFor, type Daemon} from '../helpers/daemon.js';
 import {sshUnavailable, startSshd, type Sshd} from '../helpers/sshd.js';
 import {runInTerminal, type Screen} from './terminal.js';
+import {gatherOutput} from '../helpers/run.js';
 
 const unavailable = sshUnavailable();
 if (unavailable !== undefined) {
@@ -111,19 +112,12 @@ pty = false
 		try {
 			const child = childProcess.spawn(process.execPath, [cliPath, 'logs', 'ticker', '-f', '--no-color', '--endpoint', sshd.url(otherSocket)], {env: {...process.env, ...sshd.env}, stdio: ['ignore', 'pipe', 'pipe']});
 			children.push(child);
-			let out = '';
-			let stderr = '';
-			child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-				out += chunk;
-			});
-			child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-				stderr += chunk;
-			});
+			const output = gatherOutput(child);
 			const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-			await waitFor(() => out.includes('| alive'), {what: 'live lines', timeoutMs: 30_000});
+			await waitFor(() => output.stdout().includes('| alive'), {what: 'live lines', timeoutMs: 30_000});
 			other.process.kill('SIGKILL');
 			expect(await exited).toBe(1);
-			expect(stderr).toContain('procui logs: the supervisor went away');
+			expect(output.stderr()).toContain('procui logs: the supervisor went away');
 			await waitFor(() => pidsMatching(`proxy --endpoint ipc://${otherSocket}`).length === 0, {what: 'the remote proxy and ssh to exit'});
 		} finally {
 			await other.stop();

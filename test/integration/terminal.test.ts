@@ -8,6 +8,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {SocketClient} from '../../source/control/client.js';
 import type {EventMessage, Reply} from '../../source/control/protocol.js';
 import {cliPath, pids, startDaemon, waitFor, type Daemon} from '../helpers/daemon.js';
+import {runToEnd} from '../helpers/run.js';
 
 let daemon: Daemon | undefined;
 let viewer: SocketClient | undefined;
@@ -154,19 +155,7 @@ numprocesses = 2
 describe('procui ctl on a PTY process\'s terminal', () => {
 	/** The built CLI against the daemon: its exit status and what it printed. */
 	async function ctl(...args: string[]): Promise<{code: number | null; stdout: string; stderr: string}> {
-		const child = childProcess.spawn(process.execPath, [cliPath, 'ctl', '--endpoint', daemon!.endpoint, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-			stdout += chunk;
-		});
-		child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-			stderr += chunk;
-		});
-		const code = await new Promise<number | null>((resolve) => {
-			child.on('close', resolve);
-		});
-		return {code, stdout, stderr};
+		return runToEnd(process.execPath, [cliPath, 'ctl', '--endpoint', daemon!.endpoint, ...args]);
 	}
 
 	it('types a line into cat with input --enter, and screen prints the terminal as text: the echo and cat\'s copy', async () => {
