@@ -205,6 +205,8 @@ describe('chaos', () => {
 		const counters: Counters = {};
 		/** Evidence that each injected fault landed, not only that it was sent. */
 		const killedPids = new Set<number>();
+		/** Processes a `kill` command was sent for (SIGTERM): they too may exit after the final requests. */
+		const terminatedPids = new Set<number>();
 		let malformedExpected = 0;
 		let malformedAnswered = 0;
 		const replies: Array<{command: string; reply: Reply}> = [];
@@ -241,6 +243,10 @@ describe('chaos', () => {
 				}
 
 				count(counters, `command ${command}`);
+				if (command === 'kill' && typeof properties.pid === 'number') {
+					terminatedPids.add(properties.pid);
+				}
+
 				const reply = await client.call(command, properties, {timeoutMs: 60_000});
 				replies.push({command: `${command} ${JSON.stringify(properties)}`, reply});
 				if (name === 'web' && (command === 'incr' || command === 'decr') && !isErrorReply(reply)) {
@@ -312,10 +318,11 @@ describe('chaos', () => {
 
 		await Promise.all([commander(1), commander(2), commander(3), saboteur(), browser()]);
 
-		// A SIGKILL sent at the very end lands after it: an on_demand watcher whose last process is
-		// reaped after the final start goes back to waiting (its processes are not replaced, as in
-		// Circus). The final requests come once every killed process has been reaped.
-		await waitFor(() => [...killedPids].every((pid) => reaps.has(pid)), {what: 'every process killed to be reaped', timeoutMs: 30_000});
+		// A SIGKILL (or a `kill` command's SIGTERM) sent at the very end lands after it: an on_demand
+		// watcher whose last process is reaped after the final start goes back to waiting (its
+		// processes are not replaced, as in Circus). The final requests come once every process
+		// killed has been reaped.
+		await waitFor(() => [...killedPids, ...terminatedPids].every((pid) => reaps.has(pid)), {what: 'every process killed to be reaped', timeoutMs: 30_000});
 
 		// The last request for each watcher, sent once everything else has arrived.
 		const finalRng = random(seed + 300);
