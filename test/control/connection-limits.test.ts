@@ -2,6 +2,7 @@
 import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {ControlServer, ControlServerOptions} from '../../source/control/server.js';
+import {waitFor} from '../helpers/daemon.js';
 import {makeTempDir, RawClient, startServer} from './helpers.js';
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
@@ -32,6 +33,16 @@ async function subscriber(): Promise<RawClient> {
 	const client = await connect();
 	client.sendJson({id: 's', command: 'subscribe', properties: {topics: ['stats']}});
 	expect(await client.next()).toMatchObject({id: 's', status: 'ok'});
+	return client;
+}
+
+/** Connect, and wait until the server has taken the connection in: over TCP the client is
+connected before the server has checked its peer and counted it, so the order in which the
+server counts connections can differ from the order of `connect()`s. */
+async function connectCounted(): Promise<RawClient> {
+	const before = server!.stats().connections;
+	const client = await connect();
+	await waitFor(() => server!.stats().connections > before, {what: 'the server to count the connection'});
 	return client;
 }
 
@@ -91,11 +102,11 @@ describe.each(transports)('over %s', (_name, endpoint) => {
 
 	it('makes room by closing the connection idle longest when the limit is reached', async () => {
 		await serve({maxConnections: 3});
-		const oldest = await connect();
-		const second = await connect();
+		const oldest = await connectCounted();
+		const second = await connectCounted();
 		second.sendJson({id: 'x', command: 'status'});
 		await second.next();
-		const third = await connect();
+		const third = await connectCounted();
 		third.sendJson({id: 'y', command: 'status'});
 		await third.next();
 		const newcomer = await connect();
