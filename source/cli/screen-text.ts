@@ -6,7 +6,7 @@ blank rows at the bottom. `--json` prints the reply itself, for a viewer of one'
 */
 import {Buffer} from 'node:buffer';
 import type {OkReply} from '../control/protocol.js';
-import {replayPrefix} from '../ui/terminal/alternate-replay.js';
+import {replayPrefix} from '../control/alternate-replay.js';
 
 /** The size when the reply has none (a supervisor that does not say). */
 const fallbackSize = {columns: 80, rows: 24};

@@ -15,7 +15,7 @@ UI that never shows a terminal never loads it.
 import type {Terminal} from '@xterm/headless';
 import {isErrorReply, type EventMessage} from '../../control/protocol.js';
 import type {SupervisorClient, Subscription} from '../../control/supervisor-client.js';
-import {replayPrefix} from './alternate-replay.js';
+import {replayPrefix} from '../../control/alternate-replay.js';
 import {keysFor, screenRows, applyStringWidths} from './terminal-render.js';
 
 /** The process whose terminal is shown. */
