@@ -60,14 +60,17 @@ also shrinks the young generation and releases its pooled pages with its "last r
 (what a low-memory notification runs; a synthetic burst: RSS 146 → 57 MB, where two plain ones
 left 158); V8 11 (Node 20) reads no `flavor` and runs a second full collection.
 
-`young`: a collection of the young generation alone, a millisecond or two. V8 11 shrinks the young
+`young`: after a `full` one that had no addon, a collection of the young generation alone, a
+millisecond or two (with the addon, nothing: the full one shrank it already). V8 11 shrinks the young
 generation (32 MB after a flood, against 1 MB at rest) only at a collection that finds the program
 allocating slowly (under 1 MB/s over the last seconds): a few of these, a second or more apart
 once a burst is over, bring it back (measured on Node 20: two, 1.5 s apart, took a synthetic
 burst's RSS from 82 to 51 MB; full collections never did).
 */
 export function collectGarbage(kind: 'full' | 'young' = 'full'): boolean {
-	if (kind === 'full' && lowMemoryFunction()?.() === true) {
+	const lowMemory = lowMemoryFunction();
+	// The low-memory collection shrinks the young generation itself: nothing left for `young`.
+	if (lowMemory !== null && (kind === 'young' || lowMemory())) {
 		return true;
 	}
 
