@@ -1,16 +1,23 @@
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import {createRequire} from 'node:module';
 
 type Collect = (options?: {type: 'major' | 'minor'; execution?: 'sync'; flavor?: 'last-resort'}) => void;
 
 let collect: Collect | null | undefined;
+
+/** node:v8 and node:vm are loaded at the first collection: a supervisor nothing asks to collect never loads them. */
+const load = createRequire(import.meta.url);
+
+function v8(): typeof import('node:v8') {
+	return load('node:v8') as typeof import('node:v8');
+}
 
 /** V8's `gc`, reached without `--expose-gc` at start: the flag can be set at run time and the
 function taken from a fresh context. Null when this Node does not allow it. */
 function gcFunction(): Collect | null {
 	if (collect === undefined) {
 		try {
-			v8.setFlagsFromString('--expose-gc');
+			const vm = load('node:vm') as typeof import('node:vm');
+			v8().setFlagsFromString('--expose-gc');
 			collect = vm.runInNewContext('gc') as Collect;
 		} catch {
 			collect = null;
@@ -49,12 +56,12 @@ export function collectGarbage(kind: 'full' | 'young' = 'full'): boolean {
 		return true;
 	}
 
-	v8.setFlagsFromString('--compact-on-every-full-gc');
+	v8().setFlagsFromString('--compact-on-every-full-gc');
 	try {
 		gc();
 		gc({type: 'major', execution: 'sync', flavor: 'last-resort'});
 	} finally {
-		v8.setFlagsFromString('--no-compact-on-every-full-gc');
+		v8().setFlagsFromString('--no-compact-on-every-full-gc');
 	}
 
 	return true;
