@@ -14,7 +14,8 @@ while nothing happens: an idle supervisor has no timer of this.
 type SettleTrimOptions = {
 	/** Collects the young generation (io/memory.ts's `collectGarbage('young')`). */
 	readonly collect: () => void;
-	/** Time without events before the first collection. Default 5 s. */
+	/** Time without events before the first collection. Default 10 s: bursts that come closer
+	together (a start after a stop) keep the young generation the first grew, and collect less. */
 	readonly quietMs?: number;
 	/** Time between two collections of one series. Default 1.5 s. */
 	readonly gapMs?: number;
@@ -35,7 +36,7 @@ export class SettleTrim {
 
 	constructor(options: SettleTrimOptions) {
 		this.#collect = options.collect;
-		this.#quietMs = options.quietMs ?? 5000;
+		this.#quietMs = options.quietMs ?? 10_000;
 		this.#gapMs = options.gapMs ?? 1500;
 		this.#collections = options.collections ?? 3;
 	}
