@@ -1,5 +1,11 @@
-import {randomUUID} from 'node:crypto';
+import {createRequire} from 'node:module';
 import {errno, errorReply, type ErrorReply, type Request} from './protocol.js';
+
+/** An id for a request that came without one. node:crypto is loaded only then: procui's own
+clients always send an id, and a supervisor has no other use for it (0.6 MiB of resident memory). */
+function randomUUID(): string {
+	return (createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto')).randomUUID();
+}
 
 /** One line read from a client: a request to run, an error to send back, or nothing (a blank line). */
 type ParsedLine =

@@ -4,6 +4,8 @@ import type {Config} from '../config/types.js';
 import {Arbiter} from '../core/arbiter.js';
 import {ProcSampler, type ProcInfo} from '../io/proc-stats.js';
 import {becomeSubreaper} from '../io/adopted.js';
+import {collectGarbage} from '../io/memory.js';
+import {SettleTrim} from '../io/settle-trim.js';
 import {onSignals, type HandledSignal} from '../io/signals.js';
 import {SocketSet} from '../io/socket-set.js';
 import {startTime, StateFile, type StateSnapshot} from '../io/state-file.js';
@@ -67,6 +69,13 @@ export class Supervisor {
 	// Sampled every second while a UI watches: the parent map and each process's cmdline and uid
 	// are read again every 5 s (and at once for `signal --children`), CPU and memory every time.
 	readonly #sampler = new ProcSampler({rescanMs: 5000});
+	/** Young collections once a burst of spawns and reaps is over: V8 keeps the young generation
+	a burst grew until a collection sees the process quiet, and an idle supervisor has none. */
+	readonly #settleTrim = new SettleTrim({
+		collect() {
+			collectGarbage('minor');
+		},
+	});
 	#sample: ReadonlyMap<number, ProcInfo> = new Map();
 	#sampledAt = 0;
 	#statsTimer: NodeJS.Timeout | undefined;
@@ -149,6 +158,7 @@ export class Supervisor {
 			options.log(level, message);
 		});
 		this.arbiter.on('event', (topic, data) => {
+			this.#settleTrim.activity();
 			if (topic.endsWith('.spawn') || topic.endsWith('.reap')) {
 				this.#state?.changed();
 			}
@@ -523,6 +533,7 @@ export class Supervisor {
 		}
 
 		this.#removeSignals?.();
+		this.#settleTrim.close();
 		this.arbiter.dispose();
 		this.#sampler.holdFiles(false);
 		this.#sockets.closeAll();

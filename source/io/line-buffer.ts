@@ -74,8 +74,11 @@ function characterBoundary(data: Buffer, start: number, max: number): number {
 	return at > start ? at : end;
 }
 
-/** Block slots a new ring starts with. */
+/** Block slots a ring takes at its first block. */
 const initialSlots = 16;
+/** The columns of a ring that has held no block yet: never written (the first block grows the ring),
+so every such ring shares them. A quiet process's ring holds no slots at all. */
+const noSlots = {u32: new Uint32Array(0), f64: new Float64Array(0), u8: new Uint8Array(0)};
 /** A block of whole lines at most this long is copied into the arena instead of kept by reference. */
 const smallBlockBytes = 512;
 /** Size of the first arena (the buffer small blocks are copied into) and of the largest: each new one doubles. */
@@ -134,17 +137,17 @@ export class LineRing {
 			this.#maxBytes,
 		);
 		this.#now = options.now ?? Date.now;
-		this.#slots = initialSlots;
-		this.#buffers = Array.from({length: this.#slots}, () => undefined);
-		this.#heads = Array.from({length: this.#slots}, () => undefined);
-		this.#starts = new Uint32Array(this.#slots);
-		this.#ends = new Uint32Array(this.#slots);
-		this.#blockLines = new Uint32Array(this.#slots);
-		this.#blockBytes = new Float64Array(this.#slots);
-		this.#lastLineBytes = new Float64Array(this.#slots);
-		this.#firstSeqs = new Float64Array(this.#slots);
-		this.#times = new Float64Array(this.#slots);
-		this.#stderr = new Uint8Array(this.#slots);
+		this.#slots = 0;
+		this.#buffers = [];
+		this.#heads = [];
+		this.#starts = noSlots.u32;
+		this.#ends = noSlots.u32;
+		this.#blockLines = noSlots.u32;
+		this.#blockBytes = noSlots.f64;
+		this.#lastLineBytes = noSlots.f64;
+		this.#firstSeqs = noSlots.f64;
+		this.#times = noSlots.f64;
+		this.#stderr = noSlots.u8;
 	}
 
 	/** Seq of the oldest line held; `lastSeq + 1` when none is held. */
@@ -526,7 +529,7 @@ export class LineRing {
 
 	/** Double the slots, unwrapping the ring so the oldest block is at 0. */
 	#grow(): void {
-		const slots = this.#slots * 2;
+		const slots = this.#slots === 0 ? initialSlots : this.#slots * 2;
 		const order = Array.from({length: this.#blocks}, (_, n) => this.#slot(n));
 		const move = <T extends Float64Array | Uint32Array | Uint8Array>(column: T, make: new (length: number) => T): T => {
 			const next = new make(slots);

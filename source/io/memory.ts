@@ -2,12 +2,17 @@ import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 
 type Collect = (options?: {type: 'major' | 'minor'; execution?: 'sync'; flavor?: 'last-resort'}) => void;
 
 let collect: Collect | null | undefined;
+
+/** node:v8 and node:vm are loaded at the first collection: a supervisor nothing asks to collect never loads them. */
+const load = createRequire(import.meta.url);
+
+function v8(): typeof import('node:v8') {
+	return load('node:v8') as typeof import('node:v8');
+}
 
 let lowMemory: (() => boolean) | null | undefined;
 
@@ -20,7 +25,7 @@ function lowMemoryFunction(): (() => boolean) | null {
 			const here = path.dirname(fileURLToPath(import.meta.url));
 			const file = [path.resolve(here, '../../procui-memory.node'), path.resolve(here, '../../dist/procui-memory.node')].find((candidate) => fs.existsSync(candidate));
 			if (file !== undefined) {
-				lowMemory = (createRequire(import.meta.url)(file) as {lowMemory: () => boolean}).lowMemory;
+				lowMemory = (load(file) as {lowMemory: () => boolean}).lowMemory;
 			}
 		} catch {
 			// Built for another Node, or this one lacks the call: collect from JavaScript.
@@ -35,7 +40,8 @@ function taken from a fresh context. Null when this Node does not allow it. */
 function gcFunction(): Collect | null {
 	if (collect === undefined) {
 		try {
-			v8.setFlagsFromString('--expose-gc');
+			const vm = load('node:vm') as typeof import('node:vm');
+			v8().setFlagsFromString('--expose-gc');
 			collect = vm.runInNewContext('gc') as Collect;
 		} catch {
 			collect = null;
@@ -66,9 +72,13 @@ generation (32 MB after a flood, against 1 MB at rest) only at a collection that
 allocating slowly (under 1 MB/s over the last seconds): a few of these, a second or more apart
 once a burst is over, bring it back (measured on Node 20: two, 1.5 s apart, took a synthetic
 burst's RSS from 82 to 51 MB; full collections never did).
+
+`minor`: a collection of the young generation alone, always, from JavaScript (procui-memory.node
+is not loaded for it). For a supervisor after a burst of spawns and reaps (io/settle-trim.ts): its
+young generation is what the burst grew, and a full collection would be work for nothing.
 */
-export function collectGarbage(kind: 'full' | 'young' = 'full'): boolean {
-	const lowMemory = lowMemoryFunction();
+export function collectGarbage(kind: 'full' | 'young' | 'minor' = 'full'): boolean {
+	const lowMemory = kind === 'minor' ? null : lowMemoryFunction();
 	// The low-memory collection shrinks the young generation itself: nothing left for `young`.
 	if (lowMemory !== null && (kind === 'young' || lowMemory())) {
 		return true;
@@ -79,17 +89,17 @@ export function collectGarbage(kind: 'full' | 'young' = 'full'): boolean {
 		return false;
 	}
 
-	if (kind === 'young') {
+	if (kind !== 'full') {
 		gc({type: 'minor'});
 		return true;
 	}
 
-	v8.setFlagsFromString('--compact-on-every-full-gc');
+	v8().setFlagsFromString('--compact-on-every-full-gc');
 	try {
 		gc();
 		gc({type: 'major', execution: 'sync', flavor: 'last-resort'});
 	} finally {
-		v8.setFlagsFromString('--no-compact-on-every-full-gc');
+		v8().setFlagsFromString('--no-compact-on-every-full-gc');
 	}
 
 	return true;

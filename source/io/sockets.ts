@@ -1,4 +1,3 @@
-import dns from 'node:dns/promises';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -102,6 +101,8 @@ async function resolveHost(spec: SocketSpec): Promise<string> {
 	const family = spec.family === 'AF_INET6' ? 6 : 4;
 	const host = spec.host === '' || spec.host === '*' ? (family === 6 ? '::' : '0.0.0.0') : spec.host;
 	try {
+		// Imported here, not at the top: a supervisor without sockets never loads the resolver.
+		const dns = await import('node:dns/promises');
 		return (await dns.lookup(host, {family})).address;
 	} catch (error) {
 		throw new SocketError(`socket ${spec.name}: cannot resolve host ${JSON.stringify(spec.host)} (IPv${family}): ${error instanceof Error ? error.message : String(error)}`);

@@ -1,4 +1,5 @@
-import {Worker} from 'node:worker_threads';
+import {createRequire} from 'node:module';
+import type {Worker} from 'node:worker_threads';
 import type {FileSinkSpec, Gap, SinkReport, WorkerReply, WriterBatch, WriterOp} from './stream-messages.js';
 
 /**
@@ -190,7 +191,9 @@ export class WriterThread {
 
 	#thread(): Worker {
 		if (!this.#worker) {
-			const worker = new Worker(new URL('stream-worker.js', import.meta.url));
+			// Loaded with the first stream file: a supervisor without any never loads worker_threads.
+			const {Worker: WorkerThreadClass} = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
+			const worker = new WorkerThreadClass(new URL('stream-worker.js', import.meta.url));
 			// Log files never keep the supervisor alive; its exit waits for them through `settled`.
 			worker.unref();
 			worker.on('message', (reply: WorkerReply) => {

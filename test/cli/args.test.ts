@@ -158,6 +158,14 @@ describe('procui ctl\'s flags', () => {
 		}
 	});
 
+	it('leave localeCompare as it was: locale order, not code-point order', async () => {
+		const parsed = await parseCommand(ctlSpec, ['--json']);
+		expect('exit' in parsed).toBe(false);
+		// By code point 'a' (97) sorts after 'B' (66); in any locale's order it comes first.
+		expect('a'.localeCompare('B')).toBe(-1);
+		expect(['b', 'B', 'a', 'A'].sort((x, y) => x.localeCompare(y))).toEqual(['a', 'A', 'b', 'B']);
+	});
+
 	it('reach a real daemon in every form', async () => {
 		const endpoint = daemon!.endpoint;
 		await waitFor(() => run(['ctl', '--endpoint', endpoint, 'status']).stdout === 'web: active\n', {what: 'web to run'});
