@@ -9,6 +9,8 @@
 // - dist/procui-spawn.node: a Node-API addon that starts procui-exec with posix_spawn instead of
 //   forking the supervisor. Without it (no headers, no posix_spawn_file_actions_addchdir_np)
 //   procui starts processes through child_process, and the build says so.
+// - dist/procui-text.node: a Node-API addon that numbers output into lines and turns a terminal's
+//   CRLF back into LF, one call per chunk. Without it the same scans run in JavaScript.
 // - dist/procui-memory.node: a Node-API addon (C++, for its one call into V8) that tells V8 memory
 //   is low, so that the UI gives back a flood's memory at once. Without it (no C++ compiler, no
 //   headers) the UI collects from JavaScript, and gives the young generation back later.
@@ -65,6 +67,13 @@ const spawner = fs.existsSync(path.join(headers, 'node_api.h'))
 	: undefined;
 if (!spawner?.ok) {
 	process.stderr.write(`procui: built without procui-spawn.node (${spawner === undefined ? `no Node headers in ${headers}` : `\`${spawner.compiler}\` failed`}): processes will be started by forking the supervisor (slower under churn).\n`);
+}
+
+const text = fs.existsSync(path.join(headers, 'node_api.h'))
+	? compile(['-O3', '-Wall', '-shared', '-fPIC', `-I${headers}`, '-o', path.join(dist, 'procui-text.node'), path.join(native, 'procui-text.c')])
+	: undefined;
+if (!text?.ok) {
+	process.stderr.write(`procui: built without procui-text.node (${text === undefined ? `no Node headers in ${headers}` : `\`${text.compiler}\` failed`}): output is numbered into lines in JavaScript (more CPU under a flood).\n`);
 }
 
 const memory = fs.existsSync(path.join(headers, 'v8.h'))

@@ -1,5 +1,6 @@
+import {textScan} from './text-scan.js';
+
 const CR = 0x0d;
-const LF = 0x0a;
 /** Size of the buffers the copies are cut from: one allocation for many terminal reads. */
 const slabBytes = 64 * 1024;
 
@@ -17,51 +18,15 @@ export class CrlfNormalizer {
 	#slabUsed = 0;
 
 	transform(chunk: Buffer): Buffer {
-		let data = chunk;
-		if (this.#pendingCr) {
-			this.#pendingCr = false;
-			if (data.length === 0 || data[0] !== LF) {
-				data = Buffer.concat([Buffer.from([CR]), data]);
-			}
+		if (chunk.length === 0 || (!this.#pendingCr && chunk.indexOf(CR) === -1)) {
+			return chunk;
 		}
 
-		let index = data.indexOf(CR);
-		if (index === -1) {
-			return data;
-		}
-
-		// Compacted in a copy, with copyWithin: no view and no call through Buffer#copy per line.
-		const out = this.#room(data.length);
-		out.set(data);
-		let written = index;
-		let start = index;
-		const last = data.length - 1;
-		while (index !== -1) {
-			if (index === last) {
-				// Wait for the next chunk to know whether a `\n` follows.
-				this.#pendingCr = true;
-				break;
-			}
-
-			if (out[index + 1] === LF) {
-				if (written !== start) {
-					out.copyWithin(written, start, index);
-				}
-
-				written += index - start;
-				start = index + 1;
-			}
-
-			index = out.indexOf(CR, index + 1);
-		}
-
-		const end = this.#pendingCr ? last : data.length;
-		if (written !== start) {
-			out.copyWithin(written, start, end);
-		}
-
-		written += end - start;
-		return out.subarray(0, written);
+		const out = this.#room(chunk.length + 1);
+		const written = textScan(chunk.length).crlf(chunk, out, this.#pendingCr);
+		// A `\r` at the end waits for the next chunk to know whether a `\n` follows.
+		this.#pendingCr = written < 0;
+		return out.subarray(0, written < 0 ? -written - 1 : written);
 	}
 
 	/** A fresh region of `bytes` bytes, cut from the slab (a new one when it is full). */

@@ -1,6 +1,7 @@
 import {Buffer, isAscii} from 'node:buffer';
 import {positiveInteger} from './check-option.js';
 import {cleanTerminalText} from './terminal-text.js';
+import {textScan} from './text-scan.js';
 
 /**
 One process's recent output as lines, for the UI and `logs`: bounded by line count and by
@@ -19,8 +20,9 @@ The ring holds raw blocks, not lines: a push's whole lines stay the bytes they c
 chunk itself, by reference; a small block is copied into a shared arena so that a quiet
 process's one-line reads do not each keep a buffer alive), with their count, bytes and time.
 Lines are split, decoded and cleaned only when read, which is rare; during a flood nearly
-every line is evicted unread. Per push the hot path is one `indexOf` per newline (to number
-the lines and find an over-long one) and no strings. Eviction drops whole blocks at once;
+every line is evicted unread. Per push the hot path is one scan of the chunk (to number the
+lines and find an over-long one: io/text-scan.ts, in C where procui-text.node is built) and no
+strings. Eviction drops whole blocks at once;
 the oldest block loses its first lines only when the ring is next read (`#settle`), so what
 a reader sees is exactly the newest lines that fit both bounds, as if evicted line by line.
 Memory: at most `maxBytes` of lines plus the newlines between them, one partly evicted block
@@ -350,32 +352,19 @@ export class LineRing {
 	}
 
 	/**
-	Store the whole lines `head` + `data[start, end)` (separated by `\n`, no final newline). One
-	`indexOf` per line numbers them and finds one longer than `maxLineBytes`, which is then cut.
+	Store the whole lines `head` + `data[start, end)` (separated by `\n`, no final newline). They are
+	numbered, and a line longer than `maxLineBytes` found (then cut), by one scan (io/text-scan.ts).
 	*/
 	#appendBlock(head: Buffer | undefined, data: Buffer, start: number, end: number, time: number, stderr: number): void {
 		const headBytes = head?.length ?? 0;
-		const max = this.#maxLineBytes;
-		let lines = 1;
-		let lineStart = start;
-		let tooLong = false;
-		// The newlines past `end` (none in a chunk, whose tail has none) are not this block's.
-		for (let newline = data.indexOf(NEWLINE, start); newline !== -1 && newline < end; newline = data.indexOf(NEWLINE, lineStart)) {
-			if (newline - lineStart + (lines === 1 ? headBytes : 0) > max) {
-				tooLong = true;
-			}
-
-			lines++;
-			lineStart = newline + 1;
-		}
-
-		const lastLineBytes = end - lineStart + (lines === 1 ? headBytes : 0);
-		if (tooLong || lastLineBytes > max) {
+		const newlines = textScan(end - start).lines(data, start, end, headBytes, this.#maxLineBytes);
+		if (newlines < 0) {
 			this.#appendCut(head ? Buffer.concat([head, data.subarray(start, end)]) : data.subarray(start, end), time, stderr);
 			return;
 		}
 
-		this.#store(head, data, start, end, lines, headBytes + end - start - (lines - 1), lastLineBytes, time, stderr);
+		const lastLineBytes = newlines === 0 ? headBytes + end - start : end - data.lastIndexOf(NEWLINE, end - 1) - 1;
+		this.#store(head, data, start, end, newlines + 1, headBytes + end - start - newlines, lastLineBytes, time, stderr);
 	}
 
 	/** Store a block that has a line longer than `maxLineBytes`: runs of lines as they are, each long one in pieces. */
