@@ -103,8 +103,11 @@ describe('ProcSampler', () => {
 		const pid = await start('sh', ['-c', 'sleep 100 & sleep 100 & wait']);
 		const info = await sampleUntil(new ProcSampler(), pid, found => found?.children.length === 2);
 		expect(info?.children).toHaveLength(2);
-		const sampler = new ProcSampler();
-		const grandchildren = sampler.sample(info!.children);
+		// Each is sh's fork until it execs sleep: wait for both programs, as a loaded machine may be slow to run them.
+		const grandchildren = await waitFor(() => {
+			const sampled = new ProcSampler().sample(info!.children);
+			return [...sampled.values()].every(child => child.cmdline === 'sleep') ? sampled : undefined;
+		}, {what: 'both children to run sleep'});
 		expect([...grandchildren.values()].map(child => [child.ppid, child.cmdline])).toEqual([
 			[pid, 'sleep'],
 			[pid, 'sleep'],
