@@ -36,10 +36,29 @@ static napi_value number(napi_env env, double value) {
 	return result;
 }
 
-/* Newlines in data[0, n): a loop gcc turns into vector compares. */
+/* Newlines in data[0, n). Counted 255 bytes at a time into 8-bit counters, so that the compiler
+turns the inner loop into vector compares and adds (the 8-bit sum of a block cannot overflow); a
+plain count into a size_t widened every byte and ran at a third of the speed. */
 static size_t count_newlines(const uint8_t *data, size_t n) {
 	size_t count = 0;
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+	enum { block = 16 * 255 };
+	while (n - i >= block) {
+		uint8_t lanes[16] = {0};
+		for (size_t k = 0; k < block; k += 16) {
+			for (size_t lane = 0; lane < 16; lane++) {
+				lanes[lane] += data[i + k + lane] == '\n';
+			}
+		}
+
+		for (size_t lane = 0; lane < 16; lane++) {
+			count += lanes[lane];
+		}
+
+		i += block;
+	}
+
+	for (; i < n; i++) {
 		count += data[i] == '\n';
 	}
 
