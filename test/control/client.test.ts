@@ -36,9 +36,14 @@ it('resolves a call with the reply to it', async () => {
 	expect(reply).toMatchObject({status: 'ok', command: 'incr', properties: {name: 'web', nb: 2}});
 });
 
-it('sends a uuid as each request id', async () => {
-	const reply = await (await connect()).call('status');
-	expect(reply.id).toMatch(/^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[\da-f]{4}-[\da-f]{12}$/);
+it('sends 32 hex digits as each request id (as circusctl\'s uuid4().hex), a new one for each request', async () => {
+	const connected = await connect();
+	const ids = await Promise.all(Array.from({length: 50}, async () => (await connected.call('status')).id));
+	for (const id of ids) {
+		expect(id).toMatch(/^[\da-f]{32}$/);
+	}
+
+	expect(new Set(ids).size).toBe(ids.length);
 });
 
 it('matches overlapping calls to their own replies', async () => {
