@@ -81,13 +81,13 @@ export function openStreams(config: WatcherConfig, log: (level: LogLevel, messag
 
 	const normalizers = new Map<number, CrlfNormalizer>();
 	const failed = new Set<OutputSink>();
-	const safeWrite = (sink: OutputSink | undefined, data: Buffer, pid: number): boolean => {
+	const safeWrite = (sink: OutputSink | undefined, data: Buffer, pid: number, terminal = false): boolean => {
 		if (!sink || data.length === 0) {
 			return true;
 		}
 
 		try {
-			const ready = sink.write(data, pid) !== false;
+			const ready = sink.write(data, pid, terminal) !== false;
 			failed.delete(sink);
 			return ready;
 		} catch (error) {
@@ -105,13 +105,20 @@ export function openStreams(config: WatcherConfig, log: (level: LogLevel, messag
 		write(channel, data, pid) {
 			// A PTY's stdout carries stderr too, unless stderr has a pipe of its own (stderrApart).
 			if (config.pty && channel === 'stdout') {
+				const sink = stdout ?? (stderrApart(config) ? undefined : stderr);
+				// A file's thread turns `\r\n` into `\n` in its own copy of the bytes; here, that would be
+				// one more copy of every byte a terminal prints.
+				if (sink instanceof RemoteFileSink) {
+					return safeWrite(sink, data, pid, true);
+				}
+
 				let normalizer = normalizers.get(pid);
 				if (!normalizer) {
 					normalizer = new CrlfNormalizer();
 					normalizers.set(pid, normalizer);
 				}
 
-				return safeWrite(stdout ?? (stderrApart(config) ? undefined : stderr), normalizer.transform(data), pid);
+				return safeWrite(sink, normalizer.transform(data), pid);
 			}
 
 			return safeWrite(channel === 'stdout' ? stdout : stderr, data, pid);

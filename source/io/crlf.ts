@@ -55,3 +55,51 @@ export class CrlfNormalizer {
 		return Buffer.alloc(0);
 	}
 }
+
+/**
+The same for the stream writer's thread, where each chunk is the thread's own (a region of a batch
+it was handed) and can be changed in place: no copy, no allocation. Per process, as a file's chunks
+come from several. `write` gets what the file should have, in order.
+*/
+export class TerminalLineEnds {
+	/** Processes whose last chunk ended with a `\r` not yet written. */
+	readonly #held = new Set<number>();
+
+	transform(chunk: Buffer, pid: number, write: (data: Buffer) => void): void {
+		if (chunk.length === 0) {
+			return;
+		}
+
+		if (this.#held.delete(pid) && chunk[0] !== 0x0a) {
+			// The held `\r` was the program's own.
+			write(Buffer.from([CR]));
+		}
+
+		if (chunk.indexOf(CR) === -1) {
+			write(chunk);
+			return;
+		}
+
+		const written = textScan(chunk.length).crlf(chunk, chunk, false);
+		if (written < 0) {
+			this.#held.add(pid);
+		}
+
+		const data = chunk.subarray(0, written < 0 ? -written - 1 : written);
+		if (data.length > 0) {
+			write(data);
+		}
+	}
+
+	/** End of a process's output: a `\r` it held is written. */
+	end(pid: number, write: (data: Buffer) => void): void {
+		if (this.#held.delete(pid)) {
+			write(Buffer.from([CR]));
+		}
+	}
+
+	/** Output of the process was lost after its last chunk: a `\r` it held goes with its unfinished line. */
+	forget(pid: number): void {
+		this.#held.delete(pid);
+	}
+}

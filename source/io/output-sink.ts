@@ -8,8 +8,9 @@ when it is created, so a bad path fails when the watcher starts; a write after `
 file again (a watcher's stop and start).
 */
 export type OutputSink = {
-	/** Append one chunk of a process's output; false asks the caller to wait (`RemoteFileSink.whenReady`). */
-	write(data: Buffer, pid: number): boolean | void;
+	/** Append one chunk of a process's output; false asks the caller to wait (`RemoteFileSink.whenReady`).
+	`terminal`: a PTY's output, its `\r\n` to be written as `\n` (only `RemoteFileSink` is given it). */
+	write(data: Buffer, pid: number, terminal?: boolean): boolean | void;
 	/** End of one process's output: its unfinished line is written; resolves once its bytes are in the file. */
 	end?(pid: number): Promise<void>;
 	/** Close and reopen the file by name (SIGUSR1, after an external rotation). */

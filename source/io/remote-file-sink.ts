@@ -76,8 +76,9 @@ export class RemoteFileSink implements OutputSink, ThreadSink {
 		this.#thread.send({op: 'open', id: this.id, spec});
 	}
 
-	/** False once the file is behind: the caller pauses its sources until `whenReady`. */
-	write(data: Buffer, pid: number): boolean {
+	/** False once the file is behind: the caller pauses its sources until `whenReady`. `terminal`: a
+	PTY's output, whose `\r\n` the thread writes as `\n`. */
+	write(data: Buffer, pid: number, terminal = false): boolean {
 		if (this.#stalled || this.queued + data.length > maxQueuedPerSink || this.#thread.queuedBytes + data.length > maxQueuedTotal) {
 			this.#dropped.add(data);
 			this.#gaps.set(pid, data.at(-1) === 0x0a ? 'line' : 'mid');
@@ -95,7 +96,7 @@ export class RemoteFileSink implements OutputSink, ThreadSink {
 		}
 
 		this.queued += data.length;
-		this.#thread.write(this, pid, data, gap);
+		this.#thread.write(this, pid, data, gap, terminal);
 		if (this.queued > highWater) {
 			this.#watchForStall();
 			return false;

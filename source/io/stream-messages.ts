@@ -22,7 +22,8 @@ export type Gap = 'line' | 'mid';
 
 export type WriterOp =
 	| {readonly op: 'open'; readonly id: number; readonly spec: FileSinkSpec}
-	| {readonly op: 'write'; readonly id: number; readonly pid: number; readonly data: Uint8Array; readonly gap?: Gap}
+	/** `terminal`: a PTY's output, whose `\r\n` the thread writes as `\n` (io/crlf.ts). */
+	| {readonly op: 'write'; readonly id: number; readonly pid: number; readonly data: Uint8Array; readonly gap?: Gap; readonly terminal?: true}
 	| {readonly op: 'end'; readonly id: number; readonly pid: number}
 	| {readonly op: 'reopen'; readonly id: number}
 	| {readonly op: 'close'; readonly id: number};

@@ -4,6 +4,7 @@ full disk or a hung NFS mount can stall only this thread, never the scheduler's.
 not libuv's pool: four hung pool threads would stop every other file operation of the supervisor.
 */
 import {parentPort} from 'node:worker_threads';
+import {TerminalLineEnds} from './crlf.js';
 import {FileStream} from './file-stream.js';
 import type {OutputSink} from './output-sink.js';
 import {LineJoiner} from './line-joiner.js';
@@ -42,6 +43,8 @@ function createSink(spec: FileSinkSpec, loss: StreamLoss): OutputSink {
 class WorkerSink {
 	readonly loss = new StreamLoss();
 	readonly joiner: LineJoiner;
+	/** A PTY's `\r\n` as `\n`, in the batch's own bytes. */
+	readonly lineEnds = new TerminalLineEnds();
 	readonly #spec: FileSinkSpec;
 	#sink: OutputSink | undefined;
 	#failedAt = Number.NEGATIVE_INFINITY;
@@ -124,17 +127,29 @@ function apply(op: WriterOp, touched: Set<number>): void {
 			if (op.gap !== undefined) {
 				// Lines dropped before they got here: the unfinished one is lost with them.
 				sink.loss.bytes += sink.joiner.forget(op.pid);
+				sink.lineEnds.forget(op.pid);
 				if (op.gap === 'mid') {
 					sink.loss.markLineLost();
 				}
 			}
 
-			sink.joiner.write(data, op.pid);
+			if (op.terminal) {
+				sink.lineEnds.transform(data, op.pid, (part) => {
+					sink.joiner.write(part, op.pid);
+				});
+			} else {
+				sink.joiner.write(data, op.pid);
+			}
+
 			break;
 		}
 
 		case 'end': {
-			sinks.get(op.id)?.joiner.end(op.pid);
+			const sink = sinks.get(op.id);
+			sink?.lineEnds.end(op.pid, (part) => {
+				sink.joiner.write(part, op.pid);
+			});
+			sink?.joiner.end(op.pid);
 			break;
 		}
 

@@ -13,15 +13,25 @@ A file is at most 8 ms behind; an `end` or `settled` sends at once.
 */
 const gatherBytes = 1024 * 1024;
 const gatherMs = 8;
-/** Size of the buffers full batches are copied into (room for one more read past `gatherBytes`),
-reused as they come back while the flood lasts. A batch sent by the timer gets a buffer its size. */
+/** Size of the buffers batches are copied into (room for one more read past `gatherBytes`), reused
+as they come back while output flows. */
 const spareBytes = gatherBytes + 256 * 1024;
+/**
+A batch under this size (a few lines now and then) gets a buffer of its own size instead: a quiet
+supervisor holds no spares. Larger ones, which the timer sends during a PTY flood (~500 KiB every
+8 ms), take a spare: a fresh buffer that large is an mmap, its pages faulted in by the copy and
+unmapped when freed (2,400 batches of 256 KiB through a thread: 140–160 ms of CPU with spares,
+300–370 ms with a new buffer each).
+*/
+const smallBatchBytes = 64 * 1024;
+/** The spares go once no batch has taken one for this long. */
+const spareKeepMs = 1000;
 /** Batches on their way at once: the thread always has the next one while the scheduler gathers. */
 const maxInflight = 4;
 /** How long an `end` or `close` waits for the file to have the bytes: a hung file never holds up a stop. */
 const settleTimeoutMs = 2000;
 
-type PendingWrite = {readonly op: 'write'; readonly id: number; readonly pid: number; gap?: Gap; readonly chunks: Buffer[]};
+type PendingWrite = {readonly op: 'write'; readonly id: number; readonly pid: number; gap?: Gap; readonly terminal: boolean; readonly chunks: Buffer[]};
 type Pending = PendingWrite | WriterOp;
 type Batch = {readonly bytes: Map<ThreadSink, number>; readonly waiters: Array<() => void>};
 
@@ -57,8 +67,11 @@ export class WriterThread {
 	#nextBatch = 1;
 	#scheduled = false;
 	#timer: NodeJS.Timeout | undefined;
-	/** Buffers the thread gave back, for the next batches. */
+	/** Buffers the thread gave back, for the next batches, while output flows. */
 	readonly #spares: ArrayBuffer[] = [];
+	#lastSpareUse = 0;
+	/** Armed while spares are in use: drops them once none has been taken for `spareKeepMs`. */
+	#spareTimer: NodeJS.Timeout | undefined;
 
 	/** Start the thread now rather than at the first file; resolves once its code is loaded. */
 	async start(): Promise<void> {
@@ -82,12 +95,13 @@ export class WriterThread {
 		this.#schedule();
 	}
 
-	write(sink: ThreadSink, pid: number, data: Buffer, gap: Gap | undefined): void {
+	/** `terminal`: a PTY's output, its `\r\n` to be written as `\n` (by the thread, in its copy). */
+	write(sink: ThreadSink, pid: number, data: Buffer, gap: Gap | undefined, terminal = false): void {
 		const last = this.#pending.at(-1);
-		if (gap === undefined && last?.op === 'write' && 'chunks' in last && last.id === sink.id && last.pid === pid) {
+		if (gap === undefined && last?.op === 'write' && 'chunks' in last && last.id === sink.id && last.pid === pid && last.terminal === terminal) {
 			last.chunks.push(data);
 		} else {
-			this.#pending.push({op: 'write', id: sink.id, pid, gap, chunks: [data]});
+			this.#pending.push({op: 'write', id: sink.id, pid, gap, terminal, chunks: [data]});
 		}
 
 		this.queuedBytes += data.length;
@@ -142,7 +156,7 @@ export class WriterThread {
 
 		// First: a new thread puts the opens of the streams it must take over in front.
 		const worker = this.#thread();
-		let buffer = this.#pendingBytes >= gatherBytes ? this.#spares.pop() ?? new ArrayBuffer(spareBytes) : new ArrayBuffer(this.#pendingBytes);
+		let buffer = this.#pendingBytes >= smallBatchBytes ? this.#spare() : new ArrayBuffer(this.#pendingBytes);
 		const bytes = new Map<ThreadSink, number>();
 		const ops: WriterOp[] = [];
 		let offset = 0;
@@ -166,7 +180,7 @@ export class WriterThread {
 			}
 
 			if (offset > start) {
-				ops.push({op: 'write', id: pending.id, pid: pending.pid, data: new Uint8Array(buffer, start, offset - start), ...(pending.gap === undefined ? {} : {gap: pending.gap})});
+				ops.push({op: 'write', id: pending.id, pid: pending.pid, data: new Uint8Array(buffer, start, offset - start), ...(pending.gap === undefined ? {} : {gap: pending.gap}), ...(pending.terminal ? {terminal: true} : {})});
 				pending.gap = undefined;
 				const sink = this.sinks.get(pending.id);
 				if (sink) {
@@ -248,7 +262,7 @@ export class WriterThread {
 
 		const batch = this.#inflight.get(reply.batch);
 		this.#inflight.delete(reply.batch);
-		if (this.#spares.length < maxInflight && reply.buffer.byteLength === spareBytes) {
+		if (this.#spareTimer && this.#spares.length < maxInflight && reply.buffer.byteLength === spareBytes) {
 			this.#spares.push(reply.buffer);
 		}
 
@@ -261,10 +275,28 @@ export class WriterThread {
 		}
 
 		this.#schedule();
-		// The flood is over: its buffers go (5 MiB at most), the next one allocates them again.
-		if (this.#inflight.size === 0 && this.#pending.length === 0) {
-			this.#spares.length = 0;
+	}
+
+	#spare(): ArrayBuffer {
+		this.#lastSpareUse = Date.now();
+		this.#spareTimer ??= setTimeout(() => {
+			this.#dropSpares();
+		}, spareKeepMs).unref();
+		return this.#spares.pop() ?? new ArrayBuffer(spareBytes);
+	}
+
+	/** Output is quiet again: the spares go (5 MiB at most); the next flood allocates them anew. */
+	#dropSpares(): void {
+		const idleMs = Date.now() - this.#lastSpareUse;
+		if (idleMs < spareKeepMs) {
+			this.#spareTimer = setTimeout(() => {
+				this.#dropSpares();
+			}, spareKeepMs - idleMs).unref();
+			return;
 		}
+
+		this.#spareTimer = undefined;
+		this.#spares.length = 0;
 	}
 
 	#settle(batch: Batch): void {

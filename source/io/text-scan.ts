@@ -10,8 +10,9 @@ const CR = 0x0d;
 export type TextScan = {
 	/** Newlines in `data[start, end)`, or -1 when a line there (the first one `first` bytes longer) is longer than `max`. */
 	lines(data: Buffer, start: number, end: number, first: number, max: number): number;
-	/** `source` into `target` (a byte longer at least) with `\r\n` as `\n`; `carried`: a `\r` ended the
-	last chunk. The bytes written, or -(written + 1) when `source` ends with a `\r` held back. */
+	/** `source` into `target` (as long at least, a byte longer when `carried`) with `\r\n` as `\n`;
+	`carried`: a `\r` ended the last chunk. `target` may be `source` itself when not `carried`. The
+	bytes written, or -(written + 1) when `source` ends with a `\r` held back. */
 	crlf(source: Buffer, target: Buffer, carried: boolean): number;
 };
 
@@ -45,7 +46,10 @@ export const scriptTextScan: TextScan = {
 			out[0] = CR;
 		}
 
-		out.set(source, offset);
+		if (offset === 1 || out.buffer !== source.buffer || out.byteOffset !== source.byteOffset) {
+			out.set(source, offset);
+		}
+
 		let index = out.indexOf(CR, offset);
 		if (index === -1) {
 			return out.length;

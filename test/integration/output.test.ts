@@ -79,6 +79,28 @@ function digestOfLogs(file: string): {size: number; digest: string} {
 	return {size, digest: hash.digest('hex')};
 }
 
+describe('a terminal\'s output in a file', () => {
+	it('has the program\'s own bytes: the terminal\'s \\r\\n as \\n, the program\'s \\r and \\r\\n kept, a \\r at the very end written at exit', async () => {
+		// 20 KiB with every kind of line end, so that chunks of the flood take the addon's path too.
+		const program = "import sys; sys.stdout.write('one\\\\ntwo\\\\rtwo-b\\\\n' + ''.join('%060d' % i + ['\\\\n', '\\\\r\\\\n', '\\\\r'][i % 3] for i in range(330)) + 'tail\\\\r')";
+		const expected = `one\ntwo\rtwo-b\n${Array.from({length: 330}, (_, i) => String(i).padStart(60, '0') + ['\n', '\r\n', '\r'][i % 3]).join('')}tail\r`;
+		daemon = await startDaemon(`
+[watcher:term]
+cmd = python3 -c "${program}"
+pty = true
+respawn = false
+autostart = false
+stdout_stream.class = FileStream
+stdout_stream.filename = term.log
+`);
+		await daemon.ok('start', {name: 'term'});
+		const file = path.join(daemon.dir, 'term.log');
+		await waitFor(async () => (await daemon!.ok('status', {name: 'term'})).status === 'stopped', {what: 'the program to finish'});
+		await waitFor(() => fs.existsSync(file) && fs.statSync(file).size >= expected.length, {what: 'the file to have the output'});
+		expect(JSON.stringify(fs.readFileSync(file, 'latin1'))).toBe(JSON.stringify(expected));
+	});
+});
+
 describe('a child that writes 200 MB as fast as it can', () => {
 	const digest = expectedDigest();
 

@@ -99,6 +99,19 @@ describe('text scans', () => {
 					expect(Buffer.concat(outputs).toString('latin1'), `round ${round}`).toBe(referenceCrlf(chunks));
 				}
 			});
+
+			it('gives the same bytes in place (target = source) as into another buffer', () => {
+				const next = random(17);
+				for (let round = 0; round < 2000; round++) {
+					const source = chunk(next, Math.floor(next() * (round % 10 === 0 ? 20_000 : 400)), [0.01, 0.1, 0.5][round % 3]!);
+					const target = Buffer.alloc(source.length + 1);
+					const copied = scan.crlf(source, target, false);
+					const inPlace = Buffer.from(source);
+					expect(scan.crlf(inPlace, inPlace, false), `round ${round}`).toBe(copied);
+					const bytes = copied < 0 ? -copied - 1 : copied;
+					expect(inPlace.subarray(0, bytes).equals(target.subarray(0, bytes)), `round ${round}`).toBe(true);
+				}
+			});
 		});
 	}
 

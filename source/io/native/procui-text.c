@@ -11,10 +11,11 @@ they are one call per chunk, over loops the compiler vectorizes.
         The first line counts `first` bytes more (the unfinished line the chunk continues); the
         last line, after the last newline, is checked too.
     crlf(source, target, carried)
-        Copy `source` into `target` (at least as long) with each "\r\n" turned into "\n". `carried`:
-        a "\r" ended the last chunk (it is written first unless this one starts with "\n"). Returns
-        the bytes written, negated and minus one when `source` ends with "\r" (held for the next
-        chunk: not written).
+        Copy `source` into `target` (at least as long, a byte longer when `carried`) with each
+        "\r\n" turned into "\n". `carried`: a "\r" ended the last chunk (it is written first unless
+        this one starts with "\n"). `target` may be `source` itself when not `carried`: the bytes
+        only move toward the start. Returns the bytes written, negated and minus one when `source`
+        ends with "\r" (held for the next chunk: not written).
 
 Without this addon (no compiler or headers) the JavaScript scans run instead, with the same results.
 */
@@ -118,8 +119,8 @@ static napi_value crlf(napi_env env, napi_callback_info info) {
 	size_t room;
 	bool carried;
 	if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 3 || !buffer_of(env, argv[0], &source, &length)
-		|| !buffer_of(env, argv[1], &target, &room) || napi_get_value_bool(env, argv[2], &carried) != napi_ok || room < length + 1) {
-		napi_throw_type_error(env, NULL, "crlf(source, target, carried): target must be a byte longer than source");
+		|| !buffer_of(env, argv[1], &target, &room) || napi_get_value_bool(env, argv[2], &carried) != napi_ok || room < length + (carried ? 1 : 0)) {
+		napi_throw_type_error(env, NULL, "crlf(source, target, carried): target must be as long as source (a byte longer when carried)");
 		return NULL;
 	}
 
@@ -137,7 +138,10 @@ static napi_value crlf(napi_env env, napi_callback_info info) {
 	while (i < length) {
 		const uint8_t *cr = memchr(source + i, '\r', length - i);
 		size_t run = cr == NULL ? length - i : (size_t) (cr - (source + i));
-		memcpy(target + written, source + i, run);
+		if (target + written != source + i) {
+			memmove(target + written, source + i, run);
+		}
+
 		written += run;
 		i += run;
 		if (cr == NULL) {
