@@ -74,6 +74,27 @@ export function tcpInodes(): string[] {
 	return ['/proc/net/tcp', '/proc/net/tcp6'].flatMap((file) => fs.readFileSync(file, 'utf8').split('\n').slice(1).map((line) => line.trim().split(/\s+/)[9] ?? ''));
 }
 
+/** Which processes hold socket `inode` open, as `pid (comm, parent PPID): fd N`, for a failure to name them. */
+export function socketHolders(inode: string): string[] {
+	const holders: string[] = [];
+	for (const entry of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+		try {
+			for (const fd of fs.readdirSync(`/proc/${entry}/fd`)) {
+				if (fs.readlinkSync(`/proc/${entry}/fd/${fd}`) === `socket:[${inode}]`) {
+					const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+					const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+					const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+					holders.push(`${entry} (${comm}, parent ${ppid}, ${fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}): fd ${fd}`);
+				}
+			}
+		} catch {
+			// Gone meanwhile, or not ours to read.
+		}
+	}
+
+	return holders;
+}
+
 /** The descriptors a process has open (its /proc/PID/fd listing). */
 export function openFds(pid: number): number[] {
 	return fs.readdirSync(`/proc/${pid}/fd`).map(Number).sort((a, b) => a - b);
