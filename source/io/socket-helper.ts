@@ -25,7 +25,9 @@ small Node process does both jobs, with only public `net` calls on its side:
   connection is pending, and failing does not accept it. The first such error is reported and the
   helper exits; the connection stays queued for the watcher's process to accept.
 
-The helper exits when the supervisor goes away (its IPC channel closes), so it never outlives it.
+The helper exits when the supervisor goes away (its IPC channel closes), so it never outlives it;
+a relay helper is killed as soon as the last handle has come (and waited for), so that it holds no
+socket past the bind.
 Sockets are its fd 4, 5, ... (fd 3 is the IPC channel). It starts through procui-exec, which closes
 every other descriptor: a PTY's descriptors from openpty are not close-on-exec, and a waiting
 helper that inherited one would keep that PTY from hanging up, so a stopped process's output
@@ -112,7 +114,13 @@ export async function relaySockets(fds: readonly number[]): Promise<RawSocketHan
 			if (received === fds.length) {
 				done = true;
 				clearTimeout(timer);
-				resolve(handles as RawSocketHandle[]);
+				// Its copies of the sockets go with it, now rather than when its own exit comes round (a
+				// quit right after a start found a listening socket still held by a helper that had not
+				// yet exited, reparented to init): resolved once it is gone.
+				child.once('exit', () => {
+					resolve(handles as RawSocketHandle[]);
+				});
+				child.kill('SIGKILL');
 			}
 		});
 		child.once('exit', (code, signal) => {
