@@ -84,6 +84,8 @@ export class ControlServer {
 	readonly #gate: Gate;
 	readonly #maxConnections: number;
 	#server: net.Server | undefined;
+	/** Connections accepted before `open()`, when listening `held`. */
+	#held: net.Socket[] | undefined;
 	#bound: Endpoint | undefined;
 	#socketInode: number | undefined;
 	#nextConnectionId = 0;
@@ -113,8 +115,12 @@ export class ControlServer {
 		return this.#bound ?? this.#endpoint;
 	}
 
-	/** Bind the endpoint. Throws a plain-English Error when it is taken, unsafe or unusable. */
-	async listen(): Promise<Endpoint> {
+	/**
+	Bind the endpoint. Throws a plain-English Error when it is taken, unsafe or unusable. `held`:
+	connections wait, paused and unread, until `open()` (the supervisor opens once its boot has
+	queued its first start, so that no request is answered from the state before the boot).
+	*/
+	async listen(options: {held?: boolean} = {}): Promise<Endpoint> {
 		if (this.#server !== undefined) {
 			throw new Error(`The control server is already listening on ${this.endpoint.url}`);
 		}
@@ -126,7 +132,17 @@ export class ControlServer {
 			throw new Error(`Cannot serve ${endpoint.url}: refusing other users' TCP connections needs /proc/net/tcp, which is not readable here. Use an ipc:// endpoint`);
 		}
 
+		if (options.held) {
+			this.#held = [];
+		}
+
 		const server = net.createServer({allowHalfOpen: true, pauseOnConnect: true}, socket => {
+			if (this.#held) {
+				socket.on('error', ignoreError);
+				this.#held.push(socket);
+				return;
+			}
+
 			this.#accept(socket);
 		});
 		await new Promise<void>((resolve, reject) => {
@@ -154,8 +170,24 @@ export class ControlServer {
 		return this.#bound;
 	}
 
+	/** Read the connections held since `listen({held: true})`, and those to come. */
+	open(): void {
+		const held = this.#held ?? [];
+		this.#held = undefined;
+		for (const socket of held) {
+			if (!socket.destroyed && this.#server !== undefined) {
+				this.#accept(socket);
+			}
+		}
+	}
+
 	/** Stop listening, let connections flush for a moment, then cut them; removes the socket file. Replies to requests still running are not sent. */
 	async close(): Promise<void> {
+		for (const socket of this.#held ?? []) {
+			socket.destroy();
+		}
+
+		this.#held = undefined;
 		const server = this.#server;
 		if (server === undefined) {
 			return;

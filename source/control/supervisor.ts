@@ -190,7 +190,8 @@ export class Supervisor {
 	}
 
 	/** Install signal handlers, bind the sockets, listen, start the autostart watchers. Resolves
-	once listening; watchers start in the background. */
+	once listening and the boot's first start has run (requests are read from then on); the other
+	watchers start in the background. */
 	async start(): Promise<void> {
 		// First: a SIGHUP or SIGUSR2 while the sockets bind must not take its default action (ending the process).
 		if (this.#options.handleSignals) {
@@ -227,7 +228,7 @@ export class Supervisor {
 			// Metrics before the control socket: a client that finds the socket finds metrics served
 			// (`globaloptions` names their address).
 			await this.#serveMetrics();
-			await this.server.listen();
+			await this.server.listen({held: true});
 		} catch (error) {
 			await this.#metricsServer?.close();
 			this.#metricsServer = undefined;
@@ -241,6 +242,12 @@ export class Supervisor {
 		this.#running = true;
 		this.#syncStatsTimer();
 		void this.arbiter.start();
+		// Requests are read once the boot's first start has run: a client that connects at once (a
+		// script's `procui daemon & procui ctl status`) sees that watcher starting, not stopped, and
+		// its commands queue after the boot's (with the socket read from the start, 19 of 20 such
+		// statuses said stopped).
+		await this.arbiter.scheduler.onIdle();
+		this.server.open();
 		// Clients of this supervisor, as Circus's plugins are of circusd: they act through commands.
 		// Plugins and the metrics server are loaded only when configured: a daemon without them does
 		// not carry their code (nor dgram's, nor http's) for its whole life.
