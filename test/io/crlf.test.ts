@@ -2,6 +2,18 @@ import {Buffer} from 'node:buffer';
 import {expect, test} from 'vitest';
 import {CrlfNormalizer, TerminalLineEnds} from '../../source/io/crlf.js';
 
+/** A repeatable random integer below `n`, from `seed`. */
+function seeded(seed: number): (n: number) => number {
+	let state = seed;
+	return (n) => {
+		state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+		return state % n;
+	};
+}
+
+/** Line ends and text: a terminal's output in small. */
+const alphabet = ['a', 'b', '\r', '\n', '\r\n', '\r\n'];
+
 test('turns \\r\\n into \\n and keeps a lone \\r', () => {
 	const normalizer = new CrlfNormalizer();
 	expect(normalizer.transform(Buffer.from('one\r\ntwo\rthree\r\n')).toString()).toBe('one\ntwo\rthree\n');
@@ -21,13 +33,7 @@ test('leaves its input as it was: the scrollback and the terminal view hold the 
 });
 
 test('matches a byte-by-byte reference over random chunkings', () => {
-	let state = 7;
-	const random = (n: number): number => {
-		state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-		return state % n;
-	};
-
-	const alphabet = ['a', 'b', '\r', '\n', '\r\n', '\r\n'];
+	const random = seeded(7);
 	for (let round = 0; round < 200; round++) {
 		const text = Array.from({length: random(300)}, () => alphabet[random(alphabet.length)]).join('');
 		const normalizer = new CrlfNormalizer();
@@ -44,13 +50,7 @@ test('matches a byte-by-byte reference over random chunkings', () => {
 });
 
 test('in place, per process: the same bytes as the normalizer, with processes interleaved, a \\r held to the end written then', () => {
-	let state = 11;
-	const random = (n: number): number => {
-		state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-		return state % n;
-	};
-
-	const alphabet = ['a', 'b', '\r', '\n', '\r\n', '\r\n'];
+	const random = seeded(11);
 	for (let round = 0; round < 200; round++) {
 		const texts = [1, 2, 3].map(() => Array.from({length: random(600)}, () => alphabet[random(alphabet.length)]).join(''));
 		const offsets = [0, 0, 0];
