@@ -20,8 +20,8 @@ const spareBytes = gatherBytes + 256 * 1024;
 A batch under this size (a few lines now and then) gets a buffer of its own size instead: a quiet
 supervisor holds no spares. Larger ones, which the timer sends during a PTY flood (~500 KiB every
 8 ms), take a spare: a fresh buffer that large is an mmap, its pages faulted in by the copy and
-unmapped when freed (2,400 batches of 256 KiB through a thread: 140–160 ms of CPU with spares,
-300–370 ms with a new buffer each).
+unmapped when freed (2,400 batches of 256 KiB through a thread and back, in two runs: 189–200 ms
+of CPU with spares, 313–372 ms with a new buffer each).
 */
 const smallBatchBytes = 64 * 1024;
 /** The spares go once no batch has taken one for this long. */
