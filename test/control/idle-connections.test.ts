@@ -66,5 +66,6 @@ it('closes a silent connection after procui.client_idle_timeout from [circus], s
 	});
 	await new Promise(resolve => socket.once('close', resolve));
 	expect(JSON.parse(received)).toMatchObject({id: null, status: 'error', reason: expect.stringContaining('nothing received for 0.5 s') as unknown});
+	await daemon.flushLog();
 	expect(daemon.stderr()).not.toContain('procui.client_idle_timeout');
 });

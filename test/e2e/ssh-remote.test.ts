@@ -113,7 +113,8 @@ pty = false
 			const child = childProcess.spawn(process.execPath, [cliPath, 'logs', 'ticker', '-f', '--no-color', '--endpoint', sshd.url(otherSocket)], {env: {...process.env, ...sshd.env}, stdio: ['ignore', 'pipe', 'pipe']});
 			children.push(child);
 			const output = gatherOutput(child);
-			const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+			// 'close', not 'exit': its stderr is read to the end by then.
+			const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
 			await waitFor(() => output.stdout().includes('| alive'), {what: 'live lines', timeoutMs: 30_000});
 			other.process.kill('SIGKILL');
 			expect(await exited).toBe(1);

@@ -54,7 +54,8 @@ describe('a program that cannot be exec\'ed', () => {
 		}, {what: 'two spawn_failed events'});
 		expect(failures.map((event) => event.data.code)).toEqual(['EACCES', 'EACCES']);
 		expect(seen.some((event) => event.event === 'watcher.w.flapping')).toBe(false);
-		expect(daemon.stderr()).toMatch(/w: spawn failed \(1\): exec .*root-only\.sh: Permission denied \(EACCES\)/);
+		await daemon.logged(/w: spawn failed \(1\): exec .*root-only\.sh: Permission denied \(EACCES\)/);
+		await daemon.flushLog();
 		expect(daemon.stderr()).not.toMatch(/exited on its own/);
 		fs.rmSync(dir, {recursive: true, force: true});
 	});
@@ -67,6 +68,7 @@ describe('a program that cannot be exec\'ed', () => {
 		daemon = await startDaemon(`[watcher:w]\ncmd = ${script}\nautostart = false\nmax_retry = 1\n`);
 		const reply = await daemon.call('start', {name: 'w', waiting: true});
 		expect((reply as {reason?: string}).reason).toMatch(/exec .*lost\.sh: No such file or directory \(ENOENT\)/);
+		await daemon.flushLog();
 		expect(daemon.stderr()).not.toMatch(/exited on its own/);
 		fs.rmSync(dir, {recursive: true, force: true});
 	});
@@ -84,7 +86,8 @@ describe('a program that cannot be exec\'ed', () => {
 		const reply = await daemon.call('start', {name: 'w', waiting: true});
 		expect((reply as {reason?: string}).reason).toMatch(/plain\.sh.*\(1 failed spawns/);
 		expect((await waitFor(() => seen[0])).data.code).toBe('EACCES');
-		expect(daemon.stderr()).toMatch(/w: giving up: not an executable file: .*plain\.sh \(EACCES\)/);
+		await daemon.logged(/w: giving up: not an executable file: .*plain\.sh \(EACCES\)/);
+		await daemon.flushLog();
 		expect(daemon.stderr()).not.toMatch(/exited on its own/);
 		fs.rmSync(dir, {recursive: true, force: true});
 	});

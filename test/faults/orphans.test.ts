@@ -70,8 +70,8 @@ describe('processes a daemon killed with SIGKILL left running', () => {
 		expect(old.filter((pid) => alive(pid))).toEqual([]);
 		expect(fresh.some((pid) => old.includes(pid))).toBe(false);
 		expect(pidsMatching(marker).sort()).toEqual([...fresh].sort());
-		expect(second.stderr()).toMatch(new RegExp(`orphans: 2 process\\(es\\) of a previous procui \\(pid ${first.process.pid}\\) still run; stopping them`));
-		expect(second.stderr()).toMatch(/orphans: stopped w \d+, w \d+/);
+		await second.logged(new RegExp(`orphans: 2 process\\(es\\) of a previous procui \\(pid ${first.process.pid}\\) still run; stopping them`));
+		await second.logged(/orphans: stopped w \d+, w \d+/);
 	});
 
 	it('are logged and left alone with procui.orphans = warn', async () => {
@@ -85,7 +85,7 @@ describe('processes a daemon killed with SIGKILL left running', () => {
 		const fresh = await running(second, 2);
 		expect(old.every((pid) => alive(pid))).toBe(true);
 		expect(pidsMatching(marker).length).toBe(4);
-		expect(second.stderr()).toMatch(/orphans: 2 process\(es\) of a previous procui .* left alone \(procui.orphans = warn\): w \d+, w \d+/);
+		await second.logged(/orphans: 2 process\(es\) of a previous procui .* left alone \(procui.orphans = warn\): w \d+, w \d+/);
 		expect(fresh.some((pid) => old.includes(pid))).toBe(false);
 	});
 
@@ -100,6 +100,7 @@ describe('processes a daemon killed with SIGKILL left running', () => {
 		const daemon = await daemonOn(config(uniqueSleep()), dir);
 		await running(daemon, 2);
 		expect(alive(bystander.pid!)).toBe(true);
+		await daemon.flushLog();
 		expect(daemon.stderr()).not.toMatch(/orphans:/);
 	});
 

@@ -45,7 +45,7 @@ describe.each([false, true])('a child that redirected its own output (pty = %s)'
 		const reply = await daemon.client.call('stop', {name: 'silent', waiting: true}, replyWithin);
 		expect(isErrorReply(reply)).toBe(false);
 		expect(family.filter((pid) => alive(pid))).toEqual([]);
-		expect(daemon.stderr()).toMatch(/did not stop within 1 s; sending SIGKILL/);
+		await daemon.logged(/did not stop within 1 s; sending SIGKILL/);
 	});
 
 	it('is killed by kill', async () => {

@@ -74,7 +74,7 @@ describe.each([false, true])('a grandchild that setsid()s away (pty = %s)', (pty
 		// The stop replied once it was gone.
 		expect(pidsMatching(marker)).toEqual([]);
 		await reaped(stray);
-		expect(daemon.stderr()).toMatch(new RegExp(`w: stopping 1 descendant\\(s\\) that left their process group and outlived their parents: ${stray}`));
+		await daemon.logged(new RegExp(`w: stopping 1 descendant\\(s\\) that left their process group and outlived their parents: ${stray}`));
 	});
 });
 
@@ -113,7 +113,7 @@ describe('strays', () => {
 		expect(isErrorReply(reply)).toBe(false);
 		expect(pidsMatching(marker)).toEqual([]);
 		await reaped(stray);
-		expect(daemon.stderr()).toMatch(new RegExp(`descendant\\(s\\) ${stray} did not stop within graceful_timeout; sending SIGKILL`));
+		await daemon.logged(new RegExp(`descendant\\(s\\) ${stray} did not stop within graceful_timeout; sending SIGKILL`));
 		fs.rmSync(dir, {recursive: true, force: true});
 	});
 

@@ -44,6 +44,13 @@ export type Daemon = {
 	readonly client: SocketClient;
 	/** Everything the daemon wrote to stderr so far. */
 	stderr(): string;
+	/**
+	 * Wait until the daemon's stderr matches `pattern`, and return the match. The log comes on a
+	 * pipe and replies and events on the socket: a line written before a reply can be read after it.
+	 */
+	logged(pattern: RegExp): Promise<RegExpMatchArray>;
+	/** Make the daemon log a marker and wait for it: then `stderr()` holds all it logged before. */
+	flushLog(): Promise<void>;
 	/** Call and expect an ok reply. */
 	ok(command: string, properties?: Properties): Promise<Reply>;
 	/** Call and return the reply, error or not. */
@@ -67,6 +74,8 @@ export type DaemonOptions = {
 	/** Make the files the config refers to, before the daemon reads it. */
 	setup?: (dir: string) => void;
 };
+
+let logMarkers = 0;
 
 /** Start the built `procui daemon` on a config written into a fresh folder. */
 export async function startDaemon(configText: string, options: DaemonOptions = {}): Promise<Daemon> {
@@ -95,6 +104,11 @@ export async function startDaemon(configText: string, options: DaemonOptions = {
 			resolve(code);
 		});
 	});
+	const closed = new Promise<void>((resolve) => {
+		child.once('close', () => {
+			resolve();
+		});
+	});
 	let exitCode: number | null | undefined;
 	void exited.then((code) => {
 		exitCode = code;
@@ -115,6 +129,25 @@ export async function startDaemon(configText: string, options: DaemonOptions = {
 		process: child,
 		client,
 		stderr: () => stderr,
+		async logged(pattern) {
+			try {
+				return await waitFor(() => stderr.match(pattern) ?? undefined, {what: `the daemon to log ${String(pattern)}`});
+			} catch (error) {
+				throw new Error(`${(error as Error).message}; its last lines:\n${stderr.split('\n').slice(-8).join('\n')}`);
+			}
+		},
+		async flushLog() {
+			// A daemon that exited has written all it will: its stderr is read to the end at 'close'.
+			if (exitCode !== undefined) {
+				await closed;
+				return;
+			}
+
+			// A cast of a command that does not exist is logged (at debug) and gets no reply.
+			const marker = `procui-test-log-marker-${++logMarkers}`;
+			client.cast(marker);
+			await Promise.race([waitFor(() => stderr.includes(marker), {what: `the daemon to log the marker ${marker}`}), closed]);
+		},
 		exited,
 		async call(command, properties = {}) {
 			return client.call(command, properties);

@@ -36,6 +36,7 @@ describe('configuration changes, one at a time', () => {
 		expect(replies.map((reply) => reply.status)).toEqual(Array.from({length: 6}, () => 'ok'));
 		// Whichever requests shared a run got its reply: b was added by exactly one run, and every
 		// later run found it there (no run diffed against the configuration from before).
+		await daemon.flushLog();
 		const runs = daemon.stderr().split('\n').filter((line) => /reloadconfig: \d+ added/.test(line));
 		expect(runs.filter((line) => line.includes('reloadconfig: 1 added'))).toHaveLength(1);
 		expect(runs.length).toBeLessThanOrEqual(replies.length);
@@ -68,7 +69,7 @@ describe('configuration changes, one at a time', () => {
 		fs.writeFileSync(path.join(daemon.dir, 'circus.ini'), `[circus]\ncheck_delay = 0.05\numask = 027\n\n${body}`);
 		const reply = await daemon.ok('reloadconfig');
 		expect(field(reply, 'restart_needed')).toEqual(['umask']);
-		expect(daemon.stderr()).toMatch(/\[circus\] umask changed; it takes effect when procui restarts/);
+		await daemon.logged(/\[circus\] umask changed; it takes effect when procui restarts/);
 		expect(field(await daemon.ok('globaloptions'), 'options')).toMatchObject({check_delay: 0.05});
 		// At 30 s a tick, 20 ticks would take ten minutes; at 0.05 s they come within a second.
 		const before = await ticks(daemon);

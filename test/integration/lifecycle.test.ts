@@ -40,7 +40,7 @@ graceful_timeout = 1
 		expect(alive(pid!)).toBe(false);
 		const reap = await waitFor(() => seen.find((event) => event.event === 'watcher.stubborn.reap'));
 		expect(reap.data.exit_code).toBe(-9);
-		expect(daemon.stderr()).toMatch(/did not stop within 1 s; sending SIGKILL/);
+		await daemon.logged(/did not stop within 1 s; sending SIGKILL/);
 	});
 
 	it('leaves no process of a shell\'s family behind after stop', async () => {

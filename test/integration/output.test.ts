@@ -277,6 +277,7 @@ autostart = false
 		expect(end.output_sources).toBe(0);
 		expect(end.processes).toBe(0);
 		expect(end.open_fds).toBe(baseline);
+		await daemon.flushLog();
 		expect(daemon.stderr()).not.toMatch(/internal error/);
 	}, 120_000);
 });

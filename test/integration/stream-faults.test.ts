@@ -80,6 +80,7 @@ stdout_stream.filename = ${fifo}
 		expect(first!.error).toMatch(/EAGAIN/);
 		// Reported once in the daemon's log, in `procui logs` and in the overview the UI shows.
 		await waitFor(() => /chatty: stdout_stream: cannot write .*out\.fifo: its reader does not keep up \(EAGAIN\)/.test(daemon!.stderr()), {what: 'the report in the daemon log'});
+		await daemon.flushLog();
 		expect(daemon.stderr().match(/cannot write .*out\.fifo/g)).toHaveLength(1);
 		const logs = childProcess.spawnSync(process.execPath, [cliPath, 'logs', 'chatty', '-n', '1', '--endpoint', daemon.endpoint], {encoding: 'utf8'});
 		expect(logs.stderr).toMatch(/notice: chatty stdout_stream .*out\.fifo: \d+ lines .* lost: writing failed; failing now: its reader does not keep up/);
@@ -121,6 +122,7 @@ stdout_stream.filename = ${log}
 		const full = (await streamRow('filler'))!;
 		expect(full.error).toMatch(/ENOSPC/);
 		expect(full.lost_bytes).toBeGreaterThan(full.lost_lines * 90);
+		await daemon.flushLog();
 		expect(daemon.stderr().match(/filler: stdout_stream: cannot write .*out\.log: no space left on device \(ENOSPC\)/g)).toHaveLength(1);
 		const overview = field<Array<{name: string; stream_notices: string[]}>>(await daemon.ok('overview'), 'watchers');
 		expect(overview.find((row) => row.name === 'filler')?.stream_notices[0]).toMatch(/lost: writing failed; failing now: no space left on device/);

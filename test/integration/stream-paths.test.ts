@@ -74,6 +74,7 @@ stdout_stream.filename = ${owned}
 		expect(fs.readFileSync(secret, 'utf8')).toBe('root only\n');
 		expect(fs.lstatSync(linked).isSymbolicLink()).toBe(true);
 		expect(fs.statSync(owned).size).toBe(0);
+		await daemon.flushLog();
 		expect(daemon.stderr()).not.toMatch(/internal error/);
 	}, 60_000);
 

@@ -336,6 +336,7 @@ describe('chaos', () => {
 		// The supervisor is alive and answering, and nothing inside it failed unexpectedly.
 		expect(daemon.process.exitCode).toBe(null);
 		expect(await daemon.ok('status')).toMatchObject({status: 'ok'});
+		await daemon.flushLog();
 		expect(daemon.stderr()).not.toMatch(/internal error|unhandled|ConflictError|added twice/i);
 		expect(finals.filter((reply) => isErrorReply(reply))).toEqual([]);
 		// Error replies are for requests that deserved one (a process gone, a bad option), never a conflict.

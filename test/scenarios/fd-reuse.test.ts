@@ -171,6 +171,7 @@ describe('fd reuse (Circus BUG-4)', () => {
 			return stats.open_fds === baseline && stats.output_sources === 0 && stats.processes === 0 ? stats : undefined;
 		}, {what: `open fds back to ${baseline} and no output source left`, timeoutMs: 10_000});
 		expect(after.sources).toEqual([]);
+		await daemon.flushLog();
 		expect(daemon.stderr()).not.toMatch(/internal error|added twice/);
 	}, runMs + 60_000);
 });

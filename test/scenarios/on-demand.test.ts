@@ -87,7 +87,7 @@ pty = false
 		const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 		console.log(`on_demand: activation (connect to spawn) ${activations.map((ms) => ms.toFixed(0)).join(', ')} ms, median ${median(activations).toFixed(0)} ms; first reply ${median(replies).toFixed(0)} ms (python's start-up included)`);
 		expect((await dstats(daemon)).activations).toBe(5);
-		expect(daemon.stderr()).toMatch(/web: a connection is waiting; starting/);
+		await daemon.logged(/web: a connection is waiting; starting/);
 	});
 
 	it('waits again once its processes have exited, and the next connection starts it again', async () => {
@@ -208,6 +208,7 @@ numprocesses = ${other}
 		expect(summary.activations).toBeGreaterThanOrEqual(3);
 		expect(commands.filter((entry) => entry.command === 'stop').length).toBeGreaterThanOrEqual(5);
 		expect(summary.ticksDuringCommands).toBeGreaterThan(0);
+		await daemon.flushLog();
 		expect(daemon.stderr()).not.toMatch(/internal error|Traceback|ConflictError/);
 		const listening = socketInode(daemon.process.pid!, ((await daemon.ok('listsockets')) as unknown as {sockets: Array<{fd: number}>}).sockets[0]!.fd);
 		await daemon.ok('quit');

@@ -66,6 +66,7 @@ describe('a long startup (Circus BUG-3)', () => {
 		expect(quit).toMatchObject({status: 'ok'});
 		expect(exit).toBe(0);
 		expect(pidsMatching(marker)).toEqual([]);
+		await daemon.flushLog();
 		expect(daemon.stderr()).not.toMatch(/internal error/);
 		await Promise.all(clients.map(async (client) => client.close()));
 	}, 90_000);

@@ -98,6 +98,7 @@ graceful_timeout = ${gracefulSeconds}
 		expect(errors.filter((outcome) => !genuine.includes(outcome)).map((outcome) => outcome.reply)).toEqual([]);
 		expect(finals.filter((reply) => isErrorReply(reply))).toEqual([]);
 		expect(JSON.stringify(outcomes)).not.toMatch(/conflict|already running/i);
+		await daemon.flushLog();
 		expect(daemon.stderr()).not.toMatch(/internal error|exception|Traceback/i);
 		// The situation happened: hundreds of commands, and reconcile ticks ran while clients'
 		// commands were in progress (what Circus answered with ConflictError).
