@@ -211,7 +211,8 @@ export class WriterThread {
 		if (!this.#worker) {
 			// Loaded with the first stream file: a supervisor without any never loads worker_threads.
 			const {Worker: WorkerThreadClass} = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
-			const worker = new WorkerThreadClass(new URL('stream-worker.js', import.meta.url));
+			// By way of io/: this module also runs from the daemon's bundle, dist/source/cli/daemon-command.js.
+			const worker = new WorkerThreadClass(new URL('../io/stream-worker.js', import.meta.url));
 			// Log files never keep the supervisor alive; its exit waits for them through `settled`.
 			worker.unref();
 			worker.on('message', (reply: WorkerReply) => {

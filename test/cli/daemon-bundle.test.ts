@@ -1,0 +1,44 @@
+/**
+`procui daemon` loads its code as one module (the build bundles it, scripts/bundle-daemon.js), so
+that Node's module loader never runs hot in it (see cli.tsx). Found by a module hook that lists
+every file the daemon's main thread imports while it boots and starts a watcher.
+*/
+import fs from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath, pathToFileURL} from 'node:url';
+import {afterEach, expect, it} from 'vitest';
+import {repoRoot, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
+
+let daemon: Daemon | undefined;
+let dir: string | undefined;
+
+afterEach(async () => {
+	await daemon?.stop();
+	daemon = undefined;
+	if (dir !== undefined) {
+		fs.rmSync(dir, {recursive: true, force: true});
+		dir = undefined;
+	}
+});
+
+it('imports two files of its own, the CLI and the daemon\'s bundle, and with them every module it runs', async () => {
+	dir = tempDir();
+	const log = path.join(dir, 'imports.txt');
+	const hooks = path.join(dir, 'hooks.mjs');
+	const register = path.join(dir, 'register.mjs');
+	fs.writeFileSync(hooks, `import fs from 'node:fs';
+export async function resolve(specifier, context, next) {
+	const resolved = await next(specifier, context);
+	fs.appendFileSync(${JSON.stringify(log)}, resolved.url + '\\n');
+	return resolved;
+}
+`);
+	fs.writeFileSync(register, `import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+	daemon = await startDaemon(`[watcher:w]\ncmd = sleep ${uniqueSleep()}\nnumprocesses = 3\n`, {env: {NODE_OPTIONS: `--import=${pathToFileURL(register).href}`}});
+	await waitFor(async () => (await daemon!.ok('status', {name: 'w'})).status === 'active', {what: 'w to run'});
+	await daemon.ok('stop', {name: 'w', waiting: true});
+	const files = [...new Set(fs.readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith('file:')))]
+		.map((url) => path.relative(repoRoot, fileURLToPath(url)))
+		.filter((file) => !file.startsWith('..'));
+	expect(files).toEqual(['dist/cli.js', 'dist/source/cli/daemon-command.js']);
+});
