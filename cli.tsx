@@ -84,8 +84,9 @@ optimization of small functions, a supervisor that starts and stops processes an
 now and then runs without the compiler; a flood of output still has its hot code optimized within
 its first megabytes. Only together with the daemon's one-module bundle (scripts/bundle-daemon.js):
 loading ~120 modules runs Node's own loader hot enough to be optimized whatever the flags say.
-W1's daemon with 100 processes, RSS after 15 s: 54.5 MiB; with these flags 53.9, bundled 53.9,
-both 49.3 (one optimization or none); W2's CPU per GB did not grow in three pairs of floods.
+W1's daemon with 100 processes, RSS after 15 s: 54.5 MiB; with these flags alone 53.9 (one function
+optimized), bundled alone 53.9 (four), both 49.3 (none); W2's CPU per GB did not grow in three pairs
+of floods.
 */
 const daemonTiering = '--interrupt-budget=1048576 --max-bytecode-size-for-early-opt=0';
 
