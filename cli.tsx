@@ -86,9 +86,10 @@ its first megabytes. Only together with the daemon's one-module bundle (scripts/
 loading ~120 modules runs Node's own loader hot enough to be optimized whatever the flags say.
 W1's daemon with 100 processes, RSS after 15 s: 54.5 MiB; with these flags alone 53.9 (one function
 optimized), bundled alone 53.9 (four), both 49.3 (none); W2's CPU per GB did not grow in three pairs
-of floods.
+of floods. V8 11 (Node 20) only: V8 12 (Node 22) counts invocations instead, has neither flag, and
+would print an error for each; there the daemon runs with V8's own tiering.
 */
-const daemonTiering = '--interrupt-budget=1048576 --max-bytecode-size-for-early-opt=0';
+const daemonTiering = process.versions.v8.startsWith('11.') ? '--interrupt-budget=1048576 --max-bytecode-size-for-early-opt=0' : undefined;
 
 async function main(argv: readonly string[]): Promise<number | undefined> {
 	const [subcommand, ...rest] = argv;
@@ -143,8 +144,11 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	}
 
 	if (subcommand === 'daemon') {
-		const {default: v8} = await import('node:v8');
-		v8.setFlagsFromString(daemonTiering);
+		if (daemonTiering !== undefined) {
+			const {default: v8} = await import('node:v8');
+			v8.setFlagsFromString(daemonTiering);
+		}
+
 		const {runDaemonCommand} = await import('./source/cli/daemon-command.js');
 		return runDaemonCommand(argv);
 	}
