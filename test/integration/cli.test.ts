@@ -78,18 +78,25 @@ describe('procui daemon --detach', () => {
 		const endpoint = `ipc://${dir}/run/p.sock`;
 		const pidfile = path.join(dir, 'procui.pid');
 		const started = run(['daemon', 'circus.ini', '--detach', '--endpoint', endpoint, '--pidfile', pidfile], {cwd: dir});
-		expect(started.stderr).toBe('');
-		expect(started.code).toBe(0);
-		expect(started.stdout).toMatch(/procui daemon started \(pid \d+\)/);
-		const pid = Number(fs.readFileSync(pidfile, 'utf8'));
-		expect(alive(pid)).toBe(true);
-		await waitFor(() => run(['ctl', '--endpoint', endpoint, 'status']).stdout === 'bg: active\n', {what: 'bg to run'});
-		const again = run(['daemon', 'circus.ini', '--detach', '--endpoint', `ipc://${dir}/run/other.sock`, '--pidfile', pidfile], {cwd: dir});
-		expect(again.code).toBe(1);
-		expect(again.stderr).toMatch(/already running/);
-		expect(run(['ctl', '--endpoint', endpoint, 'quit']).code).toBe(0);
-		await waitFor(() => !alive(pid), {what: 'the daemon to exit'});
-		expect(fs.existsSync(pidfile)).toBe(false);
+		// The detached daemon outlives this test if an expectation fails first: quit it, or kill it and its children.
+		try {
+			expect(started.stderr).toBe('');
+			expect(started.code).toBe(0);
+			expect(started.stdout).toMatch(/procui daemon started \(pid \d+\)/);
+			const pid = Number(fs.readFileSync(pidfile, 'utf8'));
+			expect(alive(pid)).toBe(true);
+			await waitFor(() => run(['ctl', '--endpoint', endpoint, 'status']).stdout === 'bg: active\n', {what: 'bg to run'});
+			const again = run(['daemon', 'circus.ini', '--detach', '--endpoint', `ipc://${dir}/run/other.sock`, '--pidfile', pidfile], {cwd: dir});
+			expect(again.code).toBe(1);
+			expect(again.stderr).toMatch(/already running/);
+			expect(run(['ctl', '--endpoint', endpoint, 'quit']).code).toBe(0);
+			await waitFor(() => !alive(pid), {what: 'the daemon to exit'});
+			expect(fs.existsSync(pidfile)).toBe(false);
+		} finally {
+			if (fs.existsSync(pidfile)) {
+				run(['ctl', '--endpoint', endpoint, 'quit']);
+			}
+		}
 	});
 
 	it('reports a start-up failure to the caller', () => {
