@@ -133,7 +133,7 @@ pty = false
 		expect(proxies()).toHaveLength(1);
 		screen.type('q');
 		expect(await screen.exited).toBe(0);
-		expect(screen.restored()).toBe(true);
+		expect(await screen.restored()).toBe(true);
 		await waitFor(() => proxies().length === 0, {what: 'the remote proxy to exit'});
 		expect(await daemon.ok('status', {})).toMatchObject({statuses: {web: 'active', ticker: 'active'}});
 	});

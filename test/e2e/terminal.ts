@@ -14,8 +14,12 @@ export type Screen = {
 	text(): string;
 	/** `normal` or `alternate`: which buffer the terminal shows. */
 	bufferType(): string;
-	/** Is the terminal back as it was: normal buffer, cursor shown, line wrap on, no mouse reports? */
-	restored(): boolean;
+	/**
+	Is the terminal back as it was: normal buffer, cursor shown, line wrap on, no mouse reports? Waits
+	(up to 5 s) for it: node-pty can report the exit before the program's last output has been
+	delivered, and the emulator parses what it is given later still.
+	*/
+	restored(): Promise<boolean>;
 	/** Type, as a person would (raw bytes: `\r` is Enter, `\u001B` Esc). */
 	type(keys: string): void;
 	/** Wait until the screen matches; returns the screen. */
@@ -25,6 +29,8 @@ export type Screen = {
 	readonly exited: Promise<number>;
 	/** Everything the program wrote, raw. */
 	output(): string;
+	/** Wait until the raw output holds `expected` (it can arrive after the exit is reported); returns the output. */
+	outputHolds(expected: string, what?: string): Promise<string>;
 	kill(): void;
 	/** The emulator itself, for reading cells with their colours and attributes. */
 	readonly terminal: xterm.Terminal;
@@ -71,9 +77,18 @@ export function runInTerminal(args: readonly string[], options: {cwd: string; co
 	return {
 		text,
 		bufferType: () => terminal.buffer.active.type,
-		restored: () => terminal.buffer.active.type === 'normal' && terminal.modes.wraparoundMode && raw.lastIndexOf('\u001B[?25h') > raw.lastIndexOf('\u001B[?25l')
-			// Mouse reporting off, and its SGR form too (the emulator does not expose that one).
-			&& terminal.modes.mouseTrackingMode === 'none' && raw.lastIndexOf('\u001B[?1006h') <= raw.lastIndexOf('\u001B[?1006l'),
+		async restored() {
+			const isRestored = (): boolean => pending === 0 && terminal.buffer.active.type === 'normal' && terminal.modes.wraparoundMode
+				&& raw.lastIndexOf('\u001B[?25h') > raw.lastIndexOf('\u001B[?25l')
+				// Mouse reporting off, and its SGR form too (the emulator does not expose that one).
+				&& terminal.modes.mouseTrackingMode === 'none' && raw.lastIndexOf('\u001B[?1006h') <= raw.lastIndexOf('\u001B[?1006l');
+			const deadline = Date.now() + 5000;
+			while (!isRestored() && Date.now() < deadline) {
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+
+			return isRestored();
+		},
 		type(keys) {
 			child.write(keys);
 		},
@@ -99,6 +114,18 @@ export function runInTerminal(args: readonly string[], options: {cwd: string; co
 		},
 		exited,
 		output: () => raw,
+		async outputHolds(expected, what) {
+			const deadline = Date.now() + 5000;
+			while (!raw.includes(expected)) {
+				if (Date.now() > deadline) {
+					throw new Error(`timed out waiting for ${what ?? JSON.stringify(expected)} in the output: ${JSON.stringify(raw.slice(-400))}`);
+				}
+
+				await new Promise((resolve) => setTimeout(resolve, 20));
+			}
+
+			return raw;
+		},
 		kill() {
 			try {
 				child.kill('SIGKILL');

@@ -82,12 +82,13 @@ test('a click on the second watcher selects it; quitting turns mouse reporting o
 	expect(text).toContain('Ready. ? lists every key.');
 
 	await quit(screen);
+	// Waits for the last of the output, which can come after the exit.
+	expect(await screen.restored()).toBe(true);
 	const output = screen.output();
 	for (const [on, off] of mouseOn.map((sequence, index) => [sequence, mouseOff[index]!] as const)) {
 		expect(output.lastIndexOf(off)).toBeGreaterThan(output.lastIndexOf(on));
 	}
 
-	expect(screen.restored()).toBe(true);
 });
 
 test('the wheel over the log pane scrolls it three lines a notch, and back down to following', async () => {
@@ -114,11 +115,10 @@ test('--no-mouse leaves mouse reporting off', async () => {
 	await screen.waitFor('alpha says hi', 'the first watcher\'s logs');
 	expect(screen.terminal.modes.mouseTrackingMode).toBe('none');
 	await quit(screen);
+	expect(await screen.restored()).toBe(true);
 	for (const sequence of [...mouseOn, ...mouseOff]) {
 		expect(screen.output()).not.toContain(sequence);
 	}
-
-	expect(screen.restored()).toBe(true);
 });
 
 test('input mode: a click is not typed into the process, and keys still are', async () => {

@@ -95,7 +95,7 @@ test('a supervisor that cannot start after the layout is drawn: the terminal is 
 	const screen = runInTerminal(['circus.ini', '--endpoint', `ipc://${path.join(open, 'procui.sock')}`], {cwd: dir, columns: 100, rows: 30});
 	screens.push(screen);
 	expect(await screen.exited).toBe(1);
-	expect(screen.restored()).toBe(true);
+	expect(await screen.restored()).toBe(true);
 	expect(screen.text()).toContain('Refusing to put the control socket in');
 	expect(childrenOf(screen.pid)).toEqual([]);
 }, 60_000);
@@ -162,5 +162,5 @@ test('the layout is drawn before Ink has loaded, as the UI then draws it; keys t
 	await screen.waitFor('Quit procui?', 'the quit question');
 	screen.type('y');
 	expect(await screen.exited).toBe(0);
-	expect(screen.restored()).toBe(true);
+	expect(await screen.restored()).toBe(true);
 }, 90_000);

@@ -68,8 +68,8 @@ test('TERM=dumb: no full screen; it says to use ctl and logs, and exits 2', asyn
 	const screen = runInTerminal(['circus.ini'], {cwd: dir, columns: 100, rows: 30, env: {TERM: 'dumb'}});
 	screens.push(screen);
 	expect(await screen.exited).toBe(2);
-	expect(screen.output()).toContain('TERM=dumb');
-	expect(screen.output()).toContain('procui ctl status');
-	expect(screen.output()).toContain('procui logs -f');
+	await screen.outputHolds('TERM=dumb');
+	await screen.outputHolds('procui ctl status');
+	await screen.outputHolds('procui logs -f');
 	expect(screen.output()).not.toContain('\u001B[?1049h');
 });

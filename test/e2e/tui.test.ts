@@ -105,7 +105,7 @@ describe('procui (embedded)', () => {
 		expect(await screen.exited).toBe(0);
 		expect(pidsMatching(alpha)).toEqual([]);
 		expect(pidsMatching(beta)).toEqual([]);
-		expect(screen.restored()).toBe(true);
+		expect(await screen.restored()).toBe(true);
 	});
 
 	test('without a terminal it says what to use instead and exits 2', async () => {
@@ -130,8 +130,8 @@ describe('procui (embedded)', () => {
 		const screen = runInTerminal([], {cwd: dir, columns: 100, rows: 30});
 		screens.push(screen);
 		expect(await screen.exited).toBe(2);
-		expect(screen.output()).toContain('no configuration found');
-		expect(screen.output()).toContain('procui -c');
+		await screen.outputHolds('no configuration found');
+		await screen.outputHolds('procui -c');
 	});
 
 	test('SIGTERM quits gracefully and restores the terminal', async () => {
@@ -147,7 +147,7 @@ describe('procui (embedded)', () => {
 		process.kill(procui!, 'SIGTERM');
 		expect(await screen.exited).toBe(0);
 		expect(pidsMatching(alpha)).toEqual([]);
-		expect(screen.restored()).toBe(true);
+		expect(await screen.restored()).toBe(true);
 	});
 });
 
@@ -190,7 +190,7 @@ describe('procui attach', () => {
 
 		screen.type('q');
 		expect(await screen.exited).toBe(0);
-		expect(screen.restored()).toBe(true);
+		expect(await screen.restored()).toBe(true);
 		// Detached: the daemon and its processes are still there.
 		expect(pidsMatching(alpha)).toHaveLength(1);
 		expect(pidsMatching(beta)).toHaveLength(3);
