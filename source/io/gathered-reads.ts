@@ -9,6 +9,18 @@ const firstBufferBytes = 1024;
 const terminalBufferBytes = 64 * 1024;
 const pipeBufferBytes = 256 * 1024;
 
+/**
+When a pipe's reads are spaced. A program that writes a line or a few KiB at a time wakes a reader
+that keeps up once per write: each wake-up costs a turn of the scheduler's loop, the kernel's
+switches and a read (~40 µs here), so a flood in 8 KiB writes cost over 5 s of CPU per GB where the
+same bytes in 200 KiB reads cost under 1. After a turn that read under `belowBytes` within `gapMs`
+of the last one, reading stops for `spaceMs` while the child's writes gather in its pipe
+(`pipe_room_bytes` in procui-spawn.c makes room for a few ms of a fast writer); the next read takes
+them all at once. A quiet process, and a burst's first read, are read at once as before.
+*/
+export type Spacing = {readonly belowBytes: number; readonly gapMs: number; readonly spaceMs: number};
+export const floodSpacing: Spacing = {belowBytes: 64 * 1024, gapMs: 2, spaceMs: 1};
+
 type OnRead = {
 	buffer(): Uint8Array;
 	callback(bytes: number): boolean;
@@ -23,7 +35,7 @@ replaced once a quarter of it is left; the next is twice as big, up to `maxBytes
 filled all the room they were given. Whatever was read goes on before the stream's `'end'`,
 `'error'` or `'close'` reaches any other listener.
 */
-function gatherReads(maxBytes: number): {onread: OnRead; attach(stream: net.Socket): void} {
+function gatherReads(maxBytes: number, spacing?: Spacing): {onread: OnRead; attach(stream: net.Socket): void} {
 	let size = firstBufferBytes;
 	let buffer = Buffer.allocUnsafeSlow(size);
 	/** Bytes of `buffer` read so far, and those handed on. */
@@ -33,11 +45,41 @@ function gatherReads(maxBytes: number): {onread: OnRead; attach(stream: net.Sock
 	let offered = 0;
 	let scheduled = false;
 	let stream: net.Socket | undefined;
+	/** When the last turn that read anything handed it on (spaced streams only). */
+	let lastTurn = Number.NEGATIVE_INFINITY;
+	let spacer: NodeJS.Timeout | undefined;
+	const resume = (): void => {
+		const handle = (stream as ReadSocket | undefined)?._handle;
+		// Not if the stream was paused meanwhile (a stream file behind): that pause stands.
+		if (handle && !handle.reading && stream && !stream.destroyed && !stream.isPaused()) {
+			handle.reading = true;
+			handle.readStart();
+		}
+	};
+
+	const space = spacing && ((bytes: number): void => {
+		const now = performance.now();
+		const flooding = bytes < spacing.belowBytes && now - lastTurn < spacing.gapMs;
+		lastTurn = now;
+		const handle = (stream as ReadSocket | undefined)?._handle;
+		if (flooding && handle?.reading) {
+			// What `net.Socket.pause()` does, without pausing the stream: `resume` starts it again.
+			handle.reading = false;
+			handle.readStop();
+			if (spacer) {
+				spacer.refresh();
+			} else {
+				spacer = setTimeout(resume, spacing.spaceMs);
+			}
+		}
+	});
+
 	const handOn = (): void => {
 		scheduled = false;
 		if (filled > handed && stream) {
 			const chunk = buffer.subarray(handed, filled);
 			handed = filled;
+			space?.(chunk.length);
 			stream.emit('data', chunk);
 		}
 	};
@@ -93,7 +135,8 @@ export function readTerminal(fd: number): tty.ReadStream {
 }
 
 /** What a child's pipe is to Node: a socket over a libuv pipe handle (its fd is the pipe's). */
-type PipeHandle = {fd: number; reading: boolean; readStop(): number};
+type PipeHandle = {fd: number; reading: boolean; readStop(): number; readStart(): number};
+type ReadSocket = net.Socket & {_handle: PipeHandle | null};
 
 /**
 A child's stdout or stderr pipe, taken over from the socket child_process made for it and read as
@@ -113,16 +156,18 @@ export function readPipe(socket: net.Socket): net.Socket {
 	handle.reading = false;
 	old._handle = null;
 	old.destroy();
+	// Not spaced: child_process's pipe has the default room, which spacing would cap near 200 MB/s.
 	const gather = gatherReads(pipeBufferBytes);
 	const stream = new net.Socket({handle, readable: true, writable: false, onread: gather.onread} as net.SocketConstructorOpts);
 	gather.attach(stream);
 	return stream;
 }
 
-/** A pipe's read end (a descriptor the supervisor owns, not child_process's socket), read as
-`gatherReads` says. The socket owns the descriptor from now on. */
-export function readPipeEnd(fd: number): net.Socket {
-	const gather = gatherReads(pipeBufferBytes);
+/** A pipe's read end (a descriptor the supervisor owns, not child_process's socket, made with
+room for spaced reads), read as `gatherReads` says, its reads spaced as `spacing` says. The
+socket owns the descriptor from now on. */
+export function readPipeEnd(fd: number, spacing: Spacing = floodSpacing): net.Socket {
+	const gather = gatherReads(pipeBufferBytes, spacing);
 	const stream = new net.Socket({fd, readable: true, writable: false, onread: gather.onread} as net.SocketConstructorOpts);
 	gather.attach(stream);
 	return stream;

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterEach, expect, test} from 'vitest';
 import type net from 'node:net';
-import {pipeFd, readPipe, readTerminal} from '../../source/io/gathered-reads.js';
+import {pipeFd, readPipe, readPipeEnd, readTerminal, type Spacing} from '../../source/io/gathered-reads.js';
+import {spawnNative} from '../../source/io/native-spawn.js';
 
 type NativePty = {open(cols: number, rows: number): {master: number; slave: number}};
 const require = createRequire(import.meta.url);
@@ -132,3 +133,69 @@ test('hands on a quiet child\'s small writes one by one as they come', async () 
 	child.stdin!.end('go\n');
 	await until(() => seen === 'first\nsecond', 'the second write');
 }, 10_000);
+
+/** `script` run by the supervisor's own spawner, its stdout a pipe made for spaced reads: the read end. */
+function spawnedPipe(script: string): number {
+	const child = spawnNative('/bin/sh', ['sh', '-c', script], {PATH: process.env.PATH ?? '/usr/bin:/bin'}, process.cwd(), ['ignore', 'pipe', 'ignore'], () => undefined);
+	cleanups.push(() => {
+		try {
+			process.kill(child.pid, 'SIGKILL');
+		} catch {
+			// Gone already.
+		}
+	});
+	return child.pipes[1]!;
+}
+
+type Handle = {reading: boolean};
+const smallWrites = 'yes procui-spaced-reads-line | head -c 3000000';
+const smallWritesOutput = 'procui-spaced-reads-line\n'.repeat(Math.ceil(3_000_000 / 25)).slice(0, 3_000_000);
+
+test('spaces the reads of a flood in small writes, then reads all that gathered at once, every byte in order', async () => {
+	// A wide gap and a long space, so that a loaded machine still sees the flood as one.
+	const spacing: Spacing = {belowBytes: 64 * 1024, gapMs: 1000, spaceMs: 20};
+	const stream = readPipeEnd(spawnedPipe(smallWrites), spacing);
+	const handle = (stream as net.Socket & {_handle: Handle})._handle;
+	const chunks: Buffer[] = [];
+	/** Milliseconds from each spaced turn to the next one. */
+	const spaces: number[] = [];
+	let spacedAt: number | undefined;
+	stream.on('data', (chunk: Buffer) => {
+		const now = performance.now();
+		if (spacedAt !== undefined) {
+			spaces.push(now - spacedAt);
+		}
+
+		chunks.push(chunk);
+		spacedAt = handle.reading ? undefined : now;
+	});
+	await new Promise(resolve => stream.once('close', resolve));
+	expect(Buffer.concat(chunks).toString()).toBe(smallWritesOutput);
+	expect(spaces.length).toBeGreaterThan(0);
+	// A timer may fire up to a millisecond early by the loop's clock.
+	expect(Math.min(...spaces)).toBeGreaterThanOrEqual(spacing.spaceMs - 2);
+}, 30_000);
+
+test('a pipe paused during a space (a stream file behind) stays paused until resumed', async () => {
+	const spacing: Spacing = {belowBytes: 64 * 1024, gapMs: 1000, spaceMs: 5};
+	const stream = readPipeEnd(spawnedPipe(smallWrites), spacing);
+	const handle = (stream as net.Socket & {_handle: Handle})._handle;
+	let bytes = 0;
+	let pausedAt: number | undefined;
+	stream.on('data', (chunk: Buffer) => {
+		bytes += chunk.length;
+		if (pausedAt === undefined && !handle.reading) {
+			stream.pause();
+			pausedAt = bytes;
+		}
+	});
+	const closed = new Promise(resolve => stream.once('close', resolve));
+	await until(() => pausedAt !== undefined, 'a spaced read');
+	// Twenty spaces long: that nothing is read can only be seen over a while.
+	await new Promise(resolve => setTimeout(resolve, 20 * spacing.spaceMs));
+	expect(bytes).toBe(pausedAt);
+	expect(handle.reading).toBe(false);
+	stream.resume();
+	await closed;
+	expect(bytes).toBe(3_000_000);
+}, 30_000);

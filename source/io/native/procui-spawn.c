@@ -217,6 +217,9 @@ out:
 	return result;
 }
 
+/* A child's pipe (a socket pair): its writer's send buffer, before the kernel doubles it. */
+static const int pipe_room_bytes = 1024 * 1024;
+
 static napi_value make_pipe(napi_env env, napi_callback_info info) {
 	(void) info;
 	int ends[2];
@@ -225,6 +228,14 @@ static napi_value make_pipe(napi_env env, napi_callback_info info) {
 		throw_errno(env, errno, "socketpair");
 		return NULL;
 	}
+
+	/* Room for what the child writes while the supervisor spaces its reads (gathered-reads.ts): a
+	   stream socket's bytes in flight count against the writer's send buffer, ~208 KiB by default,
+	   which a fast writer fills in well under the 1 ms a read waits. The kernel doubles the value and
+	   caps it at net.core.wmem_max; a failure leaves the default, so it is not checked. Unused room
+	   costs nothing: buffers are taken per write and given back as they are read. */
+	int room = pipe_room_bytes;
+	(void) setsockopt(ends[1], SOL_SOCKET, SO_SNDBUF, &room, sizeof room);
 
 	napi_value result;
 	napi_value read_end;
