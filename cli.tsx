@@ -81,15 +81,22 @@ processes three times is enough for a few functions (path handling, a watcher's 
 processes), and the first optimization pages in the optimizing compiler's code and data: 4.5 MiB
 of the daemon's resident memory for as long as it runs. With a budget 16 times larger and no early
 optimization of small functions, a supervisor that starts and stops processes and answers requests
-now and then runs without the compiler; a flood of output still has its hot code optimized within
-its first megabytes. Only together with the daemon's one-module bundle (scripts/bundle-daemon.js):
-loading ~120 modules runs Node's own loader hot enough to be optimized whatever the flags say.
-W1's daemon with 100 processes, RSS after 15 s: 54.5 MiB; with these flags alone 53.9 (one function
-optimized), bundled alone 53.9 (four), both 49.3 (none); W2's CPU per GB did not grow in three pairs
-of floods. V8 11 (Node 20) only: V8 12 (Node 22) counts invocations instead, has neither flag, and
-would print an error for each; there the daemon runs with V8's own tiering.
+now and then runs without the compiler. Only together with the daemon's one-module bundle
+(scripts/bundle-daemon.js): loading ~120 modules runs Node's own loader hot enough to be optimized
+whatever the flags say. W1's daemon with 100 processes, RSS after 15 s: 54.5 MiB; with these flags
+alone 53.9 (one function optimized), bundled alone 53.9 (four), both 49.3 (none).
+
+Output is where the daemon's time goes, and there the larger budget cost a PTY flood 17 % more CPU
+(200 MB of `cat` on a terminal, four alternating pairs: 8.3–8.7 s/GB against 6.8–7.5 without the
+flags). So once its processes have written `restoreAfterBytes` in all, the daemon goes back to
+V8's defaults (`restore`, as `node --v8-options` lists them) for the rest of its life: a flood is
+optimized within its first seconds, an idle supervisor never pays for the compiler. V8 11 (Node 20)
+only: V8 12 (Node 22) counts invocations instead, has neither flag, and would print an error for
+each; there the daemon runs with V8's own tiering.
 */
-const daemonTiering = process.versions.v8.startsWith('11.') ? '--interrupt-budget=1048576 --max-bytecode-size-for-early-opt=0' : undefined;
+const daemonTiering = process.versions.v8.startsWith('11.')
+	? {flags: '--interrupt-budget=1048576 --max-bytecode-size-for-early-opt=0', restore: '--interrupt-budget=67584 --max-bytecode-size-for-early-opt=81', restoreAfterBytes: 16 * 1024 * 1024}
+	: undefined;
 
 async function main(argv: readonly string[]): Promise<number | undefined> {
 	const [subcommand, ...rest] = argv;
@@ -144,13 +151,21 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	}
 
 	if (subcommand === 'daemon') {
-		if (daemonTiering !== undefined) {
-			const {default: v8} = await import('node:v8');
-			v8.setFlagsFromString(daemonTiering);
+		if (daemonTiering === undefined) {
+			const {runDaemonCommand} = await import('./source/cli/daemon-command.js');
+			return runDaemonCommand(argv);
 		}
 
+		const {default: v8} = await import('node:v8');
+		v8.setFlagsFromString(daemonTiering.flags);
 		const {runDaemonCommand} = await import('./source/cli/daemon-command.js');
-		return runDaemonCommand(argv);
+		return runDaemonCommand(argv, {
+			bytes: daemonTiering.restoreAfterBytes,
+			callback() {
+				v8.setFlagsFromString(daemonTiering.restore);
+				return `${daemonTiering.restoreAfterBytes / 1024 / 1024} MiB of output read: V8's own tiering from now on (${daemonTiering.restore})`;
+			},
+		});
 	}
 
 	if (subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {

@@ -9,8 +9,8 @@ import {daemonSpec} from './command-specs.js';
 import {runDaemon} from './daemon.js';
 import {detach, reportToParent} from './detach.js';
 
-/** `argv`: the whole command line after `procui`, `daemon` first. */
-export async function runDaemonCommand(argv: readonly string[]): Promise<number | undefined> {
+/** `argv`: the whole command line after `procui`, `daemon` first; `afterOutput`: see `runDaemon`. */
+export async function runDaemonCommand(argv: readonly string[], afterOutput?: {readonly bytes: number; readonly callback: () => string}): Promise<number | undefined> {
 	const parsed = await parseCommand(daemonSpec, argv.slice(1));
 	if ('exit' in parsed) {
 		return parsed.exit;
@@ -40,6 +40,7 @@ export async function runDaemonCommand(argv: readonly string[]): Promise<number 
 		onFailure: (message) => {
 			reportToParent(`error: ${message}`);
 		},
+		...(afterOutput === undefined ? {} : {afterOutput}),
 	});
 	return undefined;
 }

@@ -17,6 +17,8 @@ type DaemonFlags = {
 	/** Called once listening (detach tells its parent). */
 	readonly onReady?: (endpoint: string) => void;
 	readonly onFailure?: (message: string) => void;
+	/** Called once the supervisor's processes have written `bytes` of output in all (cli.tsx's V8 tiering). */
+	readonly afterOutput?: {readonly bytes: number; readonly callback: () => string};
 };
 
 /** `procui daemon`: the supervisor headless, in the foreground. Resolves never; exits the process. */
@@ -75,6 +77,13 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 			void logger.close().finally(() => process.exit(code));
 		},
 	});
+	const {afterOutput} = flags;
+	if (afterOutput) {
+		supervisor.arbiter.redirector.whenRead(afterOutput.bytes, () => {
+			logger.log('debug', afterOutput.callback());
+		});
+	}
+
 	process.on('uncaughtException', (error) => {
 		logger.log('critical', `internal error, stopping every process: ${error.stack ?? error.message}`);
 		supervisor.arbiter.killAll();

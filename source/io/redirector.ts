@@ -29,6 +29,15 @@ are closed. After any churn it holds exactly the sources whose output is still o
 export class Redirector {
 	readonly #sources = new Map<number, OutputSource>();
 	#bytes = 0;
+	/** `whenRead`'s callbacks, and the smallest count one waits for. */
+	#marks: Array<{readonly bytes: number; readonly callback: () => void}> = [];
+	#nextMark = Number.POSITIVE_INFINITY;
+
+	/** Call `callback` once, as soon as the sources together have read `bytes` since start. */
+	whenRead(bytes: number, callback: () => void): void {
+		this.#marks.push({bytes, callback});
+		this.#passMarks();
+	}
 
 	/** Register a child's output. `handler` gets every byte; `onDrained` runs once, at end of output. */
 	attach(child: Child, owner: string, handler: OutputHandler): OutputSource {
@@ -85,6 +94,10 @@ export class Redirector {
 			channel.stream.on('data', (chunk: Buffer) => {
 				const data = filter ? filter(chunk) : chunk;
 				this.#bytes += data.length;
+				if (this.#bytes >= this.#nextMark) {
+					this.#passMarks();
+				}
+
 				if (data.length > 0) {
 					handler(data, channel.name);
 				}
@@ -96,6 +109,15 @@ export class Redirector {
 		}
 
 		return source;
+	}
+
+	#passMarks(): void {
+		const passed = this.#marks.filter((mark) => mark.bytes <= this.#bytes);
+		this.#marks = this.#marks.filter((mark) => mark.bytes > this.#bytes);
+		this.#nextMark = Math.min(Number.POSITIVE_INFINITY, ...this.#marks.map((mark) => mark.bytes));
+		for (const mark of passed) {
+			mark.callback();
+		}
 	}
 
 	/** The live sources, oldest first. */

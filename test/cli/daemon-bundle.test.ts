@@ -42,3 +42,23 @@ export async function resolve(specifier, context, next) {
 		.filter((file) => !file.startsWith('..'));
 	expect(files).toEqual(['dist/cli.js', 'dist/source/cli/daemon-command.js']);
 });
+
+it('goes back to V8\'s own tiering once its processes have written 16 MiB, not before (Node 20: see cli.tsx)', async () => {
+	const tiering = /MiB of output read: V8's own tiering from now on/;
+	daemon = await startDaemon([
+		'[watcher:few]', 'cmd = head -c 100000 /dev/zero', 'pty = false', 'respawn = false', '',
+		'[watcher:flood]', 'cmd = head -c 17000000 /dev/zero', 'pty = false', 'respawn = false', 'autostart = false', '',
+	].join('\n'));
+	await waitFor(async () => (await daemon!.ok('status', {name: 'few'})).status === 'stopped', {what: 'few to write its 100 KB and exit'});
+	await daemon.flushLog();
+	expect(daemon.stderr()).not.toMatch(tiering);
+	await daemon.ok('start', {name: 'flood'});
+	if (process.versions.v8.startsWith('11.')) {
+		await daemon.logged(tiering);
+	} else {
+		// V8 12 has neither flag: the daemon never changed them, and never says so.
+		await waitFor(async () => (await daemon!.ok('status', {name: 'flood'})).status === 'stopped', {what: 'flood to write its 17 MB and exit'});
+		await daemon.flushLog();
+		expect(daemon.stderr()).not.toMatch(tiering);
+	}
+});
