@@ -20,6 +20,15 @@ them all at once. A quiet process, and a burst's first read, are read at once as
 */
 export type Spacing = {readonly belowBytes: number; readonly gapMs: number; readonly spaceMs: number};
 export const floodSpacing: Spacing = {belowBytes: 64 * 1024, gapMs: 2, spaceMs: 1};
+/** The least room a child's pipe must give its writer for spaced reads: a 1 ms space can last 2 by
+the loop's clock, 1 MB of a writer at 500 MB/s. Less (net.core.wmem_max at its usual 208 KiB)
+would hold a fast writer up more than the wake-ups cost: its reads are not spaced. */
+const spacingRoomBytes = 1024 * 1024;
+
+/** How to space the reads of a pipe whose writer has `room` bytes of send buffer. */
+export function spacingFor(room: number): Spacing | undefined {
+	return room >= spacingRoomBytes ? floodSpacing : undefined;
+}
 
 type OnRead = {
 	buffer(): Uint8Array;
@@ -163,10 +172,10 @@ export function readPipe(socket: net.Socket): net.Socket {
 	return stream;
 }
 
-/** A pipe's read end (a descriptor the supervisor owns, not child_process's socket, made with
-room for spaced reads), read as `gatherReads` says, its reads spaced as `spacing` says. The
+/** A pipe's read end (a descriptor the supervisor owns, not child_process's socket), read as
+`gatherReads` says, its reads spaced as `spacing` says (`spacingFor` the room its writer has). The
 socket owns the descriptor from now on. */
-export function readPipeEnd(fd: number, spacing: Spacing = floodSpacing): net.Socket {
+export function readPipeEnd(fd: number, spacing: Spacing | undefined): net.Socket {
 	const gather = gatherReads(pipeBufferBytes, spacing);
 	const stream = new net.Socket({fd, readable: true, writable: false, onread: gather.onread} as net.SocketConstructorOpts);
 	gather.attach(stream);

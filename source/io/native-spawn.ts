@@ -15,7 +15,8 @@ does for its own.
 
 type Addon = {
 	spawn(file: string, argv: readonly string[], envp: readonly string[], cwd: string, fds: readonly number[]): number;
-	pipe(): [number, number];
+	/** Read end, write end, and the write end's send buffer in bytes (0 if unknown). */
+	pipe(): [number, number, number];
 	wait(pid: number): [number | null, number | null] | null;
 	watch(fd: number, callback: (report: string) => void): void;
 };
@@ -44,6 +45,14 @@ function loadAddon(): Addon | undefined {
 	}
 
 	return addon === false ? undefined : addon;
+}
+
+let lastPipeRoom = 0;
+
+/** The send buffer the last pipe made here gives its writer, in bytes: the same for every pipe
+of the system (net.core.wmem_max caps it); 0 before the first. */
+export function pipeRoom(): number {
+	return lastPipeRoom;
 }
 
 /** Whether processes start through procui-spawn (false: through child_process). */
@@ -101,7 +110,8 @@ export function spawnNative(file: string, argv: readonly string[], env: Readonly
 	try {
 		for (const entry of stdio) {
 			if (entry === 'pipe') {
-				const [read, write] = native.pipe();
+				const [read, write, room] = native.pipe();
+				lastPipeRoom = room;
 				pipes.push(read);
 				childEnds.push(write);
 				fds.push(write);

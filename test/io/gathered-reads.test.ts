@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterEach, expect, test} from 'vitest';
 import type net from 'node:net';
-import {pipeFd, readPipe, readPipeEnd, readTerminal, type Spacing} from '../../source/io/gathered-reads.js';
-import {spawnNative} from '../../source/io/native-spawn.js';
+import {floodSpacing, pipeFd, readPipe, readPipeEnd, readTerminal, spacingFor, type Spacing} from '../../source/io/gathered-reads.js';
+import {pipeRoom, spawnNative} from '../../source/io/native-spawn.js';
 
 type NativePty = {open(cols: number, rows: number): {master: number; slave: number}};
 const require = createRequire(import.meta.url);
@@ -199,3 +199,25 @@ test('a pipe paused during a space (a stream file behind) stays paused until res
 	await closed;
 	expect(bytes).toBe(3_000_000);
 }, 30_000);
+
+test('a child\'s pipe gives its writer room for what gathers while reads are spaced: 1 MiB asked, doubled, capped by net.core.wmem_max', async () => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'procui-pipe-room-'));
+	cleanups.push(() => fs.rmSync(dir, {recursive: true, force: true}));
+	const marker = path.join(dir, 'written');
+	const wmemMax = Number(fs.readFileSync('/proc/sys/net/core/wmem_max', 'utf8'));
+	const read = spawnedPipe(`head -c ${Math.floor(Math.min(1024 * 1024, wmemMax) / 2) * 2} /dev/zero; : > '${marker}'`);
+	cleanups.push(() => fs.closeSync(read));
+	expect(pipeRoom()).toBe(2 * Math.min(1024 * 1024, wmemMax));
+	// Half the room is payload at least (the rest: the kernel's accounting of each write): the child
+	// writes it all and goes on while nothing is read.
+	await until(() => fs.existsSync(marker), 'the child to write its bytes without a reader');
+	expect(spacingFor(pipeRoom())).toBe(wmemMax >= 1024 * 1024 ? floodSpacing : undefined);
+}, 30_000);
+
+test('reads are spaced only where a pipe has the room for it', () => {
+	expect(spacingFor(2 * 1024 * 1024)).toBe(floodSpacing);
+	expect(spacingFor(1024 * 1024)).toBe(floodSpacing);
+	// net.core.wmem_max's usual 212,992, doubled.
+	expect(spacingFor(425_984)).toBeUndefined();
+	expect(spacingFor(0)).toBeUndefined();
+});

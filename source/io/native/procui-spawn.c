@@ -232,19 +232,27 @@ static napi_value make_pipe(napi_env env, napi_callback_info info) {
 	/* Room for what the child writes while the supervisor spaces its reads (gathered-reads.ts): a
 	   stream socket's bytes in flight count against the writer's send buffer, ~208 KiB by default,
 	   which a fast writer fills in well under the 1 ms a read waits. The kernel doubles the value and
-	   caps it at net.core.wmem_max; a failure leaves the default, so it is not checked. Unused room
-	   costs nothing: buffers are taken per write and given back as they are read. */
+	   caps it at net.core.wmem_max (often 208 KiB): what the child gets goes back with the ends, and
+	   the reads are spaced only if it is enough. Unused room costs nothing: buffers are taken per
+	   write and given back as they are read. */
 	int room = pipe_room_bytes;
 	(void) setsockopt(ends[1], SOL_SOCKET, SO_SNDBUF, &room, sizeof room);
+	socklen_t room_size = sizeof room;
+	if (getsockopt(ends[1], SOL_SOCKET, SO_SNDBUF, &room, &room_size) != 0) {
+		room = 0;
+	}
 
 	napi_value result;
 	napi_value read_end;
 	napi_value write_end;
-	napi_create_array_with_length(env, 2, &result);
+	napi_value room_value;
+	napi_create_array_with_length(env, 3, &result);
 	napi_create_int32(env, ends[0], &read_end);
 	napi_create_int32(env, ends[1], &write_end);
+	napi_create_int32(env, room, &room_value);
 	napi_set_element(env, result, 0, read_end);
 	napi_set_element(env, result, 1, write_end);
+	napi_set_element(env, result, 2, room_value);
 	return result;
 }
 
