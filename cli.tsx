@@ -82,7 +82,7 @@ processes), and the first optimization pages in the optimizing compiler's code a
 of the daemon's resident memory for as long as it runs. With a budget 16 times larger and no early
 optimization of small functions, a supervisor that starts and stops processes and answers requests
 now and then runs without the compiler. Only together with the daemon's one-module bundle
-(scripts/bundle-daemon.js): loading ~120 modules runs Node's own loader hot enough to be optimized
+(scripts/bundle.js): loading ~120 modules runs Node's own loader hot enough to be optimized
 whatever the flags say. W1's daemon with 100 processes, RSS after 15 s: 54.5 MiB; with these flags
 alone 53.9 (one function optimized), bundled alone 53.9 (four), both 49.3 (none).
 

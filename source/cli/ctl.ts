@@ -1,3 +1,8 @@
+/**
+`procui ctl`: circusctl's commands against a running supervisor. The build bundles this module and
+everything it imports, meow included, into this one file (scripts/bundle.js): a command run once
+per request loads one module of its own instead of some twenty, and answers sooner.
+*/
 import {SocketClient} from '../control/client.js';
 import {defaultEndpoint} from '../control/endpoint.js';
 import {ctlCommands, ctlExitCode, escapeControl, formatCtlReply, parseCtlArgs, replyJson} from '../control/ctl-format.js';

@@ -1,6 +1,6 @@
 /**
 `procui daemon`: its arguments, then the supervisor, headless (or `--detach`ed). The build bundles
-this module and everything it imports into this one file (scripts/bundle-daemon.js): a daemon loads
+this module and everything it imports into this one file (scripts/bundle.js): a daemon loads
 one module instead of some 120, and so never has Node's module loader run hot enough for V8 to
 optimize it (see cli.tsx).
 */

@@ -1,13 +1,14 @@
 /**
-`procui daemon` loads its code as one module (the build bundles it, scripts/bundle-daemon.js), so
-that Node's module loader never runs hot in it (see cli.tsx). Found by a module hook that lists
-every file the daemon's main thread imports while it boots and starts a watcher.
+`procui daemon` and `procui ctl` load their code as one module each (the build bundles them,
+scripts/bundle.js), so that Node's module loader never runs hot in the daemon (see cli.tsx) and
+ctl answers sooner. Found by a module hook that lists every file a process's main thread imports.
 */
+import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {afterEach, expect, it} from 'vitest';
-import {repoRoot, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
+import {cliPath, repoRoot, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 
 let daemon: Daemon | undefined;
 let dir: string | undefined;
@@ -21,26 +22,49 @@ afterEach(async () => {
 	}
 });
 
-it('imports two files of its own, the CLI and the daemon\'s bundle, and with them every module it runs', async () => {
-	dir = tempDir();
-	const log = path.join(dir, 'imports.txt');
+/** A module hook: the environment that installs it, and the files of this repository it saw imported so far. */
+function importLog(): {env: NodeJS.ProcessEnv; files(): string[]} {
+	dir ??= tempDir();
+	const log = path.join(dir, `imports-${Math.random().toString(36).slice(2)}.txt`);
 	const hooks = path.join(dir, 'hooks.mjs');
 	const register = path.join(dir, 'register.mjs');
 	fs.writeFileSync(hooks, `import fs from 'node:fs';
 export async function resolve(specifier, context, next) {
 	const resolved = await next(specifier, context);
-	fs.appendFileSync(${JSON.stringify(log)}, resolved.url + '\\n');
+	fs.appendFileSync(process.env.PROCUI_IMPORT_LOG, resolved.url + '\\n');
 	return resolved;
 }
 `);
 	fs.writeFileSync(register, `import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-	daemon = await startDaemon(`[watcher:w]\ncmd = sleep ${uniqueSleep()}\nnumprocesses = 3\n`, {env: {NODE_OPTIONS: `--import=${pathToFileURL(register).href}`}});
+	return {
+		env: {NODE_OPTIONS: `--import=${pathToFileURL(register).href}`, PROCUI_IMPORT_LOG: log},
+		files: () => [...new Set(fs.readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith('file:')))]
+			.map((url) => path.relative(repoRoot, fileURLToPath(url)))
+			.filter((file) => !file.startsWith('..')),
+	};
+}
+
+it('the daemon imports two files of its own, the CLI and the daemon\'s bundle, and with them every module it runs', async () => {
+	const imports = importLog();
+	daemon = await startDaemon(`[watcher:w]\ncmd = sleep ${uniqueSleep()}\nnumprocesses = 3\n`, {env: imports.env});
 	await waitFor(async () => (await daemon!.ok('status', {name: 'w'})).status === 'active', {what: 'w to run'});
 	await daemon.ok('stop', {name: 'w', waiting: true});
-	const files = [...new Set(fs.readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith('file:')))]
-		.map((url) => path.relative(repoRoot, fileURLToPath(url)))
-		.filter((file) => !file.startsWith('..'));
-	expect(files).toEqual(['dist/cli.js', 'dist/source/cli/daemon-command.js']);
+	expect(imports.files()).toEqual(['dist/cli.js', 'dist/source/cli/daemon-command.js']);
+});
+
+it('procui ctl imports two files of its own, the CLI and ctl\'s bundle, and answers', async () => {
+	daemon = await startDaemon(`[watcher:w]\ncmd = sleep ${uniqueSleep()}\n`);
+	await waitFor(async () => (await daemon!.ok('status', {name: 'w'})).status === 'active', {what: 'w to run'});
+	const imports = importLog();
+	const ctl = childProcess.spawnSync(process.execPath, [cliPath, 'ctl', '--endpoint', daemon.endpoint, 'status', 'w'], {
+		env: {...process.env, ...imports.env},
+		encoding: 'utf8',
+		timeout: 30_000,
+	});
+	expect(ctl.stderr).toBe('');
+	expect(ctl.stdout.trim()).toBe('active');
+	expect(ctl.status).toBe(0);
+	expect(imports.files()).toEqual(['dist/cli.js', 'dist/source/cli/ctl.js']);
 });
 
 it('goes back to V8\'s own tiering once its processes have written 16 MiB, not before (Node 20: see cli.tsx)', async () => {
