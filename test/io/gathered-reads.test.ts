@@ -205,11 +205,12 @@ test('a child\'s pipe gives its writer room for what gathers while reads are spa
 	cleanups.push(() => fs.rmSync(dir, {recursive: true, force: true}));
 	const marker = path.join(dir, 'written');
 	const wmemMax = Number(fs.readFileSync('/proc/sys/net/core/wmem_max', 'utf8'));
-	const read = spawnedPipe(`head -c ${Math.floor(Math.min(1024 * 1024, wmemMax) / 2) * 2} /dev/zero; : > '${marker}'`);
+	// Half the room it should get.
+	const read = spawnedPipe(`head -c ${Math.min(1024 * 1024, wmemMax)} /dev/zero; : > '${marker}'`);
 	cleanups.push(() => fs.closeSync(read));
 	expect(pipeRoom()).toBe(2 * Math.min(1024 * 1024, wmemMax));
-	// Half the room is payload at least (the rest: the kernel's accounting of each write): the child
-	// writes it all and goes on while nothing is read.
+	// Half the room holds that much payload at least (the rest is the kernel's accounting of each
+	// write): the child writes it all and goes on while nothing is read.
 	await until(() => fs.existsSync(marker), 'the child to write its bytes without a reader');
 	expect(spacingFor(pipeRoom())).toBe(wmemMax >= 1024 * 1024 ? floodSpacing : undefined);
 }, 30_000);
