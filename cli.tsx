@@ -151,21 +151,21 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	}
 
 	if (subcommand === 'daemon') {
-		if (daemonTiering === undefined) {
-			const {runDaemonCommand} = await import('./source/cli/daemon-command.js');
-			return runDaemonCommand(argv);
+		let afterOutput: Parameters<typeof import('./source/cli/daemon-command.js').runDaemonCommand>[1];
+		if (daemonTiering !== undefined) {
+			const {default: v8} = await import('node:v8');
+			v8.setFlagsFromString(daemonTiering.flags);
+			afterOutput = {
+				bytes: daemonTiering.restoreAfterBytes,
+				callback() {
+					v8.setFlagsFromString(daemonTiering.restore);
+					return `${daemonTiering.restoreAfterBytes / 1024 / 1024} MiB of output read: V8's own tiering from now on (${daemonTiering.restore})`;
+				},
+			};
 		}
 
-		const {default: v8} = await import('node:v8');
-		v8.setFlagsFromString(daemonTiering.flags);
 		const {runDaemonCommand} = await import('./source/cli/daemon-command.js');
-		return runDaemonCommand(argv, {
-			bytes: daemonTiering.restoreAfterBytes,
-			callback() {
-				v8.setFlagsFromString(daemonTiering.restore);
-				return `${daemonTiering.restoreAfterBytes / 1024 / 1024} MiB of output read: V8's own tiering from now on (${daemonTiering.restore})`;
-			},
-		});
+		return runDaemonCommand(argv, afterOutput);
 	}
 
 	if (subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {
