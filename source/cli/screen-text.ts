@@ -5,6 +5,7 @@ as the UI's log pane does), its rows are printed as plain text, without colours 
 blank rows at the bottom. `--json` prints the reply itself, for a viewer of one's own.
 */
 import {Buffer} from 'node:buffer';
+import {createRequire} from 'node:module';
 import type {OkReply} from '../control/protocol.js';
 import {replayPrefix} from '../control/alternate-replay.js';
 
@@ -14,7 +15,8 @@ const fallbackSize = {columns: 80, rows: 24};
 const dimension = (value: unknown, fallback: number): number => (typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 1000 ? value : fallback);
 
 export async function screenText(reply: OkReply): Promise<string> {
-	const {default: xterm} = await import('@xterm/headless');
+	// Required (it is CommonJS), not imported: ctl's bundle runs where no dynamic import can (cli.tsx, runBundle).
+	const xterm = createRequire(import.meta.url)('@xterm/headless') as typeof import('@xterm/headless');
 	const columns = dimension(reply.columns, fallbackSize.columns);
 	const rows = dimension(reply.rows, fallbackSize.rows);
 	const terminal = new xterm.Terminal({cols: columns, rows, scrollback: 0, allowProposedApi: true});
