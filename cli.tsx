@@ -3,19 +3,18 @@ import fs from 'node:fs';
 import module from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 
 /**
-Node 22.1+ can keep V8's compiled code of the modules loaded from here on (procui's, meow's, Ink's)
-between runs; Node 20 has no such cache. Not in Node's default place, a directory under the
-temporary one that any user can create first: code found there runs as whoever starts procui. The
-cache goes in procui's own `procui-UID` there (the default endpoint's, without XDG_RUNTIME_DIR), and
-only if that is ours and nobody else can write to it. A run that cannot use it compiles as before.
+procui's own directory under the temporary one (the default endpoint's, without XDG_RUNTIME_DIR),
+made if missing, for the compiled code kept between runs. Not in a directory any user could have
+created first: code found there runs as whoever starts procui. So only if it is ours and nobody
+else can write to it; undefined otherwise, and a run then compiles as if there were no cache.
 */
-function enableCompileCache(): void {
-	const enable = (module as {enableCompileCache?: (directory: string) => unknown}).enableCompileCache;
+function privateDirectory(): string | undefined {
 	const uid = process.getuid?.();
-	if (enable === undefined || uid === undefined) {
-		return;
+	if (uid === undefined) {
+		return undefined;
 	}
 
 	const directory = path.join(os.tmpdir(), `procui-${uid}`);
@@ -27,15 +26,83 @@ function enableCompileCache(): void {
 
 	try {
 		const info = fs.lstatSync(directory);
-		if (info.isDirectory() && info.uid === uid && (info.mode & 0o022) === 0) {
-			enable(path.join(directory, 'compile-cache'));
-		}
+		return info.isDirectory() && info.uid === uid && (info.mode & 0o022) === 0 ? directory : undefined;
 	} catch {
-		// No such directory: no cache.
+		return undefined;
+	}
+}
+
+/** Node 22.1+ can keep V8's compiled code of the ES modules loaded from here on (procui's, meow's, Ink's) between runs. */
+function enableCompileCache(): void {
+	const enable = (module as {enableCompileCache?: (directory: string) => unknown}).enableCompileCache;
+	const directory = enable === undefined || process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : privateDirectory();
+	if (directory !== undefined) {
+		enable!(path.join(directory, 'compile-cache'));
 	}
 }
 
 enableCompileCache();
+
+const require = module.createRequire(import.meta.url);
+
+/**
+Run a CommonJS bundle of the build (scripts/bundle.js) with V8's code cache of it, which Node keeps
+for no code run this way: `procui ctl` is started once per request, and compiling its 230 KB (meow
+with it) was a third of what it spent before it sent one. The cache is the private directory's
+`code-cache/NAME-NODEVERSION-ARCH.v8` (V8 rejects one from another V8 or other flags), headed by the
+bundle's identity when it was made, inode, size and change time, since V8 checks only the source's
+length: a rebuilt or reinstalled bundle is a new one. A run without a usable cache compiles as
+usual and, once its command is done (`keep`), leaves one for the next. The bundle cannot use a
+dynamic import() (a script run this way has no loader for it without an experimental flag): it
+requires what it loads late.
+*/
+function runBundle(relative: string): {readonly exports: Record<string, unknown>; keep(): void} {
+	const vm = require('node:vm') as typeof import('node:vm');
+	const file = fileURLToPath(new URL(relative, import.meta.url));
+	const fd = fs.openSync(file, 'r');
+	let source: string;
+	let identity: Buffer;
+	try {
+		const info = fs.fstatSync(fd, {bigint: true});
+		identity = Buffer.from(`${info.dev}:${info.ino}:${info.size}:${info.ctimeNs}\n`);
+		source = fs.readFileSync(fd, 'utf8');
+	} finally {
+		fs.closeSync(fd);
+	}
+
+	// Node's own switch for its compile cache turns this one off too.
+	const directory = process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : privateDirectory();
+	const cacheFile = directory === undefined ? undefined : path.join(directory, 'code-cache', `${path.basename(file)}-${process.version}-${process.arch}.v8`);
+	let cachedData: Buffer | undefined;
+	try {
+		const kept = cacheFile === undefined ? undefined : fs.readFileSync(cacheFile);
+		cachedData = kept !== undefined && kept.length > identity.length && kept.subarray(0, identity.length).equals(identity) ? kept.subarray(identity.length) : undefined;
+	} catch {
+		// None yet.
+	}
+
+	const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {filename: file, cachedData});
+	const moduleObject = {exports: {} as Record<string, unknown>};
+	(script.runInThisContext() as (...parameters: unknown[]) => void).call(moduleObject.exports, moduleObject.exports, module.createRequire(file), moduleObject, file, path.dirname(file));
+	return {
+		exports: moduleObject.exports,
+		keep() {
+			if (cacheFile === undefined || (cachedData !== undefined && !script.cachedDataRejected)) {
+				return;
+			}
+
+			const partial = `${cacheFile}.${process.pid}`;
+			try {
+				fs.mkdirSync(path.dirname(cacheFile), {mode: 0o700, recursive: true});
+				fs.writeFileSync(partial, Buffer.concat([identity, script.createCachedData()]), {mode: 0o600, flag: 'wx'});
+				fs.renameSync(partial, cacheFile);
+			} catch {
+				// No cache this time: the next run compiles too.
+				fs.rmSync(partial, {force: true});
+			}
+		},
+	};
+}
 
 // Each subcommand is imported only when it runs: `procui ctl status` must start about as fast as
 // `node -e 0`, so it must not load the supervisor or the UI. Each subcommand reads its own flags with
@@ -101,8 +168,10 @@ const daemonTiering = process.versions.v8.startsWith('11.')
 async function main(argv: readonly string[]): Promise<number | undefined> {
 	const [subcommand, ...rest] = argv;
 	if (subcommand === 'ctl') {
-		const {runCtl} = await import('./source/cli/ctl.js');
-		return runCtl(rest);
+		const ctl = runBundle('./source/cli/ctl.cjs');
+		const code = await (ctl.exports.runCtl as typeof import('./source/cli/ctl.js').runCtl)(rest);
+		ctl.keep();
+		return code;
 	}
 
 	if (subcommand === 'attach') {
@@ -182,7 +251,9 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 	return 2;
 }
 
-const code = await main(process.argv.slice(2));
-if (code !== undefined) {
-	process.exitCode = code;
-}
+// No top-level await: the build makes this file CommonJS (scripts/bundle.js).
+void main(process.argv.slice(2)).then((code) => {
+	if (code !== undefined) {
+		process.exitCode = code;
+	}
+});

@@ -1,36 +1,107 @@
 #!/usr/bin/env node
 // After tsc, in `npm run build`: the modules of the two commands whose start matters, each with
-// everything it imports (procui's modules and meow) in one file, in place of the module tsc made.
-// `procui daemon` (dist/source/cli/daemon-command.js): loaded as some 120 modules, the daemon's
-// start ran Node's module loader (URL to path, path normalizing) hot enough for V8 to optimize it,
-// which alone keeps the optimizing compiler's 4.5 MiB resident; as one module it does not (see
-// cli.tsx), and it starts a little sooner. `procui ctl` (dist/source/cli/ctl.js): a command run
-// once per request, from scripts too; as one module it answers 7 ms sooner (`ctl status` against
-// a daemon, 30 runs three times over: 62-65 ms against 70-72; `node -e 0`: 22).
-// node-pty stays outside: it loads its native part by a path of its own. The modules keep their
-// places relative to dist/ (dist/source/<layer>/), which is how they find procui's native parts
-// (../../procui-*.node), the stream writer's thread (../io/stream-worker.js) and package.json.
+// everything it imports (procui's modules and meow) in one file.
+//
+// `procui daemon` (dist/source/cli/daemon-command.js, in place of the module tsc made): loaded as
+// some 120 modules, the daemon's start ran Node's module loader (URL to path, path normalizing) hot
+// enough for V8 to optimize it, which alone keeps the optimizing compiler's 4.5 MiB resident; as one
+// module it does not (see cli.tsx), and it starts a little sooner.
+//
+// `procui ctl` (dist/source/cli/ctl.cjs, beside tsc's ctl.js): a command run once per request, from
+// scripts too, whose start is most of its time. One CommonJS file, because cli.tsx runs it with V8's
+// code cache of it (Node 20 keeps none for ES modules), from the second run on.
+//
+// node-pty stays outside: it loads its native part by a path of its own; for ctl, so does
+// @xterm/headless, which only `ctl screen` loads (190 KB every other command would parse). The modules keep
+// their places relative to dist/ (dist/source/<layer>/), which is how they find procui's native
+// parts (../../procui-*.node), the stream writer's thread (../io/stream-worker.js) and package.json.
+import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {build} from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const commands = ['daemon-command.js', 'ctl.js'].map((name) => path.join(root, 'dist', 'source', 'cli', name));
+const cli = path.join(root, 'dist', 'source', 'cli');
 
-for (const file of commands) {
-	await build({
-		entryPoints: [file],
-		outfile: file,
-		allowOverwrite: true,
-		bundle: true,
-		format: 'esm',
-		platform: 'node',
-		target: 'node20',
-		external: ['node-pty'],
-		// Composed with tsc's maps: a stack trace under --enable-source-maps names the TypeScript.
-		sourcemap: true,
-		minifyWhitespace: true,
-		minifySyntax: true,
-		logLevel: 'warning',
-	});
+// meow's bundled dependencies set up normalize-package-data (semver's regular expressions, the
+// SPDX license lists) when imported, for `result.pkg`, which procui never reads (it gives meow its
+// `pkg`): ~4 ms of every command's start. Here that happens on first use instead.
+const lazyPackageNormalizer = {
+	name: 'meow-lazy-package-normalizer',
+	setup(build) {
+		build.onLoad({filter: /[\\/]meow[\\/]build[\\/]dependencies\.js$/}, async ({path: file}) => {
+			const text = await fs.promises.readFile(file, 'utf8');
+			const eager = 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);';
+			if (!text.includes(eager)) {
+				throw new Error(`${file}: meow's package normalizer is no longer set up as scripts/bundle.js expects; update the plugin (it looks for: ${eager})`);
+			}
+
+			return {contents: text.replace(eager, 'const normalizePackageData = (...parameters) => getDefaultExportFromCjs(requireNormalize())(...parameters);'), loader: 'js'};
+		});
+	},
+};
+
+// A CommonJS file has no import.meta; the modules here want its `url` (meow's importMeta, the
+// request id's require of node:crypto, cli.tsx's package.json).
+const importMetaBanner = '"use strict";const procuiImportMeta = {url: require("node:url").pathToFileURL(__filename).href};';
+
+const common = {
+	bundle: true,
+	platform: 'node',
+	target: 'node20',
+	plugins: [lazyPackageNormalizer],
+	// Composed with tsc's maps: a stack trace under --enable-source-maps names the TypeScript.
+	sourcemap: true,
+	minifyWhitespace: true,
+	minifySyntax: true,
+	logLevel: 'warning',
+};
+
+// A CommonJS file for the entry point, dist/cli.js (dist/package.json says so; dist/source and
+// dist/test stay ES modules): Node starts a CommonJS main without its ES module loader, whose own
+// code, and the facades it makes of node:fs and the other built-ins, cost ~5 ms of every command's
+// start, `ctl` included. The subcommands it imports stay ES modules. Not bundled: the entry point is
+// cli.tsx alone.
+// Made from tsc's ES module; run again after it (without tsc), this script leaves it as it is.
+const entry = path.join(root, 'dist', 'cli.js');
+if (!(await fs.promises.readFile(entry, 'utf8')).includes(importMetaBanner)) await build({
+	entryPoints: [entry],
+	outfile: entry,
+	allowOverwrite: true,
+	platform: 'node',
+	target: 'node20',
+	format: 'cjs',
+	sourcemap: true,
+	logLevel: 'warning',
+	define: {'import.meta': 'procuiImportMeta'},
+	banner: {js: importMetaBanner},
+});
+for (const [directory, type] of [['dist', 'commonjs'], ['dist/source', 'module'], ['dist/test', 'module']]) {
+	await fs.promises.writeFile(path.join(root, directory, 'package.json'), `${JSON.stringify({type})}\n`);
+}
+
+await build({
+	...common,
+	entryPoints: [path.join(cli, 'daemon-command.js')],
+	outfile: path.join(cli, 'daemon-command.js'),
+	allowOverwrite: true,
+	format: 'esm',
+	external: ['node-pty'],
+});
+
+const ctl = await build({
+	...common,
+	metafile: true,
+	entryPoints: [path.join(cli, 'ctl.js')],
+	outfile: path.join(cli, 'ctl.cjs'),
+	format: 'cjs',
+	external: ['node-pty', '@xterm/headless'],
+	define: {'import.meta': 'procuiImportMeta'},
+	banner: {js: importMetaBanner},
+});
+
+// cli.tsx runs ctl's bundle as a script, where import() has no loader: it would fail when reached.
+const late = Object.values(ctl.metafile.outputs).flatMap(({imports}) => imports).filter(({kind}) => kind === 'dynamic-import');
+if (late.length > 0) {
+	throw new Error(`ctl's bundle imports ${late.map(({path: name}) => name).join(', ')} with import(), which cannot run there: require it (see source/cli/screen-text.ts)`);
 }

@@ -1,7 +1,7 @@
 /**
 `procui daemon` and `procui ctl` load their code as one module each (the build bundles them,
 scripts/bundle.js), so that Node's module loader never runs hot in the daemon (see cli.tsx) and
-ctl answers sooner. Found by a module hook that lists every file a process's main thread imports.
+ctl answers sooner. Found by module hooks that list every file a process's main thread loads.
 */
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
@@ -22,12 +22,16 @@ afterEach(async () => {
 	}
 });
 
-/** A module hook: the environment that installs it, and the files of this repository it saw imported so far. */
+/**
+Module hooks: the environment that installs them, and the files of this repository (its
+dependencies' aside) a process was seen to load so far: ES modules as Node resolves them, CommonJS ones as `require` loads them (the
+CLI itself, dist/cli.js, is one), and bundles opened to run (ctl's, read by cli.tsx's runBundle).
+*/
 function importLog(): {env: NodeJS.ProcessEnv; files(): string[]} {
 	dir ??= tempDir();
 	const log = path.join(dir, `imports-${Math.random().toString(36).slice(2)}.txt`);
 	const hooks = path.join(dir, 'hooks.mjs');
-	const register = path.join(dir, 'register.mjs');
+	const register = path.join(dir, 'register.cjs');
 	fs.writeFileSync(hooks, `import fs from 'node:fs';
 export async function resolve(specifier, context, next) {
 	const resolved = await next(specifier, context);
@@ -35,12 +39,30 @@ export async function resolve(specifier, context, next) {
 	return resolved;
 }
 `);
-	fs.writeFileSync(register, `import {register} from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+	fs.writeFileSync(register, `const fs = require('node:fs');
+const Module = require('node:module');
+const {pathToFileURL} = require('node:url');
+const note = (file) => fs.appendFileSync(process.env.PROCUI_IMPORT_LOG, pathToFileURL(file).href + '\\n');
+Module.register(${JSON.stringify(pathToFileURL(hooks).href)});
+const load = Module._load;
+Module._load = function (request, parent, isMain) {
+	try {
+		const file = Module._resolveFilename(request, parent, isMain);
+		if (file.endsWith('.js') || file.endsWith('.cjs')) note(file);
+	} catch {}
+	return load.apply(this, arguments);
+};
+const open = fs.openSync;
+fs.openSync = function (file, ...rest) {
+	if (typeof file === 'string' && file.endsWith('.cjs')) note(file);
+	return open.call(this, file, ...rest);
+};
+`);
 	return {
-		env: {NODE_OPTIONS: `--import=${pathToFileURL(register).href}`, PROCUI_IMPORT_LOG: log},
+		env: {NODE_OPTIONS: `--require=${register}`, PROCUI_IMPORT_LOG: log},
 		files: () => [...new Set(fs.readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith('file:')))]
 			.map((url) => path.relative(repoRoot, fileURLToPath(url)))
-			.filter((file) => !file.startsWith('..')),
+			.filter((file) => !file.startsWith('..') && !file.startsWith('node_modules/')),
 	};
 }
 
@@ -52,7 +74,7 @@ it('the daemon imports two files of its own, the CLI and the daemon\'s bundle, a
 	expect(imports.files()).toEqual(['dist/cli.js', 'dist/source/cli/daemon-command.js']);
 });
 
-it('procui ctl imports two files of its own, the CLI and ctl\'s bundle, and answers', async () => {
+it('procui ctl loads two files of its own, the CLI and ctl\'s bundle, and answers', async () => {
 	daemon = await startDaemon(`[watcher:w]\ncmd = sleep ${uniqueSleep()}\n`);
 	await waitFor(async () => (await daemon!.ok('status', {name: 'w'})).status === 'active', {what: 'w to run'});
 	const imports = importLog();
@@ -64,7 +86,7 @@ it('procui ctl imports two files of its own, the CLI and ctl\'s bundle, and answ
 	expect(ctl.stderr).toBe('');
 	expect(ctl.stdout.trim()).toBe('active');
 	expect(ctl.status).toBe(0);
-	expect(imports.files()).toEqual(['dist/cli.js', 'dist/source/cli/ctl.js']);
+	expect(imports.files()).toEqual(['dist/cli.js', 'dist/source/cli/ctl.cjs']);
 });
 
 it('goes back to V8\'s own tiering once its processes have written 16 MiB, not before (Node 20: see cli.tsx)', async () => {
