@@ -12,9 +12,10 @@
 // code cache of it (Node 20 keeps none for ES modules), from the second run on.
 //
 // node-pty stays outside: it loads its native part by a path of its own; for ctl, so does
-// @xterm/headless, which only `ctl screen` loads (190 KB every other command would parse). The modules keep
-// their places relative to dist/ (dist/source/<layer>/), which is how they find procui's native
-// parts (../../procui-*.node), the stream writer's thread (../io/stream-worker.js) and package.json.
+// @xterm/headless, which only `ctl screen` loads (190 KB every other command would parse). The
+// modules keep their places relative to dist/ (dist/source/<layer>/), which is how they find
+// procui's native parts (../../procui-*.node), the stream writer's thread (../io/stream-worker.js)
+// and package.json.
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -61,21 +62,23 @@ const common = {
 // dist/test stay ES modules): Node starts a CommonJS main without its ES module loader, whose own
 // code, and the facades it makes of node:fs and the other built-ins, cost ~5 ms of every command's
 // start, `ctl` included. The subcommands it imports stay ES modules. Not bundled: the entry point is
-// cli.tsx alone.
-// Made from tsc's ES module; run again after it (without tsc), this script leaves it as it is.
+// cli.tsx alone. Made from tsc's ES module: run again without tsc, this script leaves it as it is.
 const entry = path.join(root, 'dist', 'cli.js');
-if (!(await fs.promises.readFile(entry, 'utf8')).includes(importMetaBanner)) await build({
-	entryPoints: [entry],
-	outfile: entry,
-	allowOverwrite: true,
-	platform: 'node',
-	target: 'node20',
-	format: 'cjs',
-	sourcemap: true,
-	logLevel: 'warning',
-	define: {'import.meta': 'procuiImportMeta'},
-	banner: {js: importMetaBanner},
-});
+if (!(await fs.promises.readFile(entry, 'utf8')).includes(importMetaBanner)) {
+	await build({
+		entryPoints: [entry],
+		outfile: entry,
+		allowOverwrite: true,
+		platform: 'node',
+		target: 'node20',
+		format: 'cjs',
+		sourcemap: true,
+		logLevel: 'warning',
+		define: {'import.meta': 'procuiImportMeta'},
+		banner: {js: importMetaBanner},
+	});
+}
+
 for (const [directory, type] of [['dist', 'commonjs'], ['dist/source', 'module'], ['dist/test', 'module']]) {
 	await fs.promises.writeFile(path.join(root, directory, 'package.json'), `${JSON.stringify({type})}\n`);
 }
