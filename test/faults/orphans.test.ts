@@ -69,6 +69,7 @@ describe('processes a daemon killed with SIGKILL left running', () => {
 		const fresh = await running(second, 2);
 		expect(old.filter((pid) => alive(pid))).toEqual([]);
 		expect(fresh.some((pid) => old.includes(pid))).toBe(false);
+		await waitFor(() => pidsMatching(marker).length === fresh.length, {what: 'the fresh processes\' exec'});
 		expect(pidsMatching(marker).sort()).toEqual([...fresh].sort());
 		await second.logged(new RegExp(`orphans: 2 process\\(es\\) of a previous procui \\(pid ${first.process.pid}\\) still run; stopping them`));
 		await second.logged(/orphans: stopped w \d+, w \d+/);
@@ -84,7 +85,9 @@ describe('processes a daemon killed with SIGKILL left running', () => {
 		const second = await daemonOn(config(marker, 'procui.orphans = warn'), first.dir);
 		const fresh = await running(second, 2);
 		expect(old.every((pid) => alive(pid))).toBe(true);
-		expect(pidsMatching(marker).length).toBe(4);
+		// The fresh ones may still be in their exec (an empty /proc/PID/cmdline for a moment).
+		await waitFor(() => pidsMatching(marker).length === 4, {what: 'the two old and two fresh processes, all running'});
+		expect(old.every((pid) => alive(pid))).toBe(true);
 		await second.logged(/orphans: 2 process\(es\) of a previous procui .* left alone \(procui.orphans = warn\): w \d+, w \d+/);
 		expect(fresh.some((pid) => old.includes(pid))).toBe(false);
 	});
