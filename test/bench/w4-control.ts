@@ -1,9 +1,10 @@
 /**
 W4 control: sequential `status` requests on one socket connection (round trip, median and p95),
 against a bare Node server answering the same framing; and `procui ctl status` as a command,
-against `node -e 0` (Node's own start-up), runs interleaved. The peers (supervisord, PM2) run the
-same three programs of two processes: their status request on their own socket in the same
-alternating batches, and their CLI's status in the same interleaved runs.
+against `node -e 0` (Node's own start-up), runs interleaved, with a bare Node client of the same
+request (status-client.cts) in the same runs: the floor any Node command has. The peers
+(supervisord, PM2) run the same three programs of two processes: their status request on their
+own socket in the same alternating batches, and their CLI's status in the same interleaved runs.
 */
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
@@ -19,6 +20,7 @@ import {peerLabels, type Measurement, type PeerName} from './table.js';
 import {pause, type Context, type Values, type Workload} from './workload.js';
 
 const echoServer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'echo-server.js');
+const statusClient = path.join(path.dirname(fileURLToPath(import.meta.url)), 'status-client.cjs');
 /** Requests sent first and not counted: JIT warm-up on both sides. */
 const warmupRequests = 100;
 /** Requests per batch; procui and the baseline alternate batches, so both see the same noise. */
@@ -109,11 +111,15 @@ async function run(context: Context): Promise<Record<string, Values>> {
 		context.progress(`W4 ${sizes.ctlRuns} runs of procui ctl status, interleaved with node -e 0${peers.daemons.map(peer => `, ${peer.label}'s status`).join('')}`);
 		const ctl: number[] = [];
 		const bare: number[] = [];
+		// The floor for any Node client of the endpoint, in the same runs (in the note, not a column).
+		const bareClient: number[] = [];
+		const clientArgs = [statusClient, new URL(daemon.endpoint).pathname];
 		const peerCtl = new Map<PeerName, number[]>();
 		const ctlArgs = [cliFile(), 'ctl', '--endpoint', daemon.endpoint, 'status'];
 		// One of each first: the file cache, not the figure.
 		timeCommand(process.execPath, ctlArgs);
 		timeCommand(process.execPath, ['-e', '0']);
+		timeCommand(process.execPath, clientArgs);
 		await peers.each(async peer => {
 			timeCommand(peer.statusCommand.file, peer.statusCommand.args, peer.statusCommand.env);
 			peerCtl.set(peer.name, []);
@@ -121,6 +127,7 @@ async function run(context: Context): Promise<Record<string, Values>> {
 		for (let index = 0; index < sizes.ctlRuns; index++) {
 			ctl.push(timeCommand(process.execPath, ctlArgs));
 			bare.push(timeCommand(process.execPath, ['-e', '0']));
+			bareClient.push(timeCommand(process.execPath, clientArgs));
 			await peers.each(async peer => {
 				peerCtl.get(peer.name)?.push(timeCommand(peer.statusCommand.file, peer.statusCommand.args, peer.statusCommand.env));
 			}, signal);
@@ -135,7 +142,7 @@ async function run(context: Context): Promise<Record<string, Values>> {
 		return {
 			'w4.rtt.median': {procui: median(procui), baseline: median(baseline), peers: peers.values(peerTimes, times => median(times)), note: `SocketClient.call('status') with 3 watchers × 2 processes; ${warmupRequests} warm-up requests each, not counted${live.length > 0 ? '; peers on their own unix sockets, the request their CLI\'s status sends (supervisord: supervisor.getAllProcessInfo over XML-RPC on one kept-alive HTTP connection; PM2: getMonitorData over its axon RPC socket)' : ''}${failures}`},
 			'w4.rtt.p95': {procui: percentile(procui, 95), baseline: percentile(baseline, 95), peers: peers.values(peerTimes, times => percentile(times, 95))},
-			'w4.ctl': {procui: median(ctl), baseline: median(bare), peers: peers.values(peerCtl, times => median(times)), note: `wall time of the whole command (procui ${range(ctl, ms)}, node -e 0 ${range(bare, ms)}${labelled(peerCtl)})${live.length > 0 ? '; peers: `supervisorctl status`, `pm2 status`' : ''}`},
+			'w4.ctl': {procui: median(ctl), baseline: median(bare), peers: peers.values(peerCtl, times => median(times)), note: `wall time of the whole command (procui ${range(ctl, ms)}, node -e 0 ${range(bare, ms)}${labelled(peerCtl)}); a bare Node client of the same request (test/bench/status-client.cts: connect, send, print, no parsing of arguments) took ${ms(median(bareClient))}, ${(median(bareClient) / median(bare)).toFixed(2)}× node -e 0${live.length > 0 ? '; peers: `supervisorctl status`, `pm2 status`' : ''}`},
 		};
 	} finally {
 		await peers?.close();
@@ -148,6 +155,6 @@ async function run(context: Context): Promise<Record<string, Values>> {
 export const controlWorkload: Workload = {
 	name: 'w4',
 	plan,
-	timeoutMs: (sizes, peers) => 60_000 * (1 + peers) + sizes.ctlRuns * (2 + peers) * 2000,
+	timeoutMs: (sizes, peers) => 60_000 * (1 + peers) + sizes.ctlRuns * (3 + peers) * 2000,
 	run,
 };
