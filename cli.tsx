@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
+let privateDirectoryFound: {readonly directory: string | undefined} | undefined;
+
 /**
 procui's own directory under the temporary one (the default endpoint's, without XDG_RUNTIME_DIR),
 made if missing, for the compiled code kept between runs. Not in a directory any user could have
@@ -12,6 +14,12 @@ created first: code found there runs as whoever starts procui. So only if it is 
 else can write to it; undefined otherwise, and a run then compiles as if there were no cache.
 */
 function privateDirectory(): string | undefined {
+	// Once per run: on Node 22 both Node's compile cache and ctl's code cache ask.
+	privateDirectoryFound ??= {directory: findPrivateDirectory()};
+	return privateDirectoryFound.directory;
+}
+
+function findPrivateDirectory(): string | undefined {
 	const uid = process.getuid?.();
 	if (uid === undefined) {
 		return undefined;
