@@ -29,6 +29,8 @@ export type NativeChild = {
 	readonly pid: number;
 	/** The read ends of the `'pipe'` entries, by descriptor number; the others are undefined. */
 	readonly pipes: ReadonlyArray<number | undefined>;
+	/** The send buffer its pipes give the child's writes, in bytes (net.core.wmem_max caps it); 0 without pipes or if unknown. */
+	readonly pipeRoom: number;
 };
 
 let addon: Addon | undefined | false;
@@ -45,14 +47,6 @@ function loadAddon(): Addon | undefined {
 	}
 
 	return addon === false ? undefined : addon;
-}
-
-let lastPipeRoom = 0;
-
-/** The send buffer the last pipe made here gives its writer, in bytes: the same for every pipe
-of the system (net.core.wmem_max caps it); 0 before the first. */
-export function pipeRoom(): number {
-	return lastPipeRoom;
 }
 
 /** Whether processes start through procui-spawn (false: through child_process). */
@@ -105,13 +99,14 @@ export function spawnNative(file: string, argv: readonly string[], env: Readonly
 	}
 
 	const pipes: Array<number | undefined> = [];
+	let pipeRoom = 0;
 	const childEnds: number[] = [];
 	const fds: number[] = [];
 	try {
 		for (const entry of stdio) {
 			if (entry === 'pipe') {
 				const [read, write, room] = native.pipe();
-				lastPipeRoom = room;
+				pipeRoom = room;
 				pipes.push(read);
 				childEnds.push(write);
 				fds.push(write);
@@ -129,7 +124,7 @@ export function spawnNative(file: string, argv: readonly string[], env: Readonly
 			untrack();
 			onExit(status);
 		});
-		return {pid, pipes};
+		return {pid, pipes, pipeRoom};
 	} catch (error) {
 		for (const fd of pipes) {
 			if (fd !== undefined) {

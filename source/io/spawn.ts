@@ -10,7 +10,7 @@ import {trackChild} from './adopted.js';
 import {DrainMarker} from './drain-marker.js';
 import {FdRef} from './fd-ref.js';
 import {pipeFd, readPipe, readPipeEnd, readTerminal, spacingFor} from './gathered-reads.js';
-import {nativeSpawnAvailable, pipeRoom, spawnNative, watchReport} from './native-spawn.js';
+import {nativeSpawnAvailable, spawnNative, watchReport} from './native-spawn.js';
 import {checkWorkingDir, resolveExecutable, SpawnError} from './executable.js';
 
 export {SpawnError} from './executable.js';
@@ -221,7 +221,7 @@ function startNative(options: SpawnOptions, file: string, stdio: Stdio, ctty: bo
 		reporter.read(new net.Socket({fd: errors, readable: true, writable: false}));
 	}
 
-	const spacing = spacingFor(pipeRoom());
+	const spacing = spacingFor(child.pipeRoom);
 	const pipes = child.pipes.slice(0, errorFd).map((fd) => (fd === undefined ? undefined : readPipeEnd(fd, spacing)));
 	return {pid: child.pid, pipes};
 }

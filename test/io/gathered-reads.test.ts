@@ -7,7 +7,7 @@ import tty from 'node:tty';
 import {afterEach, expect, test} from 'vitest';
 import type net from 'node:net';
 import {floodSpacing, pipeFd, readPipe, readPipeEnd, readTerminal, spacingFor, type Spacing} from '../../source/io/gathered-reads.js';
-import {pipeRoom, spawnNative} from '../../source/io/native-spawn.js';
+import {spawnNative} from '../../source/io/native-spawn.js';
 
 type NativePty = {open(cols: number, rows: number): {master: number; slave: number}};
 const require = createRequire(import.meta.url);
@@ -174,7 +174,8 @@ test('hands on a quiet child\'s small writes one by one as they come', async () 
 }, 10_000);
 
 /** `script` run by the supervisor's own spawner, its stdout a pipe made for spaced reads: the read end. */
-function spawnedPipe(script: string): number {
+/** The read end of a pipe a child of `script` writes to, and the room the pipe gives the child. */
+function spawnedPipeWithRoom(script: string): {read: number; room: number} {
 	const child = spawnNative('/bin/sh', ['sh', '-c', script], {PATH: process.env.PATH ?? '/usr/bin:/bin'}, process.cwd(), ['ignore', 'pipe', 'ignore'], () => undefined);
 	cleanups.push(() => {
 		try {
@@ -183,7 +184,11 @@ function spawnedPipe(script: string): number {
 			// Gone already.
 		}
 	});
-	return child.pipes[1]!;
+	return {read: child.pipes[1]!, room: child.pipeRoom};
+}
+
+function spawnedPipe(script: string): number {
+	return spawnedPipeWithRoom(script).read;
 }
 
 type Handle = {reading: boolean};
@@ -245,13 +250,13 @@ test('a child\'s pipe gives its writer room for what gathers while reads are spa
 	const marker = path.join(dir, 'written');
 	const wmemMax = Number(fs.readFileSync('/proc/sys/net/core/wmem_max', 'utf8'));
 	// Half the room it should get.
-	const read = spawnedPipe(`head -c ${Math.min(1024 * 1024, wmemMax)} /dev/zero; : > '${marker}'`);
+	const {read, room} = spawnedPipeWithRoom(`head -c ${Math.min(1024 * 1024, wmemMax)} /dev/zero; : > '${marker}'`);
 	cleanups.push(() => fs.closeSync(read));
-	expect(pipeRoom()).toBe(2 * Math.min(1024 * 1024, wmemMax));
+	expect(room).toBe(2 * Math.min(1024 * 1024, wmemMax));
 	// Half the room holds that much payload at least (the rest is the kernel's accounting of each
 	// write): the child writes it all and goes on while nothing is read.
 	await until(() => fs.existsSync(marker), 'the child to write its bytes without a reader');
-	expect(spacingFor(pipeRoom())).toBe(wmemMax >= 1024 * 1024 ? floodSpacing : undefined);
+	expect(spacingFor(room)).toBe(wmemMax >= 1024 * 1024 ? floodSpacing : undefined);
 }, 30_000);
 
 test('reads are spaced only where a pipe has the room for it', () => {
