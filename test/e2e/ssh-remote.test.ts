@@ -4,6 +4,7 @@ daemon: the client runs the system ssh, which runs this worktree's `procui proxy
 */
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {cliPath, pidsMatching, startDaemon, waitFor, type Daemon} from '../helpers/daemon.js';
 import {sshUnavailable, startSshd, type Sshd} from '../helpers/sshd.js';
@@ -41,6 +42,32 @@ function proxies(): number[] {
 			return false;
 		}
 	});
+}
+
+/**
+Let other users reach `file`: each directory above it that they cannot enter gets o+x until the
+returned function puts its mode back. A checkout in a directory of mode 0700 (`mktemp -d`) needs it
+for a test whose other user runs this checkout's procui.
+*/
+function openForOthers(file: string): () => void {
+	const opened: Array<{directory: string; mode: number}> = [];
+	for (let directory = path.dirname(file); ; directory = path.dirname(directory)) {
+		const mode = fs.statSync(directory).mode & 0o7777;
+		if ((mode & 0o001) === 0) {
+			fs.chmodSync(directory, mode | 0o001);
+			opened.push({directory, mode});
+		}
+
+		if (directory === path.dirname(directory)) {
+			break;
+		}
+	}
+
+	return () => {
+		for (const {directory, mode} of opened) {
+			fs.chmodSync(directory, mode);
+		}
+	};
 }
 
 describe.skipIf(unavailable !== undefined)('ssh:// endpoints through a real sshd', () => {
@@ -141,6 +168,8 @@ pty = false
 	test('the remote daemon\'s access rules still decide: another ssh user is refused at the socket', async () => {
 		const user = `procui-ssh-${process.pid}`;
 		childProcess.execFileSync('useradd', ['--create-home', '--shell', '/bin/sh', user]);
+		// That user runs this checkout's procui (its proxy) on the remote side.
+		const close = openForOthers(cliPath);
 		try {
 			// A locked account ('!' in shadow) may not log in over ssh: give it an unusable password instead.
 			childProcess.execFileSync('usermod', ['--password', '*', user]);
@@ -150,6 +179,7 @@ pty = false
 			expect(run.stderr).toContain(`on 127.0.0.1: cannot connect to ipc://${socket}: permission denied (the socket belongs to another user)`);
 			expect(run.stdout).toBe('');
 		} finally {
+			close();
 			childProcess.spawnSync('userdel', ['--remove', user], {stdio: 'ignore'});
 		}
 	});
