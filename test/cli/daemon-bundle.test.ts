@@ -25,9 +25,10 @@ afterEach(async () => {
 /**
 Module hooks: the environment that installs them, and the files of this repository (its
 dependencies' aside) a process was seen to load so far: ES modules as Node resolves them, CommonJS ones as `require` loads them (the
-CLI itself, dist/cli.js, is one), and bundles opened to run (ctl's, read by cli.tsx's runBundle).
+CLI itself, dist/cli.js, is one), and bundles opened to run (ctl's, read by cli.tsx's runBundle);
+and, as the process exits, the built-in modules it loaded.
 */
-function importLog(): {env: NodeJS.ProcessEnv; files(): string[]} {
+function importLog(): {env: NodeJS.ProcessEnv; files(): string[]; builtins(): string[]} {
 	dir ??= tempDir();
 	const log = path.join(dir, `imports-${Math.random().toString(36).slice(2)}.txt`);
 	const hooks = path.join(dir, 'hooks.mjs');
@@ -57,12 +58,17 @@ fs.openSync = function (file, ...rest) {
 	if (typeof file === 'string' && file.endsWith('.cjs')) note(file);
 	return open.call(this, file, ...rest);
 };
+process.on('exit', () => {
+	const builtins = process.moduleLoadList.filter((name) => name.startsWith('NativeModule ')).map((name) => 'builtin:' + name.slice('NativeModule '.length));
+	fs.appendFileSync(process.env.PROCUI_IMPORT_LOG, builtins.join('\\n') + '\\n');
+});
 `);
 	return {
 		env: {NODE_OPTIONS: `--require=${register}`, PROCUI_IMPORT_LOG: log},
 		files: () => [...new Set(fs.readFileSync(log, 'utf8').split('\n').filter((url) => url.startsWith('file:')))]
 			.map((url) => path.relative(repoRoot, fileURLToPath(url)))
 			.filter((file) => !file.startsWith('..') && !file.startsWith('node_modules/')),
+		builtins: () => fs.readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith('builtin:')).map((line) => line.slice('builtin:'.length)),
 	};
 }
 
@@ -87,6 +93,11 @@ it('procui ctl loads two files of its own, the CLI and ctl\'s bundle, and answer
 	expect(ctl.stdout.trim()).toBe('active');
 	expect(ctl.status).toBe(0);
 	expect(imports.files()).toEqual(['dist/cli.js', 'dist/source/cli/ctl.cjs']);
+	// Nor, for a local endpoint, node:child_process (ssh:// alone needs it): meow's bundled
+	// dependencies hold a dead `promisify(execFile)` that scripts/bundle.js removes (~0.8 ms).
+	const builtins = imports.builtins();
+	expect(builtins).toContain('net');
+	expect(builtins).not.toContain('child_process');
 });
 
 it('goes back to V8\'s own tiering once its processes have written 16 MiB, not before (Node 20: see cli.tsx)', async () => {
