@@ -10,6 +10,9 @@ baseline is fed the same way: `yes LINE | head -c N | cat > file`.
 
 The peers (supervisord, PM2) run the pipe and small-write floods in the same rounds, each into its
 own log file, measured the same way; neither has a PTY mode, so the PTY rows have no peer figure.
+The small-write flood's floors (small-write-floor.ts: one Node thread, and supervisord's Python
+loop, reading the same child and writing the file themselves) run in the same rounds too, and
+are given in the notes.
 */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,6 +22,7 @@ import {crlfToLf, floodLines, repeatedLine, scriptBody, smallWriteLine, wrongByt
 import type {PeerDaemon, PeerProgram} from './peer-daemon.js';
 import {PeerRuns} from './peers.js';
 import {childrenOf, cpuSeconds, rssBytes} from './procfs.js';
+import {floodFloor, type FloorKind} from './small-write-floor.js';
 import {median, range} from './stats.js';
 import type {Sizes} from './options.js';
 import {peerLabels, type Measurement, type PeerName} from './table.js';
@@ -243,6 +247,35 @@ function plan(sizes: Sizes): Measurement[] {
 	];
 }
 
+const floorKinds = ['node', 'python'] as const;
+
+/** One floor flood, checked byte for byte like the others. */
+async function floodFloorChecked(kind: FloorKind, out: string, expected: Buffer): Promise<Flood> {
+	try {
+		const {seconds, cpu} = await floodFloor(kind, smallWriteLine, expected.length, out, floodTimeoutMs(expected.length));
+		const output = readIfThere(out);
+		return {seconds, bytes: output.length, wrong: wrongBytes(expected, output), cpu};
+	} finally {
+		release(out);
+	}
+}
+
+/** The floors' note: each one's median throughput and CPU per GB, and its spread; or why there is none. */
+function floorNote(floors: Record<FloorKind, Flood[]>, failures: readonly string[], bytes: number): string {
+	const one = (kind: FloorKind, label: string): string => {
+		const list = floors[kind];
+		if (list.length === 0) {
+			return `${label}: none measured`;
+		}
+
+		const lost = lossy(list) > 0 ? `, ${lossy(list)} of ${list.length} lost or changed bytes` : '';
+		return `${label} ${mbs(median(rates(list, bytes)))} at ${median(cpuPerGb(list, bytes)).toFixed(2)} s/GB (${range(rates(list, bytes), mbs)}${lost})`;
+	};
+
+	const failed = failures.length > 0 ? ` (${[...new Set(failures)].join('; ')})` : '';
+	return `floors, the same child read by one thread that writes the file itself, no scrollback (test/bench/small-write-floor.ts): ${one('node', 'Node')}, ${one('python', 'Python as supervisord reads')}${failed}; procui also hands each batch to its writer thread (no file write on its scheduler's thread)`;
+}
+
 /** MB/s of each flood; one that lost bytes counts what arrived, until it stopped arriving. */
 function rates(floods: readonly Flood[], bytes: number): number[] {
 	return floods.map(flood => Math.min(flood.bytes, bytes) / 1e6 / flood.seconds);
@@ -347,6 +380,8 @@ async function run(context: Context): Promise<Record<string, Values>> {
 		peers = await PeerRuns.start(context.peers, peerPrograms, context.progress);
 		const peerResults: Record<'pipe' | 'small', Map<PeerName, Flood[]>> = {pipe: new Map(), small: new Map()};
 		const results: Record<Mode, {procui: Flood[]; baseline: Flood[]}> = {pipe: {procui: [], baseline: []}, pty: {procui: [], baseline: []}, small: {procui: [], baseline: []}};
+		const floors: Record<FloorKind, Flood[]> = {node: [], python: []};
+		const floorFailures: string[] = [];
 		for (let round = 1; round <= sizes.floods; round++) {
 			for (const mode of modes) {
 				context.progress(`W2 round ${round}/${sizes.floods}: ${mode}, procui then ${mode === 'pty' ? 'script' : 'cat'}`);
@@ -359,6 +394,18 @@ async function run(context: Context): Promise<Record<string, Values>> {
 				// Both outputs are checked; free their pages before the next flood.
 				release(out);
 				release(path.join(dir, `${mode}-${round}.log`));
+				if (mode === 'small') {
+					for (const kind of floorKinds) {
+						context.progress(`W2 round ${round}/${sizes.floods}: small, the ${kind} floor`);
+						try {
+							floors[kind].push(await floodFloorChecked(kind, path.join(dir, `small-${round}.${kind}`), expected.small));
+						} catch (error) {
+							// A note, not a failed run: the floors are context (python3 may be missing).
+							floorFailures.push(error instanceof Error ? error.message : String(error));
+						}
+					}
+				}
+
 				if (mode !== 'pty') {
 					const floods = peerResults[mode];
 					await peers.each(async peer => {
@@ -385,7 +432,7 @@ async function run(context: Context): Promise<Record<string, Values>> {
 			'w2.pty.lost': withPeers(pty.lost, {}, noPty),
 			'w2.pipe.cpu': withPeers({...pipe.cpu, note: cpuNote}, peerPipe.cpu),
 			'w2.pty.cpu': withPeers({...pty.cpu, note: 'script\'s own CPU sampled every 5 ms until it exits (reads the terminal, writes the file)'}, {}, noPty),
-			'w2.small.throughput': withPeers({...small.throughput, note: `\`yes LINE | head -c N\` (64-byte lines) as the child, and feeding the baseline's cat; ${small.throughput.note ?? ''}`}, peerSmall.throughput, peerSmall.note),
+			'w2.small.throughput': withPeers({...small.throughput, note: `\`yes LINE | head -c N\` (64-byte lines) as the child, and feeding the baseline's cat; ${small.throughput.note ?? ''}`}, peerSmall.throughput, [peerSmall.note, floorNote(floors, floorFailures, sizes.floodBytes)].filter(Boolean).join('; ')),
 			'w2.small.lost': withPeers(small.lost, peerSmall.lost),
 			'w2.small.cpu': withPeers({...small.cpu, note: cpuNote}, peerSmall.cpu),
 		};
@@ -399,6 +446,6 @@ async function run(context: Context): Promise<Record<string, Values>> {
 export const floodWorkload: Workload = {
 	name: 'w2',
 	plan,
-	timeoutMs: (sizes, peers) => 60_000 + sizes.floods * (2 * modes.length + 2 * peers) * floodTimeoutMs(sizes.floodBytes),
+	timeoutMs: (sizes, peers) => 60_000 + sizes.floods * (2 * modes.length + floorKinds.length + 2 * peers) * floodTimeoutMs(sizes.floodBytes),
 	run,
 };
