@@ -93,6 +93,12 @@ function revision(): string {
 	}
 }
 
+/** The kernel the figures were measured on: the same code's floods cost half as much again on one
+virtual machine as on another, so the results of two machines are not one series. */
+function kernel(): string {
+	return `${os.type()} ${os.release()}`;
+}
+
 function describeRun(options: Options, seconds: number): string {
 	const {sizes} = options;
 	const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
@@ -104,7 +110,7 @@ function describeRun(options: Options, seconds: number): string {
 	const load = `load average ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0]!.toFixed(2)} at the end`;
 	const entry = cliFile() === cliPath ? '' : ` Measuring ${cliFile()}, not dist/cli.js.`;
 	const certs = extraCaCerts === undefined ? '' : ' NODE_EXTRA_CA_CERTS was set: removed from every process the bench starts (Node reads the file as it starts).';
-	return `procui bench, ${sizes.mode} mode: ${shape}.${profiling}${entry}${certs} procui ${revision()}, ${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} × ${cpu}; ${seconds.toFixed(0)} s, ${load}.`;
+	return `procui bench, ${sizes.mode} mode: ${shape}.${profiling}${entry}${certs} procui ${revision()}, ${new Date().toISOString()}, Node ${process.version}, ${kernel()}, ${os.cpus().length} × ${cpu}; ${seconds.toFixed(0)} s, ${load}.`;
 }
 
 async function main(): Promise<number> {
@@ -173,6 +179,7 @@ async function main(): Promise<number> {
 		sizes: options.sizes,
 		date: new Date().toISOString(),
 		node: process.version,
+		kernel: kernel(),
 		cpus: os.cpus().length,
 		seconds: (performance.now() - began) / 1000,
 		rows,
