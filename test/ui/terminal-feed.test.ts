@@ -26,6 +26,7 @@ const program = `printf '\\033[?1049h\\033[3;4HREADY\\033[2;1H'; for i in $(seq 
 
 async function startSupervisor(): Promise<Supervisor> {
 	const dir = tempDir();
+	directory = dir;
 	fs.writeFileSync(path.join(dir, 'circus.ini'), `[watcher:screen]
 shell = true
 cmd = ${program}
@@ -33,6 +34,14 @@ cmd = ${program}
 [watcher:piped]
 cmd = sleep 1000
 pty = false
+
+[watcher:lines]
+shell = true
+cmd = while [ ! -e GO ]; do seq 1 2000; sleep 0.05; done; printf '\\033[?1049h\\033[2;3HSCREEN'; exec sleep 1000
+
+[watcher:stops]
+shell = true
+cmd = while [ ! -e STOP ]; do seq 1 2000; sleep 0.05; done; sleep 0.2; echo last; exec sleep 1000
 
 [watcher:clears]
 shell = true
@@ -48,6 +57,9 @@ cmd = printf '\\033[H\\033[2Jcompiling\\r\\ndone\\r\\n'; exec sleep 1000
 	});
 	return supervisor;
 }
+
+/** The last supervisor's folder (its watchers' working directory). */
+let directory = '';
 
 const pidOf = (supervisor: Supervisor, name: string): number | undefined => supervisor.arbiter.watchers.get(name)?.running[0]?.pid;
 
@@ -123,6 +135,48 @@ describe.each([['in-process', false], ['over the socket', true]])('TerminalFeed 
 		await waitFor(() => feed.drawnBytes > 0 && stripAnsi(feed.rows(20, 3, false).join('\n')).includes('done'), {what: 'the output drawn'});
 		expect(feed.target).toEqual({name: 'clears', pid});
 		expect(feed.active).toBe(false);
+	});
+
+	test('a program that prints lines lets the emulator rest; a screen drawn wakes it', async () => {
+		const supervisor = await startSupervisor();
+		const pid = await waitFor(() => pidOf(supervisor, 'lines'));
+		const feed = new TerminalFeed(supervisor.client(), () => undefined);
+		cleanups.push(async () => feed.stop());
+		feed.setSize(20, 4);
+		feed.setTarget({name: 'lines', pid});
+		const tail = supervisor.arbiter.watchers.get('lines')!.running[0]!.rawTail!;
+		await waitFor(() => feed.resting, {what: 'the feed resting', timeoutMs: 20_000});
+		// Resting, it still follows the output (nothing is drawn twice when it wakes).
+		await waitFor(() => feed.drawnBytes > 0 && feed.drawnBytes === tail.total, {what: 'the output followed'});
+		expect(feed.active).toBe(false);
+
+		// The program switches to the alternate screen: the feed wakes and shows it.
+		fs.writeFileSync(path.join(directory, 'GO'), '');
+		await waitFor(() => feed.active, {what: 'the screen shown', timeoutMs: 20_000});
+		expect(feed.resting).toBe(false);
+		await waitFor(() => stripAnsi(feed.rows(20, 4, false)[1]!).trimEnd() === '  SCREEN', {what: 'the program\'s screen'});
+	});
+
+	test('showing a resting feed\'s screen draws the newest output, not only what came since', async () => {
+		const supervisor = await startSupervisor();
+		const pid = await waitFor(() => pidOf(supervisor, 'stops'));
+		const feed = new TerminalFeed(supervisor.client(), () => undefined);
+		cleanups.push(async () => feed.stop());
+		feed.setSize(20, 4);
+		feed.setTarget({name: 'stops', pid});
+		const tail = supervisor.arbiter.watchers.get('stops')!.running[0]!.rawTail!;
+		await waitFor(() => feed.resting, {what: 'the feed resting', timeoutMs: 20_000});
+		// The program stops its lines, then prints one more on its own.
+		fs.writeFileSync(path.join(directory, 'STOP'), '');
+		await waitFor(() => tail.snapshot().data.toString().endsWith('2000\r\nlast\r\n') && feed.drawnBytes === tail.total, {what: 'the last line followed', timeoutMs: 20_000});
+		expect(feed.resting).toBe(true);
+
+		// Shown: the screen is what every byte would have drawn (seq's last lines before the
+		// program's own, the cursor on the empty row below).
+		feed.setShown(true);
+		expect(feed.resting).toBe(false);
+		const rows = (): string => feed.rows(20, 4, false).map((row) => stripAnsi(row).trimEnd()).join(',');
+		await waitFor(() => rows() === '1999,2000,last,', {what: 'the newest lines on the screen', timeoutMs: 20_000});
 	});
 
 	test('a pipe-mode process has no terminal: no target, no screen, input refused with the reason', async () => {

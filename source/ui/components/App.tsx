@@ -141,6 +141,9 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 	const chosenView = terminalTarget === undefined ? undefined : ui.views[screenViewKey(terminalTarget)];
 	const screenView = hasScreen && (typing || (chosenView === undefined ? store.terminal.active : chosenView === 'screen'));
 	const showScreen = screenView && ui.modal.kind !== 'help';
+	useEffect(() => {
+		store.terminal.setShown(screenView);
+	}, [store, screenView]);
 	// A view chosen with `T` lasts as long as its process.
 	const liveKeys = useMemo(() => overview?.watchers.flatMap((watcher) => watcher.processes.map((row) => screenViewKey({name: watcher.name, pid: row.pid}))), [overview]);
 	useEffect(() => {

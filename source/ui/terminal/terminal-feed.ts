@@ -11,18 +11,34 @@ tail's end (each carries its byte offset, so nothing is drawn twice). One emulat
 without scrollback: memory is one screen. The pane's size is sent to the process (`resize`), so
 the program draws for the pane (it gets SIGWINCH). The emulator is loaded on first use, so a
 UI that never shows a terminal never loads it.
+
+Parsing is most of what showing a flood costs (the emulator took 44 % of the UI's CPU while a
+program printed lines as fast as it could), and a program that prints lines needs none of it until
+someone looks at its screen. So while the screen is not shown, is not a program's screen (`active`),
+and its modes are a fresh terminal's, and once `keptBytes` have been parsed since the last chunk
+that held a sequence `ScreenTriggers` looks for, the feed stops parsing (it rests): chunks are only
+kept (the newest `keptBytes`, as they came) and scanned. A chunk with such a sequence, or the screen
+being shown, wakes it: the emulator is reset and the kept chunks parsed again, one by one as they
+came, which draws what the newest bytes show, as the first screen reply does. It rests again at
+most once a second, so a program that keeps waking it costs at most one replay a second more.
 */
 import type {Terminal} from '@xterm/headless';
 import {isErrorReply, type EventMessage} from '../../control/protocol.js';
 import type {SupervisorClient, Subscription} from '../../control/supervisor-client.js';
 import {replayPrefix} from '../../control/alternate-replay.js';
 import {keysFor, screenRows, applyStringWidths} from './terminal-render.js';
+import {ScreenTriggers} from './screen-triggers.js';
 
 /** The process whose terminal is shown. */
 type TerminalTarget = {readonly name: string; readonly pid: number};
 
 /** Wait after the last size change before telling the process (a drag resizes many times). */
 const resizeDelayMs = 80;
+
+/** The newest output kept while the feed rests (the supervisor's raw tail holds as much). */
+const keptBytes = 64 * 1024;
+/** The feed rests at most this often: a program that keeps waking it costs one replay a second. */
+const restEveryMs = 1000;
 
 /** Cursor positioning (CUP, HVP, VPA): a program that uses these draws a screen, not lines. */
 const addressingFinals = ['H', 'f', 'd'] as const;
@@ -51,6 +67,20 @@ export class TerminalFeed {
 	#columns = 80;
 	#rows = 24;
 	#resizeTimer: NodeJS.Timeout | undefined;
+	/** The newest chunks of output (`keptBytes` at most; the first may be cut), for a wake-up. */
+	#kept: Buffer[] = [];
+	#keptLength = 0;
+	readonly #triggers = new ScreenTriggers();
+	/** Not parsing: chunks are only kept and scanned. */
+	#resting = false;
+	/** Bytes parsed since the last chunk with a sequence that counts (or since the last reset). */
+	#quietBytes = 0;
+	/** When the feed last woke (or opened), by `performance.now()`. */
+	#wokeAt = 0;
+	/** Whether the view shows the screen (then the emulator must be up to date). */
+	#shown = false;
+	/** A fresh terminal's modes (JSON), to tell when the program has set any. */
+	#freshModes = '';
 	/** Bumped whenever the screen may have changed. */
 	version = 0;
 
@@ -68,6 +98,11 @@ export class TerminalFeed {
 	counts what it has parsed); 0 before the tail is in. */
 	get drawnBytes(): number {
 		return this.#drawn;
+	}
+
+	/** Not parsing the output now (see the top of the file). */
+	get resting(): boolean {
+		return this.#resting;
 	}
 
 	/** The process shown has no terminal (pipe mode, or gone): the lines are all there is. */
@@ -101,6 +136,14 @@ export class TerminalFeed {
 		this.setTarget(target);
 	}
 
+	/** Whether the view shows the screen now: the emulator wakes (and stays awake) while it does. */
+	setShown(shown: boolean): void {
+		this.#shown = shown;
+		if (shown && this.#resting) {
+			this.#wake();
+		}
+	}
+
 	/** The pane's inner size: the emulator's and the process's window size follow it. */
 	setSize(columns: number, rows: number): void {
 		if (columns === this.#columns && rows === this.#rows) {
@@ -116,6 +159,10 @@ export class TerminalFeed {
 
 	/** The screen as the pane's rows. */
 	rows(width: number, height: number, showCursor: boolean): string[] {
+		if (this.#resting) {
+			this.#wake(); // Asked without `setShown`: right from the next frame on.
+		}
+
 		return this.#terminal === undefined ? [] : screenRows(this.#terminal, width, height, showCursor);
 	}
 
@@ -157,6 +204,11 @@ export class TerminalFeed {
 		this.#erased = false;
 		this.#refused = false;
 		this.#drawn = 0;
+		this.#kept = [];
+		this.#keptLength = 0;
+		this.#triggers.reset();
+		this.#resting = false;
+		this.#quietBytes = 0;
 		const previous = this.#subscription;
 		this.#subscription = previous.then(async (old) => {
 			await old?.unsubscribe().catch(() => undefined);
@@ -199,6 +251,8 @@ export class TerminalFeed {
 		});
 
 		this.#terminal = terminal;
+		this.#freshModes = JSON.stringify(terminal.modes);
+		this.#wokeAt = performance.now();
 		const previous = this.#subscription;
 		this.#subscription = previous.then(async () => {
 			if (generation !== this.#generation) {
@@ -238,6 +292,8 @@ export class TerminalFeed {
 		}
 
 		this.#end = tail.end;
+		this.#keep(data);
+		this.#triggers.scan(data);
 		this.#draw(terminal, data, tail.end, generation);
 		for (const chunk of this.#early.splice(0)) {
 			this.#apply(chunk.offset, chunk.data);
@@ -260,7 +316,9 @@ export class TerminalFeed {
 		}
 
 		this.#apply(offset, data);
-		this.#written();
+		if (!this.#resting) {
+			this.#written();
+		}
 	}
 
 	/** Draw a chunk, skipping what was drawn already (the tail overlaps the first live chunks). */
@@ -271,8 +329,68 @@ export class TerminalFeed {
 		}
 
 		this.#end = offset + data.length;
+		const fresh = offset < end ? data.subarray(end - offset) : data;
+		this.#keep(fresh);
+		const counts = this.#triggers.scan(fresh);
+		if (this.#resting) {
+			if (counts) {
+				this.#wake();
+			} else {
+				this.#drawn = this.#end;
+			}
+
+			return;
+		}
+
+		this.#quietBytes = counts ? 0 : this.#quietBytes + fresh.length;
 		if (this.#terminal !== undefined) {
-			this.#draw(this.#terminal, offset < end ? data.subarray(end - offset) : data, this.#end, this.#generation);
+			this.#draw(this.#terminal, fresh, this.#end, this.#generation);
+		}
+	}
+
+	/** Keep a chunk of output, and the newest `keptBytes` only. */
+	#keep(chunk: Buffer): void {
+		this.#kept.push(chunk);
+		this.#keptLength += chunk.length;
+		while (this.#keptLength - this.#kept[0]!.length >= keptBytes) {
+			this.#keptLength -= this.#kept.shift()!.length;
+		}
+
+		if (this.#keptLength > keptBytes) {
+			this.#kept[0] = this.#kept[0]!.subarray(this.#keptLength - keptBytes);
+			this.#keptLength = keptBytes;
+		}
+	}
+
+	/** Parse again: reset the emulator and draw the kept chunks as they came. */
+	#wake(): void {
+		const terminal = this.#terminal;
+		const end = this.#end;
+		this.#resting = false;
+		if (terminal === undefined || end === undefined) {
+			return;
+		}
+
+		this.#wokeAt = performance.now();
+		this.#quietBytes = 0;
+		this.#addressing = false;
+		this.#home = false;
+		this.#erased = false;
+		terminal.reset();
+		let at = end - this.#keptLength;
+		for (const chunk of this.#kept) {
+			at += chunk.length;
+			this.#draw(terminal, chunk, at, this.#generation);
+		}
+
+		this.#written();
+	}
+
+	/** After a chunk is parsed: rest if nothing needs the emulator (see the top of the file). */
+	#mayRest(terminal: Terminal, end: number): void {
+		if (end === this.#end && !this.#shown && this.#quietBytes >= keptBytes && !this.active
+			&& performance.now() - this.#wokeAt >= restEveryMs && JSON.stringify(terminal.modes) === this.#freshModes) {
+			this.#resting = true;
 		}
 	}
 
@@ -286,6 +404,7 @@ export class TerminalFeed {
 
 				this.#home = false;
 				this.#erased = false;
+				this.#mayRest(terminal, end);
 			}
 		});
 	}
