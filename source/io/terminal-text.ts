@@ -32,6 +32,9 @@ time, and an escape cut off by the end of a line is removed rather than joined t
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const NEEDS_CLEANING = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL_OR_NEWLINE = /[\x00-\x08\x0a-\x1f\x7f-\x9f]/;
+
 const TRAILING_CR = /\r+(?=\n|$)/g;
 
 const BEFORE_LAST_CR = /^[^\n]*\r/gm;
@@ -43,6 +46,21 @@ const SEQUENCES =
 
 /** Clean a block of whole lines separated by `\n` (see the module comment for what stays). */
 export function cleanTerminalText(text: string): string {
+	// The commonest text by far, one line as a PTY sends it: text, then `\r`. Its trailing `\r`s
+	// go without a regular expression, and the rest is the answer when it holds no control and no
+	// newline (a flood's lines: a third of the time the three expressions below took).
+	let end = text.length;
+	while (end > 0 && text.charCodeAt(end - 1) === 13) {
+		end--;
+	}
+
+	if (end < text.length) {
+		const line = text.slice(0, end);
+		if (!CONTROL_OR_NEWLINE.test(line)) {
+			return line;
+		}
+	}
+
 	if (!NEEDS_CLEANING.test(text)) {
 		return text;
 	}

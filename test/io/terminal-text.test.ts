@@ -50,4 +50,23 @@ describe('cleanTerminalText', () => {
 	test('never lets a sequence swallow a newline', () => {
 		expect(cleanTerminalText('a\u001B]0;unfinished\nb')).toBe('a\nb');
 	});
+
+	test('a line as a PTY sends it (text, then \\r) is cleaned as it would be with its newline', () => {
+		// The shortcut for such lines must agree with the whole treatment of the same line before a
+		// newline, over lines with anything in them: controls, escapes, inner and trailing \r.
+		const pieces = ['a', 'text ', '\t', '\r', '\r\r', '\u001B', '\u001B[31m', '\u001B[0m', '\u001B[2K', '\u001B[?25l', '\u001B]0;t\u0007', '\u0007', '\u0008', '\u007F', '\u009B', 'é', '\u001B(B'];
+		let seed = 7;
+		const next = (): number => {
+			seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+			return seed;
+		};
+
+		for (let run = 0; run < 2000; run++) {
+			const length = next() % 8;
+			const line = Array.from({length}, () => pieces[next() % pieces.length]!).join('');
+			for (const ending of ['\r', '\r\r']) {
+				expect(cleanTerminalText(line + ending), JSON.stringify(line + ending)).toBe(cleanTerminalText(line + ending + '\n').slice(0, -1));
+			}
+		}
+	});
 });
