@@ -175,7 +175,15 @@ export class Supervisor {
 			this.#publish({event: `logs.${watcher}`, data: partial === undefined ? {watcher, pid, lines} : {watcher, pid, lines, partial}, time: nowSeconds()});
 		});
 		this.arbiter.on('raw', (watcher, pid, data, offset) => {
-			this.#publish({event: rawTopic(watcher, pid), data: {watcher, pid, offset, data: data.toString('base64')}, time: nowSeconds()});
+			// In base64 for the socket's subscribers (JSON); the in-process ones (the TUI's terminal
+			// view) get the bytes themselves, with no encoding and decoding of every chunk of a flood.
+			const topic = rawTopic(watcher, pid);
+			const time = nowSeconds();
+			if (this.server.wants(topic)) {
+				this.server.publish({event: topic, data: {watcher, pid, offset, data: data.toString('base64')}, time});
+			}
+
+			this.#publishLocal({event: topic, data: {watcher, pid, offset, data}, time});
 		});
 	}
 
@@ -375,6 +383,10 @@ export class Supervisor {
 
 	#publish(event: EventMessage): void {
 		this.server.publish(event);
+		this.#publishLocal(event);
+	}
+
+	#publishLocal(event: EventMessage): void {
 		for (const entry of this.#local) {
 			if (entry.topics.some((pattern) => topicMatches(pattern, event.event))) {
 				entry.onEvent(event);

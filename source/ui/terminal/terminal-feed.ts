@@ -309,7 +309,9 @@ export class TerminalFeed {
 		}
 
 		const offset = Number(event.data.offset);
-		const data = Buffer.from(String(event.data.data), 'base64');
+		// The bytes themselves from an in-process supervisor, base64 over a socket.
+		const raw = event.data.data;
+		const data = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw), 'base64');
 		if (this.#end === undefined) {
 			this.#early.push({offset, data});
 			return;
