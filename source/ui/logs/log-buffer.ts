@@ -49,6 +49,13 @@ type GapEntry = {
 
 export type LogEntry = OutputEntry | GapEntry;
 
+/** A line as the buffer holds it (no spread: a flood makes thousands a second). */
+function outputEntry(watcher: string, pid: number, line: IncomingLine): OutputEntry {
+	return line.stderr
+		? {kind: 'line', watcher, pid, seq: line.seq, time: line.time, text: line.text, stderr: true}
+		: {kind: 'line', watcher, pid, seq: line.seq, time: line.time, text: line.text};
+}
+
 /** What a marker says: "┄┄ 3 lines missing from web 7 ┄┄". */
 export function gapText(entry: GapEntry): string {
 	const what = entry.unit === 'events'
@@ -219,8 +226,33 @@ export class LogBuffer {
 	/** New lines of one process; lines already held are skipped, a hole becomes a marker. With
 	`partial` (a live event), the process's unfinished line becomes that one, or none. */
 	append(watcher: string, pid: number, lines: readonly IncomingLine[], partial?: IncomingLine | null): void {
+		// `#add` for each line, with the process's last seq and its partial looked up once (a flood's
+		// event holds thousands of lines).
+		let last = this.#lastSeq.get(pid);
+		const before = this.#entries.length;
 		for (const line of lines) {
-			this.#add(watcher, pid, line);
+			if (last !== undefined) {
+				if (line.seq <= last) {
+					continue;
+				}
+
+				if (line.seq > last + 1) {
+					this.#entries.push({kind: 'gap', count: line.seq - last - 1, unit: 'lines', time: line.time, watcher, pid});
+				}
+			}
+
+			last = line.seq;
+			this.#entries.push(outputEntry(watcher, pid, line));
+		}
+
+		if (this.#entries.length !== before) {
+			this.#lastSeq.set(pid, last!);
+			const held = this.#partials.get(pid);
+			if (held !== undefined && held.seq <= last!) {
+				this.#partials.delete(pid);
+			}
+
+			this.version++;
 		}
 
 		if (partial !== undefined) {
@@ -255,7 +287,7 @@ export class LogBuffer {
 			this.#partials.delete(pid);
 		}
 
-		this.#entries.push({kind: 'line', watcher, pid, seq: line.seq, time: line.time, text: line.text, ...(line.stderr ? {stderr: true} : {})});
+		this.#entries.push(outputEntry(watcher, pid, line));
 		this.version++;
 	}
 
