@@ -49,6 +49,8 @@ describe('ScreenTriggers', () => {
 		expect(scan('x\u001B', '[K')).toEqual([false, false]);
 		expect(scan(Buffer.from([0x41, 0xC2]), Buffer.from([0x9B, 0x48]))).toEqual([false, true]);
 		expect(scan(Buffer.from([0x41, 0xC2]), Buffer.from([0xA9]))).toEqual([false, false]);
+		// A chunk cut inside a sequence is still scanned whole for the 8-bit CSI.
+		expect(scan(Buffer.concat([Buffer.from([0x41, 0xC2, 0x9B, 0x31, 0x6D]), Buffer.from('\u001B[3')]))).toEqual([true]);
 		// After a cut sequence is finished, the rest of that chunk is scanned too.
 		expect(scan('\u001B[3', '1m ok \u001B[?25l')).toEqual([false, true]);
 	});

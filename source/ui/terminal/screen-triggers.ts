@@ -83,6 +83,10 @@ export class ScreenTriggers {
 		// Rare (a chunk that ended inside a sequence): the copy is of one chunk.
 		const data = this.#carry === undefined ? chunk : Buffer.concat([this.#carry, chunk]);
 		this.#carry = undefined;
+		if (hasC1Csi(data)) {
+			return true;
+		}
+
 		let index = data.indexOf(esc);
 		while (index !== -1) {
 			const {scan, end} = scanEscape(data, index);
@@ -100,10 +104,6 @@ export class ScreenTriggers {
 			}
 
 			index = data.indexOf(esc, end);
-		}
-
-		if (hasC1Csi(data)) {
-			return true;
 		}
 
 		if (data.length > 0 && data.at(-1) === 0xC2) {
