@@ -12,6 +12,7 @@ import {Supervisor} from '../../source/control/supervisor.js';
 import type {SupervisorClient} from '../../source/control/supervisor-client.js';
 import {stripAnsi} from '../../source/ui/text/ansi-text.js';
 import {TerminalFeed} from '../../source/ui/terminal/terminal-feed.js';
+import type {RawTail} from '../../source/io/raw-tail.js';
 import {tempDir, waitFor} from '../helpers/daemon.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -60,6 +61,19 @@ cmd = printf '\\033[H\\033[2Jcompiling\\r\\ndone\\r\\n'; exec sleep 1000
 
 /** The last supervisor's folder (its watchers' working directory). */
 let directory = '';
+
+/** A feed of a watcher's process (in a 20×4 pane) once it rests, and that process's raw tail. */
+async function restingFeed(name: string): Promise<{feed: TerminalFeed; tail: RawTail}> {
+	const supervisor = await startSupervisor();
+	const pid = await waitFor(() => pidOf(supervisor, name));
+	const feed = new TerminalFeed(supervisor.client(), () => undefined);
+	cleanups.push(async () => feed.stop());
+	feed.setSize(20, 4);
+	feed.setTarget({name, pid});
+	const tail = supervisor.arbiter.watchers.get(name)!.running[0]!.rawTail!;
+	await waitFor(() => feed.resting, {what: 'the feed resting', timeoutMs: 20_000});
+	return {feed, tail};
+}
 
 const pidOf = (supervisor: Supervisor, name: string): number | undefined => supervisor.arbiter.watchers.get(name)?.running[0]?.pid;
 
@@ -138,14 +152,7 @@ describe.each([['in-process', false], ['over the socket', true]])('TerminalFeed 
 	});
 
 	test('a program that prints lines lets the emulator rest; a screen drawn wakes it', async () => {
-		const supervisor = await startSupervisor();
-		const pid = await waitFor(() => pidOf(supervisor, 'lines'));
-		const feed = new TerminalFeed(supervisor.client(), () => undefined);
-		cleanups.push(async () => feed.stop());
-		feed.setSize(20, 4);
-		feed.setTarget({name: 'lines', pid});
-		const tail = supervisor.arbiter.watchers.get('lines')!.running[0]!.rawTail!;
-		await waitFor(() => feed.resting, {what: 'the feed resting', timeoutMs: 20_000});
+		const {feed, tail} = await restingFeed('lines');
 		// Resting, it still follows the output (nothing is drawn twice when it wakes).
 		await waitFor(() => feed.drawnBytes > 0 && feed.drawnBytes === tail.total, {what: 'the output followed'});
 		expect(feed.active).toBe(false);
@@ -158,14 +165,7 @@ describe.each([['in-process', false], ['over the socket', true]])('TerminalFeed 
 	});
 
 	test('showing a resting feed\'s screen draws the newest output, not only what came since', async () => {
-		const supervisor = await startSupervisor();
-		const pid = await waitFor(() => pidOf(supervisor, 'stops'));
-		const feed = new TerminalFeed(supervisor.client(), () => undefined);
-		cleanups.push(async () => feed.stop());
-		feed.setSize(20, 4);
-		feed.setTarget({name: 'stops', pid});
-		const tail = supervisor.arbiter.watchers.get('stops')!.running[0]!.rawTail!;
-		await waitFor(() => feed.resting, {what: 'the feed resting', timeoutMs: 20_000});
+		const {feed, tail} = await restingFeed('stops');
 		// The program stops its lines, then prints one more on its own.
 		fs.writeFileSync(path.join(directory, 'STOP'), '');
 		await waitFor(() => tail.snapshot().data.toString().endsWith('2000\r\nlast\r\n') && feed.drawnBytes === tail.total, {what: 'the last line followed', timeoutMs: 20_000});
