@@ -609,6 +609,12 @@ export class Arbiter {
 				throw new CommandError(`process ${target} not found in watcher ${watcher.name}`, 'message');
 			}
 
+			// One that has exited (its output still held open by a descendant) is reaped: its
+			// number may be another program's by now.
+			if (targets[0]?.exit !== undefined) {
+				throw new CommandError(`process ${target} of ${watcher.name} has exited: there is nothing to signal`, 'message');
+			}
+
 			if (childpid !== undefined) {
 				// Circus's `signal name pid childpid signum`: that child alone, if it is one.
 				if (!childrenOf(target!, false).includes(childpid)) {

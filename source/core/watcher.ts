@@ -742,7 +742,7 @@ export class Watcher {
 		this.#cancelSpawnTimer();
 		for (const record of this.#processes.values()) {
 			record.stopReason ??= 'quit';
-			this.#ctx.launcher.signalGroup(record.pid, os.constants.signals.SIGKILL);
+			this.#ctx.launcher.signalGroup(record.pid, os.constants.signals.SIGKILL, record.exit !== undefined);
 		}
 	}
 

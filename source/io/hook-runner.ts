@@ -1,6 +1,7 @@
 import childProcess from 'node:child_process';
+import os from 'node:os';
 import {trackChild} from './adopted.js';
-import {execHelperPath} from './spawn.js';
+import {execHelperPath, signalGroup} from './spawn.js';
 
 /** How a hook command ended. */
 type HookResult = {
@@ -40,13 +41,15 @@ export async function runHook(command: string, options: {readonly env: Readonly<
 
 		child.stdout!.on('data', keep);
 		child.stderr!.on('data', keep);
+		// Once 'exit' has come the hook is reaped, and its group is signalled only while it is
+		// still the hook's (a descendant may hold its output open past it).
+		let exited = false;
+		child.once('exit', () => {
+			exited = true;
+		});
 		const timer = setTimeout(() => {
 			timedOut = true;
-			try {
-				process.kill(-child.pid!, 'SIGKILL');
-			} catch {
-				// Already gone.
-			}
+			signalGroup(child.pid!, os.constants.signals.SIGKILL, exited);
 		}, options.timeoutMs);
 		child.once('error', (error) => {
 			clearTimeout(timer);

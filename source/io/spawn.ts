@@ -399,6 +399,13 @@ export function spawnChild(options: SpawnOptions): Child {
 /** Send `signal` to a child's whole process group (falling back to the pid alone, unless the child
 is known to have exited: its pid may belong to another process by now). */
 export function signalGroup(pid: number, signal: number, exited = false): boolean {
+	// A reaped leader's group lives on while a member does (one holding its output open), and while
+	// it does the kernel gives its number to no new process. So once that number is a live
+	// process's again, the group is long gone, and a group of that number is another program's.
+	if (exited && numberInUse(pid)) {
+		return false;
+	}
+
 	try {
 		process.kill(-pid, signal);
 		return true;
@@ -414,6 +421,11 @@ export function signalGroup(pid: number, signal: number, exited = false): boolea
 			return false;
 		}
 	}
+}
+
+/** Whether a process (or thread) has this number now; false where there is no /proc. */
+function numberInUse(pid: number): boolean {
+	return fs.existsSync(`/proc/${pid}`);
 }
 
 /** Send `signal` to one process. */
