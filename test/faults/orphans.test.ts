@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {startTime} from '../../source/io/state-file.js';
-import {alive, cliPath, pids, pidsMatching, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
+import {alive, cliPath, Leftovers, pids, pidsMatching, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 
 const started: Daemon[] = [];
-const strays: number[] = [];
+const strays = new Leftovers();
 
 afterEach(async () => {
 	// The newest first: they share the folder the first one removes.
@@ -15,13 +15,7 @@ afterEach(async () => {
 	}
 
 	started.length = 0;
-	for (const pid of strays.splice(0)) {
-		try {
-			process.kill(-pid, 'SIGKILL');
-		} catch {
-			// Gone.
-		}
-	}
+	strays.killAll(true);
 });
 
 async function daemonOn(config: string, dir?: string): Promise<Daemon> {
@@ -79,7 +73,10 @@ describe('processes a daemon killed with SIGKILL left running', () => {
 		const marker = uniqueSleep();
 		const first = await daemonOn(config(marker, 'procui.orphans = warn'));
 		const old = await running(first, 2);
-		strays.push(...old);
+		for (const pid of old) {
+			strays.add(pid);
+		}
+
 		await stateLists(first, old);
 		await killDaemon(first);
 		const second = await daemonOn(config(marker, 'procui.orphans = warn'), first.dir);
@@ -95,7 +92,7 @@ describe('processes a daemon killed with SIGKILL left running', () => {
 	it('never touches a reused pid: same pid, another start time', async () => {
 		const marker = uniqueSleep();
 		const bystander = childProcess.spawn('sleep', [marker], {detached: true, stdio: 'ignore'});
-		strays.push(bystander.pid!);
+		strays.add(bystander.pid!);
 		const dir = tempDir();
 		fs.mkdirSync(path.join(dir, 'run'), {mode: 0o700});
 		const state = {version: 1, supervisor: {pid: 999_999_999, start: 1}, watchers: {w: {stopSignal: 15, gracefulTimeout: 1, processes: [{pid: bystander.pid, start: startTime(bystander.pid!)! - 1}]}}};

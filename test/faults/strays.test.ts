@@ -2,21 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {isErrorReply, type EventMessage} from '../../source/control/protocol.js';
-import {pids, pidsMatching, startDaemon, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
+import {Leftovers, pids, pidsMatching, startDaemon, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 
 let daemon: Daemon | undefined;
-const leftovers: number[] = [];
+const leftovers = new Leftovers();
 
 afterEach(async () => {
 	await daemon?.stop();
 	daemon = undefined;
-	for (const pid of leftovers.splice(0)) {
-		try {
-			process.kill(pid, 'SIGKILL');
-		} catch {
-			// Gone, as it should be.
-		}
-	}
+	leftovers.killAll();
 });
 
 async function strayOf(d: Daemon, marker: string): Promise<number> {
@@ -29,7 +23,7 @@ async function strayOf(d: Daemon, marker: string): Promise<number> {
 		const found = pidsMatching(marker).filter((pid) => pid !== parent && sessionOf(pid) === pid);
 		return found.length === 1 ? found : undefined;
 	}, {what: 'the setsid grandchild'});
-	leftovers.push(stray!);
+	leftovers.add(stray!);
 	return stray!;
 }
 
@@ -90,13 +84,14 @@ describe('strays', () => {
 			const found = pidsMatching(marker).filter((pid) => parentOf(pid) === daemonPid && isSleep(pid));
 			return found.length === 1 ? found : undefined;
 		}, {what: 'the setsid grandchild, adopted by the daemon'});
-		leftovers.push(stray!);
+		leftovers.add(stray!);
 		const [watched] = pids(await daemon.ok('list', {name: 'w'}));
 		process.kill(stray!, 'SIGTERM');
 		// Its exit raises SIGCHLD in the daemon, which reaps it: it leaves /proc altogether.
 		await reaped(stray!);
 		// The watcher's own process is untouched.
-		expect(pids(await daemon.ok('list', {name: 'w'}))).toEqual([watched]);
+		await daemon.flushLog();
+		expect(pids(await daemon.ok('list', {name: 'w'})), `the daemon's log:\n${daemon.stderr()}`).toEqual([watched]);
 	});
 
 	it('one that ignores the stop signal gets SIGKILL after graceful_timeout', async () => {
@@ -129,7 +124,10 @@ describe('strays', () => {
 		await waitFor(() => seen.length >= 3, {what: 'three exits'});
 		expect(seen.map((event) => event.data.exit_code).every((code) => code === 3)).toBe(true);
 		const strays = pidsMatching(marker);
-		leftovers.push(...strays);
+		for (const pid of strays) {
+			leftovers.add(pid);
+		}
+
 		expect(strays.length).toBeGreaterThanOrEqual(3);
 		const reply = await daemon.client.call('quit', {}, {timeoutMs: 20_000});
 		expect(isErrorReply(reply)).toBe(false);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {SocketClient} from '../../source/control/client.js';
 import {isErrorReply, type Properties, type Reply} from '../../source/control/protocol.js';
+import {startTime, stillRunning, type ProcessMark} from '../../source/io/state-file.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const cliPath = path.join(repoRoot, 'dist', 'cli.js');
@@ -182,6 +183,36 @@ export function alive(pid: number): boolean {
 		return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 	} catch {
 		return false;
+	}
+}
+
+/**
+Processes a test may have to kill when it ends, each held by its pid and start time: the suite
+starts tens of thousands of processes, so the kernel's numbers come round again within minutes,
+and a number killed blindly once its process is gone can be another test's process.
+*/
+export class Leftovers {
+	readonly #marks: ProcessMark[] = [];
+
+	/** Remember `pid` as it is now (nothing if it is gone already). */
+	add(pid: number): void {
+		const start = startTime(pid);
+		if (start !== undefined) {
+			this.#marks.push({pid, start});
+		}
+	}
+
+	/** SIGKILL each one still running as the same process (its group, with `group`), and forget them. */
+	killAll(group = false): void {
+		for (const mark of this.#marks.splice(0)) {
+			if (stillRunning(mark)) {
+				try {
+					process.kill(group ? -mark.pid : mark.pid, 'SIGKILL');
+				} catch {
+					// Gone meanwhile.
+				}
+			}
+		}
 	}
 }
 

@@ -2,22 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {isErrorReply, type EventMessage} from '../../source/control/protocol.js';
-import {startDaemon, waitFor, type Daemon} from '../helpers/daemon.js';
+import {Leftovers, startDaemon, waitFor, type Daemon} from '../helpers/daemon.js';
 import {field} from '../helpers/reply.js';
 
 let daemon: Daemon | undefined;
-const leftovers: number[] = [];
+const leftovers = new Leftovers();
 
 afterEach(async () => {
 	await daemon?.stop();
 	daemon = undefined;
-	for (const pid of leftovers.splice(0)) {
-		try {
-			process.kill(pid, 'SIGKILL');
-		} catch {
-			// Gone, as it should be.
-		}
-	}
+	leftovers.killAll();
 });
 
 function readOr(file: string, fallback = ''): string {
@@ -157,7 +151,7 @@ describe('stop_children', () => {
 		].join('\n'), {setup: writeScripts});
 		const dir = daemon.dir;
 		const grandchild = await waitFor(() => Number(readOr(path.join(dir, 'grandchild.pid')).trim()) || undefined, {what: 'the grandchild'});
-		leftovers.push(grandchild);
+		leftovers.add(grandchild);
 		const [parent] = await waitFor(async () => {
 			const list = (await daemon!.ok('list', {name: 'w'})) as unknown as {pids: number[]};
 			return list.pids.length === 1 ? list.pids : undefined;

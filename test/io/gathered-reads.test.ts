@@ -176,12 +176,14 @@ test('hands on a quiet child\'s small writes one by one as they come', async () 
 /** `script` run by the supervisor's own spawner, its stdout a pipe made for spaced reads: the read end. */
 /** The read end of a pipe a child of `script` writes to, and the room the pipe gives the child. */
 function spawnedPipeWithRoom(script: string): {read: number; room: number} {
-	const child = spawnNative('/bin/sh', ['sh', '-c', script], {PATH: process.env.PATH ?? '/usr/bin:/bin'}, process.cwd(), ['ignore', 'pipe', 'ignore'], () => undefined);
+	// Until it is reaped its pid is its own; after, it may be another test's process.
+	let reaped = false;
+	const child = spawnNative('/bin/sh', ['sh', '-c', script], {PATH: process.env.PATH ?? '/usr/bin:/bin'}, process.cwd(), ['ignore', 'pipe', 'ignore'], () => {
+		reaped = true;
+	});
 	cleanups.push(() => {
-		try {
+		if (!reaped) {
 			process.kill(child.pid, 'SIGKILL');
-		} catch {
-			// Gone already.
 		}
 	});
 	return {read: child.pipes[1]!, room: child.pipeRoom};
