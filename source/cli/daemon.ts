@@ -43,7 +43,10 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 	const pidfile = flags.pidfile ?? config.arbiter.pidfile;
 	if (pidfile) {
 		try {
-			writePidfile(pidfile);
+			const note = writePidfile(pidfile);
+			if (note !== undefined) {
+				logger.log('warning', note);
+			}
 		} catch (error) {
 			const message = error instanceof Error ? error.message : String(error);
 			process.stderr.write(`procui: ${message}\n`);

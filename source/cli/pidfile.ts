@@ -1,4 +1,10 @@
 import fs from 'node:fs';
+import {startTime} from '../io/state-file.js';
+import {systemConstants} from '../io/system-constants.js';
+
+/** Slack for comparing a process's start with the file's time: the start is counted in clock
+ticks since boot, the file's time on the wall clock. */
+const slackSeconds = 1;
 
 function alive(pid: number): boolean {
 	try {
@@ -9,12 +15,49 @@ function alive(pid: number): boolean {
 	}
 }
 
-/** Write our pid; refuse when the file names a process that is still alive. */
-export function writePidfile(file: string): void {
+/** Seconds since boot, from /proc/uptime; undefined without it. */
+function uptimeSeconds(): number | undefined {
+	try {
+		const seconds = Number(fs.readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+		return Number.isFinite(seconds) ? seconds : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+Whether `pid` started after `file` was last written, so cannot be the process that wrote it: the
+daemon that did is gone (killed, or the machine restarted) and the system gave its pid to another
+program. Undefined when that cannot be told (no /proc).
+*/
+function startedAfter(pid: number, file: string): boolean | undefined {
+	const start = startTime(pid);
+	const uptime = uptimeSeconds();
+	if (start === undefined || uptime === undefined) {
+		return undefined;
+	}
+
+	const written = fs.statSync(file).mtimeMs;
+	// Both as seconds since boot; a file written before this boot is negative.
+	const writtenSinceBoot = (written - (Date.now() - uptime * 1000)) / 1000;
+	return start / systemConstants().clockTicks > writtenSinceBoot + slackSeconds;
+}
+
+/**
+Write our pid; refuse when the file names a process that is still alive and may have written it.
+Returns what to log when the file named a live process that started after it was written (so
+another program's now), or undefined.
+*/
+export function writePidfile(file: string): string | undefined {
+	let note: string | undefined;
 	try {
 		const existing = Number(fs.readFileSync(file, 'utf8').trim());
 		if (Number.isInteger(existing) && existing > 0 && existing !== process.pid && alive(existing)) {
-			throw new Error(`pidfile ${file} names process ${existing}, which is running: is procui already running? Stop it, or remove the file`);
+			if (startedAfter(existing, file) !== true) {
+				throw new Error(`pidfile ${file} names process ${existing}, which is running: is procui already running? Stop it, or remove the file`);
+			}
+
+			note = `pidfile ${file} named process ${existing}, which started after the file was written: not the daemon that wrote it (that one is gone and the system has given its pid to another program); the file is ours now`;
 		}
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
@@ -23,6 +66,7 @@ export function writePidfile(file: string): void {
 	}
 
 	fs.writeFileSync(file, `${process.pid}\n`);
+	return note;
 }
 
 /** Remove the pidfile if it is still ours. */
