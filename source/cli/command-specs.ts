@@ -53,7 +53,7 @@ export const daemonSpec = {
 		detach: {type: 'boolean', shortFlag: 'd', default: false, description: 'return once the daemon is ready; it keeps running in the background'},
 		pidfile: {type: 'string', value: 'FILE', description: 'write the daemon\'s pid to FILE (refused while FILE names a live process)'},
 		logLevel: {type: 'string', value: 'LEVEL', description: 'debug, info, warning, error (default: [circus] loglevel, info)'},
-		logOutput: {type: 'string', value: 'FILE', description: 'where procui\'s own log goes (\'-\' for stderr, the default)'},
+		logOutput: {type: 'string', value: 'FILE', description: 'procui\'s own log: \'-\' for stderr (the default), a file, syslog://HOST[:PORT]?FACILITY or syslog:///dev/log'},
 		metrics: {type: 'string', value: 'ADDR', description: 'serve Prometheus metrics on http://ADDR/metrics (HOST:PORT, or PORT on 127.0.0.1)'},
 	},
 	examples: ['daemon examples/circus.ini', 'daemon --detach --pidfile /run/procui.pid circus.ini'],

@@ -3,6 +3,7 @@ import {stateFilePath} from '../control/orphans.js';
 import {Supervisor} from '../control/supervisor.js';
 import {LogWriter, type LogWriterLevel} from '../io/log-writer.js';
 import {formatIssue} from '../config/index.js';
+import {parseSyslogUrl} from '../config/syslog-url.js';
 import {load, reportLoadError, resolveSource, type ConfigSource} from './load.js';
 import {writePidfile, removePidfile} from './pidfile.js';
 
@@ -35,7 +36,16 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 	}
 
 	const level = (flags.logLevel ?? config.arbiter.loglevel).toLowerCase() as LogWriterLevel;
-	const logger = new LogWriter(flags.logOutput ?? config.arbiter.logoutput, level === ('warn' as LogWriterLevel) ? 'warning' : level);
+	const output = flags.logOutput ?? config.arbiter.logoutput;
+	// The config's is checked with the config; the flag's here.
+	const syslog = output.startsWith('syslog://') ? parseSyslogUrl(output) : undefined;
+	if (syslog !== undefined && 'error' in syslog) {
+		process.stderr.write(`procui: --log-output: ${syslog.error}\n`);
+		flags.onFailure?.(`--log-output: ${syslog.error}`);
+		process.exit(1);
+	}
+
+	const logger = new LogWriter(syslog === undefined ? output : {url: output, syslog}, level === ('warn' as LogWriterLevel) ? 'warning' : level);
 	for (const warning of config.warnings) {
 		logger.log('warning', formatIssue(warning, cwd));
 	}

@@ -2,6 +2,7 @@ import {defaultArbiter, defaultScrollback} from './defaults.js';
 import {quote, type IssueList} from './issues.js';
 import {resolveConfigPath, type PathBase} from './relative-path.js';
 import type {SectionReader} from './section-reader.js';
+import {parseSyslogUrl} from './syslog-url.js';
 import type {ArbiterConfig} from './types.js';
 import {boolean, decimalNumber, maxSeconds, octal, oneOf, seconds, wholeNumber} from './values.js';
 import {warnUnknown} from './unknown-options.js';
@@ -137,8 +138,17 @@ function resolveLogoutput(text: string, base: PathBase, reader: SectionReader, i
 	}
 
 	if (text.startsWith('syslog://')) {
-		issues.warn(reader.originOf('logoutput'), 'logoutput: procui does not log to syslog; logging to the standard error stream instead');
-		return '-';
+		const target = parseSyslogUrl(text);
+		if ('error' in target) {
+			issues.error(reader.originOf('logoutput'), `logoutput: ${target.error}`);
+			return '-';
+		}
+
+		if (target.unknownFacility !== undefined) {
+			issues.warn(reader.originOf('logoutput'), `logoutput: ${JSON.stringify(target.unknownFacility)} is not a syslog facility; using \`user\`, as Circus does`);
+		}
+
+		return text;
 	}
 
 	return resolveConfigPath(text, 'file', base, {origin: reader.originOf('logoutput'), key: 'logoutput'}, issues);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import type {Writable} from 'node:stream';
+import {SyslogSink, type SyslogTarget} from './syslog.js';
 
 /** Bytes of log lines that may wait for a slow reader before lines are dropped. */
 const maxPendingBytes = 256 * 1024;
@@ -21,21 +22,36 @@ the reader is slow (a stderr pipe nobody reads), lines are dropped and counted i
 stalling supervision, and the count is written once the reader catches up.
 */
 export class LogWriter {
+	/** `-`, a file path, or the `syslog://` URL for messages. */
 	readonly #target: string;
+	readonly #syslogTarget: SyslogTarget | undefined;
 	readonly #minimum: number;
 	#stream: Writable | undefined;
+	/** With a `syslog://` target: where lines go instead of a stream. */
+	#syslog: SyslogSink | undefined;
 	#dropped = 0;
 	#droppedTotal = 0;
 
-	/** `target`: `-` for stderr, or a file path. */
-	constructor(target: string, level: LogWriterLevel) {
-		this.#target = target;
+	/** `target`: `-` for stderr, a file path, or syslog (`url` as written, for messages). */
+	constructor(target: string | {readonly url: string; readonly syslog: SyslogTarget}, level: LogWriterLevel) {
+		this.#target = typeof target === 'string' ? target : target.url;
+		this.#syslogTarget = typeof target === 'string' ? undefined : target.syslog;
 		this.#minimum = levels.indexOf(level);
 		this.#open();
 	}
 
 	#open(): void {
-		if (this.#target === '-') {
+		let syslogProblem: string | undefined;
+		if (this.#syslogTarget) {
+			try {
+				this.#syslog = new SyslogSink(this.#syslogTarget);
+				return;
+			} catch (error) {
+				syslogProblem = error instanceof Error ? error.message : String(error);
+			}
+		}
+
+		if (this.#target === '-' || syslogProblem !== undefined) {
 			// A non-blocking handle on fd 2: process.stderr is synchronous for pipes on Linux and
 			// would freeze the supervisor behind a reader that never reads.
 			try {
@@ -51,6 +67,9 @@ export class LogWriter {
 		}
 
 		this.#onDrain(this.#stream);
+		if (syslogProblem !== undefined) {
+			this.log('error', `logoutput ${this.#target}: ${syslogProblem}; logging to the standard error stream instead`);
+		}
 	}
 
 	#attach(stream: fs.WriteStream): void {
@@ -75,7 +94,7 @@ export class LogWriter {
 
 	/** Lines dropped since start (not reset when the reader catches up). */
 	get droppedTotal(): number {
-		return this.#droppedTotal;
+		return this.#droppedTotal + (this.#syslog?.dropped ?? 0);
 	}
 
 	/** Bytes written and not yet taken by the reader. */
@@ -88,7 +107,16 @@ export class LogWriter {
 	}
 
 	log(level: LogWriterLevel, message: string): void {
-		if (!this.enabled(level) || !this.#stream) {
+		if (!this.enabled(level)) {
+			return;
+		}
+
+		if (this.#syslog) {
+			this.#syslog.send(level, message);
+			return;
+		}
+
+		if (!this.#stream) {
 			return;
 		}
 
@@ -106,7 +134,7 @@ export class LogWriter {
 	one is open; if it cannot be opened (its directory is gone), the old one stays and says why.
 	*/
 	reopen(): void {
-		if (this.#target === '-' || !this.#stream) {
+		if (this.#target === '-' || this.#syslogTarget !== undefined || !this.#stream) {
 			return;
 		}
 
@@ -124,6 +152,9 @@ export class LogWriter {
 	}
 
 	async close(): Promise<void> {
+		const syslog = this.#syslog;
+		this.#syslog = undefined;
+		await syslog?.close(closeTimeoutMs);
 		const stream = this.#stream;
 		this.#stream = undefined;
 		if (stream && stream !== process.stderr) {
