@@ -176,6 +176,14 @@ export async function startDaemon(configText: string, options: DaemonOptions = {
 	return daemon;
 }
 
+/** The end of a test that started `daemon` and registered `cleanups`: stop it, then run them (and forget them). */
+export async function stopAndClean(daemon: Daemon | undefined, cleanups: Array<() => void>): Promise<void> {
+	await daemon?.stop();
+	for (const cleanup of cleanups.splice(0)) {
+		cleanup();
+	}
+}
+
 /** Is a process alive (and not a zombie)? */
 export function alive(pid: number): boolean {
 	try {

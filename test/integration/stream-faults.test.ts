@@ -4,17 +4,14 @@ import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {StreamRow} from '../../source/control/rows.js';
 import {field} from '../helpers/reply.js';
-import {cliPath, startDaemon, tempDir, waitFor, type Daemon} from '../helpers/daemon.js';
+import {cliPath, startDaemon, stopAndClean, tempDir, waitFor, type Daemon} from '../helpers/daemon.js';
 
 let daemon: Daemon | undefined;
 const cleanups: Array<() => void> = [];
 
 afterEach(async () => {
-	await daemon?.stop();
+	await stopAndClean(daemon, cleanups);
 	daemon = undefined;
-	for (const cleanup of cleanups.splice(0)) {
-		cleanup();
-	}
 });
 
 async function streamRow(watcher: string): Promise<StreamRow | undefined> {

@@ -2,17 +2,14 @@ import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
-import {cliPath, startDaemon, tempDir, waitFor, type Daemon} from '../helpers/daemon.js';
+import {cliPath, startDaemon, stopAndClean, tempDir, waitFor, type Daemon} from '../helpers/daemon.js';
 
 let daemon: Daemon | undefined;
 const cleanups: Array<() => void> = [];
 
 afterEach(async () => {
-	await daemon?.stop();
+	await stopAndClean(daemon, cleanups);
 	daemon = undefined;
-	for (const cleanup of cleanups.splice(0)) {
-		cleanup();
-	}
 });
 
 const isRoot = process.getuid?.() === 0;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import {loadIni, loadIniErrors} from '../config/fixtures.js';
-import {startDaemon, tempDir, waitFor, type Daemon} from '../helpers/daemon.js';
+import {startDaemon, stopAndClean, tempDir, waitFor, type Daemon} from '../helpers/daemon.js';
 
 /*
 procui's own log to syslog (`logoutput = syslog://…`, as Circus's SysLogHandler): real datagrams,
@@ -16,11 +16,8 @@ let daemon: Daemon | undefined;
 const cleanups: Array<() => void> = [];
 
 afterEach(async () => {
-	await daemon?.stop();
+	await stopAndClean(daemon, cleanups);
 	daemon = undefined;
-	for (const cleanup of cleanups.splice(0)) {
-		cleanup();
-	}
 });
 
 /** A message as glibc's syslog(3) writes it: `<PRI>Mmm dd hh:mm:ss procui[PID]: [LEVEL] text`. */
