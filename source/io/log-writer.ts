@@ -5,6 +5,8 @@ import {SyslogSink, type SyslogTarget} from './syslog.js';
 
 /** Bytes of log lines that may wait for a slow reader before lines are dropped. */
 const maxPendingBytes = 256 * 1024;
+/** How often, at most, a line written to a log file checks that the path still names that file. */
+const watchIntervalMs = 1000;
 /** How long closing waits for a slow reader to take the last lines: exit never waits on it. */
 const closeTimeoutMs = 1000;
 
@@ -20,6 +22,11 @@ function timestamp(date: Date): string {
 The supervisor's own log: stderr or a file, written without ever blocking the event loop. When
 the reader is slow (a stderr pipe nobody reads), lines are dropped and counted instead of
 stalling supervision, and the count is written once the reader catches up.
+
+A file is watched as Circus's WatchedFileHandler watches it: when the path no longer names the
+file being written (logrotate moved it, or someone removed it), the file is opened again by name.
+Circus stats before every line; here a line checks at most once a second, and lines written
+before the check go to the moved file, so nothing is lost. SIGUSR1 reopens at once.
 */
 export class LogWriter {
 	/** `-`, a file path, or the `syslog://` URL for messages. */
@@ -31,6 +38,12 @@ export class LogWriter {
 	#syslog: SyslogSink | undefined;
 	#dropped = 0;
 	#droppedTotal = 0;
+	/** The file being written (a file target): its device and inode, once open. */
+	#identity: {readonly dev: bigint; readonly ino: bigint} | undefined;
+	#checkedAt = Number.NEGATIVE_INFINITY;
+	#reopening = false;
+	/** A reopen after a move failed: no more checks until a reopen succeeds (SIGUSR1). */
+	#watchStopped = false;
 
 	/** `target`: `-` for stderr, a file path, or syslog (`url` as written, for messages). */
 	constructor(target: string | {readonly url: string; readonly syslog: SyslogTarget}, level: LogWriterLevel) {
@@ -76,6 +89,36 @@ export class LogWriter {
 		stream.on('error', () => undefined);
 		this.#stream = stream;
 		this.#onDrain(stream);
+		const identify = (fd: number): void => {
+			fs.fstat(fd, {bigint: true}, (error, info) => {
+				if (!error && this.#stream === stream) {
+					this.#identity = {dev: info.dev, ino: info.ino};
+				}
+			});
+		};
+
+		// Open already when a reopen attaches it; opening when the first is.
+		const {fd} = stream as unknown as {readonly fd: number | null};
+		if (typeof fd === 'number') {
+			identify(fd);
+		} else {
+			stream.once('open', identify);
+		}
+	}
+
+	/** A file target whose path names another file now, or none: open it again by name. */
+	#watch(): void {
+		const identity = this.#identity;
+		const now = Date.now();
+		if (identity === undefined || this.#reopening || this.#watchStopped || now - this.#checkedAt < watchIntervalMs) {
+			return;
+		}
+
+		this.#checkedAt = now;
+		const current = fs.statSync(this.#target, {bigint: true, throwIfNoEntry: false});
+		if (current === undefined || current.dev !== identity.dev || current.ino !== identity.ino) {
+			this.#reopenFile(current === undefined ? 'its path was gone' : 'its path named another file');
+		}
 	}
 
 	#onDrain(stream: Writable): void {
@@ -120,6 +163,8 @@ export class LogWriter {
 			return;
 		}
 
+		this.#watch();
+
 		if (this.#stream.writableLength > maxPendingBytes) {
 			this.#dropped++;
 			this.#droppedTotal++;
@@ -138,15 +183,26 @@ export class LogWriter {
 			return;
 		}
 
+		this.#reopenFile();
+	}
+
+	/** `why`: the watch's reason; none for SIGUSR1. */
+	#reopenFile(why?: string): void {
+		this.#reopening = true;
 		const next = fs.createWriteStream(this.#target, {flags: 'a'});
 		next.once('open', () => {
 			const old = this.#stream;
 			this.#stream = undefined;
 			old?.end();
+			this.#identity = undefined;
+			this.#reopening = false;
+			this.#watchStopped = false;
 			this.#attach(next);
-			this.log('info', `reopened ${this.#target}`);
+			this.log('info', why === undefined ? `reopened ${this.#target}` : `reopened ${this.#target}: ${why}`);
 		});
 		next.once('error', (error) => {
+			this.#reopening = false;
+			this.#watchStopped = why !== undefined;
 			this.log('error', `cannot reopen procui's log ${this.#target}: ${error.message}; still writing to the file it had open`);
 		});
 	}

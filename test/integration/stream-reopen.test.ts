@@ -60,3 +60,29 @@ stdout_stream.filename = ${dir}/second/second.log
 		expect(moved).toMatch(/^second 1\n/);
 	}, 60_000);
 });
+
+describe('procui\'s own log file, moved away without a signal (logrotate without postrotate)', () => {
+	it('is opened again by name (Circus\'s WatchedFileHandler), and no line is lost between the two files', async () => {
+		const dir = tempDir('procui-logs-');
+		logs = dir;
+		const own = path.join(dir, 'procui.log');
+		daemon = await startDaemon('[watcher:w]\ncmd = sleep 1000\n', {args: ['--log-output', own]});
+		await waitFor(() => fs.existsSync(own) && fs.readFileSync(own, 'utf8').includes('[INFO]'), {what: 'the first lines'});
+		fs.renameSync(own, `${own}.1`);
+		// A cast of a command that does not exist is logged at debug: markers until one reaches a new file.
+		const sent: string[] = [];
+		await waitFor(() => {
+			const marker = `procui-test-watched-${sent.length}-end`;
+			sent.push(marker);
+			daemon!.client.cast(marker);
+			return fs.existsSync(own) && fs.readFileSync(own, 'utf8').includes('procui-test-watched-');
+		}, {what: 'a marker in the file made anew', intervalMs: 50});
+		expect(fs.readFileSync(own, 'utf8')).toMatch(new RegExp(`\\[INFO\\] reopened ${own.replaceAll('.', '\\.')}: its path was gone`));
+		// Every marker is in one file or the other, once: the moved file took those written before the check.
+		const both = (): string => fs.readFileSync(`${own}.1`, 'utf8') + fs.readFileSync(own, 'utf8');
+		await waitFor(() => sent.every((marker) => both().includes(marker)), {what: 'every marker in one of the files'});
+		const lines = both().split('\n');
+		expect(sent.filter((marker) => lines.filter((line) => line.includes(marker)).length !== 1)).toEqual([]);
+		expect(fs.readFileSync(`${own}.1`, 'utf8')).toMatch(/procui-test-watched-0-end/);
+	});
+});
