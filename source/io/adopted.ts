@@ -1,9 +1,8 @@
 import type {ChildProcess} from 'node:child_process';
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {processGroup, startTime, stillRunning, type ProcessMark} from './state-file.js';
+import {nativeAddonFile} from './native-addon.js';
 
 /**
 Descendants the supervisor adopts. As a child subreaper (Linux's PR_SET_CHILD_SUBREAPER), the
@@ -54,8 +53,7 @@ export function trackChild(child: ChildProcess): void {
 }
 
 function loadAddon(): Addon | undefined {
-	const here = path.dirname(fileURLToPath(import.meta.url));
-	const file = [path.resolve(here, '../../procui-reaper.node'), path.resolve(here, '../../dist/procui-reaper.node')].find((candidate) => fs.existsSync(candidate));
+	const file = nativeAddonFile('procui-reaper');
 	return file === undefined ? undefined : createRequire(import.meta.url)(file) as Addon;
 }
 

@@ -1,7 +1,5 @@
-import fs from 'node:fs';
 import {createRequire} from 'node:module';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {nativeAddonFile} from './native-addon.js';
 
 type Collect = (options?: {type: 'major' | 'minor'; execution?: 'sync'; flavor?: 'last-resort'}) => void;
 
@@ -22,8 +20,7 @@ function lowMemoryFunction(): (() => boolean) | null {
 	if (lowMemory === undefined) {
 		lowMemory = null;
 		try {
-			const here = path.dirname(fileURLToPath(import.meta.url));
-			const file = [path.resolve(here, '../../procui-memory.node'), path.resolve(here, '../../dist/procui-memory.node')].find((candidate) => fs.existsSync(candidate));
+			const file = nativeAddonFile('procui-memory');
 			if (file !== undefined) {
 				lowMemory = (load(file) as {lowMemory: () => boolean}).lowMemory;
 			}

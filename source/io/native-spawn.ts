@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
 import {trackPid} from './adopted.js';
 import type {ExitStatus} from './spawn.js';
+import {nativeAddonFile} from './native-addon.js';
 
 /**
 Starting procui-exec without forking the supervisor (native/procui-spawn.c: posix_spawn, which
@@ -37,8 +36,7 @@ let addon: Addon | undefined | false;
 
 function loadAddon(): Addon | undefined {
 	if (addon === undefined) {
-		const here = path.dirname(fileURLToPath(import.meta.url));
-		const file = [path.resolve(here, '../../procui-spawn.node'), path.resolve(here, '../../dist/procui-spawn.node')].find((candidate) => fs.existsSync(candidate));
+		const file = nativeAddonFile('procui-spawn');
 		try {
 			addon = file === undefined || process.env.PROCUI_FORK_SPAWN === '1' ? false : createRequire(import.meta.url)(file) as Addon;
 		} catch {

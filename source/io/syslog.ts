@@ -3,8 +3,7 @@ import dns from 'node:dns';
 import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {nativeAddonFile} from './native-addon.js';
 
 /**
 procui's own log to syslog, as Circus's `logoutput = syslog://…` (Python's SysLogHandler): UDP
@@ -31,8 +30,7 @@ type Reaper = {
 };
 
 function loadReaper(): Reaper | undefined {
-	const here = path.dirname(fileURLToPath(import.meta.url));
-	const file = [path.resolve(here, '../../procui-reaper.node'), path.resolve(here, '../../dist/procui-reaper.node')].find((candidate) => fs.existsSync(candidate));
+	const file = nativeAddonFile('procui-reaper');
 	try {
 		const addon = file === undefined ? undefined : createRequire(import.meta.url)(file) as Partial<Reaper>;
 		return typeof addon?.datagram === 'function' && typeof addon.sendDatagram === 'function' ? addon as Reaper : undefined;

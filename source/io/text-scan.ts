@@ -1,7 +1,5 @@
-import fs from 'node:fs';
 import {createRequire} from 'node:module';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {nativeAddonFile} from './native-addon.js';
 
 const NEWLINE = 0x0a;
 const CR = 0x0d;
@@ -98,8 +96,7 @@ export function nativeTextScan(): TextScan | null {
 	if (native === undefined) {
 		native = null;
 		try {
-			const here = path.dirname(fileURLToPath(import.meta.url));
-			const file = [path.resolve(here, '../../procui-text.node'), path.resolve(here, '../../dist/procui-text.node')].find((candidate) => fs.existsSync(candidate));
+			const file = nativeAddonFile('procui-text');
 			if (file !== undefined && process.env.PROCUI_SCRIPT_TEXT !== '1') {
 				native = createRequire(import.meta.url)(file) as TextScan;
 			}
