@@ -56,10 +56,10 @@ async function scene(): Promise<Scene | undefined> {
 	dir = tempDir('procui-pid-reuse-');
 	const once = path.join(dir, 'once');
 	const stray = uniqueSleep();
-	// It ignores SIGTERM, so the stop comes to its SIGKILL.
+	// It ignores SIGTERM, so the stop comes to its SIGKILL; it writes its pid once it does.
 	const stubborn = path.join(dir, 'stubborn.sh');
 	const ready = path.join(dir, 'ready');
-	fs.writeFileSync(stubborn, `#!/bin/sh\ntrap "" TERM\ntouch ${ready}\nwhile :; do sleep 0.2; done\n`, {mode: 0o755});
+	fs.writeFileSync(stubborn, `#!/bin/sh\ntrap "" TERM\necho $$ > ${ready}.new && mv ${ready}.new ${ready}\nwhile :; do sleep 0.2; done\n`, {mode: 0o755});
 	// The first process leaves a setsid child holding its output and exits; the next one runs.
 	daemon = await startDaemon(`[watcher:w]\ncmd = sh -c 'if mkdir ${once} 2>/dev/null; then setsid ${stubborn} ${stray} & exit 0; fi; exec sleep ${uniqueSleep()}'\npty = false\ngraceful_timeout = 1\n`);
 	const exited = await daemon.logged(/w: process (\d+) exited on its own/);
@@ -68,8 +68,11 @@ async function scene(): Promise<Scene | undefined> {
 		const list = pids(await daemon!.ok('list', {name: 'w'}));
 		return list.length === 1 && list[0] !== first;
 	}, {what: 'the next process'});
-	expect(pidsMatching(stray)).toHaveLength(1);
+	// The stray by the pid it wrote: its name is not enough, since each child it forks (and the
+	// watcher's next shell, until it execs) carries the same command line for a moment.
 	await waitFor(() => fs.existsSync(ready), {what: 'the stray to ignore SIGTERM'});
+	const strayPid = Number(fs.readFileSync(ready, 'utf8'));
+	expect(fs.readFileSync(`/proc/${strayPid}/cmdline`, 'utf8')).toContain(stray);
 	const marker = uniqueSleep();
 	decoy = await decoyWithPid(first, marker);
 	if (decoy === undefined) {
