@@ -46,6 +46,9 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 	}
 
 	const logger = new LogWriter(syslog === undefined ? output : {url: output, syslog}, level === ('warn' as LogWriterLevel) ? 'warning' : level);
+	if (syslog?.unknownFacility !== undefined && flags.logOutput !== undefined) {
+		logger.log('warning', `--log-output: ${JSON.stringify(syslog.unknownFacility)} is not a syslog facility; using \`user\`, as Circus does`);
+	}
 	for (const warning of config.warnings) {
 		logger.log('warning', formatIssue(warning, cwd));
 	}

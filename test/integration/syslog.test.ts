@@ -82,6 +82,20 @@ describe('logoutput = syslog://', () => {
 		await waitFor(() => second.lines.some((line) => syslogLine(31, pid, 'DEBUG', '.*procui-test-syslog-marker').test(line)), {what: 'the marker through the new socket'});
 	});
 
+	it('--log-output with a facility that is not one: `user`, and a warning saying so', async () => {
+		const server = dgram.createSocket('udp4');
+		cleanups.push(() => server.close());
+		const received: string[] = [];
+		server.on('message', (message) => received.push(message.toString()));
+		await new Promise<void>((resolve) => {
+			server.bind(0, '127.0.0.1', resolve);
+		});
+		const {port} = server.address();
+		daemon = await startDaemon('[watcher:w]\ncmd = sleep 1000\n', {args: ['--log-output', `syslog://127.0.0.1:${port}?nosuch`]});
+		// user is 1: a warning is 1 × 8 + 4.
+		await waitFor(() => received.some((line) => syslogLine(12, daemon!.process.pid!, 'WARNING', '--log-output: "nosuch" is not a syslog facility; using `user`').test(line)), {what: 'the facility\'s warning'});
+	});
+
 	it('a socket path nobody listens on: the reason on stderr, and the log goes there instead', async () => {
 		const dir = tempDir('procui-syslog-');
 		cleanups.push(() => fs.rmSync(dir, {recursive: true, force: true}));
