@@ -25,6 +25,18 @@ function syslogLine(priority: number, pid: number, level: string, text: string):
 	return new RegExp(`^<${priority}>[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d procui\\[${pid}\\]: \\[${level}\\] ${text}`);
 }
 
+/** A UDP socket of the test's on loopback: each datagram received, as text. */
+async function udpReceiver(): Promise<{readonly received: string[]; readonly port: number}> {
+	const server = dgram.createSocket('udp4');
+	cleanups.push(() => server.close());
+	const received: string[] = [];
+	server.on('message', (message) => received.push(message.toString()));
+	await new Promise<void>((resolve) => {
+		server.bind(0, '127.0.0.1', resolve);
+	});
+	return {received, port: server.address().port};
+}
+
 /** A Python receiver bound to a datagram socket at `file`: each datagram as one line of its stdout. */
 async function unixReceiver(file: string): Promise<{readonly lines: string[]; readonly child: ChildProcess}> {
 	fs.rmSync(file, {force: true});
@@ -46,14 +58,7 @@ async function unixReceiver(file: string): Promise<{readonly lines: string[]; re
 
 describe('logoutput = syslog://', () => {
 	it('HOST:PORT?local3: every log line is a UDP datagram with its facility and severity, none on stderr', async () => {
-		const server = dgram.createSocket('udp4');
-		cleanups.push(() => server.close());
-		const received: string[] = [];
-		server.on('message', (message) => received.push(message.toString()));
-		await new Promise<void>((resolve) => {
-			server.bind(0, '127.0.0.1', resolve);
-		});
-		const {port} = server.address();
+		const {received, port} = await udpReceiver();
 		daemon = await startDaemon(`[circus]\nlogoutput = syslog://127.0.0.1:${port}?local3\n\n[watcher:w]\ncmd = sh -c 'exit 7'\nrespawn = false\n`);
 		const pid = daemon.process.pid!;
 		// local3 is 19: a warning is 19 × 8 + 4, debug 19 × 8 + 7.
@@ -83,14 +88,7 @@ describe('logoutput = syslog://', () => {
 	});
 
 	it('--log-output with a facility that is not one: `user`, and a warning saying so', async () => {
-		const server = dgram.createSocket('udp4');
-		cleanups.push(() => server.close());
-		const received: string[] = [];
-		server.on('message', (message) => received.push(message.toString()));
-		await new Promise<void>((resolve) => {
-			server.bind(0, '127.0.0.1', resolve);
-		});
-		const {port} = server.address();
+		const {received, port} = await udpReceiver();
 		daemon = await startDaemon('[watcher:w]\ncmd = sleep 1000\n', {args: ['--log-output', `syslog://127.0.0.1:${port}?nosuch`]});
 		// user is 1: a warning is 1 × 8 + 4.
 		await waitFor(() => received.some((line) => syslogLine(12, daemon!.process.pid!, 'WARNING', '--log-output: "nosuch" is not a syslog facility; using `user`').test(line)), {what: 'the facility\'s warning'});
