@@ -96,7 +96,11 @@ export class AppendFile {
 		}
 
 		this.#wrote(data, start, offset);
-		this.#loss.fault = undefined;
+		if (offset > start) {
+			// Only bytes that reached the file say it is written again: a chunk that was all the rest
+			// of a lost line wrote nothing, and a FIFO that is still full must not seem to recover.
+			this.#loss.fault = undefined;
+		}
 	}
 
 	/** Close the descriptor. Idempotent. */

@@ -79,6 +79,8 @@ stdout_stream.filename = ${fifo}
 		await waitFor(() => /chatty: stdout_stream: cannot write .*out\.fifo: its reader does not keep up \(EAGAIN\)/.test(daemon!.stderr()), {what: 'the report in the daemon log'});
 		await daemon.flushLog();
 		expect(daemon.stderr().match(/cannot write .*out\.fifo/g)).toHaveLength(1);
+		// Nothing ever reached the FIFO after it filled, so it never seemed to recover.
+		expect(daemon.stderr()).not.toMatch(/out\.fifo is written again/);
 		const logs = childProcess.spawnSync(process.execPath, [cliPath, 'logs', 'chatty', '-n', '1', '--endpoint', daemon.endpoint], {encoding: 'utf8'});
 		expect(logs.stderr).toMatch(/notice: chatty stdout_stream .*out\.fifo: \d+ lines .* lost: writing failed; failing now: its reader does not keep up/);
 		const overview = field<Array<{name: string; stream_notices: string[]}>>(await daemon.ok('overview'), 'watchers');
