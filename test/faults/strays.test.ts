@@ -42,16 +42,20 @@ function parentOf(pid: number): number | undefined {
 	}
 }
 
-/** Its own session and process group, so a signal to the watcher's group never reaches it. */
-/** Whether the process runs `sleep` itself (not a shell whose command line names it). */
-function isSleep(pid: number): boolean {
+/**
+Whether the process runs `sleep MARKER` itself, not a shell whose command line names it. One read
+of its command line: the watcher's shell execs `sleep` of another marker, so a shell's command line
+read first and a second read after its exec would together look like the grandchild.
+*/
+function isSleepOf(pid: number, marker: string): boolean {
 	try {
-		return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('sleep\0');
+		return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8') === `sleep\0${marker}\0`;
 	} catch {
 		return false;
 	}
 }
 
+/** Its own session and process group, so a signal to the watcher's group never reaches it. */
 function sessionOf(pid: number): number {
 	const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
 	return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
@@ -81,7 +85,7 @@ describe('strays', () => {
 		const [stray] = await waitFor(() => {
 			// The watcher's own `sh -c '…sleep MARKER…'` names the marker too, and is the daemon's
 			// child until it execs: only a `sleep` whose arguments name it is the grandchild.
-			const found = pidsMatching(marker).filter((pid) => parentOf(pid) === daemonPid && isSleep(pid));
+			const found = pidsMatching(marker).filter((pid) => isSleepOf(pid, marker) && parentOf(pid) === daemonPid);
 			return found.length === 1 ? found : undefined;
 		}, {what: 'the setsid grandchild, adopted by the daemon'});
 		leftovers.add(stray!);
