@@ -66,7 +66,7 @@ export class Supervisor {
 	readonly arbiter: Arbiter;
 	readonly server: ControlServer;
 	readonly #options: SupervisorOptions;
-	// Sampled every second while a UI watches: the parent map and each process's cmdline and uid
+	// Sampled every second while a UI watches: each process's children, cmdline and uid
 	// are read again every 5 s (and at once for `signal --children`), CPU and memory every time.
 	readonly #sampler = new ProcSampler({rescanMs: 5000});
 	/** Young collections once a burst of spawns and reaps is over: V8 keeps the young generation

@@ -281,3 +281,24 @@ export function parseBootTime(text: string): number | undefined {
 	const match = /^btime\s+(\d+)/m.exec(text);
 	return match === null ? undefined : Number(match[1]);
 }
+
+/** The pids in /proc/PID/task/TID/children (each followed by a space), appended to `into`. */
+export function parseChildrenBytes({bytes, length}: ProcBytes, into: number[]): void {
+	let pid = 0;
+	let digits = false;
+	for (let index = 0; index < length; index++) {
+		const byte = bytes[index]!;
+		if (byte >= 0x30 && byte <= 0x39) {
+			pid = (pid * 10) + byte - 0x30;
+			digits = true;
+		} else if (digits) {
+			into.push(pid);
+			pid = 0;
+			digits = false;
+		}
+	}
+
+	if (digits) {
+		into.push(pid);
+	}
+}

@@ -5,6 +5,7 @@ import {
 	HeldProcFiles,
 	openFilesLimit,
 	parseBootTime,
+	parseChildrenBytes,
 	parseCmdline,
 	parseMemTotal,
 	parseStatBytes,
@@ -22,11 +23,11 @@ import {UserNames} from './user-names.js';
 Per-process statistics read straight from /proc (Linux only), the fields of Circus's
 `stats` (psutil's `get_info`) without psutil.
 
-A sample lists /proc once and reads every process's `stat` (for the parent map that
-`children` needs), then `statm`, `status` and `cmdline` of the processes asked for: about
-4 small reads per sampled process plus one per process on the machine. A sampler that runs
-again and again (`rescanMs`) reads, between scans, only the `stat` and `statm` of the processes
-asked for, from files it keeps open: two `pread`s a process.
+A sample reads `stat`, `statm`, `status` and `cmdline` of the processes asked for, and the
+kernel's list of their children (and their children's): about 5 small reads a sampled process,
+whatever else runs on the machine. A sampler that runs again and again (`rescanMs`) reads, in
+between, only the `stat` and `statm` of the processes asked for, from files it keeps open: two
+`pread`s a process.
 */
 
 /** Files held open by one sampler at most: an eighth of the open-file limit, and never more
@@ -34,6 +35,9 @@ than 512 (256 processes); past that, files are opened for each read. */
 const heldFilesCap = 512;
 /** A held file not read for this long is closed. */
 const heldFileIdleMs = 10_000;
+
+/** No children: shared, as most processes have none. */
+const none: readonly number[] = Object.freeze([]);
 
 /** One process's statistics, as of one sample. */
 export type ProcInfo = {
@@ -87,10 +91,9 @@ type ProcSamplerOptions = {
 	readonly passwdFile?: string;
 	/** Wall clock for `age`, ms since the epoch. Default `Date.now`. */
 	readonly now?: () => number;
-	/** How long the parent map (every process's `stat`, for `children`) and each process's
-	`cmdline` and uid are reused before they are read again, in ms. Default 0: read on every
-	sample. A sampler that runs every second (the `stats` topic) reads only its processes' `stat`
-	and `statm` in between. */
+	/** How long each process's children, `cmdline` and uid are reused before they are read
+	again, in ms. Default 0: read on every sample. A sampler that runs every second (the `stats`
+	topic) reads only its processes' `stat` and `statm` in between. */
 	readonly rescanMs?: number;
 };
 
@@ -143,9 +146,15 @@ export class ProcSampler {
 	readonly #bootTime: number;
 	readonly #previous = new Map<number, Previous>();
 	readonly #rescanMs: number;
-	/** The parent map of the last scan of every process, and when it was made. */
-	#childrenOf = new Map<number, number[]>();
+	/** Whether the kernel lists each thread's children (/proc/PID/task/TID/children). */
+	readonly #childrenFiles: boolean;
+	/** Each process's children, when read (`performance.now()`). */
+	readonly #kids = new Map<number, {readonly kids: readonly number[]; readonly at: number}>();
+	/** Without children files: the parent map of the last scan of every process, and when it was made. */
+	#scanned = new Map<number, number[]>();
 	#scannedAt = Number.NEGATIVE_INFINITY;
+	/** When held files and the samples of processes gone were last swept. */
+	#sweptAt = Number.NEGATIVE_INFINITY;
 	readonly #identities = new Map<number, Identity>();
 	readonly #heldStat: HeldProcFiles;
 	readonly #heldStatm: HeldProcFiles;
@@ -163,6 +172,7 @@ export class ProcSampler {
 		const held = Math.min(heldFilesCap, Math.floor((openFilesLimit(this.#procRoot) ?? 0) / 8));
 		this.#heldStat = new HeldProcFiles(this.#procRoot, 'stat', Math.ceil(held / 2));
 		this.#heldStatm = new HeldProcFiles(this.#procRoot, 'statm', Math.floor(held / 2));
+		this.#childrenFiles = fs.existsSync(`${this.#procRoot}/${process.pid}/task/${process.pid}/children`);
 	}
 
 	/**
@@ -183,6 +193,7 @@ export class ProcSampler {
 		this.#heldStatm.forget(pid);
 		this.#previous.delete(pid);
 		this.#identities.delete(pid);
+		this.#kids.delete(pid);
 	}
 
 	/** Close the files held open. The sampler may be used again: it opens them again. */
@@ -201,14 +212,27 @@ export class ProcSampler {
 		return read === undefined ? undefined : parseStatmBytes(read);
 	}
 
-	/** Close the held files not read for a while. */
+	/** Close the held files not read for a while, and forget what is out of date or gone. */
 	#sweep(at: number): void {
 		this.#heldStat.sweep(at - heldFileIdleMs);
 		this.#heldStatm.sweep(at - heldFileIdleMs);
+		for (const [pid, entry] of this.#kids) {
+			if (at - entry.at > this.#rescanMs) {
+				this.#kids.delete(pid);
+			}
+		}
+
+		// Processes not sampled lately (a supervisor forgets its own as they exit): those gone.
+		for (const [pid, previous] of this.#previous) {
+			if (at - previous.at > heldFileIdleMs && !fs.existsSync(`${this.#procRoot}/${pid}`)) {
+				this.#previous.delete(pid);
+				this.#identities.delete(pid);
+			}
+		}
 	}
 
 	/** Statistics of `pids`; a pid that does not exist (or vanishes while being read) is absent.
-	`rescan`: read every process's `stat` for `children` now, whenever the last scan was. */
+	`rescan`: read the children of these processes now, however recently they were read. */
 	sample(pids: Iterable<number>, options: {rescan?: boolean} = {}): Map<number, ProcInfo> {
 		const wanted = [...pids];
 		const infos = new Map<number, ProcInfo>();
@@ -217,43 +241,26 @@ export class ProcSampler {
 		}
 
 		const at = performance.now();
-		const rescan = options.rescan === true || at - this.#scannedAt >= this.#rescanMs;
-		const table = rescan ? this.#scan() : this.#stats(wanted, at);
-		if (rescan) {
-			this.#scannedAt = at;
+		if (at - this.#sweptAt >= this.#rescanMs) {
+			this.#sweptAt = at;
 			this.#sweep(at);
-			this.#childrenOf = new Map();
-			for (const stat of table.values()) {
-				const siblings = this.#childrenOf.get(stat.ppid);
-				if (siblings === undefined) {
-					this.#childrenOf.set(stat.ppid, [stat.pid]);
-				} else {
-					siblings.push(stat.pid);
-				}
-			}
 		}
 
+		const table = this.#stats(wanted, at);
+		const rescan = options.rescan === true;
 		for (const pid of wanted) {
 			const stat = table.get(pid);
-			const info = stat === undefined ? undefined : this.#info(stat, at, descendants(pid, this.#childrenOf));
-			if (info !== undefined) {
-				infos.set(pid, info);
-			}
-		}
-
-		// Forget processes that are gone (a scan saw all of them; otherwise, those asked for).
-		for (const pid of rescan ? [...this.#previous.keys()] : wanted) {
-			if (!table.has(pid)) {
+			if (stat === undefined) {
+				// Gone: forget it.
 				this.#previous.delete(pid);
 				this.#identities.delete(pid);
+				this.#kids.delete(pid);
+				continue;
 			}
-		}
 
-		if (rescan) {
-			for (const pid of this.#identities.keys()) {
-				if (!table.has(pid)) {
-					this.#identities.delete(pid);
-				}
+			const info = this.#info(stat, at, this.#descendants(stat, at, rescan));
+			if (info !== undefined) {
+				infos.set(pid, info);
 			}
 		}
 
@@ -302,14 +309,94 @@ export class ProcSampler {
 		return table;
 	}
 
-	/** Every process's stat, by pid. */
-	#scan(): Map<number, ProcStat> {
-		const table = new Map<number, ProcStat>();
+	/** All descendants of `root`, breadth first (children, then grandchildren, ...). */
+	#descendants(root: ProcStat, at: number, rescan: boolean): readonly number[] {
+		const first = this.#childrenOf(root.pid, root.threads, at, rescan);
+		if (first.length === 0) {
+			return none; // Most processes.
+		}
+
+		const found: number[] = [];
+		// Guards against a cycle from reads taken at slightly different moments.
+		const seen = new Set<number>([root.pid]);
+		let level: readonly number[] = [root.pid];
+		while (level.length > 0) {
+			const next: number[] = [];
+			for (const parent of level) {
+				for (const child of parent === root.pid ? first : this.#childrenOf(parent, 0, at, rescan)) {
+					if (!seen.has(child)) {
+						seen.add(child);
+						found.push(child);
+						next.push(child);
+					}
+				}
+			}
+
+			level = next;
+		}
+
+		return found;
+	}
+
+	/**
+	The children of `pid` (`threads`: its thread count if known, else 0), as read at most
+	`rescanMs` ago, or in this sample when `rescan`. From the kernel's list of each of its threads'
+	children (`/proc/PID/task/TID/children`): the cost follows the supervised processes, not every
+	process on the machine. A kernel without those files (built without CONFIG_PROC_CHILDREN) gets
+	the parent map of a scan of every process's `stat` instead.
+	*/
+	#childrenOf(pid: number, threads: number, at: number, rescan: boolean): readonly number[] {
+		if (!this.#childrenFiles) {
+			if (this.#scannedAt !== at && (rescan || at - this.#scannedAt >= this.#rescanMs)) {
+				this.#scanned = this.#scanParents();
+				this.#scannedAt = at;
+			}
+
+			return this.#scanned.get(pid) ?? none;
+		}
+
+		const known = this.#kids.get(pid);
+		if (known !== undefined && (known.at === at || (!rescan && at - known.at < this.#rescanMs))) {
+			return known.kids;
+		}
+
+		const kids = this.#readChildren(pid, threads);
+		this.#kids.set(pid, {kids, at});
+		return kids;
+	}
+
+	#readChildren(pid: number, threads: number): readonly number[] {
+		const task = `${this.#procRoot}/${pid}/task`;
+		let tids: ReadonlyArray<string | number>;
+		if (threads === 1) {
+			tids = [pid];
+		} else {
+			try {
+				tids = fs.readdirSync(task);
+			} catch {
+				return none; // Gone.
+			}
+		}
+
+		const kids: number[] = [];
+		for (const tid of tids) {
+			const read = readProcBytes(`${task}/${tid}/children`);
+			if (read !== undefined) {
+				parseChildrenBytes(read, kids);
+			}
+		}
+
+		return kids.length === 0 ? none : kids.sort((a, b) => a - b);
+	}
+
+	/** Every process's children, from a scan of every process's `stat`. */
+	#scanParents(): Map<number, number[]> {
+		const parents = new Map<number, number[]>();
 		let names: string[];
 		try {
 			names = fs.readdirSync(this.#procRoot);
 		} catch {
-			return table;
+			return parents;
 		}
 
 		for (const name of names) {
@@ -320,11 +407,16 @@ export class ProcSampler {
 			const read = readProcBytes(`${this.#procRoot}/${name}/stat`, true);
 			const stat = read === undefined ? undefined : parseStatBytes(read);
 			if (stat !== undefined) {
-				table.set(stat.pid, stat);
+				const siblings = parents.get(stat.ppid);
+				if (siblings === undefined) {
+					parents.set(stat.ppid, [stat.pid]);
+				} else {
+					siblings.push(stat.pid);
+				}
 			}
 		}
 
-		return table;
+		return parents;
 	}
 
 	/** The process's uid and arguments: read again after rescanMs, or when the pid is a new process. */
@@ -388,32 +480,4 @@ export class ProcSampler {
 			children,
 		};
 	}
-}
-
-/** All descendants of `pid`, breadth first. */
-function descendants(pid: number, childrenOf: ReadonlyMap<number, readonly number[]>): number[] {
-	if (!childrenOf.has(pid)) {
-		return []; // Most processes: no set, no levels.
-	}
-
-	const found: number[] = [];
-	const seen = new Set<number>([pid]);
-	let level: readonly number[] = [pid];
-	while (level.length > 0) {
-		const next: number[] = [];
-		for (const parent of level) {
-			for (const child of childrenOf.get(parent) ?? []) {
-				// Guard against a cycle from reads taken at slightly different moments.
-				if (!seen.has(child)) {
-					seen.add(child);
-					found.push(child);
-					next.push(child);
-				}
-			}
-		}
-
-		level = next;
-	}
-
-	return found;
 }

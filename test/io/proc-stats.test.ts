@@ -2,6 +2,7 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import {afterEach, describe, expect, test} from 'vitest';
 import {ProcSampler, type ProcInfo} from '../../source/io/proc-stats.js';
 import {waitFor} from '../helpers/daemon.js';
@@ -191,5 +192,65 @@ describe('a sampler that rescans every rescanMs', () => {
 		expect(new ProcSampler().sample([pid]).get(pid)?.children).toEqual([kid]);
 		expect(sampler.sample([pid], {rescan: true}).get(pid)?.children).toEqual([kid]);
 		child.stdin!.end();
+	});
+});
+
+describe('children', () => {
+	test('a child started by a thread other than the main one is found', async () => {
+		// Python starts `sleep` from a second thread, which stays alive (a child is listed under
+		// the thread that forked it, and moves to another thread only when that one exits).
+		const script = 'import subprocess, threading, time\nthreading.Thread(target=lambda: (subprocess.Popen(["sleep", "100"]), time.sleep(100)), daemon=True).start()\ntime.sleep(100)';
+		const pid = await start('python3', ['-c', script]);
+		const info = await sampleUntil(new ProcSampler(), pid, found => found?.children.length === 1);
+		expect(info?.children).toHaveLength(1);
+		expect(info!.threads).toBeGreaterThan(1);
+		const [child] = info!.children;
+		// Not the main thread's child: the kernel lists it under the other thread.
+		expect(fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()).toBe('');
+		expect(fs.readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]).toBe(String(pid));
+	});
+
+	/**
+	A /proc of three processes: 100 with a child 101 (which has a child 102), and 103, whose `stat`
+	names 100 as its parent but which no children list has (the kernel's lists are what is read,
+	when there are any). `childrenFiles`: whether the tasks' children lists exist.
+	*/
+	function fakeProc(childrenFiles: boolean): string {
+		const root = fs.mkdtempSync(path.join(os.tmpdir(), 'procui-fake-proc-'));
+		fs.writeFileSync(path.join(root, 'meminfo'), 'MemTotal:       1000000 kB\n');
+		fs.writeFileSync(path.join(root, 'stat'), 'cpu  1 2 3 4\nbtime 1700000000\n');
+		const processes: Array<[number, number, string]> = [[process.pid, 1, ''], [100, 1, '101 '], [101, 100, '102 '], [102, 101, ''], [103, 100, '']];
+		for (const [pid, ppid, kids] of processes) {
+			const directory = path.join(root, String(pid));
+			fs.mkdirSync(directory);
+			fs.writeFileSync(path.join(directory, 'stat'), `${pid} (fake) S ${ppid} ${pid} ${pid} 0 -1 0 0 0 0 0 5 5 0 0 20 0 1 0 100 1000 10 0\n`);
+			fs.writeFileSync(path.join(directory, 'statm'), '250 10 5 1 0 50 0\n');
+			fs.writeFileSync(path.join(directory, 'status'), 'Name:\tfake\nUid:\t0\t0\t0\t0\n');
+			fs.writeFileSync(path.join(directory, 'cmdline'), 'fake\0');
+			if (childrenFiles) {
+				fs.mkdirSync(path.join(directory, 'task', String(pid)), {recursive: true});
+				fs.writeFileSync(path.join(directory, 'task', String(pid), 'children'), kids);
+			}
+		}
+
+		fakeRoots.push(root);
+		return root;
+	}
+
+	const fakeRoots: string[] = [];
+	afterEach(() => {
+		for (const root of fakeRoots.splice(0)) {
+			fs.rmSync(root, {recursive: true, force: true});
+		}
+	});
+
+	test('reads the kernel\'s children lists, not every process\'s parent', () => {
+		const sampler = new ProcSampler({procRoot: fakeProc(true), passwdFile: '/dev/null'});
+		expect(sampler.sample([100]).get(100)?.children).toEqual([101, 102]);
+	});
+
+	test('without children lists (a kernel built without them), every process\'s parent', () => {
+		const sampler = new ProcSampler({procRoot: fakeProc(false), passwdFile: '/dev/null'});
+		expect(sampler.sample([100]).get(100)?.children).toEqual([101, 103, 102]);
 	});
 });
