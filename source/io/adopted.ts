@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import {createRequire} from 'node:module';
 import {processGroup, startTime, stillRunning, type ProcessMark} from './state-file.js';
 import {nativeAddonFile} from './native-addon.js';
+import {childrenOf, hasChildrenLists} from './proc-children.js';
 
 /**
 Descendants the supervisor adopts. As a child subreaper (Linux's PR_SET_CHILD_SUBREAPER), the
@@ -126,8 +127,10 @@ export function adoptedOf(watcher: string): ProcessMark[] {
 
 	const wanted = Buffer.from(`\0${watcherVariable}=${watcher}\0`);
 	const found: ProcessMark[] = [];
-	for (const name of fs.readdirSync('/proc')) {
-		const pid = Number(name);
+	// Its own children from the kernel's lists (the adopted are among them): a scan of every
+	// process on the machine only without those lists.
+	const candidates = hasChildrenLists() ? childrenOf(process.pid) : fs.readdirSync('/proc').map(Number);
+	for (const pid of candidates) {
 		if (!Number.isInteger(pid) || pid <= 0 || nodeChildren.has(pid)) {
 			continue;
 		}

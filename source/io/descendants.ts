@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import {childrenOf, hasChildrenLists} from './proc-children.js';
+import {readProcFile} from './proc-files.js';
 
 type Entry = {
 	readonly pid: number;
@@ -6,7 +8,20 @@ type Entry = {
 	readonly group: number;
 };
 
-/** Every live process's parent and process group, from /proc/PID/stat (zombies left out). */
+/** A live process's parent and process group, from /proc/PID/stat; undefined for a zombie or one gone. */
+function entryOf(pid: number): Entry | undefined {
+	const stat = readProcFile(`/proc/${pid}/stat`, true);
+	if (stat === undefined) {
+		return undefined;
+	}
+
+	// After the command name (in parentheses, which may hold spaces): state, ppid, pgrp.
+	const [state, ppid, group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return state === 'Z' ? undefined : {pid, ppid: Number(ppid), group: Number(group)};
+}
+
+/** Every live process's parent and process group, from /proc/PID/stat (zombies left out): for a
+kernel without children lists. */
 function processTable(): Entry[] {
 	const table: Entry[] = [];
 	for (const name of fs.readdirSync('/proc')) {
@@ -36,6 +51,38 @@ leads: the ones a signal to that group misses, because they called `setsid` or `
 first. A descendant whose parent has exited has been reparented and is no longer found here.
 */
 function descendantsOutsideGroup(pid: number): number[] {
+	if (!hasChildrenLists()) {
+		return scannedOutsideGroup(pid);
+	}
+
+	// From the kernel's children lists: what this tree has costs, not every process on the machine.
+	const found: number[] = [];
+	const seen = new Set<number>([pid]);
+	let level: readonly number[] = [pid];
+	while (level.length > 0) {
+		const next: number[] = [];
+		for (const parent of level) {
+			for (const child of childrenOf(parent)) {
+				const entry = seen.has(child) ? undefined : entryOf(child);
+				seen.add(child);
+				if (entry !== undefined) {
+					if (entry.group !== pid) {
+						found.push(child);
+					}
+
+					next.push(child);
+				}
+			}
+		}
+
+		level = next;
+	}
+
+	return found;
+}
+
+/** descendantsOutsideGroup from a scan of every process. */
+function scannedOutsideGroup(pid: number): number[] {
 	const children = new Map<number, Entry[]>();
 	for (const entry of processTable()) {
 		const siblings = children.get(entry.ppid);

@@ -5,7 +5,6 @@ import {
 	HeldProcFiles,
 	openFilesLimit,
 	parseBootTime,
-	parseChildrenBytes,
 	parseCmdline,
 	parseMemTotal,
 	parseStatBytes,
@@ -16,6 +15,7 @@ import {
 	type ProcBytes,
 	type ProcStat,
 } from './proc-files.js';
+import {childrenOf, hasChildrenLists, noChildren} from './proc-children.js';
 import {systemConstants} from './system-constants.js';
 import {UserNames} from './user-names.js';
 
@@ -35,9 +35,6 @@ than 512 (256 processes); past that, files are opened for each read. */
 const heldFilesCap = 512;
 /** A held file not read for this long is closed. */
 const heldFileIdleMs = 10_000;
-
-/** No children: shared, as most processes have none. */
-const none: readonly number[] = Object.freeze([]);
 
 /** One process's statistics, as of one sample. */
 export type ProcInfo = {
@@ -172,7 +169,7 @@ export class ProcSampler {
 		const held = Math.min(heldFilesCap, Math.floor((openFilesLimit(this.#procRoot) ?? 0) / 8));
 		this.#heldStat = new HeldProcFiles(this.#procRoot, 'stat', Math.ceil(held / 2));
 		this.#heldStatm = new HeldProcFiles(this.#procRoot, 'statm', Math.floor(held / 2));
-		this.#childrenFiles = fs.existsSync(`${this.#procRoot}/${process.pid}/task/${process.pid}/children`);
+		this.#childrenFiles = hasChildrenLists(this.#procRoot);
 	}
 
 	/**
@@ -313,7 +310,7 @@ export class ProcSampler {
 	#descendants(root: ProcStat, at: number, rescan: boolean): readonly number[] {
 		const first = this.#childrenOf(root.pid, root.threads, at, rescan);
 		if (first.length === 0) {
-			return none; // Most processes.
+			return noChildren; // Most processes.
 		}
 
 		const found: number[] = [];
@@ -340,10 +337,8 @@ export class ProcSampler {
 
 	/**
 	The children of `pid` (`threads`: its thread count if known, else 0), as read at most
-	`rescanMs` ago, or in this sample when `rescan`. From the kernel's list of each of its threads'
-	children (`/proc/PID/task/TID/children`): the cost follows the supervised processes, not every
-	process on the machine. A kernel without those files (built without CONFIG_PROC_CHILDREN) gets
-	the parent map of a scan of every process's `stat` instead.
+	`rescanMs` ago, or in this sample when `rescan`: from the kernel's lists (proc-children.ts), or
+	on a kernel without them the parent map of a scan of every process's `stat`.
 	*/
 	#childrenOf(pid: number, threads: number, at: number, rescan: boolean): readonly number[] {
 		if (!this.#childrenFiles) {
@@ -352,7 +347,7 @@ export class ProcSampler {
 				this.#scannedAt = at;
 			}
 
-			return this.#scanned.get(pid) ?? none;
+			return this.#scanned.get(pid) ?? noChildren;
 		}
 
 		const known = this.#kids.get(pid);
@@ -360,33 +355,9 @@ export class ProcSampler {
 			return known.kids;
 		}
 
-		const kids = this.#readChildren(pid, threads);
+		const kids = childrenOf(pid, threads, this.#procRoot);
 		this.#kids.set(pid, {kids, at});
 		return kids;
-	}
-
-	#readChildren(pid: number, threads: number): readonly number[] {
-		const task = `${this.#procRoot}/${pid}/task`;
-		let tids: ReadonlyArray<string | number>;
-		if (threads === 1) {
-			tids = [pid];
-		} else {
-			try {
-				tids = fs.readdirSync(task);
-			} catch {
-				return none; // Gone.
-			}
-		}
-
-		const kids: number[] = [];
-		for (const tid of tids) {
-			const read = readProcBytes(`${task}/${tid}/children`);
-			if (read !== undefined) {
-				parseChildrenBytes(read, kids);
-			}
-		}
-
-		return kids.length === 0 ? none : kids.sort((a, b) => a - b);
 	}
 
 	/** Every process's children, from a scan of every process's `stat`. */
