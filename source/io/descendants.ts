@@ -9,8 +9,8 @@ type Entry = {
 };
 
 /** A live process's parent and process group, from /proc/PID/stat; undefined for a zombie or one gone. */
-function entryOf(pid: number): Entry | undefined {
-	const stat = readProcFile(`/proc/${pid}/stat`, true);
+function entryOf(pid: number, procRoot: string): Entry | undefined {
+	const stat = readProcFile(`${procRoot}/${pid}/stat`, true);
 	if (stat === undefined) {
 		return undefined;
 	}
@@ -22,16 +22,16 @@ function entryOf(pid: number): Entry | undefined {
 
 /** Every live process's parent and process group, from /proc/PID/stat (zombies left out): for a
 kernel without children lists. */
-function processTable(): Entry[] {
+function processTable(procRoot: string): Entry[] {
 	const table: Entry[] = [];
-	for (const name of fs.readdirSync('/proc')) {
+	for (const name of fs.readdirSync(procRoot)) {
 		const pid = Number(name);
 		if (!Number.isInteger(pid) || pid <= 0) {
 			continue;
 		}
 
 		try {
-			const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+			const stat = fs.readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
 			// After the command name (in parentheses, which may hold spaces): state, ppid, pgrp.
 			const [state, ppid, group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
 			if (state !== 'Z') {
@@ -50,9 +50,9 @@ The descendants of `pid` (children, grandchildren, ...) that are not in the proc
 leads: the ones a signal to that group misses, because they called `setsid` or `setpgid`. Parents
 first. A descendant whose parent has exited has been reparented and is no longer found here.
 */
-function descendantsOutsideGroup(pid: number): number[] {
-	if (!hasChildrenLists()) {
-		return scannedOutsideGroup(pid);
+export function descendantsOutsideGroup(pid: number, procRoot = '/proc'): number[] {
+	if (!hasChildrenLists(procRoot)) {
+		return scannedOutsideGroup(pid, procRoot);
 	}
 
 	// From the kernel's children lists: what this tree has costs, not every process on the machine.
@@ -62,8 +62,8 @@ function descendantsOutsideGroup(pid: number): number[] {
 	while (level.length > 0) {
 		const next: number[] = [];
 		for (const parent of level) {
-			for (const child of childrenOf(parent)) {
-				const entry = seen.has(child) ? undefined : entryOf(child);
+			for (const child of childrenOf(parent, 0, procRoot)) {
+				const entry = seen.has(child) ? undefined : entryOf(child, procRoot);
 				seen.add(child);
 				if (entry !== undefined) {
 					if (entry.group !== pid) {
@@ -82,9 +82,9 @@ function descendantsOutsideGroup(pid: number): number[] {
 }
 
 /** descendantsOutsideGroup from a scan of every process. */
-function scannedOutsideGroup(pid: number): number[] {
+function scannedOutsideGroup(pid: number, procRoot: string): number[] {
 	const children = new Map<number, Entry[]>();
-	for (const entry of processTable()) {
+	for (const entry of processTable(procRoot)) {
 		const siblings = children.get(entry.ppid);
 		if (siblings) {
 			siblings.push(entry);

@@ -1,4 +1,4 @@
-import {spawn, type ChildProcess} from 'node:child_process';
+import {execFileSync, spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -213,7 +213,8 @@ describe('children', () => {
 	/**
 	A /proc of three processes: 100 with a child 101 (which has a child 102), and 103, whose `stat`
 	names 100 as its parent but which no children list has (the kernel's lists are what is read,
-	when there are any). `childrenFiles`: whether the tasks' children lists exist.
+	when there are any). `childrenFiles`: whether the tasks' children lists exist; with them, 999's
+	`stat` is a FIFO nobody writes, so a scan of every process would block for ever.
 	*/
 	function fakeProc(childrenFiles: boolean): string {
 		const root = fs.mkdtempSync(path.join(os.tmpdir(), 'procui-fake-proc-'));
@@ -231,6 +232,11 @@ describe('children', () => {
 				fs.mkdirSync(path.join(directory, 'task', String(pid)), {recursive: true});
 				fs.writeFileSync(path.join(directory, 'task', String(pid), 'children'), kids);
 			}
+		}
+
+		if (childrenFiles) {
+			fs.mkdirSync(path.join(root, '999'));
+			execFileSync('mkfifo', [path.join(root, '999', 'stat')]);
 		}
 
 		fakeRoots.push(root);
