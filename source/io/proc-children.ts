@@ -3,9 +3,9 @@ import {parseChildrenBytes, readProcBytes} from './proc-files.js';
 
 /**
 A process's children, from the kernel's own lists (/proc/PID/task/TID/children, one per thread:
-a child is listed under the thread that forked it). Reading them costs what the process tree
-asked about has, where finding children by every process's parent reads /proc for every process
-on the machine: on a server with thousands of processes, tens of milliseconds each time, on the
+a child is listed under the thread that forked it). Reading them costs in proportion to the tree
+asked about, where finding children by every process's parent reads /proc for every process on
+the machine: on a server with thousands of processes, tens of milliseconds each time, on the
 supervisor's one thread. Kernels built without CONFIG_PROC_CHILDREN have no such lists; callers
 then scan (see `hasChildrenLists`).
 */
