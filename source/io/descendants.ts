@@ -30,15 +30,9 @@ function processTable(procRoot: string): Entry[] {
 			continue;
 		}
 
-		try {
-			const stat = fs.readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
-			// After the command name (in parentheses, which may hold spaces): state, ppid, pgrp.
-			const [state, ppid, group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			if (state !== 'Z') {
-				table.push({pid, ppid: Number(ppid), group: Number(group)});
-			}
-		} catch {
-			// Gone meanwhile.
+		const entry = entryOf(pid, procRoot);
+		if (entry !== undefined) {
+			table.push(entry);
 		}
 	}
 
