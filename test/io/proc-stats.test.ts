@@ -201,13 +201,20 @@ describe('children', () => {
 		// the thread that forked it, and moves to another thread only when that one exits).
 		const script = 'import subprocess, threading, time\nthreading.Thread(target=lambda: (subprocess.Popen(["sleep", "100"]), time.sleep(100)), daemon=True).start()\ntime.sleep(100)';
 		const pid = await start('python3', ['-c', script]);
-		const info = await sampleUntil(new ProcSampler(), pid, found => found?.children.length === 1);
-		expect(info?.children).toHaveLength(1);
+		// Python's own start-up may run short-lived children from its main thread: wait for the
+		// state the test is about, read from /proc directly: the main thread with no child, the
+		// other thread with `sleep`.
+		const listOf = (tid: string): number[] => fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(' ').filter(Boolean).map(Number);
+		const sleeper = await waitFor(() => {
+			const tasks = fs.readdirSync(`/proc/${pid}/task`);
+			const others = tasks.filter((tid) => tid !== String(pid)).flatMap((tid) => listOf(tid));
+			const onOther = others.find((kid) => fs.readFileSync(`/proc/${kid}/comm`, 'utf8').trim() === 'sleep');
+			return tasks.length > 1 && listOf(String(pid)).length === 0 && others.length === 1 ? onOther : undefined;
+		}, {what: 'sleep, a child of python\'s second thread'});
+		const info = new ProcSampler().sample([pid]).get(pid);
 		expect(info!.threads).toBeGreaterThan(1);
-		const [child] = info!.children;
-		// Not the main thread's child: the kernel lists it under the other thread.
-		expect(fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim()).toBe('');
-		expect(fs.readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]).toBe(String(pid));
+		expect(info!.children).toEqual([sleeper]);
+		expect(fs.readFileSync(`/proc/${sleeper}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]).toBe(String(pid));
 	});
 
 	/**
