@@ -17,8 +17,14 @@ type ChartOptions = {
 	readonly color: string;
 };
 
-/** A picture drawn: where its dots are, and its rows. */
-type Drawn = {readonly offset: number; readonly dots: Int32Array; readonly rows: string[]};
+/**
+A picture drawn: where its dots are, and its rows. And the canvas it was drawn on, kept only so
+that the canvas's shape lives: V8 holds the shapes (maps) of objects a constructor builds weakly
+once no object of that shape is left, so a full collection between two draws would drop them,
+throw away the canvas code compiled for them ("weak objects" deoptimizations) and compile it again
+on the next draws, a few times a minute for as long as the UI runs.
+*/
+type Drawn = {readonly offset: number; readonly dots: Int32Array; readonly rows: string[]; readonly canvas: unknown};
 
 /**
 The last picture of each chart (by colour and size): when a new sample leaves every dot where it
@@ -72,7 +78,7 @@ export function renderChart(values: readonly number[], options: ChartOptions): s
 		drawn.clear();
 	}
 
-	drawn.set(key, {offset, dots: scratch.slice(0, count), rows});
+	drawn.set(key, {offset, dots: scratch.slice(0, count), rows, canvas: context});
 	return rows;
 }
 
