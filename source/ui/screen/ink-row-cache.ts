@@ -300,11 +300,18 @@ function joinSegments(entries: ReadonlyArray<[number, string]>, width: number, s
 export function cacheRows(Output: InkOutputClass, sliceAnsi: SliceAnsi): void {
 	const inkGet = Output.prototype.get;
 	let previousRows: Row[] = [];
-	let previousCaches: InkCaches | undefined;
+	/**
+	The last frame's caches, and its Output, kept only so that Output's shape lives: V8 holds the
+	shapes (maps) of objects a constructor builds weakly once no object of that shape is left, so a
+	full collection between two frames would drop it and throw away the code compiled for it
+	("weak objects" deoptimizations), to be compiled again on the next frames, a few times a
+	minute for as long as the UI runs.
+	*/
+	let previous: {readonly output: InkOutput; readonly caches: InkCaches} | undefined;
 	let previousSegments = new Map<string, Segment>();
 	Output.prototype.get = function (this: InkOutput) {
-		const caches = generational(this.caches, previousCaches);
-		previousCaches = this.caches;
+		const caches = generational(this.caches, previous?.caches);
+		previous = {output: this, caches: this.caches};
 		this.caches = caches;
 		const segments = new Map<string, Segment>();
 		const segment = (line: string): Segment => {
