@@ -1,7 +1,8 @@
 import {stripVTControlCharacters} from 'node:util';
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
-import {cacheRows, isInkOutput, loadInkOutput, type InkOutput, type InkOutputClass} from '../../source/ui/screen/ink-row-cache.js';
+import {styledCharsFromTokens, styledCharsToString, tokenize} from '@alcalzone/ansi-tokenize';
+import {cacheRows, isInkOutput, loadInkOutput, plainSegment, type InkOutput, type InkOutputClass} from '../../source/ui/screen/ink-row-cache.js';
 
 // Ink's own `Output` and its `get` as shipped; the class is patched once, below, and each frame is
 // built both ways from the same operations.
@@ -30,7 +31,7 @@ type Write = {x: number; y: number; text: string; transform?: (line: string, ind
 type Step = {kind: 'write'; write: Write} | {kind: 'clip'; clip: {x1?: number; x2?: number; y1?: number; y2?: number}} | {kind: 'unclip'};
 
 const styles = ['\u001B[31m', '\u001B[1m', '\u001B[2m', '\u001B[7m', '\u001B[4m', '\u001B[39m', '\u001B[22m', '\u001B[27m', '\u001B[0m', '\u001B[38;5;208m', '\u001B[48;2;10;20;30m', '\u001B[49m', '\u001B[90m'];
-const words = ['a', 'procui', '  ', '│', '─', '╭', '漢字', '🙂', 'e\u0301', '⣿⣀', '12.5%', ' ', 'x'];
+const words = ['a', 'procui', '  ', '│', '─', '╭', '漢字', '🙂', 'e\u0301', '⣿⣀', '12.5%', ' ', 'x', '● w000', '↻', '⚠ no update', 'é·ß', '\u001B[m', '\u001B[1;31m', '\u001B[?25h'];
 
 function line(next: () => number): string {
 	const parts = Math.floor(next() * 6);
@@ -160,5 +161,61 @@ describe('the row cache of Ink\'s frames', () => {
 
 		const withNewline: Step[] = [...steps, {kind: 'write', write: {x: 0, y: 2, text: 'x', transform: () => 'one\ntwo'}}];
 		expect(output(30, 3, withNewline).get()).toEqual(inkGet.call(output(30, 3, withNewline)));
+	});
+});
+
+describe('a line read without tokenizing it', () => {
+	// What procui's rows are made of (ASCII, Latin-1, box drawing, braille, shapes, arrows, symbols
+	// wide or not in a terminal) and the SGR sequences its colours are: simple, compound, 256-colour,
+	// true colour, resets, an empty one.
+	const plain = ['a', 'procui 12.5%', ' ', '│', '╰─╯', '⣿⣀⡇', '▸●○◌', '↻↑↓', '·', 'é ß ñ', 'ʰ', '⚠', '⌚', '⚡', '✅', '★', '…', '—'];
+	const codes = ['\u001B[31m', '\u001B[39m', '\u001B[1m', '\u001B[2m', '\u001B[22m', '\u001B[7m', '\u001B[27m', '\u001B[0m', '\u001B[m', '\u001B[1;4;36m', '\u001B[38;5;208m', '\u001B[48;2;10;20;30m', '\u001B[49m', '\u001B[90m', '\u001B[24m'];
+	// Anything else: the line is left to the tokenizer.
+	const other = ['漢', '🙂', 'e\u0301', '\u200D', '\u001B]8;;https://x\u0007', '\u001B[?25h', '\u001B[3', '\u009B31m', '\t', '\u001B'];
+
+	function randomLine(next: () => number, pool: readonly string[]): string {
+		let text = '';
+		const parts = Math.floor(next() * 12);
+		for (let index = 0; index < parts; index++) {
+			text += next() < 0.4 ? codes[Math.floor(next() * codes.length)] : pool[Math.floor(next() * pool.length)];
+		}
+
+		return text;
+	}
+
+	/** What tokenizing the line into styled characters gives, as Ink's serializer writes it. */
+	function expected(line: string) {
+		const cells = styledCharsFromTokens(tokenize(line));
+		return {
+			text: cells.length === 0 ? '' : styledCharsToString(cells),
+			width: cells.reduce((sum, cell) => sum + Math.max(1, stringWidth(cell.value)), 0),
+			firstStyles: cells[0]?.styles ?? [],
+			lastStyles: cells.at(-1)?.styles ?? [],
+		};
+	}
+
+	it('gives the pieces, width and styles that tokenizing gives, and leaves every other line to the tokenizer', () => {
+		const seed = Number(process.env.ROW_CACHE_SEED ?? Math.floor(Math.random() * 2 ** 31));
+		const next = random(seed);
+		let read = 0;
+		let left = 0;
+		for (let index = 0; index < 5000; index++) {
+			const line = randomLine(next, next() < 0.8 ? plain : [...plain, ...other]);
+			const segment = plainSegment(line, stringWidth);
+			const isPlain = !other.some((piece) => line.includes(piece));
+			const where = `seed ${seed}, line ${index} ${JSON.stringify(line)} (replay: ROW_CACHE_SEED=${seed})`;
+			if (segment === undefined) {
+				expect(isPlain, where).toBe(false);
+				left++;
+				continue;
+			}
+
+			read++;
+			const want = expected(line);
+			expect({text: segment.head + segment.body + segment.tail, width: segment.width, firstStyles: segment.firstStyles, lastStyles: segment.lastStyles}, where).toEqual(want);
+		}
+
+		expect(read).toBeGreaterThan(3000);
+		expect(left).toBeGreaterThan(100);
 	});
 });

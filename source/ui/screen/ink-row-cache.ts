@@ -16,7 +16,7 @@ random frames). Installed once, for the process, when the UI loads; with an Ink 
 does not look like 6.8's, nothing is changed.
 */
 import {createRequire} from 'node:module';
-import {ansiCodesToString, diffAnsiCodes, type styledCharsToString} from '@alcalzone/ansi-tokenize';
+import {ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, tokenize, type styledCharsToString} from '@alcalzone/ansi-tokenize';
 import {pathToFileURL} from 'node:url';
 
 type StyledChar = unknown;
@@ -195,7 +195,7 @@ One written line on its own, in the pieces Ink's serializer makes of it: the cod
 first cell's style, the text from the first cell to the last (with the changes of style between
 them), the codes that close its last cell's style; its width in columns.
 */
-type Segment = {
+export type Segment = {
 	readonly head: string;
 	readonly body: string;
 	readonly tail: string;
@@ -296,6 +296,106 @@ function joinSegments(entries: ReadonlyArray<[number, string]>, width: number, s
 	return `${text}${previous?.tail ?? ''}`.trimEnd();
 }
 
+/**
+Whether a UTF-16 unit is, wherever it stands, a character of its own (a grapheme cluster by
+itself, which no neighbour joins) and not a control: printable ASCII; Latin-1 to the spacing
+modifier letters; punctuation, symbols, arrows, box drawing, blocks, shapes, dingbats and
+braille, less the invisible formatting characters and the combining marks for symbols among them.
+What procui's frames are made of, nearly always.
+*/
+function standsAlone(unit: number): boolean {
+	if (unit < 0x7F) {
+		return unit >= 0x20;
+	}
+
+	if (unit < 0x3_00) {
+		return unit >= 0xA0;
+	}
+
+	return unit >= 0x20_00 && unit < 0x2C_00
+		&& !(unit >= 0x20_0B && unit <= 0x20_0F)
+		&& !(unit >= 0x20_28 && unit <= 0x20_2E)
+		&& !(unit >= 0x20_60 && unit <= 0x20_6F)
+		&& !(unit >= 0x20_D0 && unit <= 0x20_FF);
+}
+
+/**
+The segment of a line made only of characters that stand alone (above) and SGR sequences, read
+straight from the line: the same pieces as tokenizing it into styled characters (one object per
+character, through a grapheme segmenter) and `toSegment`, without building a cell for each
+character. Undefined for any other line, which takes that way: another escape sequence, a
+control, a combining mark, an astral character. Exported for its test against the other way.
+*/
+export function plainSegment(line: string, widthOf: (text: string) => number): Segment | undefined {
+	let styles: StyledCell['styles'] = [];
+	let first: StyledCell['styles'] | undefined;
+	let last: StyledCell['styles'] = [];
+	let head = '';
+	let body = '';
+	let width = 0;
+	let from = 0;
+	const run = (to: number): void => {
+		if (to === from) {
+			return;
+		}
+
+		if (first === undefined) {
+			first = styles;
+			head = ansiCodesToString(styles);
+		} else if (!sameStyles(last, styles)) {
+			body += ansiCodesToString(diffAnsiCodes(last, styles));
+		}
+
+		body += line.slice(from, to);
+		last = styles;
+	};
+
+	let index = 0;
+	while (index < line.length) {
+		const unit = line.charCodeAt(index);
+		if (unit === 0x1B) {
+			run(index);
+			if (line.charCodeAt(index + 1) !== 0x5B) {
+				return undefined;
+			}
+
+			let end = index + 2;
+			while (end < line.length) {
+				const next = line.charCodeAt(end);
+				if (next !== 0x3B && (next < 0x30 || next > 0x39)) {
+					break;
+				}
+
+				end++;
+			}
+
+			if (line.charCodeAt(end) !== 0x6D) {
+				return undefined;
+			}
+
+			// The sequence's own tokens, as tokenizing the whole line gives them (compounds split).
+			styles = reduceAnsiCodesIncremental(styles, tokenize(line.slice(index, end + 1)) as Parameters<typeof reduceAnsiCodesIncremental>[1]);
+			index = end + 1;
+			from = index;
+			continue;
+		}
+
+		if (!standsAlone(unit)) {
+			return undefined;
+		}
+
+		width += unit < 0x7F ? 1 : Math.max(1, widthOf(line[index]!));
+		index++;
+	}
+
+	run(index);
+	if (first === undefined) {
+		return {head: '', body: '', tail: '', width: 0, firstStyles: [], lastStyles: []};
+	}
+
+	return {head, body, tail: ansiCodesToString(diffAnsiCodes(last, [])), width, firstStyles: first, lastStyles: last};
+}
+
 /** Make `Output.get` of `Output` (Ink 6.8's class) build only the rows that changed since its last frame. */
 export function cacheRows(Output: InkOutputClass, sliceAnsi: SliceAnsi): void {
 	const inkGet = Output.prototype.get;
@@ -314,8 +414,10 @@ export function cacheRows(Output: InkOutputClass, sliceAnsi: SliceAnsi): void {
 		previous = {output: this, caches: this.caches};
 		this.caches = caches;
 		const segments = new Map<string, Segment>();
+		const widthOf = (text: string): number => caches.getStringWidth(text);
 		const segment = (line: string): Segment => {
 			let known = segments.get(line) ?? previousSegments.get(line);
+			known ??= plainSegment(line, widthOf);
 			if (known === undefined) {
 				const cells = caches.getStyledChars(line) as StyledCell[];
 				let width = 0;
