@@ -10,9 +10,11 @@ idle CPU: about 11 ms a frame at 160×48, every second, and 2.5 MB of garbage.
 
 This keeps the rows of the previous frame, each with what was written into it (column and text,
 in order): a row written the same way as before is the same row, and only the others are built,
-by Ink's own `get` on a one-row output, with the styled characters of lines seen in the previous
-frame reused. The result is exactly Ink's (test/ui/ink-row-cache.test.ts compares the two over
-random frames). Installed once, for the process, when the UI loads; with an Ink whose `Output`
+from the segments of their lines (each line's serialized pieces, kept from the previous frame
+too); a line of plain characters and SGR sequences, nearly all of procui's, is read straight
+into its segment, any other is tokenized as Ink does; a row whose lines overlap is left to Ink's
+own `get` on a one-row output. The result is exactly Ink's (test/ui/ink-row-cache.test.ts
+compares the two over random frames, and the plain reading with tokenizing over random lines). Installed once, for the process, when the UI loads; with an Ink whose `Output`
 does not look like 6.8's, nothing is changed.
 */
 import {createRequire} from 'node:module';
