@@ -1,3 +1,4 @@
+import {memo} from 'react';
 import type {WatcherRow} from '../../control/rows.js';
 import {textWidth} from '../text/ansi-text.js';
 import {fitColumns, tableRow, type Column} from '../text/columns.js';
@@ -32,8 +33,43 @@ const columns = (nameWidth: number): ReadonlyArray<Column<WatcherRow>> => [
 	{title: 'DETAIL', width: 6, align: 'left', priority: 1, flex: true, cell: (row) => ({text: watcherDetail(row), dim: true})},
 ];
 
-/** The watchers: state glyph and colour, running/desired, CPU, memory, restarts, back-off or flapping. */
-export function WatcherList({rows, selected, focused, width, height}: Props) {
+/**
+Whether the list would draw the same for both: every field of a row it reads (the cells above
+and the tone and state word, which read the processes' states) and the other props. A stats event
+a second brings new rows whose processes are a second older, which the list does not show.
+test/ui/watcher-list.test.tsx changes each field of a row in turn: when this says the same, the
+two pictures must be the same.
+*/
+export function sameWatcherList(a: Props, b: Props): boolean {
+	if (a.selected !== b.selected || a.focused !== b.focused || a.width !== b.width || a.height !== b.height || a.rows.length !== b.rows.length) {
+		return false;
+	}
+
+	for (let index = 0; index < a.rows.length; index++) {
+		const one = a.rows[index]!;
+		const other = b.rows[index]!;
+		if (one !== other && !sameListedRow(one, other)) {
+			return false;
+		}
+	}
+
+	return true;
+}
+
+function sameListedRow(a: WatcherRow, b: WatcherRow): boolean {
+	if (a.name !== b.name || a.status !== b.status || a.detail !== b.detail || a.numprocesses !== b.numprocesses || a.running !== b.running
+		|| a.restarts !== b.restarts || a.cpu !== b.cpu || a.rss !== b.rss || a.processes.length !== b.processes.length) {
+		return false;
+	}
+
+	return a.processes.every((process, index) => process.state === b.processes[index]!.state);
+}
+
+/**
+The watchers: state glyph and colour, running/desired, CPU, memory, restarts, back-off or
+flapping. Built again only when what it shows changed (sameWatcherList), not with every stats event.
+*/
+export const WatcherList = memo(function WatcherList({rows, selected, focused, width, height}: Props) {
 	const nameWidth = Math.min(24, Math.max(7, ...rows.map((row) => textWidth(row.name))));
 	const kept = fitColumns(columns(nameWidth), width - 3);
 	const withState = kept.some((column) => column.title === 'STATE');
@@ -55,4 +91,4 @@ export function WatcherList({rows, selected, focused, width, height}: Props) {
 			/>
 		</Pane>
 	);
-}
+}, sameWatcherList);
