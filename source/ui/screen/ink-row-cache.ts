@@ -321,6 +321,26 @@ function standsAlone(unit: number): boolean {
 		&& !(unit >= 0x20_D0 && unit <= 0x20_FF);
 }
 
+type AnsiCodes = Parameters<typeof reduceAnsiCodesIncremental>[1];
+
+/** The tokens of SGR sequences seen (a screen uses a few dozen), which nothing changes. */
+const sgrTokensSeen = new Map<string, AnsiCodes>();
+
+/** An SGR sequence's own tokens, as tokenizing a whole line gives them (a compound split into its codes). */
+function sgrTokens(sequence: string): AnsiCodes {
+	let tokens = sgrTokensSeen.get(sequence);
+	if (tokens === undefined) {
+		tokens = tokenize(sequence) as AnsiCodes;
+		if (sgrTokensSeen.size >= 512) {
+			sgrTokensSeen.clear();
+		}
+
+		sgrTokensSeen.set(sequence, tokens);
+	}
+
+	return tokens;
+}
+
 /**
 The segment of a line made only of characters that stand alone (above) and SGR sequences, read
 straight from the line: the same pieces as tokenizing it into styled characters (one object per
@@ -375,8 +395,7 @@ export function plainSegment(line: string, widthOf: (text: string) => number): S
 				return undefined;
 			}
 
-			// The sequence's own tokens, as tokenizing the whole line gives them (compounds split).
-			styles = reduceAnsiCodesIncremental(styles, tokenize(line.slice(index, end + 1)) as Parameters<typeof reduceAnsiCodesIncremental>[1]);
+			styles = reduceAnsiCodesIncremental(styles, sgrTokens(line.slice(index, end + 1)));
 			index = end + 1;
 			from = index;
 			continue;
