@@ -14,8 +14,9 @@ from the segments of their lines (each line's serialized pieces, kept from the p
 too); a line of plain characters and SGR sequences, nearly all of procui's, is read straight
 into its segment, any other is tokenized as Ink does; a row whose lines overlap is left to Ink's
 own `get` on a one-row output. The result is exactly Ink's (test/ui/ink-row-cache.test.ts
-compares the two over random frames, and the plain reading with tokenizing over random lines). Installed once, for the process, when the UI loads; with an Ink whose `Output`
-does not look like 6.8's, nothing is changed.
+compares the two over random frames, and the plain reading with tokenizing over random lines).
+Installed once, for the process, when the UI loads; with an Ink whose `Output` does not look
+like 6.8's, nothing is changed.
 */
 import {createRequire} from 'node:module';
 import {ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, tokenize, type styledCharsToString} from '@alcalzone/ansi-tokenize';
