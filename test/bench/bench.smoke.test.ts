@@ -1,7 +1,7 @@
 /**
 The benchmark suite runs end to end at tiny sizes: every row of the table comes out with a
-number and the JSON is written; each peer (supervisord, PM2) is either measured in W1–W4 or
-skipped with one line. Its figures and targets are never asserted here: tests check behaviour,
+number and the JSON is written; each peer (supervisord, PM2) is either measured in W1–W4 (PM2 in
+W5's idle row too, as `pm2 monit`) or skipped with one line. Its figures and targets are never asserted here: tests check behaviour,
 `npm run bench` measures.
 */
 import childProcess from 'node:child_process';
@@ -75,7 +75,7 @@ test('the smoke run prints every figure with a number and writes results.json', 
 	}
 
 	for (const {name} of json.peers.found) {
-		for (const id of ['w1.spawn', 'w2.pipe.throughput', 'w3.restarts', 'w4.rtt.median']) {
+		for (const id of ['w1.spawn', 'w2.pipe.throughput', 'w3.restarts', 'w4.rtt.median', ...(name === 'pm2' ? ['w5.idle'] : [])]) {
 			expect(Number.isFinite(json.rows.find(row => row.id === id)?.peers?.[name]), `${id} ${name}`).toBe(true);
 		}
 

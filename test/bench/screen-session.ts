@@ -29,9 +29,10 @@ type Waiter = {
 	readonly resolve: (at: number) => void;
 };
 
-export function openScreenSession(file: string, args: readonly string[], options: {cwd: string; cols: number; rows: number}): ScreenSession {
+/** `options.env`: the program's environment (default: the bench's own); TERM is always xterm-256color. */
+export function openScreenSession(file: string, args: readonly string[], options: {cwd: string; cols: number; rows: number; env?: NodeJS.ProcessEnv}): ScreenSession {
 	const terminal = new xterm.Terminal({cols: options.cols, rows: options.rows, allowProposedApi: true});
-	const child = pty.spawn(file, [...args], {name: 'xterm-256color', cols: options.cols, rows: options.rows, cwd: options.cwd, env: {...process.env, TERM: 'xterm-256color'}});
+	const child = pty.spawn(file, [...args], {name: 'xterm-256color', cols: options.cols, rows: options.rows, cwd: options.cwd, env: {...options.env ?? process.env, TERM: 'xterm-256color'}});
 	const pid = child.pid;
 	let exited = false;
 	track(pid, () => {

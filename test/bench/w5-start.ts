@@ -9,6 +9,10 @@ W5 TUI start, idle and memory (issue 12), each beside a bare Ink app measured in
 - RSS growth after a flood: one more watcher floods the log pane (it is the first, so the pane
   shows it) for a while, then sleeps; RSS a settling time later minus RSS before the flood, against
   the bare Ink app's RSS over the same span.
+
+PM2, when installed, shows the same processes in `pm2 monit` (its God daemon runs them, the
+monitor asks it for their CPU and memory every second): the idle row's PM2 column is the monitor's
+CPU and God's, over the TUI's own window. supervisord has no UI: no W5 figure.
 */
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +20,8 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {cliFile, makeTempDir} from './bench-daemon.js';
 import {childrenOf, cpuSeconds, rssBytes} from './procfs.js';
+import type {PeerProgram} from './peer-daemon.js';
+import {startPeer, type PeerTool} from './peers.js';
 import {openScreenSession, type ScreenSession} from './screen-session.js';
 import {median} from './stats.js';
 import type {Sizes} from './options.js';
@@ -66,13 +72,61 @@ function nodeBareSeconds(): number {
 	return (performance.now() - started) / 1000;
 }
 
-async function cpuPercent(pid: number, seconds: number, signal: AbortSignal): Promise<number | undefined> {
-	const before = cpuSeconds(pid);
+/** Percent of one core that each of `cpu`'s readings (CPU seconds, summed over its processes) rose by over `seconds`, all in the same window. */
+async function cpuPercents(cpu: ReadonlyArray<() => number | undefined>, seconds: number, signal: AbortSignal): Promise<Array<number | undefined>> {
+	const before = cpu.map(read => read());
 	const startedAt = performance.now();
 	await pause(seconds * 1000, signal);
-	const after = cpuSeconds(pid);
+	const after = cpu.map(read => read());
 	const elapsed = (performance.now() - startedAt) / 1000;
-	return before === undefined || after === undefined ? undefined : ((after - before) / elapsed) * 100;
+	return before.map((value, index) => value === undefined || after[index] === undefined ? undefined : ((after[index] - value) / elapsed) * 100);
+}
+
+/** PM2 running the TUI's processes, and `pm2 monit` showing them in a PTY of the same size. */
+type Pm2Monit = {
+	/** CPU seconds of the monitor and God together. */
+	cpu(): number | undefined;
+	close(): Promise<void>;
+};
+
+async function openPm2Monit(tool: PeerTool, dir: string, watchers: number, signal: AbortSignal): Promise<Pm2Monit> {
+	// procui's flood watcher polls for its go file until the flood; PM2's polls for one never made.
+	const never = path.join(dir, 'pm2-never');
+	const programs: PeerProgram[] = [
+		{name: 'flood', argv: ['sh', '-c', `while [ ! -e ${never} ]; do sleep 0.1; done; exec sleep 100000`], count: 1, restart: false},
+		...Array.from({length: watchers}, (_, index): PeerProgram => ({name: `w${String(index).padStart(3, '0')}`, argv: ['sleep', '100000'], count: 1, restart: false})),
+	];
+	const peer = await startPeer(tool, programs);
+	let monit: ScreenSession | undefined;
+	try {
+		await Promise.all(programs.map(async program => peer.start(program.name)));
+		await pollUntil(() => childrenOf(peer.pid).length >= programs.length, {intervalMs: 100, timeoutMs: 60_000, what: `PM2's ${programs.length} processes`, signal});
+		for (const child of childrenOf(peer.pid)) {
+			peer.adopt(child.pid);
+		}
+
+		// `pm2 monit`, as its user runs it: the same CLI and PM2_HOME as `pm2 status`.
+		const {file, env} = peer.statusCommand;
+		monit = openScreenSession(file, ['monit'], {cwd: dir, cols, rows, env});
+		await monit.waitFor(screen => screen.includes('Process List') && screen.includes('w000'), 60_000, 'pm2 monit\'s list of processes');
+	} catch (error) {
+		await monit?.stop(2000);
+		await peer.close();
+		throw error;
+	}
+
+	const session = monit;
+	return {
+		cpu() {
+			const own = cpuSeconds(session.pid);
+			const god = cpuSeconds(peer.pid);
+			return own === undefined || god === undefined ? undefined : own + god;
+		},
+		async close() {
+			await session.stop(2000);
+			await peer.close();
+		},
+	};
 }
 
 async function run(context: Context): Promise<Record<string, Values>> {
@@ -83,6 +137,7 @@ async function run(context: Context): Promise<Record<string, Values>> {
 	fs.writeFileSync(configFile, `${flooder(go, sizes.tuiFloodSeconds)}\n${sleepers(sizes.tuiStartWatchers)}`);
 	const processes = sizes.tuiStartWatchers + 1;
 	const load = (): string => `load ${fs.readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}`;
+	let pm2: Pm2Monit | undefined;
 	try {
 		context.progress(`W5 first frame: bare Ink app and procui with ${sizes.tuiStartWatchers} watchers, ${sizes.tuiStarts} starts each`);
 		const bareFrames: number[] = [];
@@ -100,7 +155,19 @@ async function run(context: Context): Promise<Record<string, Values>> {
 			await tui.session.stop(20_000);
 		}
 
-		context.progress(`W5 idle: ${processes} processes for ${sizes.tuiIdleSeconds} s, then the bare Ink app as long`);
+		const pm2Tool = context.peers.find(tool => tool.name === 'pm2');
+		let pm2Failure = '';
+		if (pm2Tool) {
+			context.progress(`W5 idle: PM2 running the same ${processes} processes, shown by pm2 monit`);
+			try {
+				pm2 = await openPm2Monit(pm2Tool, dir, sizes.tuiStartWatchers, signal);
+			} catch (error) {
+				signal.throwIfAborted();
+				pm2Failure = `; PM2 failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
+			}
+		}
+
+		context.progress(`W5 idle: ${processes} processes for ${sizes.tuiIdleSeconds} s${pm2 ? ' (PM2 and pm2 monit in the same window)' : ''}, then the bare Ink app as long`);
 		const bare = await timeToScreen(process.execPath, [bareInk], dir, layoutShown);
 		let bareIdle: number | undefined;
 		let bareRss: {before?: number; after?: number} = {};
@@ -112,8 +179,10 @@ async function run(context: Context): Promise<Record<string, Values>> {
 			// measured with 62 watchers, 1.3–2.1 % of a core in the first minute, 0.6–0.8 % after it.
 			await pause(sizes.tuiIdleSettleSeconds * 1000, signal);
 			const idleLoad = load();
-			const tuiIdle = await cpuPercent(tui.session.pid, sizes.tuiIdleSeconds, signal);
-			bareIdle = await cpuPercent(bare.session.pid, sizes.tuiIdleSeconds, signal);
+			const [tuiIdle, pm2Idle] = await cpuPercents([() => cpuSeconds(tui.session.pid), () => pm2?.cpu()], sizes.tuiIdleSeconds, signal);
+			await pm2?.close();
+			pm2 = undefined;
+			[bareIdle] = await cpuPercents([() => cpuSeconds(bare.session.pid)], sizes.tuiIdleSeconds, signal);
 
 			context.progress(`W5 flood: ${sizes.tuiFloodSeconds} s into the log pane, then ${sizes.tuiSettleSeconds} s to settle`);
 			const floodLoad = load();
@@ -137,7 +206,12 @@ async function run(context: Context): Promise<Record<string, Values>> {
 					baseline: median(bareFrames),
 					note: `until the layout is on the screen, median of ${sizes.tuiStarts} (procui ${seconds(tuiFrames)} s; bare Ink ${seconds(bareFrames)} s; \`node -e 0\` ${seconds(nodeRuns)} s; ${loads.join(', ')})`,
 				},
-				'w5.idle': {procui: tuiIdle, baseline: bareIdle, note: `percent of one core over ${sizes.tuiIdleSeconds} s from ${sizes.tuiIdleSettleSeconds} s after every process runs, no key (${idleLoad}); the TUI process runs the supervisor too`},
+				'w5.idle': {
+					procui: tuiIdle,
+					baseline: bareIdle,
+					...(pm2Idle === undefined ? {} : {peers: {pm2: pm2Idle}}),
+					note: `percent of one core over ${sizes.tuiIdleSeconds} s from ${sizes.tuiIdleSettleSeconds} s after every process runs, no key (${idleLoad}); the TUI process runs the supervisor too${pm2Idle === undefined ? '' : `; PM2: \`pm2 monit\` (${cols} × ${rows}) and its God daemon running the same processes, in the same window (monit asks God for every process's CPU and memory each second)`}${pm2Failure}${context.peers.some(tool => tool.name === 'supervisord') ? '; supervisord has no UI' : ''}`,
+				},
 				'w5.rss': {
 					procui: growth,
 					...(bareGrowth === undefined ? {} : {baseline: bareGrowth}),
@@ -149,6 +223,7 @@ async function run(context: Context): Promise<Record<string, Values>> {
 			await bare.session.stop(2000);
 		}
 	} finally {
+		await pm2?.close();
 		fs.rmSync(dir, {recursive: true, force: true});
 	}
 }
@@ -156,6 +231,6 @@ async function run(context: Context): Promise<Record<string, Values>> {
 export const tuiStartWorkload: Workload = {
 	name: 'w5',
 	plan,
-	timeoutMs: sizes => 240_000 + (sizes.tuiIdleSeconds * 2 + sizes.tuiFloodSeconds + sizes.tuiSettleSeconds + sizes.tuiStarts * 5) * 1000,
+	timeoutMs: (sizes, peers) => 240_000 + peers * 90_000 + (sizes.tuiIdleSeconds * 2 + sizes.tuiFloodSeconds + sizes.tuiSettleSeconds + sizes.tuiStarts * 5) * 1000,
 	run,
 };
