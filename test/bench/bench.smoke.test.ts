@@ -1,8 +1,8 @@
 /**
 The benchmark suite runs end to end at tiny sizes: every row of the table comes out with a
 number and the JSON is written; each peer (supervisord, PM2) is either measured in W1–W4 (PM2 in
-W5's idle row too, as `pm2 monit`) or skipped with one line. Its figures and targets are never asserted here: tests check behaviour,
-`npm run bench` measures.
+W5's idle row too, as `pm2 monit`) or skipped with one line. Its figures and targets are never
+asserted here: tests check behaviour, `npm run bench` measures.
 */
 import childProcess from 'node:child_process';
 import fs from 'node:fs';
