@@ -260,8 +260,17 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
 }
 
 // No top-level await: the build makes this file CommonJS (scripts/bundle.js).
+// An endpoint that cannot be read (PROCUI_ENDPOINT, a flag) is the user's to fix: say so, without a stack.
 void main(process.argv.slice(2)).then((code) => {
 	if (code !== undefined) {
 		process.exitCode = code;
 	}
+}, (error: unknown) => {
+	if (error instanceof Error && error.name === 'EndpointError') {
+		process.stderr.write(`procui: ${error.message}\n`);
+		process.exitCode = 2;
+		return;
+	}
+
+	throw error;
 });

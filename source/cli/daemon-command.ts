@@ -4,6 +4,7 @@ this module and everything it imports into this one file (scripts/bundle.js): a 
 one module instead of some 120, and so never has Node's module loader run hot enough for V8 to
 optimize it (see cli.tsx).
 */
+import {endpointError} from '../control/endpoint.js';
 import {parseCommand, usageError} from './args.js';
 import {daemonSpec} from './command-specs.js';
 import {runDaemon} from './daemon.js';
@@ -21,6 +22,11 @@ export async function runDaemonCommand(argv: readonly string[], afterOutput?: {r
 	const {input, flags} = parsed;
 	if (input.length > 1) {
 		return usageError(daemonSpec, `expected one CONFIG, got ${input.length}: ${input.join(' ')}`).exit;
+	}
+
+	const wrong = endpointError(flags.endpoint);
+	if (wrong !== undefined) {
+		return usageError(daemonSpec, wrong).exit;
 	}
 
 	if (flags.detach) {

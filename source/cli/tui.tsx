@@ -8,7 +8,7 @@ import path from 'node:path';
 import os from 'node:os';
 import tty from 'node:tty';
 import type {SocketClient} from '../control/client.js';
-import {defaultEndpoint, type Endpoint} from '../control/endpoint.js';
+import {defaultEndpoint, endpointError, type Endpoint} from '../control/endpoint.js';
 import type {Supervisor} from '../control/supervisor.js';
 import {formatIssue} from '../config/index.js';
 import {collectGarbage} from '../io/memory.js';
@@ -184,6 +184,12 @@ async function parseTuiArgs(argv: readonly string[], spec: typeof tuiSpec | type
 		return leave(usageError(spec, `expected one CONFIG, got ${input.length}: ${input.join(' ')}`).exit);
 	}
 
+	// attach also takes ssh:// and reports a bad endpoint when it connects; the UI's own supervisor listens on this one.
+	const wrong = spec === tuiSpec ? endpointError(flags.endpoint) : undefined;
+	if (wrong !== undefined) {
+		return leave(usageError(spec, wrong).exit);
+	}
+
 	return {file: input[0], commands: flags.command ?? [], endpoint: flags.endpoint, mouse: flags.mouse !== false};
 }
 
@@ -260,10 +266,20 @@ export async function runTui(argv: readonly string[]): Promise<never> {
 		});
 	};
 
+	const chosen = args.endpoint ?? config.arbiter.endpoint;
+	// Without one chosen, PROCUI_ENDPOINT's is used: a wrong one is said here, before the screen is taken.
+	if (chosen === undefined) {
+		try {
+			defaultEndpoint();
+		} catch (error) {
+			process.stderr.write(`procui: ${error instanceof Error ? error.message : String(error)}\n`);
+			return leave(2);
+		}
+	}
+
 	// The layout at once, from the configuration: React and Ink take a while to load.
 	const caps = detectCaps(process.env);
 	const first = showFirstFrame({mode: 'embedded'}, caps);
-	const chosen = args.endpoint ?? config.arbiter.endpoint;
 	let supervisor: Supervisor | undefined;
 	const pending = pendingClient(() => supervisor?.endpoint ?? chosen ?? defaultEndpoint().url);
 	const restoreConsole = log.captureConsole();

@@ -37,6 +37,24 @@ export function isSshUrl(text: string): boolean {
 	return /^ssh:\/\//i.test(text.trim());
 }
 
+/** What is wrong with `--endpoint TEXT` (a server's: ipc:// or tcp://), or undefined when nothing is (or none was given). */
+export function endpointError(text: string | undefined): string | undefined {
+	if (text === undefined) {
+		return undefined;
+	}
+
+	try {
+		parseEndpoint(text);
+		return undefined;
+	} catch (error) {
+		if (error instanceof EndpointError) {
+			return `--endpoint: ${error.message}`;
+		}
+
+		throw error;
+	}
+}
+
 /** Read an endpoint such as `ipc:///tmp/x/procui.sock` or `tcp://127.0.0.1:5555`; throws an `EndpointError` saying what is wrong. */
 export function parseEndpoint(text: string): Endpoint {
 	const match = /^([a-z]+):\/\/(.*)$/i.exec(text.trim());
@@ -123,7 +141,11 @@ function loopbackHost(host: string): string | undefined {
 export function defaultEndpoint(env: NodeJS.ProcessEnv = process.env): Endpoint {
 	const override = env[endpointVariable];
 	if (override !== undefined && override.trim() !== '') {
-		return parseEndpoint(override);
+		try {
+			return parseEndpoint(override);
+		} catch (error) {
+			throw error instanceof EndpointError ? new EndpointError(`${endpointVariable}: ${error.message}`) : error;
+		}
 	}
 
 	const runtimeDirectory = env.XDG_RUNTIME_DIR;

@@ -6,10 +6,10 @@ import {commandSpecs, ctlSpec} from '../../source/cli/command-specs.js';
 import {cliPath, repoRoot, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 
 /** The built procui, run with no terminal and no daemon at the default endpoint. */
-function run(args: readonly string[]): {code: number | null; stdout: string; stderr: string} {
+function run(args: readonly string[], env: Record<string, string> = {}): {code: number | null; stdout: string; stderr: string} {
 	const result = childProcess.spawnSync(process.execPath, [cliPath, ...args], {
 		cwd: repoRoot,
-		env: {...process.env, PROCUI_ENDPOINT: `ipc://${tempDir()}/none.sock`},
+		env: {...process.env, PROCUI_ENDPOINT: `ipc://${tempDir()}/none.sock`, ...env},
 		encoding: 'utf8',
 		timeout: 60_000,
 	});
@@ -102,6 +102,29 @@ describe('flags that are known but wrong', () => {
 		expect(run(['check', 'a.ini', 'b.ini'])).toMatchObject({code: 2, stderr: expect.stringContaining('expected one CONFIG, got 2: a.ini b.ini') as unknown});
 		expect(run(['attach', 'extra'])).toMatchObject({code: 2, stderr: expect.stringContaining('procui attach: takes no arguments, got extra') as unknown});
 		expect(run(['proxy', 'extra'])).toMatchObject({code: 2, stderr: expect.stringContaining('procui proxy: takes no arguments, got extra') as unknown});
+	});
+
+	it('an endpoint a supervisor cannot listen on is refused before anything starts, naming the flag and the value', () => {
+		const message = '--endpoint: Unsupported endpoint scheme `unix` in `unix:///tmp/procui.sock`: use ipc:///absolute/path.sock or tcp://127.0.0.1:PORT';
+		const daemon = run(['daemon', 'examples/circus.ini', '--endpoint', 'unix:///tmp/procui.sock']);
+		expect(daemon).toMatchObject({code: 2, stderr: expect.stringMatching(/^procui daemon: --endpoint: Unsupported endpoint scheme `unix`/) as unknown});
+		expect(daemon.stderr).toContain(message);
+		expect(daemon.stderr).not.toMatch(/\bat \S+ \(/);
+		expect(run(['daemon', '--detach', '-c', 'sleep 1', '--endpoint', 'tcp://0.0.0.0:5555'])).toMatchObject({code: 2, stderr: expect.stringContaining('procui daemon: --endpoint: Refusing `tcp://0.0.0.0:5555`: the control channel is loopback-only') as unknown});
+		// The full-screen UI runs a supervisor too: the same check, before it asks for a terminal.
+		const tui = run(['examples/circus.ini', '--endpoint', 'ipc://relative.sock']);
+		expect(tui).toMatchObject({code: 2, stderr: expect.stringMatching(/^procui: --endpoint: The socket path in `ipc:\/\/relative.sock` must be absolute/) as unknown});
+	});
+
+	it('a PROCUI_ENDPOINT that cannot be read is named, with what is wrong, by every command that uses it', () => {
+		const env = {PROCUI_ENDPOINT: 'unix:///tmp/procui.sock'};
+		const said = 'PROCUI_ENDPOINT: Unsupported endpoint scheme `unix` in `unix:///tmp/procui.sock`';
+		for (const args of [['daemon', 'examples/circus.ini'], ['ctl', 'status'], ['logs']]) {
+			const result = run(args, env);
+			expect(result.stderr, args.join(' ')).toContain(said);
+			expect(result.stderr, args.join(' ')).not.toMatch(/\bat \S+ \(/);
+			expect(result.code, args.join(' ')).not.toBe(0);
+		}
 	});
 
 	it('one of ctl\'s own flags after the command is refused with where it goes', () => {
