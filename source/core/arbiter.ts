@@ -121,6 +121,23 @@ export class Arbiter {
 	readonly #intents = new Map<string, number>();
 	readonly counters: ArbiterCounters = {ticks: 0, ticksDuringCommands: 0};
 	#tick: TimerHandle | undefined;
+	/** The tick stopped itself for want of anything to do; the next command starts it again. */
+	#tickAsleep = false;
+	/** After the last tick: commands run (itself included) and events published. */
+	#tickRan = -1;
+	#tickEmitted = -1;
+	/** Events published since start: each is a change of state. */
+	#emitted = 0;
+	/** One command object for every tick (one at most is ever queued): an idle supervisor's tick
+	allocates nothing, so it leaves no garbage to collect. */
+	readonly #tickCommand: Command = {
+		label: 'reconcile',
+		coalesceKey: 'reconcile',
+		internal: true,
+		run: () => {
+			this.#reconcileTick();
+		},
+	};
 	#checkScheduled = false;
 	#quitPromise: Promise<Record<string, unknown>> | undefined;
 
@@ -133,6 +150,11 @@ export class Arbiter {
 		this.scheduler = new Scheduler({
 			onError: (command, error) => {
 				this.log('error', `internal error in command "${command.label}": ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+			},
+			onEnqueue: (command) => {
+				if (this.#tickAsleep && command !== this.#tickCommand) {
+					this.#startTick();
+				}
 			},
 		});
 		const sockets = options.sockets ?? noSockets;
@@ -272,6 +294,7 @@ export class Arbiter {
 	}
 
 	emit(topic: string, data: Record<string, unknown>): void {
+		this.#emitted++;
 		const payload = {...data, time: this.#clock.now() / 1000};
 		for (const listener of this.#listeners.event) {
 			listener(topic, payload);
@@ -320,33 +343,68 @@ export class Arbiter {
 	}
 
 	#startTick(): void {
-		this.#clock.clearInterval(this.#tick);
+		this.#stopTick();
 		// check_delay ≤ 0 turns the periodic check off, as in Circus. Exits, back-off, max_age and
 		// flapping all come back as commands of their own; the tick is only a safety net.
 		if (this.config.arbiter.checkDelay <= 0) {
 			return;
 		}
 
-		// One command object for every tick (one at most is ever queued): an idle supervisor's tick
-		// allocates nothing, so it leaves no garbage to collect.
-		const tick: Command = {
-			label: 'reconcile',
-			coalesceKey: 'reconcile',
-			internal: true,
-			run: () => {
-				this.counters.ticks++;
-				if (this.#clientWaiting()) {
-					this.counters.ticksDuringCommands++;
-				}
-
-				for (const watcher of this.#watchers.values()) {
-					watcher.reconcile();
-				}
-			},
-		};
+		this.#tickRan = -1;
+		this.#tickEmitted = -1;
 		this.#tick = this.#clock.setInterval(() => {
-			this.scheduler.enqueue(tick);
+			this.scheduler.enqueue(this.#tickCommand);
 		}, Math.max(10, this.config.arbiter.checkDelay * 1000));
+	}
+
+	#stopTick(): void {
+		this.#clock.clearInterval(this.#tick);
+		this.#tickAsleep = false;
+	}
+
+	/**
+	Compare desired and actual state for every watcher, as Circus's manage_watchers does every
+	check_delay. Unlike Circus, procui learns of exits, deadlines and connections as they happen (each
+	is a command of its own), so the tick only guards against a missed one: once a whole check_delay
+	has passed in which nothing ran but the tick, the tick before found nothing to do, no client
+	waits and no process is on its way in or out, the tick stops itself, and the next command of any
+	kind starts it again. An idle supervisor then wakes only for events.
+	*/
+	#reconcileTick(): void {
+		this.counters.ticks++;
+		if (this.#clientWaiting()) {
+			this.counters.ticksDuringCommands++;
+		}
+
+		// The scheduler counts a command once it has run: this one is not counted yet.
+		const quiet = this.scheduler.ran === this.#tickRan && this.#emitted === this.#tickEmitted;
+		for (const watcher of this.#watchers.values()) {
+			watcher.reconcile();
+		}
+
+		if (quiet && this.#emitted === this.#tickEmitted && this.#waiters.size === 0 && this.scheduler.pending === 0 && this.#allSettled()) {
+			this.#clock.clearInterval(this.#tick);
+			this.#tickAsleep = true;
+			return;
+		}
+
+		this.#tickRan = this.scheduler.ran + 1;
+		this.#tickEmitted = this.#emitted;
+	}
+
+	#allSettled(): boolean {
+		for (const watcher of this.#watchers.values()) {
+			if (!watcher.settled) {
+				return false;
+			}
+		}
+
+		return true;
+	}
+
+	/** The tick has stopped itself until the next command (see #reconcileTick). */
+	get tickAsleep(): boolean {
+		return this.#tickAsleep;
 	}
 
 	/** A client's command is in progress (waiting for its processes). */
@@ -673,7 +731,7 @@ export class Arbiter {
 	async quit(): Promise<Record<string, unknown>> {
 		this.#quitPromise ??= (async () => {
 			this.#stopping = true;
-			this.#clock.clearInterval(this.#tick);
+			this.#stopTick();
 			this.#onDemand.sync();
 			// Lowest priority first, as Circus stops; watchers of equal priority stop together, and a
 			// group waits for the one before it (what starts first, a database say, stops last).
@@ -691,7 +749,7 @@ export class Arbiter {
 	/** A second quit signal: SIGKILL every process group now. */
 	killAll(): void {
 		this.#stopping = true;
-		this.#clock.clearInterval(this.#tick);
+		this.#stopTick();
 		this.#onDemand.sync();
 		this.scheduler.enqueue({
 			label: 'kill all',
@@ -759,7 +817,7 @@ export class Arbiter {
 
 	/** Stop timers; for tests and after quit. */
 	dispose(): void {
-		this.#clock.clearInterval(this.#tick);
+		this.#stopTick();
 	}
 
 	/** The supervisor's uptime, in seconds. */

@@ -35,14 +35,17 @@ export class Scheduler {
 	readonly #coalesced = new Set<string>();
 	readonly #limit: number;
 	readonly #onError: (command: Command, error: unknown) => void;
+	readonly #onEnqueue: ((command: Command) => void) | undefined;
 	#scheduled = false;
 	#running = false;
 	#ran = 0;
 	#idleWaiters: Array<() => void> = [];
 
-	constructor(options: {limit?: number; onError: (command: Command, error: unknown) => void}) {
+	/** `onEnqueue` sees every command that joins the queue (not one that coalesced). */
+	constructor(options: {limit?: number; onError: (command: Command, error: unknown) => void; onEnqueue?: (command: Command) => void}) {
 		this.#limit = options.limit ?? defaultQueueLimit;
 		this.#onError = options.onError;
+		this.#onEnqueue = options.onEnqueue;
 	}
 
 	/** Queue a command. Returns false when it coalesced into one already queued. */
@@ -76,6 +79,7 @@ export class Scheduler {
 
 		this.#queue.push(command);
 		this.#schedule();
+		this.#onEnqueue?.(command);
 		return true;
 	}
 

@@ -204,6 +204,22 @@ export class Watcher {
 		return this.starting ? 'starting' : 'active';
 	}
 
+	/** Nothing in motion: not starting, and every process it has is running and was not asked to
+	stop. The reconcile tick may sleep while every watcher is settled (see Arbiter). */
+	get settled(): boolean {
+		if (this.#starting) {
+			return false;
+		}
+
+		for (const record of this.#processes.values()) {
+			if (!isRunning(record)) {
+				return false;
+			}
+		}
+
+		return true;
+	}
+
 	/** procui's finer state: what a person needs to know at a glance. */
 	get detail(): string {
 		if (this.gaveUp) {

@@ -304,6 +304,67 @@ describe('kernel: the reconcile tick', () => {
 		k.arbiter.dispose();
 	});
 
+	it('sleeps once a whole check_delay had nothing to do, with no timer armed, and any command wakes it', async () => {
+		const k = kernel([watcher('web', {numprocesses: '2'})], {arbiter: {checkDelay: 1}});
+		void k.arbiter.start();
+		await k.settle();
+		await k.clock.advance(2000);
+		// The first tick follows the start's commands; the second found a quiet second behind it.
+		expect(k.arbiter.counters.ticks).toBe(2);
+		expect(k.arbiter.tickAsleep).toBe(true);
+		expect(k.clock.pending).toEqual([]);
+		await k.clock.advance(60_000);
+		expect(k.arbiter.counters.ticks).toBe(2);
+
+		// An exit is a command: it wakes the tick, which runs every check_delay until all is quiet again.
+		k.children.all[0]!.exit(1);
+		await k.settle();
+		expect(k.arbiter.tickAsleep).toBe(false);
+		expect(k.alive('web')).toHaveLength(2);
+		await k.clock.advance(1000);
+		expect(k.arbiter.counters.ticks).toBe(3);
+		await k.clock.advance(1000);
+		expect(k.arbiter.counters.ticks).toBe(4);
+		expect(k.arbiter.tickAsleep).toBe(true);
+		await k.clock.advance(10_000);
+		expect(k.arbiter.counters.ticks).toBe(4);
+		k.arbiter.dispose();
+	});
+
+	it('stays awake while a process is on its way out, though no client waits for it', async () => {
+		const k = kernel([watcher('web', {numprocesses: '2', graceful_timeout: '10'})], {arbiter: {checkDelay: 1}});
+		k.children.onSpawn = stubborn;
+		void k.arbiter.start();
+		await k.settle();
+		// decr answers at once; its process takes graceful_timeout to go.
+		expect(await k.outcome(k.arbiter.decr('web', 1))).toMatchObject({state: 'resolved'});
+		await k.clock.advance(5000);
+		expect(k.arbiter.counters.ticks).toBe(5);
+		expect(k.arbiter.tickAsleep).toBe(false);
+		await k.clock.advance(5000);
+		expect(k.alive('web')).toHaveLength(1);
+		expect(k.arbiter.tickAsleep).toBe(false);
+		// Once its exit is handled, a quiet check_delay puts the tick to sleep.
+		await k.clock.advance(5000);
+		expect(k.arbiter.tickAsleep).toBe(true);
+		expect(k.clock.pending).toEqual([]);
+		k.arbiter.dispose();
+	});
+
+	it('stays off once disposed: a command after dispose arms no tick', async () => {
+		const k = kernel([watcher('web')], {arbiter: {checkDelay: 1}});
+		void k.arbiter.start();
+		await k.settle();
+		await k.clock.advance(2000);
+		expect(k.arbiter.tickAsleep).toBe(true);
+		k.arbiter.dispose();
+		k.children.all[0]!.exit(1);
+		await k.settle();
+		expect(k.arbiter.tickAsleep).toBe(false);
+		await k.clock.advance(5000);
+		expect(k.arbiter.counters.ticks).toBe(2);
+	});
+
 	it('coalesces ticks that come due while the scheduler is busy into one reconcile', async () => {
 		// A clock whose timers fire back to back, before the scheduler gets a turn.
 		const clock = new FakeClock({settle: async () => undefined});

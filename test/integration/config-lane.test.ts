@@ -64,15 +64,18 @@ describe('configuration changes, one at a time', () => {
 	});
 
 	it('a reload that changes check_delay changes the tick, and names the [circus] options that need a restart', async () => {
-		const body = `[watcher:w]\ncmd = sleep ${uniqueSleep()}\nautostart = false\n`;
+		// The tick sleeps while nothing is in motion; a process that ignores its stop signal keeps it awake.
+		const body = `[watcher:w]\ncmd = sh -c 'trap "" TERM; sleep ${uniqueSleep()}'\ngraceful_timeout = 60\n`;
 		daemon = await startDaemon(`[circus]\ncheck_delay = 30\n\n${body}`);
 		fs.writeFileSync(path.join(daemon.dir, 'circus.ini'), `[circus]\ncheck_delay = 0.05\numask = 027\n\n${body}`);
 		const reply = await daemon.ok('reloadconfig');
 		expect(field(reply, 'restart_needed')).toEqual(['umask']);
 		await daemon.logged(/\[circus\] umask changed; it takes effect when procui restarts/);
 		expect(field(await daemon.ok('globaloptions'), 'options')).toMatchObject({check_delay: 0.05});
+		await daemon.ok('stop', {name: 'w', waiting: false});
 		// At 30 s a tick, 20 ticks would take ten minutes; at 0.05 s they come within a second.
 		const before = await ticks(daemon);
 		await waitFor(async () => await ticks(daemon!) >= before + 20, {what: '20 ticks at the new check_delay', timeoutMs: 20_000});
+		await daemon.ok('signal', {name: 'w', signum: 'KILL'});
 	});
 });
