@@ -45,7 +45,16 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 		process.exit(1);
 	}
 
-	const logger = new LogWriter(syslog === undefined ? output : {url: output, syslog}, level === ('warn' as LogWriterLevel) ? 'warning' : level);
+	let logger: LogWriter;
+	try {
+		logger = new LogWriter(syslog === undefined ? output : {url: output, syslog}, level === ('warn' as LogWriterLevel) ? 'warning' : level);
+	} catch (error) {
+		const message = `${flags.logOutput === undefined ? `[circus] logoutput in ${config.file ?? 'the configuration'}` : '--log-output'}: ${error instanceof Error ? error.message : String(error)}`;
+		process.stderr.write(`procui: ${message}; nothing was started\n`);
+		flags.onFailure?.(message);
+		process.exit(1);
+	}
+
 	if (syslog?.unknownFacility !== undefined && flags.logOutput !== undefined) {
 		logger.log('warning', `--log-output: ${JSON.stringify(syslog.unknownFacility)} is not a syslog facility; using \`user\`, as Circus does`);
 	}

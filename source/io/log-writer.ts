@@ -18,6 +18,16 @@ function timestamp(date: Date): string {
 	return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}`;
 }
 
+/** A log file procui cannot open (thrown by the LogWriter's constructor). */
+export class LogOutputError extends Error {
+	constructor(readonly file: string, cause: unknown) {
+		const code = typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined;
+		const reasons: Record<string, string> = {ENOENT: 'its directory does not exist', EISDIR: 'it is a directory', EACCES: 'permission denied', ENOTDIR: 'a part of its path is not a directory', EROFS: 'the file system is read-only'};
+		super(`cannot open ${file} for writing: ${(code === undefined ? undefined : reasons[code]) ?? (cause instanceof Error ? cause.message : String(cause))}`);
+		this.name = 'LogOutputError';
+	}
+}
+
 /**
 The supervisor's own log: stderr or a file, written without ever blocking the event loop. When
 the reader is slow (a stderr pipe nobody reads), lines are dropped and counted instead of
@@ -75,7 +85,16 @@ export class LogWriter {
 				this.#stream = process.stderr;
 			}
 		} else {
-			this.#attach(fs.createWriteStream(this.#target, {flags: 'a'}));
+			// Opened now, so that a path procui cannot write is said before anything starts, instead
+			// of every line going nowhere.
+			let fd: number;
+			try {
+				fd = fs.openSync(this.#target, 'a');
+			} catch (error) {
+				throw new LogOutputError(this.#target, error);
+			}
+
+			this.#attach(fs.createWriteStream(this.#target, {fd}));
 			return;
 		}
 

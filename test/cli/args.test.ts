@@ -116,6 +116,16 @@ describe('flags that are known but wrong', () => {
 		expect(tui).toMatchObject({code: 2, stderr: expect.stringMatching(/^procui: --endpoint: The socket path in `ipc:\/\/relative.sock` must be absolute/) as unknown});
 	});
 
+	it('a log file the daemon cannot open is refused before anything starts, from the flag or from [circus] logoutput', () => {
+		const dir = tempDir();
+		const missing = `${dir}/no/such/dir/procui.log`;
+		const flag = run(['daemon', 'examples/circus.ini', '--log-output', missing]);
+		expect(flag).toMatchObject({code: 1, stderr: `procui: --log-output: cannot open ${missing} for writing: its directory does not exist; nothing was started\n`});
+		const config = `${dir}/circus.ini`;
+		fs.writeFileSync(config, `[circus]\nlogoutput = ${dir}\n\n[watcher:w]\ncmd = sleep 1000\n`);
+		expect(run(['daemon', config])).toMatchObject({code: 1, stderr: `procui: [circus] logoutput in ${config}: cannot open ${dir} for writing: it is a directory; nothing was started\n`});
+	});
+
 	it('a PROCUI_ENDPOINT that cannot be read is named, with what is wrong, by every command that uses it', () => {
 		const env = {PROCUI_ENDPOINT: 'unix:///tmp/procui.sock'};
 		const said = 'PROCUI_ENDPOINT: Unsupported endpoint scheme `unix` in `unix:///tmp/procui.sock`';
