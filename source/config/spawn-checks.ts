@@ -107,6 +107,18 @@ function writeProblem(file: string): string | undefined {
 
 /** The program the spawn would run, resolved as it would be (io/executable.ts `resolveExecutable`). */
 function checkCommand(watcher: WatcherConfig, originOf: (key: string) => Origin, environPath: string | undefined, issues: IssueList): void {
+	// The spawn splits these as a shell would quote them (core/spawn-plan.ts): an unclosed quote
+	// fails every spawn, so say so with the line (Circus fails the same way, at each spawn).
+	const split: Array<readonly [string, string | undefined]> = watcher.shell ? [['shell_args', watcher.shellArgs]] : [['cmd', watcher.args ? `${watcher.cmd} ${watcher.args}` : watcher.cmd]];
+	for (const [option, line] of split) {
+		const problem = line === undefined ? undefined : quoteProblem(line);
+		if (problem !== undefined) {
+			const origin = option === 'cmd' && watcher.args && quoteProblem(watcher.cmd) === undefined ? 'args' : option;
+			issues.warn(originOf(origin), `${origin}: ${problem}; every spawn will fail`);
+			return;
+		}
+	}
+
 	// With `shell`, the spawn runs /bin/sh whatever `executable` says, and the shell finds the program.
 	const key = watcher.executable === undefined || watcher.shell ? 'cmd' : 'executable';
 	const program = key === 'executable' ? watcher.executable : firstWord(watcher.cmd, watcher.shell);
@@ -166,6 +178,16 @@ function firstWord(cmd: string, shell: boolean): string | undefined {
 	}
 
 	return shellWords.has(word) || /[$`=*?[\]{}~\\'"]/.test(word) ? undefined : word;
+}
+
+/** What stops `line` from being split into words (an unclosed quote, a trailing backslash), or undefined. */
+function quoteProblem(line: string): string | undefined {
+	try {
+		shlexSplit(line);
+		return undefined;
+	} catch (error) {
+		return error instanceof Error ? error.message : String(error);
+	}
 }
 
 function directoryProblem(directory: string): string | undefined {

@@ -48,6 +48,22 @@ describe('procui check: what a spawn would meet', () => {
 		]);
 	});
 
+	it('warns, with its line, about an unclosed quote that will fail every spawn: in cmd, in args, in shell_args', () => {
+		expect(check({'circus.ini': '[watcher:w]\ncmd = sleep "10\n'})).toEqual([
+			'circus.ini:2: warning: cmd: unclosed double quote; every spawn will fail',
+		]);
+		// The spawn splits cmd and args as one line: the quote is args' when cmd alone splits.
+		expect(check({'circus.ini': '[watcher:w]\ncmd = sleep\nargs = \'10\n'})).toEqual([
+			'circus.ini:3: warning: args: unclosed single quote; every spawn will fail',
+		]);
+		expect(check({'circus.ini': '[watcher:w]\ncmd = sleep 10\nshell = true\nshell_args = \'-e\n'})).toEqual([
+			'circus.ini:4: warning: shell_args: unclosed single quote; every spawn will fail',
+		]);
+		// Quotes that close, and a cmd a shell runs (sh says what is wrong with it), are left alone.
+		expect(check({'circus.ini': '[watcher:w]\ncmd = sh -c \'echo "it\'\'s" done\'\n'})).toEqual([]);
+		expect(check({'circus.ini': '[watcher:w]\ncmd = echo "10\nshell = true\n'})).toEqual([]);
+	});
+
 	it('warns about a command that is not on the PATH the spawn will search, unless $(circus.*) names it', () => {
 		// copy_env is off: the spawn has no PATH of its own and searches execvp's default.
 		expect(check({'circus.ini': `[watcher:w]\n\ncmd = ${missing} --port 80\n`})).toEqual([
