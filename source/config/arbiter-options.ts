@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import {defaultArbiter, defaultScrollback} from './defaults.js';
 import {quote, type IssueList} from './issues.js';
 import {resolveConfigPath, type PathBase} from './relative-path.js';
@@ -43,7 +45,8 @@ const unsupportedSwitches: Readonly<Record<string, string>> = {
 class's 1.0), warmup_delay 0, loglevel info, logoutput `-` (stderr). Relative `pidfile` and
 `logoutput` paths are resolved against the directory procui runs in, as in Circus.
 */
-export function readArbiter(reader: SectionReader | undefined, base: PathBase, issues: IssueList): ArbiterConfig {
+/** `checkHost`: also look at the machine (can the log file be opened?), as `procui check` and a start do. */
+export function readArbiter(reader: SectionReader | undefined, base: PathBase, issues: IssueList, checkHost = false): ArbiterConfig {
 	if (reader === undefined) {
 		return defaultArbiter;
 	}
@@ -71,7 +74,7 @@ export function readArbiter(reader: SectionReader | undefined, base: PathBase, i
 		warmupDelay: reader.read('warmup_delay', seconds(), defaultArbiter.warmupDelay),
 		...(pidfile === undefined || pidfile === '' ? {} : {pidfile: resolveConfigPath(pidfile, 'file', base, {origin: reader.originOf('pidfile'), key: 'pidfile'}, issues)}),
 		loglevel: readLoglevel(reader, issues),
-		logoutput: logoutput === undefined || logoutput === '' ? '-' : resolveLogoutput(logoutput, base, reader, issues),
+		logoutput: logoutput === undefined || logoutput === '' ? '-' : resolveLogoutput(logoutput, base, reader, issues, checkHost),
 		...(umask === undefined ? {} : {umask}),
 		...(metrics === undefined ? {} : {metrics}),
 		scrollback: reader.read('procui.scrollback', wholeNumber(1), defaultScrollback),
@@ -132,7 +135,7 @@ function readLoglevel(reader: SectionReader, issues: IssueList): ArbiterConfig['
 }
 
 /** `-` and `stdout` mean the standard error stream (Circus's StreamHandler); a path is a file. */
-function resolveLogoutput(text: string, base: PathBase, reader: SectionReader, issues: IssueList): string {
+function resolveLogoutput(text: string, base: PathBase, reader: SectionReader, issues: IssueList, checkHost: boolean): string {
 	if (text === '-' || text === 'stdout') {
 		return '-';
 	}
@@ -151,7 +154,46 @@ function resolveLogoutput(text: string, base: PathBase, reader: SectionReader, i
 		return text;
 	}
 
-	return resolveConfigPath(text, 'file', base, {origin: reader.originOf('logoutput'), key: 'logoutput'}, issues);
+	const said = issues.warnings.length;
+	const file = resolveConfigPath(text, 'file', base, {origin: reader.originOf('logoutput'), key: 'logoutput'}, issues);
+	// Once is enough: a warning about where the relative path points already names the missing folder.
+	const problem = checkHost && issues.warnings.length === said ? logFileProblem(file) : undefined;
+	if (problem !== undefined) {
+		issues.warn(reader.originOf('logoutput'), `logoutput: cannot open ${file} for writing: ${problem}; \`procui daemon\` refuses to start with it (the full-screen UI keeps its log on screen)`);
+	}
+
+	return file;
+}
+
+/** Why a log file could not be opened for appending (the daemon opens it at start), or undefined. */
+function logFileProblem(file: string): string | undefined {
+	let info: fs.Stats | undefined;
+	try {
+		info = fs.statSync(file, {throwIfNoEntry: false});
+	} catch {
+		// ENOTDIR: a part of the path is a file.
+		return 'a part of its path is not a directory';
+	}
+
+	if (info?.isDirectory()) {
+		return 'it is a directory';
+	}
+
+	if (info !== undefined) {
+		try {
+			fs.accessSync(file, fs.constants.W_OK);
+			return undefined;
+		} catch {
+			return 'permission denied';
+		}
+	}
+
+	const folder = fs.statSync(path.dirname(file), {throwIfNoEntry: false});
+	if (folder === undefined) {
+		return 'its directory does not exist';
+	}
+
+	return folder.isDirectory() ? undefined : 'a part of its path is not a directory';
 }
 
 /** `procui.orphans = kill|warn`: processes a killed daemon left running. `adopt` is refused, not

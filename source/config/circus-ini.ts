@@ -49,7 +49,7 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 	const globalSubstitution = envSubstitution(caseInsensitiveEnv(envSections.global), issues);
 	const reader = (section: IniSection): SectionReader => new SectionReader(section, issues, globalSubstitution);
 	const circus = sections.find(section => section.name === 'circus');
-	const arbiter = readArbiter(circus && reader(circus), {cwd: options.cwd, configDir}, issues);
+	const arbiter = readArbiter(circus && reader(circus), {cwd: options.cwd, configDir}, issues, options.checkHost);
 	const sockets = readSockets(sections.filter(section => section.name.startsWith('socket:')), reader, {cwd: options.cwd, configDir}, issues);
 	const {flapping, plugins} = readPlugins(sections.filter(section => section.name.startsWith('plugin:')).map(section => reader(section)), issues);
 	const watcherSections = uniqueByName(sections.filter(section => section.name.startsWith('watcher:')), 'watcher', issues);

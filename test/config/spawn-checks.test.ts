@@ -48,6 +48,20 @@ describe('procui check: what a spawn would meet', () => {
 		]);
 	});
 
+	it('warns about a [circus] logoutput the daemon cannot open: a missing folder, a directory, a file in the path', () => {
+		expect(check({'circus.ini': '[circus]\nlogoutput = logs/procui.log\n[watcher:w]\ncmd = sleep 10\n'})).toEqual([
+			expect.stringMatching(/^circus\.ini:2: warning: logoutput: cannot open \/.*\/logs\/procui\.log for writing: its directory does not exist; `procui daemon` refuses to start with it \(the full-screen UI keeps its log on screen\)$/),
+		]);
+		expect(check({'circus.ini': '[circus]\nlogoutput = logs\n[watcher:w]\ncmd = sleep 10\n', 'logs/.keep': ''})).toEqual([
+			expect.stringMatching(/^circus\.ini:2: warning: logoutput: cannot open \/.*\/logs for writing: it is a directory; /),
+		]);
+		expect(check({'circus.ini': '[circus]\nlogoutput = notes/procui.log\n[watcher:w]\ncmd = sleep 10\n', notes: 'a file'})).toEqual([
+			expect.stringMatching(/^circus\.ini:2: warning: logoutput: cannot open \/.*\/notes\/procui\.log for writing: a part of its path is not a directory; /),
+		]);
+		expect(check({'circus.ini': '[circus]\nlogoutput = logs/procui.log\n[watcher:w]\ncmd = sleep 10\n', 'logs/.keep': ''})).toEqual([]);
+		expect(check({'circus.ini': '[circus]\nlogoutput = -\n[watcher:w]\ncmd = sleep 10\n'})).toEqual([]);
+	});
+
 	it('warns, with its line, about an unclosed quote that will fail every spawn: in cmd, in args, in shell_args', () => {
 		expect(check({'circus.ini': '[watcher:w]\ncmd = sleep "10\n'})).toEqual([
 			'circus.ini:2: warning: cmd: unclosed double quote; every spawn will fail',
