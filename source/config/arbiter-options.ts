@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import {defaultArbiter, defaultScrollback} from './defaults.js';
 import {quote, type IssueList} from './issues.js';
 import {resolveConfigPath, type PathBase} from './relative-path.js';
 import type {SectionReader} from './section-reader.js';
+import {logFileProblem} from './spawn-checks.js';
 import {parseSyslogUrl} from './syslog-url.js';
 import type {ArbiterConfig} from './types.js';
 import {boolean, decimalNumber, maxSeconds, octal, oneOf, seconds, wholeNumber} from './values.js';
@@ -165,36 +164,6 @@ function resolveLogoutput(text: string, base: PathBase, reader: SectionReader, i
 	return file;
 }
 
-/** Why a log file could not be opened for appending (the daemon opens it at start), or undefined. */
-function logFileProblem(file: string): string | undefined {
-	let info: fs.Stats | undefined;
-	try {
-		info = fs.statSync(file, {throwIfNoEntry: false});
-	} catch {
-		// ENOTDIR: a part of the path is a file.
-		return 'a part of its path is not a directory';
-	}
-
-	if (info?.isDirectory()) {
-		return 'it is a directory';
-	}
-
-	if (info !== undefined) {
-		try {
-			fs.accessSync(file, fs.constants.W_OK);
-			return undefined;
-		} catch {
-			return 'permission denied';
-		}
-	}
-
-	const folder = fs.statSync(path.dirname(file), {throwIfNoEntry: false});
-	if (folder === undefined) {
-		return 'its directory does not exist';
-	}
-
-	return folder.isDirectory() ? undefined : 'a part of its path is not a directory';
-}
 
 /** `procui.orphans = kill|warn`: processes a killed daemon left running. `adopt` is refused, not
 taken as something else. */

@@ -190,6 +190,20 @@ function quoteProblem(line: string): string | undefined {
 	}
 }
 
+/** Why the daemon could not open `file` to append its own log (`logoutput`), or undefined. */
+export function logFileProblem(file: string): string | undefined {
+	const folder = directoryProblem(path.dirname(file));
+	if (folder !== undefined) {
+		return folder === 'does not exist' ? 'its directory does not exist' : 'a part of its path is not a directory';
+	}
+
+	if (directoryProblem(file) === undefined) {
+		return 'it is a directory';
+	}
+
+	return fs.existsSync(file) && writeProblem(file) !== undefined ? 'permission denied' : undefined;
+}
+
 function directoryProblem(directory: string): string | undefined {
 	try {
 		return fs.statSync(directory).isDirectory() ? undefined : 'is not a directory';
