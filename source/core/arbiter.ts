@@ -376,13 +376,14 @@ export class Arbiter {
 			this.counters.ticksDuringCommands++;
 		}
 
-		// The scheduler counts a command once it has run: this one is not counted yet.
-		const quiet = this.scheduler.ran === this.#tickRan && this.#emitted === this.#tickEmitted;
 		for (const watcher of this.#watchers.values()) {
 			watcher.reconcile();
 		}
 
-		if (quiet && this.#emitted === this.#tickEmitted && this.#waiters.size === 0 && this.scheduler.pending === 0 && this.#allSettled()) {
+		// No command since the last tick (the scheduler counts one once it has run: this one is not
+		// counted yet), and no event since, this tick's reconcile included.
+		const quiet = this.scheduler.ran === this.#tickRan && this.#emitted === this.#tickEmitted;
+		if (quiet && this.#waiters.size === 0 && this.scheduler.pending === 0 && this.#allSettled()) {
 			this.#clock.clearInterval(this.#tick);
 			this.#tickAsleep = true;
 			return;
