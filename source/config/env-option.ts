@@ -1,14 +1,14 @@
 import type {IniEntry} from './ini.js';
 import {quote, type IssueList} from './issues.js';
-import {caseInsensitiveEnv, expandShellVariables, substituteEnv} from './substitute.js';
+import {caseInsensitiveEnv, expandEnvironVariables, substituteEnv} from './substitute.js';
 
 /**
 A watcher's `env` option: `KEY=value, KEY2=value2`, as Circus's `parse_env_str` reads it (for
 `set`; Circus's INI loader drops the option, procui honours it). Keys and values are trimmed; a
-value may contain `=` (Circus rejects that). Values may use `$(circus.env.X)` and `$VAR`
-against `scope`. A piece without `=` is an error.
+value may contain `=` (Circus rejects that). Values may use `$(circus.env.X)` against `scope` and
+`$VAR` (upper case) against `environ`, as `[env]` does. A piece without `=` is an error.
 */
-export function readEnvOption(entry: IniEntry, scope: Readonly<Record<string, string>>, issues: IssueList): Record<string, string> {
+export function readEnvOption(entry: IniEntry, scope: Readonly<Record<string, string>>, environ: Readonly<Record<string, string>>, issues: IssueList): Record<string, string> {
 	const env: Record<string, string> = {};
 	const text = substituteEnv(entry.value, caseInsensitiveEnv(scope)).text;
 	for (const piece of text.split(',')) {
@@ -23,7 +23,7 @@ export function readEnvOption(entry: IniEntry, scope: Readonly<Record<string, st
 			continue;
 		}
 
-		env[key] = expandShellVariables(piece.slice(equals + 1).trim(), {...scope, ...env});
+		env[key] = expandEnvironVariables(piece.slice(equals + 1).trim(), environ);
 	}
 
 	return env;

@@ -1,19 +1,21 @@
 import {fnmatch} from './fnmatch.js';
 import type {IniEntry, IniSection} from './ini.js';
 import type {IssueList} from './issues.js';
-import {caseInsensitiveEnv, expandShellVariables, substituteEnv} from './substitute.js';
+import {caseInsensitiveEnv, expandEnvironVariables, substituteEnv} from './substitute.js';
 
 /**
 `[env]` and `[env:PATTERN,...]`, as Circus's `get_config` applies them: `[env]` goes to every
 watcher and to the substitutions of the whole file; `[env:...]` goes to the watchers whose name
 matches one of its comma-separated fnmatch patterns, later sections overriding earlier ones and
-`[env]`. Values may use `$(circus.env.X)` and `$VAR` / `${VAR}`, resolved against the
-environment built so far (procui's reading of Circus's "bash-style" variables; Circus itself
-expands only upper-case `$VAR`, against circusd's own environment).
+`[env]`. Values may use `$(circus.env.X)`, against the environment built so far, and `$VAR`,
+as Circus's `parse_env_dict` reads it: an upper-case name, from the supervisor's own environment
+(so `pa$word`, `$home` and `${HOME}` stay as written, and `[env]` cannot refer to itself that way).
 */
 export type EnvSections = {
 	/** The process environment plus `[env]`: what `$(circus.env.X)` sees outside watchers. */
 	readonly global: Readonly<Record<string, string>>;
+	/** The process environment alone: what `$VAR` sees. */
+	readonly environ: Readonly<Record<string, string>>;
 	/** `[env]` alone, expanded. */
 	readonly common: Readonly<Record<string, string>>;
 	/** The `[env:...]` sections in file order, with their patterns. */
@@ -28,9 +30,10 @@ export function readEnvSections(sections: readonly IniSection[], environ: Readon
 		}
 	}
 
+	const own = {...global};
 	const common: Record<string, string> = {};
 	for (const entry of sections.find(section => section.name === 'env')?.entries ?? []) {
-		const value = expandEnvValue(entry, global, issues);
+		const value = expandEnvValue(entry, global, own, issues);
 		common[entry.key] = value;
 		global[entry.key] = value;
 	}
@@ -41,7 +44,7 @@ export function readEnvSections(sections: readonly IniSection[], environ: Readon
 			section,
 			patterns: section.name.slice('env:'.length).split(',').map(pattern => pattern.trim().toLowerCase()).filter(Boolean),
 		}));
-	return {global, common, targeted};
+	return {global, environ: own, common, targeted};
 }
 
 /** The environment of watcher `name` (lower-case): `[env]`, then each matching `[env:...]`. */
@@ -53,21 +56,21 @@ export function watcherEnv(envSections: EnvSections, name: string, issues: Issue
 		}
 
 		for (const entry of section.entries) {
-			env[entry.key] = expandEnvValue(entry, {...envSections.global, ...env}, issues);
+			env[entry.key] = expandEnvValue(entry, {...envSections.global, ...env}, envSections.environ, issues);
 		}
 	}
 
 	return env;
 }
 
-/** `$(circus.env.X)` then `$VAR`, against `scope`. An unset `$(circus.env.X)` is a warning. */
-function expandEnvValue(entry: IniEntry, scope: Readonly<Record<string, string>>, issues: IssueList): string {
+/** `$(circus.env.X)` against `scope`, then `$VAR` against `environ`. An unset `$(circus.env.X)` is a warning. */
+function expandEnvValue(entry: IniEntry, scope: Readonly<Record<string, string>>, environ: Readonly<Record<string, string>>, issues: IssueList): string {
 	const substituted = substituteEnv(entry.value, caseInsensitiveEnv(scope));
 	for (const name of substituted.missing) {
 		issues.warn(entry.origin, `${entry.key}: $(circus.env.${name}) is not set; left as written`);
 	}
 
-	return expandShellVariables(substituted.text, scope);
+	return expandEnvironVariables(substituted.text, environ);
 }
 
 /** A warning for each `[env:...]` section that matches none of the watchers. */

@@ -6,14 +6,15 @@ Circus's substitutions (circus/util.py `replace_gnu_args`, circus/process.py `fo
 - `$(circus.wid)` and `$(circus.sockets.NAME)`: known only per spawn. They are left in place at
   load time and resolved by `resolveSpawnTemplate`.
 - `((circus.X))` is Circus's other spelling of `$(circus.X)` and works everywhere the first does.
-- `$VAR` / `${VAR}` in `[env]` values: shell-style, against the environment built so far; an
-  unset variable is the empty string (Circus's `parse_env_dict` does the same).
+- `$VAR` in environment values, as Circus's `parse_env_dict`: an upper-case name
+  (`[A-Z]+[A-Z0-9_]*`) from the supervisor's own environment, an unset one the empty string.
+  Anything else (`$home`, `${HOME}`, a lone `$`) is kept as written, as there.
 
 A reference that cannot be resolved is left as written, as Circus leaves it.
 */
 
 const circusReference = /\$\(circus\.([\w.-]+)\)|\(\(circus\.([\w.-]+)\)\)/gi;
-const shellVariable = /\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g;
+const circusVariable = /\$([A-Z]+[A-Z0-9_]*)/g;
 
 /**
 Replace each `$(circus.KEY)` for which `lookup` (given KEY lower-cased, without `circus.`, and
@@ -66,9 +67,9 @@ export function substituteEnv(text: string, env: ReadonlyMap<string, string>): {
 	return {text: result, missing};
 }
 
-/** Expand `$VAR` and `${VAR}` from `env` (exact case, as a shell does); unset is empty. */
-export function expandShellVariables(text: string, env: Readonly<Record<string, string | undefined>>): string {
-	return text.replace(shellVariable, (_match, braced: string | undefined, bare: string | undefined) => env[braced ?? bare ?? ''] ?? '');
+/** Expand `$VAR` (an upper-case name) from `environ`, the supervisor's own environment, as Circus's `parse_env_dict`; unset is empty. */
+export function expandEnvironVariables(text: string, environ: Readonly<Record<string, string | undefined>>): string {
+	return text.replace(circusVariable, (_match, name: string) => environ[name] ?? '');
 }
 
 /** What a spawn knows: its slot number and the fd of each bound socket (by name, any case). */

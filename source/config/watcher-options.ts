@@ -45,7 +45,7 @@ export function readWatcher(section: IniSection, context: WatcherContext, issues
 	const env = watcherEnv(context.envSections, name, issues);
 	const envEntry = section.entries.find(entry => entry.key === 'env');
 	if (envEntry !== undefined) {
-		Object.assign(env, readEnvOption(envEntry, {...context.envSections.global, ...env}, issues));
+		Object.assign(env, readEnvOption(envEntry, {...context.envSections.global, ...env}, context.envSections.environ, issues));
 	}
 
 	const reader = new SectionReader(section, issues, envSubstitution(caseInsensitiveEnv(context.envSections.global, env), issues));

@@ -32,15 +32,30 @@ describe('environment sections', () => {
 		expect(envOf('[watcher:w]\ncmd = x\n[env]\nhttp_proxy = a\nHTTPS_PROXY = b\nFunKy_soUl = c\n').w).toEqual({http_proxy: 'a', HTTPS_PROXY: 'b', FunKy_soUl: 'c'});
 	});
 
-	it('expands $VAR and ${VAR} from the process environment', () => {
-		expect(envOf('[watcher:w]\ncmd = x\n[env:w]\nPATH = $PATH:/opt/bin\nDATA = ${HOME}/data\n').w).toEqual({PATH: '/usr/bin:/bin:/opt/bin', DATA: '/home/tester/data'});
+	// circus/util.py parse_env_dict: re.sub(r'\$([A-Z]+[A-Z0-9_]*)', os.getenv) on each value.
+	it('expands an upper-case $VAR from the process environment, as Circus does', () => {
+		expect(envOf('[watcher:w]\ncmd = x\n[env:w]\nPATH = $PATH:/opt/bin\nDATA = $HOME/data\n').w).toEqual({PATH: '/usr/bin:/bin:/opt/bin', DATA: '/home/tester/data'});
 	});
 
-	it('expands $VAR against the environment built so far', () => {
-		expect(envOf('[watcher:w]\ncmd = x\n[env]\nPATH = /first:$PATH\n[env:w]\nPATH = /second:$PATH\nBIN = $PATH\n').w).toEqual({
-			PATH: '/second:/first:/usr/bin:/bin',
-			BIN: '/second:/first:/usr/bin:/bin',
+	it('keeps $lower, ${VAR} and a lone $ as written, as Circus does: a password is not cut short', () => {
+		expect(envOf('[watcher:w]\ncmd = x\n[env]\nPASSWORD = pa$word\nLOWER = $home\nBRACED = ${HOME}\nPRICE = 5 $\n').w).toEqual({
+			PASSWORD: 'pa$word',
+			LOWER: '$home',
+			BRACED: '${HOME}',
+			PRICE: '5 $',
 		});
+	});
+
+	it('reads $VAR from the process environment only, not from [env], as Circus does', () => {
+		expect(envOf('[watcher:w]\ncmd = x\n[env]\nAPP = /srv/app\nLOG = $APP/log\nPATH = /first:$PATH\n[env:w]\nPATH = /second:$PATH\n').w).toEqual({
+			APP: '/srv/app',
+			LOG: '/log',
+			PATH: '/second:/usr/bin:/bin',
+		});
+	});
+
+	it('lets $(circus.env.X) refer to [env] (Circus\'s way to build on it)', () => {
+		expect(envOf('[watcher:w]\ncmd = x\n[env]\nAPP = /srv/app\nLOG = $(circus.env.app)/log\n').w).toEqual({APP: '/srv/app', LOG: '/srv/app/log'});
 	});
 
 	it('expands an unset $VAR to nothing, as Circus does', () => {
@@ -48,7 +63,7 @@ describe('environment sections', () => {
 	});
 
 	it('puts the env option after the sections', () => {
-		expect(envOf('[watcher:w]\ncmd = x\nenv = A=option, C=$B!\n[env]\nA = section\nB = b\n').w).toEqual({A: 'option', B: 'b', C: 'b!'});
+		expect(envOf('[watcher:w]\ncmd = x\nenv = A=option, C=$HOME!, D=$(circus.env.B)\n[env]\nA = section\nB = b\n').w).toEqual({A: 'option', B: 'b', C: '/home/tester!', D: 'b'});
 	});
 
 	it('keeps copy_env as a flag and does not copy the environment at load time', () => {
