@@ -11,7 +11,8 @@ Python's `int(time.time())` is.
 Python reaches midnight by adding seconds and then corrects for DST; here midnights come
 from calendar arithmetic (`new Date(y, m, d + 1)`), which is DST-correct by construction.
 The rotated file is named for the start of the period it holds (rollover time minus the
-interval), with Python's suffixes.
+interval), with Circus's suffixes (digits only: `%Y%m%d%H%M%S` for `S` down to `%Y%m%d` for days
+and weeks), which its `backup_count` also matches.
 */
 
 const SECOND = 1000;
@@ -39,17 +40,18 @@ type Unit = {
 	readonly pattern: RegExp;
 };
 
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+// Circus's own suffixes (circus/stream/file_stream.py), not Python logging's: `out.log.20250102030405`.
+const DATE_PATTERN = /^\d{8}$/;
 
 const UNITS: Readonly<Record<string, Unit>> = {
-	S: {length: SECOND, suffix: '%Y-%m-%d_%H-%M-%S', pattern: /^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$/},
-	M: {length: MINUTE, suffix: '%Y-%m-%d_%H-%M', pattern: /^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}$/},
-	H: {length: HOUR, suffix: '%Y-%m-%d_%H', pattern: /^\d{4}-\d{2}-\d{2}_\d{2}$/},
-	D: {length: DAY, suffix: '%Y-%m-%d', pattern: DATE_PATTERN},
-	MIDNIGHT: {length: DAY, suffix: '%Y-%m-%d', pattern: DATE_PATTERN},
+	S: {length: SECOND, suffix: '%Y%m%d%H%M%S', pattern: /^\d{14}$/},
+	M: {length: MINUTE, suffix: '%Y%m%d%H%M', pattern: /^\d{12}$/},
+	H: {length: HOUR, suffix: '%Y%m%d%H', pattern: /^\d{10}$/},
+	D: {length: DAY, suffix: '%Y%m%d', pattern: DATE_PATTERN},
+	MIDNIGHT: {length: DAY, suffix: '%Y%m%d', pattern: DATE_PATTERN},
 };
 
-const WEEK: Unit = {length: 7 * DAY, suffix: '%Y-%m-%d', pattern: DATE_PATTERN};
+const WEEK: Unit = {length: 7 * DAY, suffix: '%Y%m%d', pattern: DATE_PATTERN};
 
 /** Parse `rotate_when` (any case) and `rotate_interval`. */
 export function rolloverSchedule(when: string, interval: number, utc: boolean): RolloverSchedule {

@@ -29,9 +29,9 @@ export type TimedRotatingFileStreamOptions = AppendFileOptions & {
 /**
 Circus's TimedRotatingFileStream: appends output to a file and, on the first write at or
 after the rollover time, renames it to `<filename>.<suffix>` (for example
-`web.log.2025-11-27_14` for `H`), starts a new file, and deletes the oldest rotated files
-beyond `backupCount`. Schedule and names follow Python's TimedRotatingFileHandler (see
-`rollover-schedule.ts`). A period with no writes produces no file, as in Python.
+`web.log.2025112714` for `H`), starts a new file, and deletes the oldest rotated files
+beyond `backupCount`. The schedule follows Python's TimedRotatingFileHandler, the names Circus's
+suffixes (see `rollover-schedule.ts`). A period with no writes produces no file, as in Python.
 */
 export class TimedRotatingFileStream implements OutputSink {
 	readonly #filename: string;

@@ -41,8 +41,8 @@ describe('TimedRotatingFileStream', () => {
 		now = T0 + 1000;
 		write(stream, 'second\n');
 		await stream.close();
-		expect(fs.readdirSync(directory).sort()).toEqual(['out.log', 'out.log.2025-01-02_03-04-05']);
-		expect([read('out.log.2025-01-02_03-04-05'), read('out.log')]).toEqual(['first\n', 'second\n']);
+		expect(fs.readdirSync(directory).sort()).toEqual(['out.log', 'out.log.20250102030405']);
+		expect([read('out.log.20250102030405'), read('out.log')]).toEqual(['first\n', 'second\n']);
 	});
 
 	test('does not rotate before the period ends', async () => {
@@ -60,7 +60,7 @@ describe('TimedRotatingFileStream', () => {
 		now = T0 + 3_600_000;
 		write(stream, 'b\n');
 		await stream.close();
-		expect(fs.readdirSync(directory).sort()).toEqual(['out.log', 'out.log.2025-01-02_03']);
+		expect(fs.readdirSync(directory).sort()).toEqual(['out.log', 'out.log.2025010203']);
 	});
 
 	test('names minute files by the minute', async () => {
@@ -69,7 +69,7 @@ describe('TimedRotatingFileStream', () => {
 		now = T0 + 60_000;
 		write(stream, 'b\n');
 		await stream.close();
-		expect(fs.readdirSync(directory).sort()).toEqual(['out.log', 'out.log.2025-01-02_03-04']);
+		expect(fs.readdirSync(directory).sort()).toEqual(['out.log', 'out.log.202501020304']);
 	});
 
 	test('multiplies the period by rotateInterval', () => {
@@ -87,7 +87,7 @@ describe('TimedRotatingFileStream', () => {
 		now = Date.UTC(2025, 0, 3, 0, 0, 1);
 		write(stream, 'b\n');
 		await stream.close();
-		expect(fs.readdirSync(directory).sort()).toEqual(['out.log', 'out.log.2025-01-02']);
+		expect(fs.readdirSync(directory).sort()).toEqual(['out.log', 'out.log.20250102']);
 	});
 
 	test('uses local midnight unless utc is set', () => {
@@ -116,7 +116,7 @@ describe('TimedRotatingFileStream', () => {
 		write(stream, 'b\n');
 		expect(stream.rolloverAt).toBe(Date.UTC(2025, 0, 2, 3, 4, 16));
 		await stream.close();
-		expect(fs.readdirSync(directory).sort()).toEqual(['out.log', 'out.log.2025-01-02_03-04-05']);
+		expect(fs.readdirSync(directory).sort()).toEqual(['out.log', 'out.log.20250102030405']);
 	});
 
 	test('deletes the oldest rotated files beyond backupCount', async () => {
@@ -129,14 +129,15 @@ describe('TimedRotatingFileStream', () => {
 		await stream.close();
 		expect(fs.readdirSync(directory).sort()).toEqual([
 			'out.log',
-			'out.log.2025-01-02_03-04-07',
-			'out.log.2025-01-02_03-04-08',
+			'out.log.20250102030407',
+			'out.log.20250102030408',
 		]);
 	});
 
 	test('leaves files that are not its rotations alone', async () => {
 		fs.writeFileSync(`${file}.keep`, '');
 		fs.writeFileSync(`${file}.2025-01-01`, '');
+		fs.writeFileSync(`${file}.20250101`, '');
 		const stream = open({rotateWhen: 'S', backupCount: 1});
 		for (let i = 0; i < 3; i++) {
 			now = T0 + i * 1000;
@@ -147,7 +148,8 @@ describe('TimedRotatingFileStream', () => {
 		expect(fs.readdirSync(directory).sort()).toEqual([
 			'out.log',
 			'out.log.2025-01-01',
-			'out.log.2025-01-02_03-04-06',
+			'out.log.20250101',
+			'out.log.20250102030406',
 			'out.log.keep',
 		]);
 	});
