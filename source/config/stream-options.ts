@@ -140,15 +140,16 @@ function readRotateWhen(key: string, reader: SectionReader, issues: IssueList): 
 
 /**
 With a PTY (procui's default) stdout is the terminal; stderr gets a pipe of its own whenever the
-watcher sends it somewhere else than stdout (a `stderr_stream` that is not the same as its
-`stdout_stream`), so the two files get what they got under Circus. A child then sees a terminal on
-stdout and stdin and a pipe on stderr (`isatty(2)` is false).
+watcher sends the two to different places (one stream set and not the other, or two that differ),
+so each file gets what it got under Circus: there a stream that is not set is not read at all, so
+a `stdout_stream` alone never holds stderr. A child then sees a terminal on stdout and stdin and a
+pipe on stderr (`isatty(2)` is false). With neither set, both stay on the terminal.
 */
 export function stderrApart(watcher: Pick<WatcherConfig, 'pty' | 'stdoutStream' | 'stderrStream'>): boolean {
 	const {stdoutStream: out, stderrStream: error} = watcher;
-	if (!watcher.pty || error === undefined) {
+	if (!watcher.pty || (out === undefined && error === undefined)) {
 		return false;
 	}
 
-	return out === undefined || out.class !== error.class || out.filename !== error.filename;
+	return out === undefined || error === undefined || out.class !== error.class || out.filename !== error.filename;
 }

@@ -99,6 +99,12 @@ export class Supervisor {
 
 	constructor(options: SupervisorOptions) {
 		this.#options = options;
+		if (options.config.arbiter.umask !== undefined) {
+			// As circusd: `[circus] umask` is the supervisor's own from its start (read once, as
+			// there), so every process and every file it makes has it.
+			process.umask(options.config.arbiter.umask);
+		}
+
 		this.#sockets = new SocketSet((message) => {
 			options.log('warning', message);
 		});

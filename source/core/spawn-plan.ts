@@ -87,8 +87,11 @@ export function planSpawn(
 
 	const common = {env, cwd: config.workingDir, extraFds: passed.fds, nullStdout: config.closeChildStdout, nullStderr: config.closeChildStderr};
 	if (config.shell) {
-		const shellArgs = config.shellArgs ? shlexSplit(config.shellArgs) : [];
-		return {file: '/bin/sh', argv0: 'sh', args: [...shellArgs, '-c', line], ...common};
+		// As Circus's Popen(shell=True): `shell_args` follow the command line, as the script's $0,
+		// $1, ...; `executable` is the shell (argv[0] its path, as Python passes it).
+		const shellArgs = config.shellArgs ? shlexSplit(resolveSpawnTemplate(config.shellArgs, context)) : [];
+		const shell = config.executable ?? '/bin/sh';
+		return {file: shell, argv0: config.executable ?? 'sh', args: ['-c', line, ...shellArgs], ...common};
 	}
 
 	const argv = shlexSplit(line);

@@ -200,7 +200,8 @@ function execStart(watcher: WatcherConfig, resolve: ReferenceResolver, unit: Uni
 	const line = watcher.args ? `${watcher.cmd} ${watcher.args}` : watcher.cmd;
 	if (watcher.shell) {
 		const shellArgs = watcher.shellArgs ? shlexSplit(watcher.shellArgs) : [];
-		return execLine(['/bin/sh', ...shellArgs, '-c', line], resolve);
+		// As Circus runs it: the shell's own arguments follow the command line ($0, $1, ...).
+		return execLine([watcher.executable ?? '/bin/sh', '-c', line, ...shellArgs], resolve);
 	}
 
 	const words = shlexSplit(line);

@@ -46,13 +46,15 @@ describe('streams', () => {
 		expect(config.warnings).toEqual([]);
 	});
 
-	// Circus keeps stdout and stderr apart; with a PTY procui does too whenever they go to different places.
+	// Circus keeps stdout and stderr apart (a stream that is not set is not read at all); with a PTY
+	// procui does too whenever they go to different places.
 	it('sets stderr apart from the terminal when its stream differs from stdout\'s, and only then', () => {
 		const config = (text: string) => loadIni(`[watcher:w]\ncmd = x\n${text}`).watchers[0]!;
 		expect(stderrApart(config('stderr_stream.class = StdoutStream\n'))).toBe(true);
 		expect(stderrApart(config('stdout_stream.filename = out.log\nstderr_stream.filename = err.log\n'))).toBe(true);
 		expect(stderrApart(config('stdout_stream.filename = all.log\nstderr_stream.filename = all.log\n'))).toBe(false);
-		expect(stderrApart(config('stdout_stream.filename = out.log\n'))).toBe(false);
+		expect(stderrApart(config('stdout_stream.filename = out.log\n'))).toBe(true);
+		expect(stderrApart(config(''))).toBe(false);
 		expect(stderrApart(config('pty = false\nstdout_stream.filename = out.log\nstderr_stream.filename = err.log\n'))).toBe(false);
 		expect(loadIni('[watcher:w]\ncmd = x\nstderr_stream.class = StdoutStream\n').warnings).toEqual([]);
 	});

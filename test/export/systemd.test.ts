@@ -99,7 +99,8 @@ describe('procui export systemd', () => {
 		expect(unit('api.socket')).toContain('\nListenStream=127.0.0.1:18765\nAccept=no\nService=api@1.service\n');
 		expect(unit('local.socket')).toContain('\nListenStream=/tmp/procui-export-test.sock\n');
 		expect(unit('local.socket')).toContain('\nSocketMode=0700\n');
-		expect(unit('job@.service')).toContain('\nExecStart=/bin/sh -e -c "for i in 1 2; do echo \\"job $$i: $$((i * 2))%% done; ;\\"; done; sleep 100 ; echo \'it\'\'s\'"\n');
+		// shell_args follow the command line, as Circus passes them (the script's $0, $1, ...).
+		expect(unit('job@.service')).toContain('\nExecStart=/bin/sh -c "for i in 1 2; do echo \\"job $$i: $$((i * 2))%% done; ;\\"; done; sleep 100 ; echo \'it\'\'s\'" -e\n');
 		expect(unit('job@.service')).toContain('\nStartLimitIntervalSec=0\n');
 		// autostart = false: not enabled; on_demand: its sockets are enabled instead.
 		expect(stdout).toContain('systemctl enable --now api.socket local.socket web@{1..3}.service\n');

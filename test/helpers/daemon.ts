@@ -45,6 +45,8 @@ export type Daemon = {
 	readonly client: SocketClient;
 	/** Everything the daemon wrote to stderr so far. */
 	stderr(): string;
+	/** Everything the daemon wrote to stdout so far (a StdoutStream's output). */
+	stdout(): string;
 	/**
 	 * Wait until the daemon's stderr matches `pattern`, and return the match. The log comes on a
 	 * pipe and replies and events on the socket: a line written before a reply can be read after it.
@@ -99,7 +101,11 @@ export async function startDaemon(configText: string, options: DaemonOptions = {
 	child.stderr!.on('data', (chunk: string) => {
 		stderr += chunk;
 	});
-	child.stdout!.resume();
+	let stdout = '';
+	child.stdout!.setEncoding('utf8');
+	child.stdout!.on('data', (chunk: string) => {
+		stdout += chunk;
+	});
 	const exited = new Promise<number | null>((resolve) => {
 		child.once('exit', (code) => {
 			resolve(code);
@@ -130,6 +136,7 @@ export async function startDaemon(configText: string, options: DaemonOptions = {
 		process: child,
 		client,
 		stderr: () => stderr,
+		stdout: () => stdout,
 		async logged(pattern) {
 			try {
 				return await waitFor(() => stderr.match(pattern) ?? undefined, {what: `the daemon to log ${String(pattern)}`});

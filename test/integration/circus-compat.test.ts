@@ -1,3 +1,4 @@
+import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -104,5 +105,90 @@ describe('Circus compatibility', () => {
 		const lines = field<Array<{text: string; stderr?: boolean}>>(await daemon.ok('logs', {name: 'both', pid, lines: 10}), 'lines').map((line) => `${line.text}${line.stderr ? ' (stderr)' : ''}`).sort();
 		expect(lines).toEqual(['err: pipe (stderr)', 'out: tty']);
 		expect(field<{streams: string}>(await daemon.ok('options', {name: 'both'}), 'options').streams).toBe('stdout on a terminal (PTY), stderr on a pipe of its own');
+	});
+
+	// circus/tests/test_config.py test_issue665: shell_args follow the command line.
+	it('passes shell_args after the command line, as the script\'s $0, $1 (Popen(shell=True)), and runs `executable` as the shell', async () => {
+		const sleep = uniqueSleep();
+		daemon = await startDaemon([
+			'[watcher:args]',
+			`cmd = echo "[$0] [$1] [$2]" > args.txt; exec sleep ${sleep}`,
+			'shell = true',
+			'shell_args = zero "one two" $(circus.wid)',
+			'pty = false',
+			'[watcher:bash]',
+			`cmd = echo "bash $BASH_VERSION" > bash.txt; exec sleep ${sleep}`,
+			'shell = true',
+			'executable = /bin/bash',
+			'pty = false',
+			'',
+		].join('\n'));
+		const read = async (name: string) => waitFor(() => {
+			const file = path.join(daemon!.dir, name);
+			const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+			return text.endsWith('\n') ? text : undefined;
+		}, {what: name});
+		expect(await read('args.txt')).toBe('[zero] [one two] [1]\n');
+		expect(await read('bash.txt')).toMatch(/^bash \d+\.\d+/);
+	});
+
+	// circusd.py: os.umask(arbiter.umask) before anything starts.
+	it('gives its processes and its files [circus] umask', async () => {
+		daemon = await startDaemon(`[circus]\numask = 027\n\n[watcher:mask]\ncmd = sh -c 'umask > umask.txt; echo made; exec sleep ${uniqueSleep()}'\npty = false\nstdout_stream.filename = out.log\n`);
+		const file = path.join(daemon.dir, 'umask.txt');
+		expect(await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim())).toBe('0027');
+		const out = path.join(daemon.dir, 'out.log');
+		await waitFor(() => fs.existsSync(out) && fs.readFileSync(out, 'utf8').includes('made'));
+		expect(fs.statSync(out).mode & 0o777).toBe(0o640);
+	});
+
+	// circus/process.py: setting RLIMIT_NOFILE to RLIM_INFINITY fails on Linux (fs.nr_open caps it);
+	// Circus then uses the hard limit.
+	it('reads an empty or unlimited rlimit_nofile as the hard limit, as Circus does, where setting it unlimited fails', async () => {
+		const hard = childProcess.execFileSync('sh', ['-c', 'ulimit -Hn'], {encoding: 'utf8'}).trim();
+		const sleep = uniqueSleep();
+		daemon = await startDaemon([
+			'[watcher:empty]',
+			`cmd = sh -c 'echo "$(ulimit -Sn) $(ulimit -Hn)" > empty.txt; exec sleep ${sleep}'`,
+			'rlimit_nofile =',
+			'pty = false',
+			'[watcher:unlimited]',
+			`cmd = sh -c 'echo "$(ulimit -Sn) $(ulimit -Hn)" > unlimited.txt; exec sleep ${sleep}'`,
+			'rlimit_nofile = unlimited',
+			'pty = false',
+			'',
+		].join('\n'));
+		for (const name of ['empty.txt', 'unlimited.txt']) {
+			const file = path.join(daemon.dir, name);
+			expect(await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').endsWith('\n') && fs.readFileSync(file, 'utf8').trim(), {what: name})).toBe(`${hard} ${hard}`);
+		}
+
+		expect(field<string>(await daemon.ok('status', {name: 'empty'}), 'status')).toBe('active');
+	});
+
+	// Circus reads only the streams that are set (pipe_stderr = stderr_stream is not None): a
+	// stdout_stream alone never holds stderr.
+	it('with a PTY and only stdout_stream set, keeps stderr out of the stdout file and in the scrollback', async () => {
+		daemon = await startDaemon(`[watcher:one]\ncmd = sh -c 'echo to-out; echo to-err >&2; exec sleep ${uniqueSleep()}'\nstdout_stream.filename = out.log\n`);
+		const out = path.join(daemon.dir, 'out.log');
+		await waitFor(() => fs.existsSync(out) && fs.readFileSync(out, 'utf8').includes('to-out'), {what: 'the stdout line'});
+		const [pid] = pids(await daemon.ok('list', {name: 'one'}));
+		const lines = await waitFor(async () => {
+			const all = field<Array<{text: string; stderr?: boolean}>>(await daemon!.ok('logs', {name: 'one', pid, lines: 10}), 'lines');
+			return all.length === 2 ? all.map((line) => `${line.text}${line.stderr ? ' (stderr)' : ''}`).sort() : undefined;
+		}, {what: 'both lines in the scrollback'});
+		expect(lines).toEqual(['to-err (stderr)', 'to-out']);
+		expect(fs.readFileSync(out, 'utf8')).toBe('to-out\n');
+	});
+
+	// circus/stream/__init__.py FancyStdoutStream.__call__: colour, prefix, line, reset, per line.
+	it('colours each line of a FancyStdoutStream on its own, reset before its newline', async () => {
+		daemon = await startDaemon(`[watcher:fancy]\ncmd = sh -c 'printf "a\\nb\\n"; exec sleep ${uniqueSleep()}'\npty = false\nstdout_stream.class = FancyStdoutStream\nstdout_stream.color = red\nstdout_stream.time_format = T\n`);
+		const [pid] = await waitFor(async () => {
+			const found = pids(await daemon!.ok('list', {name: 'fancy'}));
+			return found.length === 1 ? found : undefined;
+		});
+		const text = await waitFor(() => (daemon!.stdout().includes('| b') ? daemon!.stdout() : undefined), {what: 'both lines on stdout'});
+		expect(text).toBe(`\u001B[0;31;40mT [${pid}] | a\u001B[0m\n\u001B[0;31;40mT [${pid}] | b\u001B[0m\n`);
 	});
 });

@@ -107,7 +107,18 @@ static int apply_rlimit(const char *spec) {
 				limit.rlim_max = limit.rlim_cur;
 			}
 
-			if (setrlimit(resources[i].resource, &limit) != 0) {
+			int failed = setrlimit(resources[i].resource, &limit) != 0;
+			if (failed && resources[i].resource == RLIMIT_NOFILE && limit.rlim_cur == RLIM_INFINITY && limit.rlim_max == RLIM_INFINITY) {
+				/* As Circus: no unlimited open files in Linux (fs.nr_open caps them), so "unlimited"
+				   means the most the process may have, its hard limit. */
+				struct rlimit hard;
+				if (getrlimit(RLIMIT_NOFILE, &hard) == 0) {
+					hard.rlim_cur = hard.rlim_max;
+					failed = setrlimit(RLIMIT_NOFILE, &hard) != 0;
+				}
+			}
+
+			if (failed) {
 				snprintf(detail, sizeof detail, "%s=%.64s", name, equals + 1);
 				return fail("setrlimit", detail);
 			}
