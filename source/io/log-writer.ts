@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import net from 'node:net';
+import {openOwnOutput} from './own-output.js';
 import type {Writable} from 'node:stream';
 import {SyslogSink, type SyslogTarget} from './syslog.js';
 
@@ -52,6 +52,8 @@ export class LogWriter {
 	#identity: {readonly dev: bigint; readonly ino: bigint} | undefined;
 	#checkedAt = Number.NEGATIVE_INFINITY;
 	#reopening = false;
+	/** With stderr as the target: whether a write there failed. */
+	#outputFailed: () => boolean = () => false;
 	/** A reopen after a move failed: no more checks until a reopen succeeds (SIGUSR1). */
 	#watchStopped = false;
 
@@ -75,15 +77,11 @@ export class LogWriter {
 		}
 
 		if (this.#target === '-' || syslogProblem !== undefined) {
-			// A non-blocking handle on fd 2: process.stderr is synchronous for pipes on Linux and
-			// would freeze the supervisor behind a reader that never reads.
-			try {
-				const socket = new net.Socket({fd: 2, readable: false, writable: true});
-				socket.on('error', () => undefined);
-				this.#stream = socket;
-			} catch {
-				this.#stream = process.stderr;
-			}
+			// Never blocking: process.stderr is synchronous for pipes and terminals on Linux and would
+			// freeze the supervisor behind a reader that never reads.
+			const output = openOwnOutput(2);
+			this.#stream = output.stream;
+			this.#outputFailed = output.failed;
 		} else {
 			// Opened now, so that a path procui cannot write is said before anything starts, instead
 			// of every line going nowhere.
@@ -182,6 +180,14 @@ export class LogWriter {
 			return;
 		}
 
+		if (this.#outputFailed()) {
+			// Its terminal hung up (a dropped ssh connection) or its reader is gone: counted, as lines
+			// a slow reader could not take, and never an error of the supervisor's.
+			this.#dropped++;
+			this.#droppedTotal++;
+			return;
+		}
+
 		this.#watch();
 
 		if (this.#stream.writableLength > maxPendingBytes) {
@@ -232,7 +238,7 @@ export class LogWriter {
 		await syslog?.close(closeTimeoutMs);
 		const stream = this.#stream;
 		this.#stream = undefined;
-		if (stream && stream !== process.stderr) {
+		if (stream && stream !== process.stderr && !this.#outputFailed()) {
 			// A reader that never reads would keep 'finish' from ever coming, and the exit with it.
 			await new Promise<void>((resolve) => {
 				const timer = setTimeout(resolve, closeTimeoutMs);

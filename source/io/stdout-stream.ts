@@ -1,5 +1,4 @@
-import net from 'node:net';
-import type {Writable} from 'node:stream';
+import {openOwnOutput, type OwnOutput} from './own-output.js';
 import type {OutputSink} from './output-sink.js';
 import {LinePrefixer} from './line-prefixer.js';
 
@@ -11,20 +10,11 @@ const colours: Record<string, number> = {red: 1, green: 2, yellow: 3, blue: 4, m
 const reset = Buffer.from('\u001B[0m');
 const NEWLINE = 0x0a;
 
-let shared: Writable | undefined;
+let shared: OwnOutput | undefined;
 
-/** fd 1 as a non-blocking stream (a pipe nobody reads must not freeze the supervisor). */
-function stdout(): Writable {
-	if (!shared) {
-		try {
-			const socket = new net.Socket({fd: 1, readable: false, writable: true});
-			socket.on('error', () => undefined);
-			shared = socket;
-		} catch {
-			shared = process.stdout;
-		}
-	}
-
+/** fd 1, never blocking (a pipe nobody reads, or a terminal nobody reads, must not freeze the supervisor). */
+function stdout(): OwnOutput {
+	shared ??= openOwnOutput(1);
 	return shared;
 }
 
@@ -48,8 +38,8 @@ export class StdoutStream implements OutputSink {
 	}
 
 	write(data: Buffer, pid: number): void {
-		const out = stdout();
-		if (out.writableLength > maxPendingBytes) {
+		const {stream: out, failed} = stdout();
+		if (failed() || out.writableLength > maxPendingBytes) {
 			return;
 		}
 
