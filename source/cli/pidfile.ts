@@ -1,4 +1,6 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import {startTime} from '../io/state-file.js';
 import {systemConstants} from '../io/system-constants.js';
 
@@ -60,13 +62,44 @@ export function writePidfile(file: string): string | undefined {
 			note = `pidfile ${file} named process ${existing}, which started after the file was written: not the daemon that wrote it (that one is gone and the system has given its pid to another program); the file is ours now`;
 		}
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === undefined) {
 			throw error;
+		}
+
+		if (code !== 'ENOENT') {
+			throw new Error(`pidfile ${file}: cannot read it: ${reason(error)}`);
 		}
 	}
 
-	fs.writeFileSync(file, `${process.pid}\n`);
+	// Written beside it under a name nobody can guess and created new (O_EXCL, which never
+	// follows a symbolic link), then renamed over it: a link another user planted at the path (in
+	// /tmp, say) is replaced, never written through, whoever runs the daemon.
+	const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}`);
+	try {
+		fs.writeFileSync(temporary, `${process.pid}\n`, {flag: 'wx', mode: 0o644});
+		fs.renameSync(temporary, file);
+	} catch (error) {
+		fs.rmSync(temporary, {force: true});
+		throw new Error(`pidfile ${file}: cannot write it: ${reason(error)}`);
+	}
+
 	return note;
+}
+
+const reasons: Readonly<Record<string, string>> = {
+	ENOENT: 'its directory does not exist',
+	EISDIR: 'it is a directory',
+	EACCES: 'permission denied',
+	EPERM: 'permission denied',
+	ENOTDIR: 'a part of its path is not a directory',
+	EROFS: 'the file system is read-only',
+	ENOSPC: 'no space left on the device',
+};
+
+function reason(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException).code;
+	return (code === undefined ? undefined : reasons[code]) ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** Remove the pidfile if it is still ours. */

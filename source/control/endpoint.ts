@@ -148,12 +148,19 @@ export function defaultEndpoint(env: NodeJS.ProcessEnv = process.env): Endpoint 
 		}
 	}
 
-	const runtimeDirectory = env.XDG_RUNTIME_DIR;
-	if (runtimeDirectory !== undefined && path.isAbsolute(runtimeDirectory)) {
-		return ipcEndpoint(path.join(runtimeDirectory, 'procui', 'procui.sock'));
+	return ipcEndpoint(path.join(runtimeDirectory(env), 'procui.sock'));
+}
+
+/** procui's per-user folder for what it keeps while it runs (the default socket, a TCP daemon's
+state file): `$XDG_RUNTIME_DIR/procui`, else `<tmpdir>/procui-<uid>`. Never a folder every user
+can write. */
+export function runtimeDirectory(env: NodeJS.ProcessEnv = process.env): string {
+	const runtime = env.XDG_RUNTIME_DIR;
+	if (runtime !== undefined && path.isAbsolute(runtime)) {
+		return path.join(runtime, 'procui');
 	}
 
-	return ipcEndpoint(path.join(os.tmpdir(), `procui-${currentUid()}`, 'procui.sock'));
+	return path.join(os.tmpdir(), `procui-${currentUid()}`);
 }
 
 /** This process's uid (procui runs on POSIX systems, where `process.getuid` exists). */

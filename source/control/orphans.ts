@@ -2,7 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type {Config} from '../config/types.js';
 import {processGroup, readState, stillRunning, type ProcessMark} from '../io/state-file.js';
-import {defaultEndpoint, toEndpoint, type Endpoint} from './endpoint.js';
+import {runtimeDirectory, toEndpoint, type Endpoint} from './endpoint.js';
 
 /** How often survivors are looked at while they are being stopped. */
 const pollMs = 50;
@@ -33,8 +33,9 @@ export function stateFilePath(pidfile: string | undefined, endpoint: Endpoint | 
 		return beside(target.path, '.sock');
 	}
 
-	const runtime = defaultEndpoint();
-	return path.join(runtime.transport === 'ipc' ? path.dirname(runtime.path) : os.tmpdir(), `procui-tcp-${target.port}.state`);
+	// The per-user folder of the default socket, whatever $PROCUI_ENDPOINT says: never a folder
+	// every user can write, such as the temporary one.
+	return path.join(runtimeDirectory(), `procui-tcp-${target.port}.state`);
 }
 
 type Survivor = {
@@ -80,8 +81,9 @@ At start: the processes a previous daemon wrote down that still run, the very sa
 start time: a reused pid is never touched). `kill` stops them as a stop would (each watcher's
 stop signal to the group, SIGKILL after its graceful_timeout) before anything starts, so no
 duplicate ever runs beside them; `warn` only logs them. Either way, what was done is logged.
+Throws when the procui that wrote the file still runs: this one must not start.
 */
-export async function handleSurvivors(file: string, config: Config, log: Log): Promise<void> {
+export async function handleSurvivors(file: string, config: Config, log: Log, endpoint: string): Promise<void> {
 	const state = readState(file, (message) => {
 		log('warning', message);
 	});
@@ -90,9 +92,11 @@ export async function handleSurvivors(file: string, config: Config, log: Log): P
 	}
 
 	if (stillRunning(state.supervisor)) {
-		// Another procui runs on this file (it will refuse to share the endpoint): not ours to touch.
-		log('warning', `state file ${file} belongs to procui ${state.supervisor.pid}, which is running; its processes are left alone`);
-		return;
+		// Another procui supervises with this file (the same pidfile, socket path or port), its
+		// processes running: starting beside it would run every watcher twice. Its socket may be
+		// gone (removed by hand), so the endpoint's own check cannot be relied on to refuse.
+		const pid = state.supervisor.pid;
+		throw new Error(`procui ${pid} is running and supervises with this state file (${file}); a second supervisor would run its watchers twice. Stop it first: \`procui ctl --endpoint ${endpoint} quit\`, or \`kill -TERM ${pid}\` if its socket is gone`);
 	}
 
 	const survivors: Survivor[] = [];

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -159,10 +160,13 @@ export class StateFile {
 		}
 
 		const state: SupervisorState = {version: 1, supervisor: now.supervisor, watchers};
-		const temporary = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.tmp`);
+		// A name nobody can guess, created new (O_EXCL never follows a symbolic link), then renamed
+		// over the file: in a folder others can write (beside a pidfile in /tmp), a link planted
+		// there is replaced, never written through.
+		const temporary = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
 		try {
 			await fs.promises.mkdir(path.dirname(this.file), {recursive: true, mode: 0o700});
-			await fs.promises.writeFile(temporary, `${JSON.stringify(state)}\n`, {mode: 0o600});
+			await fs.promises.writeFile(temporary, `${JSON.stringify(state)}\n`, {mode: 0o600, flag: 'wx'});
 			if (this.#closed) {
 				await fs.promises.rm(temporary, {force: true});
 				return;

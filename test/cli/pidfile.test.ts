@@ -111,4 +111,23 @@ describe('the pidfile', () => {
 		expect(fs.existsSync(file)).toBe(false);
 		expect(alive(pid)).toBe(true);
 	});
+
+	it('replaces a symbolic link at its path instead of writing through it, and leaves no other file', () => {
+		const file = pidfileIn();
+		const victim = path.join(path.dirname(file), 'victim');
+		fs.writeFileSync(victim, 'IMPORTANT\n', {mode: 0o600});
+		fs.symlinkSync(victim, file);
+		writePidfile(file);
+		expect(fs.readFileSync(victim, 'utf8')).toBe('IMPORTANT\n');
+		expect(fs.lstatSync(file).isFile()).toBe(true);
+		expect(fs.readFileSync(file, 'utf8')).toBe(`${process.pid}\n`);
+		expect(fs.readdirSync(path.dirname(file)).sort()).toEqual(['procui.pid', 'victim']);
+	});
+
+	it('says which file and why it cannot be written or read', () => {
+		const file = pidfileIn();
+		expect(() => writePidfile(path.join(path.dirname(file), 'missing', 'x.pid'))).toThrow(/^pidfile .*missing\/x\.pid: cannot write it: its directory does not exist$/);
+		fs.mkdirSync(file);
+		expect(() => writePidfile(file)).toThrow(/^pidfile .*procui\.pid: cannot read it: it is a directory$/);
+	});
 });
