@@ -231,7 +231,7 @@ export class Supervisor {
 			const stateFile = this.#options.stateFile;
 			if (stateFile) {
 				// Before the sockets: a survivor may still hold one of them.
-				await handleSurvivors(stateFile, this.#options.config, this.#options.log);
+				await handleSurvivors(stateFile, this.#options.config, this.#options.log, toEndpoint(this.#options.endpoint).url);
 				this.#state = new StateFile(stateFile, () => this.#snapshot(), (message) => {
 					this.#options.log('warning', message);
 				});

@@ -2,6 +2,7 @@ import childProcess from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
+import {SocketClient} from '../../source/control/client.js';
 import {startTime} from '../../source/io/state-file.js';
 import {alive, cliPath, Leftovers, pids, pidsMatching, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 
@@ -67,6 +68,35 @@ describe('processes a daemon killed with SIGKILL left running', () => {
 		expect(pidsMatching(marker).sort()).toEqual([...fresh].sort());
 		await second.logged(new RegExp(`orphans: 2 process\\(es\\) of a previous procui \\(pid ${first.process.pid}\\) still run; stopping them`));
 		await second.logged(/orphans: stopped w \d+, w \d+/);
+	});
+
+	it('a second daemon on the same endpoint is refused while the first runs, even with its socket file removed', async () => {
+		const marker = uniqueSleep();
+		const first = await daemonOn(config(marker));
+		const old = await running(first, 2);
+		await stateLists(first, old);
+		fs.rmSync(path.join(first.dir, 'run', 'procui.sock'));
+		await expect(daemonOn(config(marker), first.dir)).rejects.toThrow(new RegExp(`exited with 1: .*procui ${first.process.pid} is running and supervises with this state file \\(${first.dir}/run/procui\\.state\\); a second supervisor would run its watchers twice`));
+		// Nothing ran twice, and the first still has its processes.
+		expect(pidsMatching(marker).sort()).toEqual([...old].sort());
+		expect(old.every((pid) => alive(pid))).toBe(true);
+	});
+
+	it('a second daemon on the same endpoint is refused and leaves the first one\'s socket alone', async () => {
+		const marker = uniqueSleep();
+		const first = await daemonOn(config(marker));
+		const old = await running(first, 2);
+		await stateLists(first, old);
+		const second = childProcess.spawnSync(process.execPath, [cliPath, 'daemon', path.join(first.dir, 'circus.ini'), '--endpoint', first.endpoint], {cwd: first.dir, encoding: 'utf8', timeout: 20_000});
+		expect(second.status).toBe(1);
+		expect(second.stderr).toMatch(/a second supervisor would run its watchers twice/);
+		expect(fs.existsSync(path.join(first.dir, 'run', 'procui.sock'))).toBe(true);
+		const client = await SocketClient.connect(first.endpoint);
+		try {
+			expect(pids(await client.call('list', {name: 'w'})).sort()).toEqual([...old].sort());
+		} finally {
+			await client.close();
+		}
 	});
 
 	it('are logged and left alone with procui.orphans = warn', async () => {
