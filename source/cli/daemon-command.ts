@@ -46,6 +46,9 @@ export async function runDaemonCommand(argv: readonly string[], afterOutput?: {r
 		onFailure: (message) => {
 			reportToParent(`error: ${message}`);
 		},
+		onStartWait: (seconds, why) => {
+			reportToParent(`wait ${seconds} ${why}`, {final: false});
+		},
 		...(afterOutput === undefined ? {} : {afterOutput}),
 	});
 	return undefined;

@@ -18,6 +18,8 @@ type DaemonFlags = {
 	/** Called once listening (detach tells its parent). */
 	readonly onReady?: (endpoint: string) => void;
 	readonly onFailure?: (message: string) => void;
+	/** The start waits for up to `seconds` (see Supervisor's `onStartWait`). */
+	readonly onStartWait?: (seconds: number, why: string) => void;
 	/** Called once the supervisor's processes have written `bytes` of output in all (cli.tsx's V8 tiering). */
 	readonly afterOutput?: {readonly bytes: number; readonly callback: () => string};
 };
@@ -91,6 +93,7 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 		},
 		loadConfig: () => load(source, cwd),
 		handleSignals: true,
+		...(flags.onStartWait === undefined ? {} : {onStartWait: flags.onStartWait}),
 		logStats: () => ({dropped: logger.droppedTotal, pending: logger.pendingBytes}),
 		...(flags.metrics === undefined ? {} : {metrics: flags.metrics}),
 		onExit: (code) => {

@@ -47,6 +47,9 @@ type Survivor = {
 
 type Log = (level: 'info' | 'warning' | 'error', message: string) => void;
 
+/** Told, before a wait that holds the start up, how long it can last at most and why. */
+export type StartWait = (seconds: number, why: string) => void;
+
 /** Signal a survivor's process group when it still leads one (procui's children do), else itself. */
 function signalSurvivor(mark: ProcessMark, signal: number): void {
 	if (!stillRunning(mark)) {
@@ -83,7 +86,7 @@ stop signal to the group, SIGKILL after its graceful_timeout) before anything st
 duplicate ever runs beside them; `warn` only logs them. Either way, what was done is logged.
 Throws when the procui that wrote the file still runs: this one must not start.
 */
-export async function handleSurvivors(file: string, config: Config, log: Log, endpoint: string): Promise<void> {
+export async function handleSurvivors(file: string, config: Config, log: Log, endpoint: string, onWait?: StartWait): Promise<void> {
 	const state = readState(file, (message) => {
 		log('warning', message);
 	});
@@ -125,6 +128,7 @@ export async function handleSurvivors(file: string, config: Config, log: Log, en
 	}
 
 	const graceful = Math.max(...survivors.map((survivor) => survivor.gracefulTimeout)) * 1000;
+	onWait?.(Math.ceil((graceful + killWaitMs) / 1000), `stopping ${survivors.length} process(es) a previous procui left running`);
 	let left = await waitGone(survivors, graceful);
 	if (left.length > 0) {
 		log('warning', `orphans: ${list(left)} did not stop within graceful_timeout; sending SIGKILL`);

@@ -9,7 +9,7 @@ import {SettleTrim} from '../io/settle-trim.js';
 import {onSignals, type HandledSignal} from '../io/signals.js';
 import {SocketSet} from '../io/socket-set.js';
 import {startTime, StateFile, type StateSnapshot} from '../io/state-file.js';
-import {handleSurvivors} from './orphans.js';
+import {handleSurvivors, type StartWait} from './orphans.js';
 import {startStreamWriter} from '../io/stream-writer.js';
 import {dispatch, type CommandContext} from './commands.js';
 import {toEndpoint} from './endpoint.js';
@@ -56,6 +56,9 @@ type SupervisorOptions = {
 	/** Become a child subreaper, so descendants that leave their process group are still found,
 	stopped with their watcher and reaped. Only where every child is spawned by procui (the daemon). */
 	readonly subreaper?: boolean;
+	/** Told when the start waits for something that can take long (a killed daemon's processes
+	to stop): at most how many seconds, and why. */
+	readonly onStartWait?: StartWait;
 };
 
 /**
@@ -231,7 +234,7 @@ export class Supervisor {
 			const stateFile = this.#options.stateFile;
 			if (stateFile) {
 				// Before the sockets: a survivor may still hold one of them.
-				await handleSurvivors(stateFile, this.#options.config, this.#options.log, toEndpoint(this.#options.endpoint).url);
+				await handleSurvivors(stateFile, this.#options.config, this.#options.log, toEndpoint(this.#options.endpoint).url, this.#options.onStartWait);
 				this.#state = new StateFile(stateFile, () => this.#snapshot(), (message) => {
 					this.#options.log('warning', message);
 				});

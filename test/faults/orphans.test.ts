@@ -99,6 +99,30 @@ describe('processes a daemon killed with SIGKILL left running', () => {
 		}
 	});
 
+	it('with --detach, the parent says how long the start waits for them, then that the daemon started', async () => {
+		const marker = uniqueSleep();
+		const stubborn = `[watcher:w]\ncmd = sh -c 'trap "" TERM; exec sleep ${marker}'\nnumprocesses = 1\npty = false\ngraceful_timeout = 1\n`;
+		const first = await daemonOn(stubborn);
+		const old = await running(first, 1);
+		await stateLists(first, old);
+		await killDaemon(first);
+		const detached = childProcess.spawnSync(process.execPath, [cliPath, 'daemon', path.join(first.dir, 'circus.ini'), '--detach', '--endpoint', first.endpoint], {cwd: first.dir, encoding: 'utf8', timeout: 30_000});
+		expect(detached.stderr).toBe('procui: stopping 1 process(es) a previous procui left running (up to 6 s)\n');
+		expect(detached.stdout).toMatch(/^procui daemon started \(pid \d+\), control endpoint /);
+		expect(detached.status).toBe(0);
+		const daemon = Number(/pid (\d+)/.exec(detached.stdout)![1]);
+		const client = await SocketClient.connect(first.endpoint);
+		try {
+			expect(old.filter((pid) => alive(pid))).toEqual([]);
+			await waitFor(async () => pids(await client.call('list', {name: 'w'})).length === 1, {what: 'a fresh process'});
+			await client.call('quit');
+		} finally {
+			await client.close();
+		}
+
+		await waitFor(() => !alive(daemon), {what: 'the detached daemon to quit'});
+	});
+
 	it('are logged and left alone with procui.orphans = warn', async () => {
 		const marker = uniqueSleep();
 		const first = await daemonOn(config(marker, 'procui.orphans = warn'));
