@@ -9,6 +9,7 @@ import {readPlugins} from './plugin-options.js';
 import type {PathBase} from './relative-path.js';
 import {envSubstitution, SectionReader} from './section-reader.js';
 import {readSocket} from './socket-options.js';
+import {socketFileProblem} from './spawn-checks.js';
 import {caseInsensitiveEnv} from './substitute.js';
 import type {Config, SocketConfig, WatcherConfig} from './types.js';
 import {didYouMean} from './unknown-options.js';
@@ -70,6 +71,13 @@ export function loadCircusIni(file: string, options: LoadOptions): Config {
 	warnUnmatchedEnvSections(envSections, watchers.map(watcher => watcher.name), issues);
 	if (options.checkHost) {
 		checkCapacity(watchers, ownLimits(), issues);
+		for (const socket of sockets) {
+			const problem = socket.path === undefined ? undefined : socketFileProblem(socket.path);
+			if (problem !== undefined) {
+				const section = sections.find(candidate => candidate.name.startsWith('socket:') && candidate.name.slice('socket:'.length).trim().toLowerCase() === socket.name)!;
+				issues.warn(section.entries.find(entry => entry.key === 'path')?.origin ?? socket.origin, `path: ${socket.path}: ${problem}; the socket cannot be bound and the daemon will not start`);
+			}
+		}
 	}
 
 	for (const plugin of plugins) {

@@ -9,6 +9,8 @@ const families = ['AF_INET', 'AF_INET6', 'AF_UNIX'] as const;
 const types = ['SOCK_STREAM', 'SOCK_DGRAM'] as const;
 /** Socket types Circus passes to Python's socket module that procui cannot create. */
 const unsupportedTypes = ['SOCK_RAW', 'SOCK_RDM', 'SOCK_SEQPACKET'];
+/** Read, and refused here with the line: procui binds stream sockets only (the daemon would refuse it at start). */
+const unbindableTypes = ['SOCK_DGRAM'];
 
 const known = ['host', 'port', 'family', 'type', 'proto', 'backlog', 'path', 'umask', 'replace', 'interface', 'so_reuseport', 'blocking'];
 
@@ -36,6 +38,10 @@ export function readSocket(name: string, reader: SectionReader, base: PathBase, 
 	}
 
 	const type = readPrefixed('type', 'SOCK_', types, reader, issues, unsupportedTypes) ?? 'SOCK_STREAM';
+	if (typeEntry !== undefined && unbindableTypes.includes(type)) {
+		issues.error(typeEntry.origin, `type: ${type} is not supported yet; procui binds SOCK_STREAM sockets`);
+	}
+
 	const proto = reader.text('proto')?.trim();
 	if (proto !== undefined && proto !== '' && proto !== '0') {
 		issues.warn(reader.originOf('proto'), `proto: procui picks the protocol from \`type\`; ${JSON.stringify(proto)} is ignored`);

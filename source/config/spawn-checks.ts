@@ -190,6 +190,16 @@ function quoteProblem(line: string): string | undefined {
 	}
 }
 
+/** Why a Unix socket could not be bound at `file` (a `[socket:NAME] path`), or undefined. */
+export function socketFileProblem(file: string): string | undefined {
+	const folder = directoryProblem(path.dirname(file));
+	if (folder !== undefined) {
+		return folder === 'does not exist' ? 'its folder does not exist' : 'a part of its path is not a directory';
+	}
+
+	return writeProblem(path.dirname(file)) === undefined ? undefined : 'its folder is not writable';
+}
+
 /** Why the daemon could not open `file` to append its own log (`logoutput`), or undefined. */
 export function logFileProblem(file: string): string | undefined {
 	const folder = directoryProblem(path.dirname(file));

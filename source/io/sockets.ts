@@ -121,7 +121,9 @@ async function listen(spec: SocketSpec, host: string | undefined, listening: Lis
 	const ready = new Promise<void>((resolve, reject) => {
 		server.once('listening', resolve);
 		server.once('error', (error: NodeJS.ErrnoException) => {
-			reject(new SocketError(`socket ${spec.name}: cannot listen on ${spec.path ?? `${host ?? spec.host}:${spec.port}`}: ${error.message}`));
+			// A Unix socket is bound under a temporary name first (listenOnFile): the message names the path the user gave.
+			const message = spec.path === undefined ? error.message : error.message.replace(/ \S*\/\.procui-\d+-\d+$/u, '');
+			reject(new SocketError(`socket ${spec.name}: cannot listen on ${spec.path ?? `${host ?? spec.host}:${spec.port}`}: ${message}`));
 		});
 	});
 	if (spec.path === undefined) {
@@ -146,6 +148,11 @@ function listenOnFile(spec: SocketSpec & {path: string}, server: net.Server): vo
 
 	if (existing && !existing.isSocket()) {
 		throw new SocketError(`socket ${spec.name}: ${spec.path} exists and is not a socket; procui replaces only sockets`);
+	}
+
+	const folder = fs.statSync(path.dirname(spec.path), {throwIfNoEntry: false});
+	if (!folder?.isDirectory()) {
+		throw new SocketError(`socket ${spec.name}: cannot bind ${spec.path}: ${folder === undefined ? 'its folder does not exist' : 'a part of its path is not a directory'}`);
 	}
 
 	const temporary = path.join(path.dirname(spec.path), `.procui-${process.pid}-${++temporaryNames}`);

@@ -48,6 +48,16 @@ describe('procui check: what a spawn would meet', () => {
 		]);
 	});
 
+	it('warns about a Unix socket path the daemon cannot bind: a missing folder, a file in the path', () => {
+		expect(check({'circus.ini': '[watcher:w]\ncmd = sleep 10\n[socket:web]\npath = run/web.sock\n'})).toEqual([
+			expect.stringMatching(/^circus\.ini:4: warning: path: \/.*\/run\/web\.sock: its folder does not exist; the socket cannot be bound and the daemon will not start$/),
+		]);
+		expect(check({'circus.ini': '[watcher:w]\ncmd = sleep 10\n[socket:web]\npath = notes/web.sock\n', notes: 'a file'})).toEqual([
+			expect.stringMatching(/^circus\.ini:4: warning: path: .*: a part of its path is not a directory; /),
+		]);
+		expect(check({'circus.ini': '[watcher:w]\ncmd = sleep 10\n[socket:web]\npath = run/web.sock\n', 'run/.keep': ''})).toEqual([]);
+	});
+
 	it('warns about a [circus] logoutput the daemon cannot open: a missing folder, a directory, a file in the path', () => {
 		expect(check({'circus.ini': '[circus]\nlogoutput = logs/procui.log\n[watcher:w]\ncmd = sleep 10\n'})).toEqual([
 			expect.stringMatching(/^circus\.ini:2: warning: logoutput: cannot open \/.*\/logs\/procui\.log for writing: its directory does not exist; `procui daemon` refuses to start with it \(the full-screen UI keeps its log on screen\)$/),

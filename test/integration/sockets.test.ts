@@ -135,6 +135,10 @@ pty = false
 		client.destroy();
 	});
 
+	it('refuses to start with a Unix socket whose folder is missing, naming the socket, its path and why', async () => {
+		await expect(startDaemon(`[watcher:w]\ncmd = sleep ${uniqueSleep()}\nuse_sockets = true\n[socket:web]\npath = missing/web.sock\n`)).rejects.toThrow(/exited with 1: .*socket web: cannot bind \/\S*\/missing\/web\.sock: its folder does not exist/s);
+	});
+
 	it('closes the sockets on quit and removes the Unix socket file', async () => {
 		const dir = scratch();
 		daemon = await startDaemon(`[socket:web]\nhost = 127.0.0.1\nport = 0\n\n[socket:local]\npath = ${dir}/local.sock\n\n[watcher:idle]\ncmd = sleep 1000\n`);
