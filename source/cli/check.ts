@@ -30,7 +30,7 @@ function streamPathWarnings(config: Config, cwd: string): string[] {
 export function runCheck(source: ConfigSource): number {
 	const cwd = process.cwd();
 	try {
-		const config = load(resolveSource(source, cwd), cwd);
+		const config = load(resolveSource(source, cwd), cwd, {command: 'check'});
 		const lines = [...config.warnings.map((warning) => formatIssue(warning, cwd)), ...streamPathWarnings(config, cwd)];
 		for (const line of lines) {
 			process.stderr.write(`${line}\n`);

@@ -30,7 +30,7 @@ export async function runExport(argv: readonly string[]): Promise<number> {
 	let config: Config;
 	try {
 		// The units are for the machine systemd runs on: this one's folders and users say nothing of it.
-		config = load(resolveSource({file, commands: [], useDefault: true}, cwd), cwd, {checkHost: false});
+		config = load(resolveSource({file, commands: [], useDefault: true}, cwd), cwd, {checkHost: false, command: `export ${format}`});
 	} catch (error) {
 		reportLoadError(error, cwd);
 		return 1;

@@ -11,11 +11,13 @@ export type ConfigSource = {
 	readonly useDefault: boolean;
 };
 
-/** The message shown when there is nothing to run. */
-export const noConfigMessage = `procui: no configuration found.
+/** The message shown when there is nothing to run, for the command that was run (`daemon`, `check`, `export systemd`). */
+export function noConfigMessage(command = 'daemon'): string {
+	const commands = command === 'daemon' || command === 'check' ? `\nor commands: procui ${command} -c "npm run dev" -c "npm run worker"` : '';
+	return `procui: no configuration found.
 Looked for ./procui.ini, ./circus.ini and ./Procfile.
-Give one:  procui daemon path/to/circus.ini
-or commands: procui daemon -c "npm run dev" -c "npm run worker"`;
+Give one:  procui ${command} path/to/circus.ini${commands}`;
+}
 
 /** Where a configuration comes from, resolved once, so that reloadconfig reads the same file. */
 export function resolveSource(source: ConfigSource, cwd: string): ConfigSource {
@@ -29,9 +31,9 @@ export function resolveSource(source: ConfigSource, cwd: string): ConfigSource {
 
 /** Load and validate; throws ConfigError with every issue. `checkHost`: also check what a spawn on
 this machine would meet (commands, folders, users, stream files): not for a config bound elsewhere. */
-export function load(source: ConfigSource, cwd: string, options: {readonly checkHost?: boolean} = {}): Config {
+export function load(source: ConfigSource, cwd: string, options: {readonly checkHost?: boolean; readonly command?: string} = {}): Config {
 	if (source.file === undefined && source.commands.length === 0) {
-		throw new Error(noConfigMessage);
+		throw new Error(noConfigMessage(options.command));
 	}
 
 	return loadConfig(source.file, {commands: source.commands, cwd, environ: process.env, checkHost: options.checkHost ?? true});

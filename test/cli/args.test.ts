@@ -150,6 +150,14 @@ describe('real invocations still parse', () => {
 		expect(run(['check', '-c', 'sleep 1', '--command', 'sleep 2'])).toMatchObject({code: 0, stdout: expect.stringMatching(/^command line: OK: 2 watchers/) as unknown});
 	});
 
+	it('with no configuration, each command says how to give one to it', () => {
+		const empty = tempDir();
+		const inEmpty = (args: readonly string[]) => childProcess.spawnSync(process.execPath, [cliPath, ...args], {cwd: empty, encoding: 'utf8', timeout: 60_000});
+		expect(inEmpty(['export', 'systemd'])).toMatchObject({status: 1, stderr: expect.stringContaining('Give one:  procui export systemd path/to/circus.ini\n') as unknown});
+		expect(inEmpty(['check'])).toMatchObject({status: 1, stderr: expect.stringContaining('Give one:  procui check path/to/circus.ini\nor commands: procui check -c') as unknown});
+		expect(inEmpty(['daemon'])).toMatchObject({status: 1, stderr: expect.stringContaining('Give one:  procui daemon path/to/circus.ini\n') as unknown});
+	});
+
 	it('export and completion read their arguments and flags', () => {
 		const procfile = run(['export', 'procfile', 'examples/Procfile']);
 		expect(procfile.code).toBe(0);
