@@ -141,10 +141,12 @@ export function parseIni(text: string, file: string, options: IniOptions = {}): 
 		const value = stripInlineComment(option[3]!).trim();
 		const previous = current.entries.findIndex(entry => entry.key === key);
 		if (previous !== -1) {
+			// Circus's parser (circus/util.py StrictConfigParser) keeps the first value and ignores the
+			// second without a word; here it is said.
 			issues.push({
-				severity: 'error',
+				severity: 'warning',
 				origin,
-				message: `${key}: set twice in [${current.name}], at line ${current.entries[previous]!.origin.line} and line ${origin.line}`,
+				message: `${key}: set twice in [${current.name}], at line ${current.entries[previous]!.origin.line} and line ${origin.line}; the first value is kept, as Circus does`,
 			});
 			open = discard();
 			continue;

@@ -79,13 +79,15 @@ describe('the INI reader', () => {
 		expect(section.entries.map(entry => entry.origin.line)).toEqual([4, 6]);
 	});
 
-	it('rejects an option set twice in one section, naming both lines', () => {
-		const document = parseIni('[watcher:a]\ncmd = x\nnumprocesses = 1\nNUMPROCESSES = 2\n', 'x.ini');
+	// circus/util.py StrictConfigParser._read: `if optname in cursect: continue`.
+	it('keeps the first value of an option set twice in one section, as Circus does, with a warning naming both lines', () => {
+		const document = parseIni('[watcher:a]\ncmd = x\nnumprocesses = 1\nNUMPROCESSES = 2\n  continued\n', 'x.ini');
 		expect(document.issues).toEqual([{
-			severity: 'error',
+			severity: 'warning',
 			origin: {file: 'x.ini', line: 4},
-			message: 'numprocesses: set twice in [watcher:a], at line 3 and line 4',
+			message: 'numprocesses: set twice in [watcher:a], at line 3 and line 4; the first value is kept, as Circus does',
 		}]);
+		expect(document.sections[0]!.entries.map(entry => `${entry.key}=${entry.value}`)).toEqual(['cmd=x', 'numprocesses=1']);
 	});
 
 	it('merges a repeated section into the first, with a warning', () => {
