@@ -94,7 +94,10 @@ export function readStream(prefix: string, reader: SectionReader, base: PathBase
 	const filenameText = reader.text(key('filename'));
 	const filename = filenameText === undefined || filenameText.trim() === '' ? undefined : resolveConfigPath(filenameText.trim(), 'file', base, {origin: reader.originOf(key('filename')), key: key('filename')}, issues);
 	if (fileClasses.has(streamClass) && filename === undefined) {
-		issues.error(reader.originOf(key('class')), `${prefix}: ${streamClass} needs \`${key('filename')}\``);
+		// Circus opens a temporary file of its own (tempfile.mkstemp) that nothing names: the config
+		// runs, and what it would have written is kept in the scrollback instead.
+		issues.warn(reader.originOf(key('class')), `${prefix}: ${streamClass} without \`${key('filename')}\`: Circus writes it to an unnamed temporary file; procui leaves this stream out (its output stays in the scrollback: procui logs)`);
+		return undefined;
 	}
 
 	const when = readRotateWhen(key('rotate_when'), reader, issues);

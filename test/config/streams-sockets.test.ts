@@ -9,6 +9,13 @@ function stdoutStream(options: string) {
 }
 
 describe('streams', () => {
+	// circus/stream/file_stream.py: `if filename is None: fd, filename = tempfile.mkstemp()`.
+	it('runs a FileStream without filename (Circus writes it to an unnamed temporary file): left out, with a warning', () => {
+		const {stream, warnings} = stdoutStream('stdout_stream.class = FileStream');
+		expect(stream).toBeUndefined();
+		expect(summarize(warnings)).toEqual(['4: stdout_stream: FileStream without `stdout_stream.filename`: Circus writes it to an unnamed temporary file; procui leaves this stream out (its output stays in the scrollback: procui logs)']);
+	});
+
 	it('reads a FileStream with rotation, coercing numbers', () => {
 		const {stream, directory} = stdoutStream('stdout_stream.class = FileStream\nstdout_stream.filename = logs/w.log\nstdout_stream.max_bytes = 1048576\nstdout_stream.backup_count = 5\nstdout_stream.time_format = %Y-%m-%d %H:%M:%S');
 		expect(stream).toEqual({
