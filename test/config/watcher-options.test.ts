@@ -105,6 +105,13 @@ describe('watcher options', () => {
 			.toEqual({attempts: 4, window: 2.5, retryIn: 10, maxRetry: -1, enabled: false});
 	});
 
+	// circus/plugins/flapping.py check(): `if not to_bool(conf['active']): return`.
+	it('turns flapping off for a watcher with flapping.active = false, as Circus\'s plugin does', () => {
+		const config = loadIni('[watcher:a]\ncmd = x\nflapping.active = False\n[watcher:b]\ncmd = y\nflapping.active = true\ncheck_flapping = false\n[watcher:c]\ncmd = z\nflapping.active = true\n');
+		expect(config.watchers.map(w => w.flapping.enabled)).toEqual([false, false, true]);
+		expect(config.warnings).toEqual([]);
+	});
+
 	it('takes flapping defaults from a [plugin:...] flapping section', () => {
 		const config = loadIni('[plugin:flapping]\nuse = circus.plugins.flapping.Flapping\nattempts = 3\nretry_in = 2\nmax_retry = 1\n[watcher:a]\ncmd = x\n[watcher:b]\ncmd = y\nflapping.attempts = 9\n');
 		expect(config.watchers.map(w => w.flapping)).toEqual([
