@@ -2,6 +2,7 @@ import {defaultEndpoint} from '../control/endpoint.js';
 import {stateFilePath} from '../control/orphans.js';
 import {Supervisor} from '../control/supervisor.js';
 import {LogWriter, type LogWriterLevel} from '../io/log-writer.js';
+import {onSignals, type HandledSignal} from '../io/signals.js';
 import {formatIssue} from '../config/index.js';
 import {parseSyslogUrl} from '../config/syslog-url.js';
 import {load, reportLoadError, resolveSource, type ConfigSource} from './load.js';
@@ -64,6 +65,12 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 		logger.log('warning', formatIssue(warning, cwd));
 	}
 
+	// From here until the supervisor's own handlers are in place, a signal is held and then handed
+	// to them: its default action would end the daemon and leave the pidfile behind.
+	const held: HandledSignal[] = [];
+	const releaseEarly = onSignals((signal) => {
+		held.push(signal);
+	});
 	const pidfile = flags.pidfile ?? config.arbiter.pidfile;
 	if (pidfile) {
 		try {
@@ -121,7 +128,14 @@ export async function runDaemon(flags: DaemonFlags): Promise<void> {
 		logger.log('error', `internal error (unhandled rejection): ${reason instanceof Error ? reason.stack ?? reason.message : String(reason)}`);
 	});
 	try {
-		await supervisor.start();
+		const started = supervisor.start();
+		// start() installs its handlers before it first waits.
+		releaseEarly();
+		for (const signal of held) {
+			process.kill(process.pid, signal);
+		}
+
+		await started;
 	} catch (error) {
 		const message = error instanceof Error ? error.message : String(error);
 		process.stderr.write(`procui: ${message}\n`);

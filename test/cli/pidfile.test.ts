@@ -130,4 +130,29 @@ describe('the pidfile', () => {
 		fs.mkdirSync(file);
 		expect(() => writePidfile(file)).toThrow(/^pidfile .*procui\.pid: cannot read it: it is a directory$/);
 	});
+
+	it('a SIGTERM the moment the pidfile is written stops the daemon as a quit does: exit 0, the file removed', async () => {
+		for (let round = 0; round < 5; round++) {
+			const file = pidfileIn();
+			const dir = path.dirname(file);
+			fs.writeFileSync(path.join(dir, 'circus.ini'), `[watcher:bg]\ncmd = sleep ${uniqueSleep()}\n`);
+			const watcher = fs.watch(dir);
+			const child = childProcess.spawn(process.execPath, [cliPath, 'daemon', 'circus.ini', '--endpoint', `ipc://${dir}/p.sock`, '--pidfile', file], {cwd: dir, stdio: 'ignore'});
+			others.push(child);
+			const exited = new Promise<number | null>((resolve) => {
+				child.once('exit', (code, signal) => {
+					resolve(code ?? (signal === null ? null : -1));
+				});
+			});
+			watcher.on('change', (_event, name) => {
+				if (name === 'procui.pid') {
+					watcher.close();
+					child.kill('SIGTERM');
+				}
+			});
+			expect(await exited).toBe(0);
+			watcher.close();
+			expect(fs.existsSync(file)).toBe(false);
+		}
+	});
 });
