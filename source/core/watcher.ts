@@ -51,8 +51,11 @@ export class Watcher {
 	#numprocesses: number;
 	/** What the user asked for; reconcile moves the processes towards it. */
 	#desired: 'active' | 'stopped' = 'stopped';
-	/** Between a start and the moment all processes first run. */
-	#starting = false;
+	/** Spawns the current start (or reload) still has to make; it is `starting` until they are made,
+	whether or not they already exited, as Circus's start spawns numprocesses (warmup_delay apart) and
+	is then active. Counting running processes instead never ends a start whose processes die within
+	warmup_delay: with respawn = false it would keep spawning, and no waiter on it would ever reply. */
+	#toSpawn = 0;
 	readonly #processes = new Map<number, ProcessRecord>();
 	/** The most recent spawns (generation, pid), oldest first: what a start started. */
 	readonly #spawned: Array<{generation: number; pid: number; execed: boolean}> = [];
@@ -116,7 +119,7 @@ export class Watcher {
 	}
 
 	get starting(): boolean {
-		return this.#starting;
+		return this.#toSpawn > 0;
 	}
 
 	get processes(): ReadonlyMap<number, ProcessRecord> {
@@ -207,7 +210,7 @@ export class Watcher {
 	/** Nothing in motion: not starting, and every process it has is running and was not asked to
 	stop. The reconcile tick may sleep while every watcher is settled (see Arbiter). */
 	get settled(): boolean {
-		if (this.#starting) {
+		if (this.starting) {
 			return false;
 		}
 
@@ -298,7 +301,7 @@ export class Watcher {
 			this.#ctx.emit(`watcher.${this.name}.start`, {});
 		}
 
-		this.#starting = this.running.length < this.numprocesses;
+		this.#toSpawn = Math.max(0, this.numprocesses - this.running.length);
 		this.#streams ??= openStreams(this.config, this.#ctx.log);
 		this.reconcile(true);
 	}
@@ -307,7 +310,7 @@ export class Watcher {
 		this.#epoch++;
 		this.#cancelSpawnTimer();
 		this.#desired = 'stopped';
-		this.#starting = false;
+		this.#toSpawn = 0;
 		this.#flappingUntil = undefined;
 		for (const record of this.#processes.values()) {
 			this.#stopProcess(record, reason);
@@ -339,7 +342,7 @@ export class Watcher {
 			this.#stopProcess(record, 'restart');
 		}
 
-		this.#starting = true;
+		this.#toSpawn = this.numprocesses;
 		this.reconcile(true);
 	}
 
@@ -405,12 +408,14 @@ export class Watcher {
 			return;
 		}
 
-		this.#spawnMissing(now);
+		this.#spawnMissing(now, !replaces && !explicitStart);
 		this.#settle();
 	}
 
-	#spawnMissing(now: number): void {
-		while (this.#runningCount() < this.numprocesses) {
+	/** Spawn towards numprocesses; `owedOnly`: no more than a start still owes (nothing dead is
+	replaced). */
+	#spawnMissing(now: number, owedOnly: boolean): void {
+		while (this.#runningCount() < this.numprocesses && !(owedOnly && this.#toSpawn === 0)) {
 			const warmupAt = this.#lastSpawnAt + this.config.warmupDelay * 1000;
 			if (this.config.warmupDelay > 0 && now < warmupAt) {
 				this.#armSpawnTimer(warmupAt);
@@ -441,8 +446,9 @@ export class Watcher {
 			}
 		}
 
-		if (this.starting && this.#runningCount() >= this.numprocesses) {
-			this.#starting = false;
+		// Done early when enough run already (a decr during the start).
+		if (this.#runningCount() >= this.numprocesses) {
+			this.#toSpawn = 0;
 		}
 	}
 
@@ -627,6 +633,7 @@ export class Watcher {
 			return this.#spawnFailed(error);
 		}
 
+		this.#toSpawn = Math.max(0, this.#toSpawn - 1);
 		// spawnFailures is reset once the program runs (onExec): procui-exec may still fail to exec it.
 		this.#spawned.push({generation, pid: record.pid, execed: false});
 		if (this.#spawned.length > 256) {
@@ -753,7 +760,7 @@ export class Watcher {
 	/** Stop all processes at once with SIGKILL (second SIGTERM, SIGQUIT). */
 	killNow(): void {
 		this.#desired = 'stopped';
-		this.#starting = false;
+		this.#toSpawn = 0;
 		this.#epoch++;
 		this.#cancelSpawnTimer();
 		for (const record of this.#processes.values()) {
@@ -800,9 +807,9 @@ export class Watcher {
 		if (failure !== undefined && record.stopReason === undefined) {
 			// The program never ran (exec, setuid or an rlimit failed): a spawn failure with its errno,
 			// retried with the spawn back-off and max_retry, not a crash counted towards flapping; the
-			// start is not done, as after a spawn that failed before forking.
+			// start is not done, as after a spawn that failed before forking: it owes this spawn again.
 			if (this.desired === 'active') {
-				this.#starting = true;
+				this.#toSpawn++;
 			}
 
 			this.#spawnFailed(failure);

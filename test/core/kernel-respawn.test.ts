@@ -444,4 +444,48 @@ describe('kernel: warmup_delay', () => {
 		await k.clock.advance(1);
 		expect(times).toEqual([0, 2000, 4000]);
 	});
+
+	it('with respawn = false, a start of processes that exit within warmup_delay spawns numprocesses of them, then the watcher stops', async () => {
+		const k = kernel([watcher('web', {numprocesses: '2', warmup_delay: '0.5', respawn: 'false'})]);
+		const times = recordSpawns(k, (child) => {
+			child.exit(1);
+		});
+		const start = k.arbiter.startWatchers(['web']);
+		await k.clock.advance(10_000);
+		expect(times).toEqual([0, 500]);
+		expect(await k.outcome(start)).toEqual({state: 'resolved', value: {info: {started: k.children.all.map((child) => child.pid), kept: []}}});
+		expect(k.arbiter.get('web').status).toBe('stopped');
+		expect(k.clock.pending).toEqual([]);
+	});
+
+	it('with respawn = false, a set queued behind such a start gets its reply', async () => {
+		const k = kernel([watcher('web', {numprocesses: '2', warmup_delay: '0.5', respawn: 'false'})]);
+		const times = recordSpawns(k, (child) => {
+			child.exit(1);
+		});
+		void k.arbiter.startWatchers(['web']);
+		await k.settle();
+		expect(k.arbiter.get('web').status).toBe('starting');
+		// The watcher is active: the set restarts it (a reload), which spawns numprocesses again.
+		const set = k.arbiter.setOptions('web', {graceful_timeout: '2'});
+		await k.clock.advance(10_000);
+		expect((await k.outcome(set)).state).toBe('resolved');
+		expect(times).toEqual([0, 500, 1000]);
+		expect(k.arbiter.get('web').status).toBe('stopped');
+	});
+
+	it('with respawn, a start of processes that exit within warmup_delay ends once it has spawned numprocesses, and flapping pauses the watcher', async () => {
+		const k = kernel([watcher('web', {numprocesses: '2', warmup_delay: '0.5'})]);
+		const times = recordSpawns(k, (child) => {
+			child.exit(1);
+		});
+		const start = k.arbiter.startWatchers(['web']);
+		await k.clock.advance(600);
+		expect(times).toEqual([0, 500]);
+		expect((await k.outcome(start)).state).toBe('resolved');
+		expect(k.topics('flapping')).toEqual(['web.flapping']);
+		expect(k.arbiter.get('web').status).toBe('active');
+		expect(k.arbiter.get('web').detail).toMatch(/^flapping: retry in 7 s/);
+		await k.outcome(k.arbiter.stopWatchers(['web']));
+	});
 });

@@ -134,6 +134,49 @@ describe('respawning', () => {
 		const row = field<Array<{detail: string}>>(await daemon.ok('overview'), 'watchers')[0]!;
 		expect(row.detail).toMatch(/gave up: flapping/);
 	});
+
+	it('with respawn = false and warmup_delay, a start of a command that exits at once spawns numprocesses and ends stopped; a set behind it replies', async () => {
+		daemon = await startDaemon(`
+[watcher:web]
+cmd = false
+numprocesses = 2
+warmup_delay = 0.5
+respawn = false
+autostart = false
+pty = false
+`);
+		const seen = await events(daemon, ['watcher.web.spawn']);
+		const start = daemon.ok('start', {name: 'web'});
+		let setReplied = false;
+		const set = daemon.ok('set', {name: 'web', options: {graceful_timeout: '2'}}).then(() => {
+			setReplied = true;
+		});
+		expect(field<{started: number[]}>(await start, 'info').started).toHaveLength(2);
+		await waitFor(() => setReplied, {what: 'the set queued behind the start to reply'});
+		await set;
+		await waitFor(async () => (await daemon!.ok('status', {name: 'web'})).status === 'stopped', {what: 'web to stop once none of its processes is left'});
+		// The start's two, and as many again if the set came while it ran (it restarts an active
+		// watcher); nothing dead is replaced.
+		expect(seen.length).toBeGreaterThanOrEqual(2);
+		expect(seen.length).toBeLessThanOrEqual(4);
+	});
+
+	it('with warmup_delay, a start of a command that exits at once ends once it has spawned numprocesses, and flapping pauses it', async () => {
+		daemon = await startDaemon(`
+[watcher:web]
+cmd = false
+numprocesses = 2
+warmup_delay = 0.5
+flapping.retry_in = 0.5
+autostart = false
+pty = false
+`);
+		const seen = await events(daemon, ['watcher.web.flapping']);
+		await daemon.ok('start', {name: 'web'});
+		await waitFor(() => seen.length > 0, {what: 'web to flap'});
+		expect((await daemon.ok('status', {name: 'web'})).status).toBe('active');
+		await daemon.ok('set', {name: 'web', options: {graceful_timeout: '2'}});
+	});
 });
 
 
