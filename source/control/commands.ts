@@ -56,8 +56,7 @@ const handlers: {readonly [K in CommandName]: Handler} = {
 		return arbiter.startWatchers(matchWatchers(arbiter, properties));
 	},
 	async stop(arbiter, properties) {
-		await arbiter.stopWatchers(matchWatchers(arbiter, properties));
-		return {info: null};
+		return arbiter.stopWatchers(matchWatchers(arbiter, properties));
 	},
 	async restart(arbiter, properties) {
 		return arbiter.restartWatchers(matchWatchers(arbiter, properties));

@@ -523,10 +523,11 @@ export class Arbiter {
 		return names.length === 1 ? {info: results[0]} : {info: Object.fromEntries(names.map((name, index) => [name, results[index]]))};
 	}
 
-	/** Stop watchers; resolves when every process has exited and its output is drained. `marks`
+	/** Stop watchers; resolves when every process has exited and its output is drained, or a later
+	start superseded the stop (`info` says so, per watcher; null when every stop completed). `marks`
 	gets each watcher's stop count as of this stop, to tell later whether another stop came since. */
 	async stopWatchers(names: readonly string[], options: {internal?: boolean; marks?: Map<string, number>} = {}): Promise<Record<string, unknown>> {
-		await Promise.all(names.map(async (name) => this.#withStopHooks(name, async () => this.command(`stop ${name}`, {intentKey: name, internal: options.internal}, () => {
+		const results = await Promise.all(names.map(async (name) => this.#withStopHooks(name, async () => this.command(`stop ${name}`, {intentKey: name, internal: options.internal}, () => {
 			const watcher = this.get(name);
 			watcher.countUserStop();
 			options.marks?.set(name, watcher.userStops);
@@ -539,7 +540,13 @@ export class Arbiter {
 				return watcher.processes.size === 0 && watcher.strays.count === 0 ? {} : undefined;
 			};
 		}))));
-		return {};
+		// Circus's reply is `info: null`; a stop that did not happen says why, as a start does.
+		const outcomes = results.map((result) => 'superseded' in result ? result : null);
+		if (outcomes.every((outcome) => outcome === null)) {
+			return {info: null};
+		}
+
+		return names.length === 1 ? {info: outcomes[0]} : {info: Object.fromEntries(names.map((name, index) => [name, outcomes[index]]))};
 	}
 
 	#bumpIntent(name: string): number {

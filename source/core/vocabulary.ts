@@ -107,7 +107,7 @@ export const vocabulary = {
 		description: 'Stop a watcher, the watchers a pattern matches, or all of them',
 		properties: ['name', 'match'],
 		waits: 'effect',
-		reply: 'info: null',
+		reply: 'info: null, or per watcher what superseded the stop',
 		words: startStopWords('stop'),
 	},
 	restart: {

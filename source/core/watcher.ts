@@ -415,7 +415,7 @@ export class Watcher {
 	/** Spawn towards numprocesses; `owedOnly`: no more than a start still owes (nothing dead is
 	replaced). */
 	#spawnMissing(now: number, owedOnly: boolean): void {
-		while (this.#runningCount() < this.numprocesses && !(owedOnly && this.#toSpawn === 0)) {
+		while (this.#runningCount() + this.#stoppingCount() < this.numprocesses && !(owedOnly && this.#toSpawn === 0)) {
 			const warmupAt = this.#lastSpawnAt + this.config.warmupDelay * 1000;
 			if (this.config.warmupDelay > 0 && now < warmupAt) {
 				this.#armSpawnTimer(warmupAt);
@@ -457,6 +457,22 @@ export class Watcher {
 		let count = 0;
 		for (const record of this.#processes.values()) {
 			if (isRunning(record)) {
+				count++;
+			}
+		}
+
+		return count;
+	}
+
+	/** Processes a stop asked to go that have not exited yet. A start that supersedes the stop
+	replaces them once they have: until then they hold their slots, so a start right after a stop
+	never runs more than numprocesses (a singleton twice), as Circus, whose stop holds its lock until
+	they are gone, never does. A graceful reload (new processes first, as Circus's), max_age and a
+	`kill` still replace at once. */
+	#stoppingCount(): number {
+		let count = 0;
+		for (const record of this.#processes.values()) {
+			if (record.stopReason === 'stop' && record.exit === undefined) {
 				count++;
 			}
 		}

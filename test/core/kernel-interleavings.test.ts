@@ -72,7 +72,7 @@ describe('kernel: supersession', () => {
 		const pids = k.children.all.map((child) => child.pid);
 		const stop = k.arbiter.stopWatchers(['web']);
 		const start = k.arbiter.startWatchers(['web']);
-		expect((await k.outcome(stop)).state).toBe('resolved');
+		expect(await k.outcome(stop)).toEqual({state: 'resolved', value: {info: {superseded: 'start web'}}});
 		expect(await k.outcome(start)).toMatchObject({state: 'resolved', value: {info: {started: [], kept: pids}}});
 		expect(k.children.signals).toEqual([]);
 		expect(k.alive('web').map((child) => child.pid)).toEqual(pids);
@@ -87,21 +87,25 @@ describe('kernel: supersession', () => {
 		expect(k.arbiter.get('web').status).toBe('active');
 	});
 
-	it('a start during a graceful stop spawns a replacement at once; the old process still gets SIGKILL at its deadline', async () => {
+	it('a start during a graceful stop supersedes it, and its caller is told; the replacement spawns once the old process is gone', async () => {
 		const k = kernel([watcher('web', {graceful_timeout: '30'})]);
 		k.children.onSpawn = stubborn;
 		await k.outcome(k.arbiter.startWatchers(['web']));
 		const old = k.children.all[0]!;
 		const stop = k.arbiter.stopWatchers(['web']);
 		await k.settle();
-		const start = await k.outcome(k.arbiter.startWatchers(['web']));
-		const fresh = k.children.all[1]!;
-		expect(start).toEqual({state: 'resolved', value: {info: {started: [fresh.pid], kept: []}}});
+		const start = k.arbiter.startWatchers(['web']);
 		// The stop's caller is released: a later start replaced its intent.
-		expect((await k.outcome(stop)).state).toBe('resolved');
-		expect(old.exited).toBe(false);
-		await k.clock.advance(30_000);
+		expect(await k.outcome(stop)).toEqual({state: 'resolved', value: {info: {superseded: 'start'}}});
+		expect(k.arbiter.get('web').status).toBe('starting');
+		// The old process holds its slot until it is gone: never two where numprocesses = 1.
+		await k.clock.advance(29_999);
+		expect(k.children.all).toEqual([old]);
+		expect((await k.outcome(start)).state).toBe('pending');
+		await k.clock.advance(1);
 		expect(k.children.signalsTo(old.pid)).toEqual([SIGTERM, SIGKILL]);
+		const fresh = k.children.all[1]!;
+		expect(await k.outcome(start)).toEqual({state: 'resolved', value: {info: {started: [fresh.pid], kept: []}}});
 		// The old process's exit was asked for: not a crash, not a reason to spawn again.
 		expect(k.arbiter.get('web').restarts).toBe(0);
 		expect(k.children.all).toHaveLength(2);
@@ -158,10 +162,12 @@ describe('kernel: reload', () => {
 		const reload = k.arbiter.reloadWatchers(['web'], true);
 		await k.settle();
 		expect(k.arbiter.get('web').desired).toBe('active');
-		expect(k.children.all).toHaveLength(2);
+		// A start, as the watcher is not running: the stopping process keeps its slot until it is gone.
+		expect(k.children.all).toHaveLength(1);
 		expect((await k.outcome(reload)).state).toBe('pending');
 		await k.clock.advance(5000);
 		expect((await k.outcome(reload)).state).toBe('resolved');
+		expect(k.children.all).toHaveLength(2);
 		expect(k.alive('web')).toEqual([k.children.all[1]]);
 	});
 

@@ -43,6 +43,34 @@ graceful_timeout = 1
 		await daemon.logged(/did not stop within 1 s; sending SIGKILL/);
 	});
 
+	it('a start during a graceful stop supersedes it: the stop says so, and the new process starts once the old one is gone', async () => {
+		daemon = await startDaemon(`
+[watcher:stub]
+cmd = sh -c 'trap "" TERM; echo ready; while true; do sleep 0.2; done'
+graceful_timeout = 2
+pty = false
+`);
+		const seen = await events(daemon, ['watcher.stub.']);
+		const [old] = await waitFor(async () => {
+			const list = pids(await daemon!.ok('list', {name: 'stub'}));
+			return list.length === 1 ? list : undefined;
+		});
+		await waitFor(async () => field<Array<{text: string}>>(await daemon!.ok('logs', {name: 'stub', pid: old, lines: 10}), 'lines').some((line) => line.text === 'ready'), {what: 'the trap to be set'});
+		const stop = daemon.call('stop', {name: 'stub'});
+		await waitFor(() => seen.some((event) => event.event === 'watcher.stub.kill'), {what: 'the stop to signal the process'});
+		const start = daemon.ok('start', {name: 'stub'});
+		expect(await stop).toMatchObject({status: 'ok', info: {superseded: 'start'}});
+		const [fresh] = field<{started: number[]}>(await start, 'info').started;
+		// Never two where numprocesses = 1: the new process spawned after the old one was reaped.
+		expect(alive(old!)).toBe(false);
+		// Events come on their own connection: the reply can overtake them.
+		await waitFor(() => seen.some((event) => event.event === 'watcher.stub.spawn' && event.data.process_pid === fresh), {what: 'the spawn event'});
+		const topics = seen.map((event) => `${event.event}:${String(event.data.process_pid)}`);
+		expect(topics.indexOf(`watcher.stub.reap:${old}`)).toBeGreaterThanOrEqual(0);
+		expect(topics.indexOf(`watcher.stub.reap:${old}`)).toBeLessThan(topics.indexOf(`watcher.stub.spawn:${fresh}`));
+		expect(pids(await daemon.ok('list', {name: 'stub'}))).toEqual([fresh]);
+	});
+
 	it('leaves no process of a shell\'s family behind after stop', async () => {
 		const marker = uniqueSleep();
 		daemon = await startDaemon(`[watcher:family]\ncmd = sh -c 'sleep ${marker} & sleep ${marker} & wait'\n`);
