@@ -47,6 +47,18 @@ cmd = while [ ! -e STOP ]; do seq 1 2000; sleep 0.05; done; sleep 0.2; echo last
 [watcher:clears]
 shell = true
 cmd = printf '\\033[H\\033[2Jcompiling\\r\\ndone\\r\\n'; exec sleep 1000
+
+[watcher:clears-below]
+shell = true
+cmd = for i in 1 2 3; do printf '\\n\\n\\n\\033[1;1H\\033[0Jbuild %s ok\\r\\n' $i; sleep 0.05; done; exec sleep 1000
+
+[watcher:clears-split]
+shell = true
+cmd = for i in 1 2 3; do printf '\\033[H'; sleep 0.05; printf '\\033[2Jbuild %s ok\\r\\n' $i; sleep 0.05; done; exec sleep 1000
+
+[watcher:redraws-split]
+shell = true
+cmd = for i in 1 2 3; do printf '\\033[H'; sleep 0.05; printf 'TOP %s\\r\\n' $i; sleep 0.05; done; exec sleep 1000
 `);
 	const config = loadConfig(path.join(dir, 'circus.ini'), {cwd: dir, environ: process.env});
 	const supervisor = new Supervisor({config, endpoint: `ipc://${path.join(dir, 'procui.sock')}`, log: () => undefined, loadConfig: () => config});
@@ -149,6 +161,28 @@ describe.each([['in-process', false], ['over the socket', true]])('TerminalFeed 
 		await waitFor(() => feed.drawnBytes > 0 && stripAnsi(feed.rows(20, 3, false).join('\n')).includes('done'), {what: 'the output drawn'});
 		expect(feed.target).toEqual({name: 'clears', pid});
 		expect(feed.active).toBe(false);
+	});
+
+	// Node's readline.cursorTo(0, 0) + clearScreenDown() (Vite's and Vue CLI's clearConsole), and a
+	// home and an erase written apart: both are `clear`.
+	test.each(['clears-below', 'clears-split'])('%s: a clear written as home + erase-below, or in two writes, keeps the lines view', async (name) => {
+		const supervisor = await startSupervisor();
+		const pid = await waitFor(() => pidOf(supervisor, name));
+		const feed = new TerminalFeed(supervisor.client(), () => undefined);
+		cleanups.push(async () => feed.stop());
+		feed.setTarget({name, pid});
+		const tail = supervisor.arbiter.watchers.get(name)!.running[0]!.rawTail!;
+		await waitFor(() => stripAnsi(feed.rows(20, 3, false).join('\n')).includes('build 3 ok') && feed.drawnBytes === tail.total, {what: 'the third build drawn'});
+		expect(feed.active).toBe(false);
+	});
+
+	test('a home followed, in a later write, by text drawn in place (top) shows the screen', async () => {
+		const supervisor = await startSupervisor();
+		const pid = await waitFor(() => pidOf(supervisor, 'redraws-split'));
+		const feed = new TerminalFeed(supervisor.client(), () => undefined);
+		cleanups.push(async () => feed.stop());
+		feed.setTarget({name: 'redraws-split', pid});
+		await waitFor(() => feed.active && stripAnsi(feed.rows(20, 3, false)[0]!).startsWith('TOP 3'), {what: 'the screen shown with the third redraw'});
 	});
 
 	test('a program that prints lines lets the emulator rest; a screen drawn wakes it', async () => {

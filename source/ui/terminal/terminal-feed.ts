@@ -43,6 +43,9 @@ const restEveryMs = 1000;
 /** Cursor positioning (CUP, HVP, VPA): a program that uses these draws a screen, not lines. */
 const addressingFinals = ['H', 'f', 'd'] as const;
 
+/** Is the cursor in the top left corner? */
+const atHome = (terminal: Terminal): boolean => terminal.buffer.active.cursorX === 0 && terminal.buffer.active.cursorY === 0;
+
 /** Does a positioning sequence go anywhere but the top left corner? */
 const beyondHome = (params: ReadonlyArray<number | number[]>): boolean => params.some((param) => (typeof param === 'number' ? param : param[0] ?? 0) > 1);
 
@@ -238,8 +241,10 @@ export class TerminalFeed {
 		}
 
 		terminal.parser.registerCsiHandler({final: 'J'}, (params) => {
-			const mode = params[0];
-			if (mode === 2 || mode === 3) {
+			const mode = params[0] ?? 0;
+			// Erase below from the top left corner is the whole screen too: Node's readline
+			// cursorTo(0, 0) + clearScreenDown(), as Vite and Vue CLI clear.
+			if (mode === 2 || mode === 3 || (mode === 0 && atHome(terminal))) {
 				this.#erased = true;
 			}
 
@@ -400,11 +405,14 @@ export class TerminalFeed {
 		terminal.write(data, () => {
 			if (generation === this.#generation) {
 				this.#drawn = end;
-				if (this.#home && !this.#erased) {
+				// A home that ends the chunk (nothing drawn after it) is decided by what follows, in a
+				// later chunk: an erase (a `clear` written in two pieces) or a redraw.
+				const homeLast = this.#home && !this.#erased && atHome(terminal);
+				if (this.#home && !this.#erased && !homeLast) {
 					this.#addressing = true;
 				}
 
-				this.#home = false;
+				this.#home = homeLast;
 				this.#erased = false;
 				this.#mayRest(terminal, end);
 			}
