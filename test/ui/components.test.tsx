@@ -64,6 +64,18 @@ describe('frames', () => {
 		`);
 	});
 
+	// 43 columns: the process pane of a 120-column terminal. Restarts stay; the last exit is in the title.
+	test('a narrow process table keeps the restarts, and says which processes show when there are more than rows', () => {
+		const slots = new Slots();
+		slots.spawned('worker', 2, 150);
+		slots.reaped('worker', 2, -9);
+		slots.spawned('worker', 2, 202);
+		const frame = show(<ProcessTable watcher={overview.watchers[1]} selected={202} focused width={43} height={5} slot={(name, wid) => slots.get(name, wid)}/>, 43);
+		expect(frame.split('\n')[0]).toMatch(/ 1-2 of 3 ─*╮$/u);
+		expect(frame.split('\n')[1]).toMatch(/PID +STATE +CPU +RSS +AGE +↻│$/u);
+		expect(frame.split('\n').find((line) => line.includes('202'))).toMatch(/ 1│$/u);
+	});
+
 	test('a stopped watcher\'s process table says how to start it', () => {
 		expect(show(<ProcessTable watcher={overview.watchers[2]} selected={undefined} focused={false} width={60} height={5} slot={() => ({restarts: 0, pid: undefined, lastExit: undefined})}/>, 60)).toMatchInlineSnapshot(`
 			"╭─ Processes · flaky 0/1 ── backing off: respawn in 0.4 s ─╮

@@ -38,6 +38,22 @@ describe('the watcher list at every width', () => {
 		expect(frame).toMatchSnapshot();
 	});
 
+	// A 120-column terminal puts the lists side by side: a long name used to push out STATE and PROCS.
+	test.each([43, 49])('%i columns: a long name is cut before the state and the counts go', (width) => {
+		const long = [...rows, watcherRow({name: 'a-very-long-watcher-name-that-goes-on-and-on-forever', processes: []})];
+		const frame = show(<WatcherList rows={long} selected='ticker' focused width={width} height={12}/>, width);
+		const header = frame.split('\n').find((line) => line.includes('WATCHER'))!;
+		expect(header).toMatch(/WATCHER +STATE +PROCS +↻ DETAIL/u);
+		expect(frame.split('\n').find((candidate) => candidate.includes('a-very-long'))).toMatch(/a-very-lo\S*… +active +0\/0 /u);
+	});
+
+	test('counts are never cut: 120/120 processes, 1234 restarts', () => {
+		const many = [...rows, watcherRow({name: 'big', numprocesses: 120, running: 120, restarts: 1234, processes: []})];
+		const line = show(<WatcherList rows={many} selected='ticker' focused width={49} height={12}/>, 49).split('\n').find((candidate) => candidate.includes('big'))!;
+		expect(line).toMatch(/ 120\/120 /u);
+		expect(line).toMatch(/ 1234 /u);
+	});
+
 	test('processes still stopping with none running read `stopping`, not `active 0/0`', () => {
 		const frame = show(<WatcherList rows={rows} selected='ticker' focused width={61} height={8}/>, 61);
 		expect(frame.split('\n').find((line) => line.includes('drain'))).toMatch(/◐ drain\s+stopping\s+0\/0/u);

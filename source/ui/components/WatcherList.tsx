@@ -22,14 +22,15 @@ type Props = {
 // Priorities: what a person needs at a glance stays longest. Restarts and the back-off or
 // flapping detail are kept at every width (the detail abbreviated); CPU and memory, which the
 // charts beside the list also show, go first.
-const columns = (nameWidth: number): ReadonlyArray<Column<WatcherRow>> => [
+const columns = (nameWidth: number, procsWidth: number, restartsWidth: number): ReadonlyArray<Column<WatcherRow>> => [
 	{title: ' ', width: 1, align: 'left', priority: 0, cell: (row) => ({text: toneGlyph[watcherTone(row)], color: toneColor[watcherTone(row)]})},
-	{title: 'WATCHER', width: nameWidth, align: 'left', priority: 0, flex: true, cell: (row) => ({text: row.name})},
+	// A long name gives up width (to 10 columns) before the state or the counts go.
+	{title: 'WATCHER', width: nameWidth, align: 'left', priority: 0, flex: true, minWidth: Math.min(nameWidth, 10), shrinkBefore: 2, cell: (row) => ({text: row.name})},
 	{title: 'STATE', width: 8, align: 'left', priority: 2, cell: (row) => ({text: watcherStateWord(row), color: toneColor[watcherTone(row)]})},
-	{title: 'PROCS', width: 5, align: 'right', priority: 1, cell: (row) => (row.status === unknownStatus ? {text: `?/${row.numprocesses}`, dim: true} : {text: `${row.running}/${row.numprocesses}`, color: row.running < row.numprocesses ? 'yellow' : undefined})},
+	{title: 'PROCS', width: procsWidth, align: 'right', priority: 1, cell: (row) => (row.status === unknownStatus ? {text: `?/${row.numprocesses}`, dim: true} : {text: `${row.running}/${row.numprocesses}`, color: row.running < row.numprocesses ? 'yellow' : undefined})},
 	{title: 'CPU', width: 5, align: 'right', priority: 3, cell: (row) => (row.status === unknownStatus ? {text: '?', dim: true} : {text: formatPercent(row.cpu)})},
 	{title: 'MEM', width: 6, align: 'right', priority: 4, cell: (row) => (row.status === unknownStatus ? {text: '?', dim: true} : {text: formatBytes(row.rss)})},
-	{title: '↻', width: 3, align: 'right', priority: 1, cell: (row) => ({text: String(row.restarts), color: row.restarts > 0 ? 'yellow' : undefined, dim: row.restarts === 0})},
+	{title: '↻', width: restartsWidth, align: 'right', priority: 1, cell: (row) => ({text: String(row.restarts), color: row.restarts > 0 ? 'yellow' : undefined, dim: row.restarts === 0})},
 	{title: 'DETAIL', width: 6, align: 'left', priority: 1, flex: true, cell: (row) => ({text: watcherDetail(row), dim: true})},
 ];
 
@@ -71,7 +72,10 @@ flapping. Built again only when what it shows changed (sameWatcherList), not wit
 */
 export const WatcherList = memo(function WatcherList({rows, selected, focused, width, height}: Props) {
 	const nameWidth = Math.min(24, Math.max(7, ...rows.map((row) => textWidth(row.name))));
-	const kept = fitColumns(columns(nameWidth), width - 3);
+	// Counts are never cut: 120/120 processes, 1234 restarts.
+	const procsWidth = Math.max(5, ...rows.map((row) => `${row.status === unknownStatus ? '?' : row.running}/${row.numprocesses}`.length));
+	const restartsWidth = Math.max(3, ...rows.map((row) => String(row.restarts).length));
+	const kept = fitColumns(columns(nameWidth, procsWidth, restartsWidth), width - 3);
 	const withState = kept.some((column) => column.title === 'STATE');
 	// The detail, abbreviated to the width its column got (with the state word when STATE is gone).
 	const fitted = kept.map((column) => (column.title === 'DETAIL' ? {...column, cell: (row: WatcherRow) => ({text: row.status === unknownStatus && !withState ? unknownStatus : fitDetail(watcherDetail(row), column.width, withState ? undefined : watcherStateWord(row)), dim: true})} : column));

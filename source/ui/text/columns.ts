@@ -23,6 +23,10 @@ export type Column<Row> = {
 	readonly priority: number;
 	/** May take the width left over: the last flexible column kept does. */
 	readonly flex?: boolean;
+	/** May give up width down to this (its text cut with `…`) before a column of priority
+	`shrinkBefore` or lower is dropped: a long watcher name must not push out its state. */
+	readonly minWidth?: number;
+	readonly shrinkBefore?: number;
 	readonly cell: (row: Row) => Cell;
 };
 
@@ -35,6 +39,13 @@ export function fitColumns<Row>(columns: ReadonlyArray<Column<Row>>, available: 
 	const total = (list: ReadonlyArray<Column<Row>>): number => list.reduce((sum, column) => sum + column.width, 0) + Math.max(0, list.length - 1) * columnGap;
 	while (kept.length > 1 && total(kept) > available) {
 		const least = kept.reduce((worst, column) => (column.priority > worst.priority ? column : worst));
+		const shrinkable = kept.find((column) => column.minWidth !== undefined && column.width > column.minWidth && least.priority <= (column.shrinkBefore ?? Number.POSITIVE_INFINITY));
+		if (shrinkable !== undefined) {
+			const width = Math.max(shrinkable.minWidth!, shrinkable.width - (total(kept) - available));
+			kept = kept.map((column) => (column === shrinkable ? {...column, width} : column));
+			continue;
+		}
+
 		kept = kept.filter((column) => column !== least);
 	}
 
