@@ -1,13 +1,73 @@
 import {stderrApart} from '../config/stream-options.js';
-import type {WatcherConfig} from '../config/types.js';
+import type {StreamConfig, WatcherConfig} from '../config/types.js';
 import {watcherFromOptions} from '../config/watcher-from-options.js';
 import {CommandError, validated} from '../core/errors.js';
 import {stringProperty, type Handlers} from './handler.js';
 import {flag} from './request-values.js';
 
-/** `options` and `get`: a watcher's options as written, plus the values procui derived. */
-function watcherOptions(raw: Readonly<Record<string, string>>, numprocesses: number): Record<string, unknown> {
-	return {...raw, numprocesses};
+/**
+`options` and `get`: every option of the watcher with the value in effect, as Circus's
+`Watcher.options()` lists its `optnames` (circus/watcher.py): numbers as numbers, switches as
+booleans, `env` an object, `null` where unset; read from the parsed config, so substitutions are
+done and a default shows even when the file does not name it. Options without a typed value here
+(free-form ones kept for plugins, `hooks.*`, `rlimit_*`, `stdout_stream.*`, `flapping.*`) are
+shown as written, as Circus keeps free-form ones. `numprocesses` is the running count (`incr`).
+*/
+function watcherOptions(config: WatcherConfig, numprocesses: number): Record<string, unknown> {
+	return {
+		...config.raw,
+		numprocesses,
+		warmup_delay: config.warmupDelay,
+		working_dir: config.workingDir,
+		uid: config.uid ?? null,
+		gid: config.gid ?? null,
+		send_hup: config.sendHup,
+		stop_signal: config.stopSignal,
+		stop_children: config.stopChildren,
+		shell: config.shell,
+		shell_args: config.shellArgs ?? null,
+		env: {...config.env},
+		max_retry: config.maxRetry,
+		cmd: config.cmd,
+		args: config.args,
+		respawn: config.respawn,
+		graceful_timeout: config.gracefulTimeout,
+		executable: config.executable ?? null,
+		use_sockets: config.useSockets,
+		priority: config.priority,
+		copy_env: config.copyEnv,
+		singleton: config.singleton,
+		stdout_stream_conf: streamConf(config.stdoutStream),
+		on_demand: config.onDemand,
+		stderr_stream_conf: streamConf(config.stderrStream),
+		max_age: config.maxAge,
+		max_age_variance: config.maxAgeVariance,
+		close_child_stdin: config.closeChildStdin,
+		close_child_stdout: config.closeChildStdout,
+		close_child_stderr: config.closeChildStderr,
+		// Options of the watcher that Circus keeps outside `optnames`, and procui's own.
+		autostart: config.autostart,
+		copy_path: config.copyPath,
+		pty: config.pty,
+		'procui.backoff': config.backoff,
+		'procui.scrollback': config.scrollback,
+	};
+}
+
+/** `stdout_stream_conf` / `stderr_stream_conf`: the stream's options under their INI names; `{}` without a stream, as in Circus. */
+function streamConf(stream: StreamConfig | undefined): Record<string, unknown> {
+	if (stream === undefined) {
+		return {};
+	}
+
+	const conf: Record<string, unknown> = {class: stream.class, max_bytes: stream.maxBytes, backup_count: stream.backupCount, rotate_interval: stream.rotateInterval, utc: stream.utc};
+	for (const [key, value] of [['filename', stream.filename], ['time_format', stream.timeFormat], ['rotate_when', stream.rotateWhen], ['color', stream.color]] as const) {
+		if (value !== undefined) {
+			conf[key] = value;
+		}
+	}
+
+	return conf;
 }
 
 /** What `options` says of where a watcher's output goes. */
@@ -28,7 +88,7 @@ function streamsText(config: WatcherConfig): string {
 export const configCommands: Handlers<'options' | 'get' | 'set' | 'add' | 'rm'> = {
 	options(arbiter, properties) {
 		const watcher = arbiter.get(stringProperty(properties, 'name', true));
-		return {options: {...watcherOptions(watcher.config.raw, watcher.numprocesses), pty: watcher.config.pty, streams: streamsText(watcher.config)}};
+		return {options: {...watcherOptions(watcher.config, watcher.numprocesses), streams: streamsText(watcher.config)}};
 	},
 	get(arbiter, properties) {
 		const watcher = arbiter.get(stringProperty(properties, 'name', true));
@@ -37,11 +97,12 @@ export const configCommands: Handlers<'options' | 'get' | 'set' | 'add' | 'rm'> 
 			throw new CommandError('missing property: keys (a list of option names)', 'message');
 		}
 
-		const all = watcherOptions(watcher.config.raw, watcher.numprocesses);
+		const all = watcherOptions(watcher.config, watcher.numprocesses);
 		const options: Record<string, unknown> = {};
 		for (const key of keys) {
 			const name = String(key).toLowerCase();
-			if (!(name in all)) {
+			// Own keys only: `in` would find `constructor` and `__proto__` on every object.
+			if (!Object.hasOwn(all, name)) {
 				throw new CommandError(`${watcher.name} has no option ${JSON.stringify(String(key))}`, 'message');
 			}
 

@@ -144,9 +144,9 @@ autostart = false
 	it('options and get show the options as configured', async () => {
 		const options = field<Record<string, unknown>>(await daemon.ok('options', {name: 'sleeper'}), 'options');
 		expect(options.cmd).toBe(`sleep ${marker}`);
-		expect(options.graceful_timeout).toBe('5');
+		expect(options.graceful_timeout).toBe(5);
 		const got = field<Record<string, unknown>>(await daemon.ok('get', {name: 'sleeper', keys: ['graceful_timeout']}), 'options');
-		expect(got).toEqual({graceful_timeout: '5'});
+		expect(got).toEqual({graceful_timeout: 5});
 	});
 
 	it('globaloptions shows the endpoint and check_delay', async () => {

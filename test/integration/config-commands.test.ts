@@ -13,6 +13,35 @@ afterEach(async () => {
 });
 
 
+describe('options and get', () => {
+	it('options lists every option of the watcher with its effective value and type, as Circus does', async () => {
+		daemon = await startDaemon('[watcher:web]\ncmd = sleep 1000\nnumprocesses = 2\ngraceful_timeout = 3\npty = false\n', {env: {PROCUI_TEST_DIR: '/tmp'}});
+		const options = field<Record<string, unknown>>(await daemon.ok('options', {name: 'web'}), 'options');
+		const circusOptnames = ['numprocesses', 'warmup_delay', 'working_dir', 'uid', 'gid', 'send_hup', 'stop_signal', 'stop_children', 'shell', 'shell_args', 'env', 'max_retry', 'cmd', 'args', 'respawn', 'graceful_timeout', 'executable', 'use_sockets', 'priority', 'copy_env', 'singleton', 'stdout_stream_conf', 'on_demand', 'stderr_stream_conf', 'max_age', 'max_age_variance', 'close_child_stdin', 'close_child_stdout', 'close_child_stderr'];
+		expect(Object.keys(options)).toEqual(expect.arrayContaining(circusOptnames));
+		expect(options).toMatchObject({
+			cmd: 'sleep 1000', args: '', numprocesses: 2, graceful_timeout: 3, pty: false, respawn: true, warmup_delay: 0, max_age: 0, max_age_variance: 30,
+			stop_signal: 15, uid: null, executable: null, env: {}, stdout_stream_conf: {}, working_dir: daemon.dir,
+		});
+		expect(typeof options.streams).toBe('string');
+	});
+
+	it('get answers any option, substituted and typed, and refuses only an unknown one', async () => {
+		daemon = await startDaemon('[watcher:web]\ncmd = sleep 1000\nworking_dir = $(circus.env.procui_test_dir)\nenv = A=1\nautostart = false\n', {env: {PROCUI_TEST_DIR: '/tmp'}});
+		const got = field<Record<string, unknown>>(await daemon.ok('get', {name: 'web', keys: ['env', 'uid', 'warmup_delay', 'max_age', 'working_dir', 'autostart']}), 'options');
+		expect(got).toEqual({env: {A: '1'}, uid: null, warmup_delay: 0, max_age: 0, working_dir: '/tmp', autostart: false});
+		for (const key of ['nope', 'constructor', '__proto__', 'toString']) {
+			expect(await daemon.call('get', {name: 'web', keys: [key]})).toMatchObject({status: 'error', errno: 3});
+		}
+	});
+
+	it('after set, get gives the new value with its type', async () => {
+		daemon = await startDaemon('[watcher:web]\ncmd = sleep 1000\nautostart = false\n');
+		await daemon.ok('set', {name: 'web', options: {respawn: 'false', graceful_timeout: '7', stop_signal: 'INT'}});
+		expect(field(await daemon.ok('get', {name: 'web', keys: ['respawn', 'graceful_timeout', 'stop_signal']}), 'options')).toEqual({respawn: false, graceful_timeout: 7, stop_signal: 2});
+	});
+});
+
 describe('changing watchers at run time', () => {
 	it('add creates a watcher and, with start, runs it; rm stops and removes it', async () => {
 		const marker = uniqueSleep();

@@ -25,7 +25,7 @@ describe('configuration changes, one at a time', () => {
 		]);
 		expect(replies.map((reply) => reply.status)).toEqual(['ok', 'ok', 'ok']);
 		const options = field(await daemon.ok('get', {name: 'w', keys: ['graceful_timeout', 'max_age', 'stop_signal']}), 'options');
-		expect(options).toEqual({graceful_timeout: '7', max_age: '100', stop_signal: 'INT'});
+		expect(options).toEqual({graceful_timeout: 7, max_age: 100, stop_signal: 2});
 	});
 
 	it('reloadconfigs sent together run one after another, each from what the one before left; those that waited run once', async () => {
