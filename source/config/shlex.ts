@@ -58,3 +58,16 @@ export function shlexSplit(line: string): string[] {
 
 	return words;
 }
+
+/**
+`word` as one shlex word, as Python's `shlex.quote` writes it: bare when it holds only safe
+characters, else in single quotes (a single quote as `'"'"'`). `shlexSplit` gives the word back
+exactly; `add` stores a list of `args` this way, since `args` is kept as one line.
+*/
+export function shlexQuote(word: string): string {
+	if (word === '') {
+		return "''";
+	}
+
+	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+}

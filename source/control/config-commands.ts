@@ -1,3 +1,4 @@
+import {shlexQuote} from '../config/shlex.js';
 import {stderrApart} from '../config/stream-options.js';
 import type {StreamConfig, WatcherConfig} from '../config/types.js';
 import {watcherFromOptions} from '../config/watcher-from-options.js';
@@ -126,7 +127,9 @@ export const configCommands: Handlers<'options' | 'get' | 'set' | 'add' | 'rm'> 
 		const args = properties.args;
 		const options: Record<string, string> = {...stringOptions(properties.options), cmd};
 		if (Array.isArray(args)) {
-			options.args = args.map(String).join(' ');
+			// Circus passes a list as it is, one argument per item: each is quoted so that the
+			// shlex split at spawn gives it back whole (`"a b"` stays one argument).
+			options.args = args.map((arg) => shlexQuote(String(arg))).join(' ');
 		} else if (typeof args === 'string' && args !== '') {
 			options.args = args;
 		}

@@ -54,6 +54,13 @@ describe('changing watchers at run time', () => {
 		expect(pidsMatching(marker)).toEqual([]);
 	});
 
+	it('add with args as a list passes each item as one argument', async () => {
+		daemon = await startDaemon('[watcher:base]\ncmd = sleep 1000\nautostart = false\n');
+		await daemon.ok('add', {name: 'a1', cmd: 'python3', args: ['-c', 'import sys; print(sys.argv)', 'a b', 'it\'s', '', 'c'], options: {respawn: false}, start: true});
+		const line = await waitFor(async () => field<Array<{text: string}>>(await daemon!.ok('logs', {name: 'a1', lines: 10}), 'lines').find((candidate) => candidate.text.startsWith('[')), {what: 'the program to print its arguments'});
+		expect(line.text).toBe(`['-c', 'a b', "it's", '', 'c']`);
+	});
+
 	it('add refuses a bad option with the option named, and keeps serving', async () => {
 		daemon = await startDaemon('[watcher:base]\ncmd = sleep 1000\nautostart = false\n');
 		const reply = await daemon.call('add', {name: 'bad', cmd: 'sleep 1', options: {numprocesses: 'many'}});
