@@ -151,6 +151,32 @@ function stringOptions(value: unknown): Record<string, string> {
 		throw new CommandError(`options must be an object of option names and values, got ${JSON.stringify(value)}`, 'message');
 	}
 
-	return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, option]) => [key, typeof option === 'string' ? option : JSON.stringify(option)]));
+	return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([key, option]) => {
+		if (key.toLowerCase() === 'env' && typeof option === 'object' && option !== null && !Array.isArray(option)) {
+			return [key, envLine(option as Record<string, unknown>)];
+		}
+
+		return [key, typeof option === 'string' ? option : JSON.stringify(option)];
+	}));
+}
+
+/**
+Circus's shape for `env` in `add` and `set`, an object of names and values, as the option's
+`KEY=value, KEY2=value2` line, which is read as the config reads it. A comma or `=` where the line
+cannot hold it is refused: the line has no way to quote one.
+*/
+function envLine(env: Readonly<Record<string, unknown>>): string {
+	return Object.entries(env).map(([name, raw]) => {
+		const value = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : undefined;
+		if (value === undefined) {
+			throw new CommandError(`env: expected a text value for ${JSON.stringify(name)}, got ${JSON.stringify(raw)}`, 'message');
+		}
+
+		if (name.trim() === '' || /[=,]/.test(name) || value.includes(',')) {
+			throw new CommandError(`env: ${JSON.stringify(name)}: names cannot be empty or hold "=" or ",", and values cannot hold ","; got ${JSON.stringify(`${name}=${value}`)}`, 'message');
+		}
+
+		return `${name}=${value}`;
+	}).join(', ');
 }
 

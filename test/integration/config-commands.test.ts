@@ -61,6 +61,20 @@ describe('changing watchers at run time', () => {
 		expect(line.text).toBe(`['-c', 'a b', "it's", '', 'c']`);
 	});
 
+	it('add and set take env as an object, as Circus sends it', async () => {
+		daemon = await startDaemon('[watcher:base]\ncmd = sleep 1000\nautostart = false\n');
+		await daemon.ok('add', {name: 'a2', cmd: 'sleep 100', options: {env: {A: '1', B: 'two words'}}, start: true});
+		expect(field(await daemon.ok('get', {name: 'a2', keys: ['env']}), 'options')).toEqual({env: {A: '1', B: 'two words'}});
+		const [pid] = await waitFor(async () => {
+			const list = pids(await daemon!.ok('list', {name: 'a2'}));
+			return list.length === 1 ? list : undefined;
+		});
+		expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['A=1', 'B=two words']));
+		await daemon.ok('set', {name: 'a2', options: {env: {A: '2'}}});
+		expect(field<{env: Record<string, string>}>(await daemon.ok('get', {name: 'a2', keys: ['env']}), 'options').env.A).toBe('2');
+		expect(await daemon.call('add', {name: 'a3', cmd: 'sleep 100', options: {env: {A: 'x,y'}}})).toMatchObject({status: 'error', errno: 3});
+	});
+
 	it('add refuses a bad option with the option named, and keeps serving', async () => {
 		daemon = await startDaemon('[watcher:base]\ncmd = sleep 1000\nautostart = false\n');
 		const reply = await daemon.call('add', {name: 'bad', cmd: 'sleep 1', options: {numprocesses: 'many'}});
