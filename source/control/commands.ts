@@ -1,4 +1,5 @@
 import type {Arbiter} from '../core/arbiter.js';
+import {fnmatchToRegExp} from '../config/fnmatch.js';
 import {maxNumprocesses, oneOf, seconds, signal, wholeNumber} from '../config/values.js';
 import {CommandError} from '../core/errors.js';
 import {commandSpec, isCommandName, type CommandName} from '../core/vocabulary.js';
@@ -17,11 +18,6 @@ const count = wholeNumber(1, maxNumprocesses);
 
 const matchModes = oneOf(['simple', 'glob', 'regex'] as const);
 
-function globToRegExp(glob: string): RegExp {
-	const escaped = glob.replaceAll(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.');
-	return new RegExp(`^${escaped}$`, 'i');
-}
-
 /** Watchers a `name` property designates, with Circus's `match` (simple, glob, regex). */
 function matchWatchers(arbiter: Arbiter, properties: Properties): string[] {
 	const name = stringProperty(properties, 'name');
@@ -36,7 +32,9 @@ function matchWatchers(arbiter: Arbiter, properties: Properties): string[] {
 	} else {
 		let pattern: RegExp;
 		try {
-			pattern = match === 'glob' ? globToRegExp(name) : new RegExp(name);
+			// Circus's glob is fnmatch.translate of the lower-cased pattern (circus/commands/restart.py),
+			// `[...]` sets included; watcher names are lower case.
+			pattern = match === 'glob' ? fnmatchToRegExp(name.toLowerCase()) : new RegExp(name);
 		} catch {
 			throw new CommandError(`invalid ${match} pattern: ${name}`, 'message');
 		}

@@ -166,3 +166,21 @@ autostart = false
 		expect(await daemon.call('frobnicate')).toMatchObject({status: 'error', errno: 2, reason: "unknown command: 'frobnicate'"});
 	});
 });
+
+describe('start, stop, restart and reload match names as Circus does', () => {
+	let daemon: Daemon | undefined;
+
+	afterAll(async () => {
+		await daemon?.stop();
+	});
+
+	it('a glob takes fnmatch\'s [...] sets, and is compared lower-cased', async () => {
+		const sleep = uniqueSleep();
+		daemon = await startDaemon(['w1', 'w2', 'w3'].map((name) => `[watcher:${name}]\ncmd = sleep ${sleep}\nautostart = false\n`).join('\n'));
+		await daemon.ok('start', {name: 'w[12]'});
+		expect(field(await daemon.ok('status'), 'statuses')).toEqual({w1: 'active', w2: 'active', w3: 'stopped'});
+		await daemon.ok('stop', {name: 'W[!2]'});
+		expect(field(await daemon.ok('status'), 'statuses')).toEqual({w1: 'stopped', w2: 'active', w3: 'stopped'});
+		expect(await daemon.call('start', {name: 'w[4-9]'})).toMatchObject({status: 'error', errno: 3, reason: 'program w[4-9] not found'});
+	});
+});
