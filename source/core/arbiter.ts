@@ -770,23 +770,23 @@ export class Arbiter {
 		});
 	}
 
-	/** Add a watcher (Circus `add`). */
-	addWatcher(config: WatcherConfig, start: boolean): Promise<Record<string, unknown>> {
-		return this.command(`add ${config.name}`, {}, () => {
+	/** Add a watcher (Circus `add`); with `start`, start it as `start` does. */
+	async addWatcher(config: WatcherConfig, start: boolean): Promise<Record<string, unknown>> {
+		await this.command(`add ${config.name}`, {}, () => {
 			if (this.#watchers.has(config.name)) {
 				throw new CommandError(`watcher '${config.name}' already exists`, 'message');
 			}
 
-			const watcher = new Watcher(config, this.#ctx);
-			this.#watchers.set(config.name, watcher);
+			this.#watchers.set(config.name, new Watcher(config, this.#ctx));
 			this.emit(`watcher.${config.name}.add`, {});
-			if (start) {
-				watcher.start();
-				return () => watcher.starting ? undefined : {};
-			}
-
-			return undefined;
 		});
+		if (start) {
+			// The start command itself, not a bare watcher.start(): its hooks run, and a command that
+			// cannot spawn is the same error (errno 4, with the reason) that `start` gives.
+			await this.startWatchers([config.name]);
+		}
+
+		return {};
 	}
 
 	/** Remove a watcher, stopping it first unless `nostop`. */

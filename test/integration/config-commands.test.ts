@@ -75,6 +75,16 @@ describe('changing watchers at run time', () => {
 		expect(await daemon.call('add', {name: 'a3', cmd: 'sleep 100', options: {env: {A: 'x,y'}}})).toMatchObject({status: 'error', errno: 3});
 	});
 
+	it('add with start of a command that cannot spawn answers as start does: errno 4 with the reason', async () => {
+		daemon = await startDaemon('[watcher:base]\ncmd = sleep 1000\nautostart = false\n');
+		const added = await daemon.call('add', {name: 'gone', cmd: '/no/such/program', options: {max_retry: 1}, start: true});
+		await daemon.ok('stop', {name: 'gone'});
+		const started = await daemon.call('start', {name: 'gone'});
+		expect(started).toMatchObject({status: 'error', errno: 4});
+		expect(added).toMatchObject({status: 'error', errno: 4, reason: field(started, 'reason')});
+		expect(field(await daemon.ok('list'), 'watchers')).toEqual(['base', 'gone']);
+	});
+
 	it('add refuses a bad option with the option named, and keeps serving', async () => {
 		daemon = await startDaemon('[watcher:base]\ncmd = sleep 1000\nautostart = false\n');
 		const reply = await daemon.call('add', {name: 'bad', cmd: 'sleep 1', options: {numprocesses: 'many'}});
