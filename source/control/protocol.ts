@@ -25,8 +25,11 @@ export const maxMessageBytes = 1024 * 1024;
 
 export type Properties = Readonly<Record<string, unknown>>;
 
+/** A request's id as the client gave it: circusctl sends a string, other clients a number (Circus echoes either). */
+export type RequestId = string | number;
+
 export type Request = {
-	readonly id: string;
+	readonly id: RequestId;
 	readonly command: string;
 	readonly properties?: Properties;
 	/** Circus's fire-and-forget: the command runs, no reply is sent. */
@@ -34,7 +37,7 @@ export type Request = {
 };
 
 export type OkReply = {
-	readonly id: string | null;
+	readonly id: RequestId | null;
 	/** "ok", or for `status NAME` the watcher's state, as Circus does. */
 	readonly status: string;
 	readonly time: number;
@@ -42,7 +45,7 @@ export type OkReply = {
 };
 
 export type ErrorReply = {
-	readonly id: string | null;
+	readonly id: RequestId | null;
 	readonly status: 'error';
 	readonly reason: string;
 	readonly errno: Errno;
@@ -70,7 +73,7 @@ export function nowSeconds(): number {
 	return Date.now() / 1000;
 }
 
-export function errorReply(id: string | null, reason: string, code: Errno): ErrorReply {
+export function errorReply(id: RequestId | null, reason: string, code: Errno): ErrorReply {
 	return {id, status: 'error', reason, errno: code, time: nowSeconds()};
 }
 

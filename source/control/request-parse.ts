@@ -44,8 +44,10 @@ export function parseRequestLine(line: Buffer): ParsedLine {
 
 	const fields = body as Record<string, unknown>;
 	const cast = fields.msg_type === 'cast';
-	if (fields.id !== undefined && typeof fields.id !== 'string') {
-		return {kind: 'invalid', reply: errorReply(null, `Expected \`id\` to be a string, got \`${JSON.stringify(fields.id)}\` (${typeof fields.id})`, errno.messageError), cast};
+	// Circus echoes whatever id it is given; a string or a number is echoed here as given. Any other
+	// JSON value (an object, a list, true) is refused, and the error carries id null: it answers no id.
+	if (fields.id !== undefined && typeof fields.id !== 'string' && typeof fields.id !== 'number') {
+		return {kind: 'invalid', reply: errorReply(null, `Expected \`id\` to be a string or a number, got \`${JSON.stringify(fields.id)}\` (${fields.id === null ? 'null' : Array.isArray(fields.id) ? 'list' : typeof fields.id})`, errno.messageError), cast};
 	}
 
 	const id = fields.id ?? randomUUID();

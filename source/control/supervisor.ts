@@ -14,7 +14,7 @@ import {startStreamWriter} from '../io/stream-writer.js';
 import {dispatch, type CommandContext} from './commands.js';
 import {toEndpoint} from './endpoint.js';
 import type {Endpoint} from './endpoint.js';
-import {type EventMessage, type Properties, type Reply, nowSeconds, topicMatches} from './protocol.js';
+import {type EventMessage, type Properties, type Reply, type RequestId, nowSeconds, topicMatches} from './protocol.js';
 import {MetricsSource} from './metrics.js';
 import type {MetricsServer} from './metrics-server.js';
 import type {RunningPlugin} from './plugins/plugin.js';
@@ -332,7 +332,7 @@ export class Supervisor {
 		};
 	}
 
-	async #handle(command: string, properties: Properties, id: string | null): Promise<Reply> {
+	async #handle(command: string, properties: Properties, id: RequestId | null): Promise<Reply> {
 		const started = performance.now();
 		try {
 			return await this.#run(command, properties, id);
@@ -341,7 +341,7 @@ export class Supervisor {
 		}
 	}
 
-	async #run(command: string, properties: Properties, id: string | null): Promise<Reply> {
+	async #run(command: string, properties: Properties, id: RequestId | null): Promise<Reply> {
 		if (command === 'overview') {
 			return {status: 'ok', id, time: nowSeconds(), ...this.overview()};
 		}

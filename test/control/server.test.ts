@@ -110,6 +110,16 @@ describe('over a Unix socket', () => {
 		expect(await client.next()).toMatchObject({id: 'f1', status: 'error', errno: errno.commandError, reason: 'the handler broke'});
 	});
 
+	it('echoes a number id as given, in replies and errors, and refuses an id of another type', async () => {
+		const client = await connect();
+		client.send('{"id": 1, "command": "status"}\n');
+		expect(await client.next()).toMatchObject({id: 1, status: 'ok'});
+		client.send('{"id": 2.5, "properties": {}}\n');
+		expect(await client.next()).toMatchObject({id: 2.5, status: 'error', errno: errno.messageError});
+		client.send('{"id": {"n": 1}, "command": "status"}\n');
+		expect(await client.next()).toMatchObject({id: null, status: 'error', errno: errno.messageError, reason: 'Expected `id` to be a string or a number, got `{"n":1}` (object)'});
+	});
+
 	it('gives a request without an id a reply with an id', async () => {
 		const client = await connect();
 		client.sendJson({command: 'status'});

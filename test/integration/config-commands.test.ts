@@ -177,4 +177,11 @@ describe('malformed control messages', () => {
 		expect(replies.find((reply) => reply.id === 'b')).toMatchObject({status: 'error', errno: 3});
 		expect(replies.find((reply) => reply.id === 'c')).toMatchObject({status: 'ok', statuses: {w: 'stopped'}});
 	});
+
+	it('takes a number as a request id and echoes it as given, as Circus does', async () => {
+		daemon = await startDaemon('[watcher:w]\ncmd = sleep 1000\nautostart = false\n');
+		const replies = await raw(daemon.endpoint.slice('ipc://'.length), ['{"id":1,"command":"status"}', '{"id":2,"command":"stop","properties":{"name":"nope"}}']);
+		expect(replies.find((reply) => reply.id === 1)).toMatchObject({status: 'ok', statuses: {w: 'stopped'}});
+		expect(replies.find((reply) => reply.id === 2)).toMatchObject({status: 'error', errno: 3});
+	});
 });
