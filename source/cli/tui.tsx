@@ -388,7 +388,11 @@ export async function runAttach(argv: readonly string[]): Promise<never> {
 
 	// A daemon that dies is waited for: the UI says so and reconnects when one answers on the endpoint again.
 	const client = new ReconnectingClient(first.endpoint, first, connect);
-	const ui = (await uiLoaded)({client, mode: 'attached', caps: detectCaps(process.env), mouse: args.mouse, collectGarbage});
+	// Under the UI nothing may write to the terminal: stray console output (a library's warning)
+	// becomes a notice on the status line, as in the embedded UI, instead of text over the screen.
+	const log = new OwnLog();
+	const restoreConsole = log.captureConsole();
+	const ui = (await uiLoaded)({client, mode: 'attached', supervisorLog: log, caps: detectCaps(process.env), mouse: args.mouse, collectGarbage});
 	client.watch({
 		lost: () => {
 			ui.connectionLost('disconnected, retrying');
@@ -405,11 +409,13 @@ export async function runAttach(argv: readonly string[]): Promise<never> {
 	const removeSignals = forwardSignals(ui);
 	process.on('uncaughtException', (error) => {
 		ui.restore();
+		restoreConsole();
 		process.stderr.write(`procui attach: internal error: ${error.stack ?? error.message}\n`);
 		setTimeout(() => leave(70), 100).unref();
 	});
 	await ui.done;
 	removeSignals();
+	restoreConsole();
 	await client.close().catch(() => undefined);
 	return leave(0);
 }

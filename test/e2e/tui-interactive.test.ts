@@ -184,6 +184,30 @@ cmd = python3 -i -q
 	await screen.waitFor((text) => !text.includes('leave input mode'), 'input mode left');
 });
 
+test('attached: a DEL byte in a process\'s output writes nothing over the screen, and stray console output becomes a notice', async () => {
+	const daemon = await startDaemon(`[watcher:del]
+shell = true
+cmd = printf 'a\\177b\\n\\033[?1049h\\033[2;3HDRAWN'; exec sleep 1000
+`);
+	daemons.push(daemon);
+	// A preload that writes to the console on SIGUSR2, as a library's stray warning would.
+	const preload = path.join(daemon.dir, 'stray-console.mjs');
+	fs.writeFileSync(preload, 'process.on(\'SIGUSR2\', () => {\n\tconsole.error(\'stray console output\');\n});\n');
+	const screen = runInTerminal(['attach', '--endpoint', daemon.endpoint], {
+		cwd: daemon.dir,
+		columns: 100,
+		rows: 24,
+		env: {NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(preload).href}`.trim()},
+	});
+	screens.push(screen);
+	// The program's screen: the emulator has parsed the DEL before it.
+	await screen.waitFor(/^│ {2}DRAWN/mu, 'the program\'s screen, past the DEL', 30_000);
+	expect(screen.output()).not.toContain('Parsing error');
+	process.kill(screen.pid, 'SIGUSR2');
+	await screen.waitFor('✖ stray console output', 'the console output as a notice on the status line');
+	expect(screen.text()).not.toMatch(/^stray console output/mu);
+});
+
 test('i pressed before the process\'s terminal is ready opens input mode once it is', async () => {
 	const dir = tempDir();
 	dirs.push(dir);

@@ -5,7 +5,7 @@ then followed live, each byte drawn once.
 */
 import fs from 'node:fs';
 import path from 'node:path';
-import {afterEach, describe, expect, test} from 'vitest';
+import {afterEach, describe, expect, test, vi} from 'vitest';
 import {loadConfig} from '../../source/config/index.js';
 import {SocketClient} from '../../source/control/client.js';
 import {Supervisor} from '../../source/control/supervisor.js';
@@ -59,6 +59,10 @@ cmd = for i in 1 2 3; do printf '\\033[H'; sleep 0.05; printf '\\033[2Jbuild %s 
 [watcher:redraws-split]
 shell = true
 cmd = for i in 1 2 3; do printf '\\033[H'; sleep 0.05; printf 'TOP %s\\r\\n' $i; sleep 0.05; done; exec sleep 1000
+
+[watcher:del]
+shell = true
+cmd = printf 'a\\177b\\n'; exec sleep 1000
 `);
 	const config = loadConfig(path.join(dir, 'circus.ini'), {cwd: dir, environ: process.env});
 	const supervisor = new Supervisor({config, endpoint: `ipc://${path.join(dir, 'procui.sock')}`, log: () => undefined, loadConfig: () => config});
@@ -211,6 +215,29 @@ describe.each([['in-process', false], ['over the socket', true]])('TerminalFeed 
 		expect(feed.resting).toBe(false);
 		const rows = (): string => feed.rows(20, 4, false).map((row) => stripAnsi(row).trimEnd()).join(',');
 		await waitFor(() => rows() === '1999,2000,last,', {what: 'the newest lines on the screen', timeoutMs: 20_000});
+	});
+
+	test('a DEL byte in the output is skipped, as a terminal does, and the emulator writes nothing to the console', async () => {
+		const supervisor = await startSupervisor();
+		const pid = await waitFor(() => pidOf(supervisor, 'del'));
+		const written: unknown[][] = [];
+		for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+			const spy = vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+				written.push(args);
+			});
+			cleanups.push(async () => {
+				spy.mockRestore();
+			});
+		}
+
+		const feed = new TerminalFeed(supervisor.client(), () => undefined);
+		cleanups.push(async () => feed.stop());
+		feed.setShown(true);
+		feed.setTarget({name: 'del', pid});
+		const tail = supervisor.arbiter.watchers.get('del')!.running[0]!.rawTail!;
+		await waitFor(() => tail.total >= 'a\u007Fb\r\n'.length && feed.drawnBytes === tail.total, {what: 'the output drawn'});
+		expect(stripAnsi(feed.rows(20, 2, false)[0]!).trimEnd()).toBe('ab');
+		expect(written).toEqual([]);
 	});
 
 	test('a pipe-mode process has no terminal: no target, no screen, input refused with the reason', async () => {

@@ -226,7 +226,9 @@ export class TerminalFeed {
 			return;
 		}
 
-		const terminal = new xterm.Terminal({cols: this.#columns, rows: this.#rows, scrollback: 0, allowProposedApi: true});
+		// xterm logs through `console` (at its default level a DEL byte is a "Parsing error", which it
+		// skips as a terminal does): under the UI any console output lands on the screen, so it logs nothing.
+		const terminal = new xterm.Terminal({cols: this.#columns, rows: this.#rows, scrollback: 0, allowProposedApi: true, logLevel: 'off'});
 		applyStringWidths(terminal);
 		for (const final of addressingFinals) {
 			terminal.parser.registerCsiHandler({final}, (params) => {
