@@ -4,6 +4,9 @@ import type {ArbiterConfig, FlappingConfig, Origin, WatcherConfig} from './types
 /** procui: lines kept in memory per process unless `procui.scrollback` says otherwise. */
 export const defaultScrollback = 10_000;
 
+/** Circus's graceful_timeout: seconds between the stop signal and SIGKILL. */
+export const defaultGracefulTimeout = 30;
+
 /** The flapping plugin's defaults (circus/plugins/flapping.py). */
 export const defaultFlapping: FlappingConfig = {
 	attempts: 2,
@@ -57,7 +60,7 @@ export function defaultWatcher(fields: {
 		priority: 0,
 		stopSignal: os.constants.signals.SIGTERM,
 		stopChildren: false,
-		gracefulTimeout: 30,
+		gracefulTimeout: defaultGracefulTimeout,
 		maxRetry: 5,
 		maxAge: 0,
 		maxAgeVariance: 30,

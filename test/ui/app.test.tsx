@@ -269,6 +269,17 @@ describe('the whole screen', () => {
 		expect(frame).toContain('Ctrl-C again to force');
 	});
 
+	test('quitting counts down Circus\'s default graceful_timeout (30 s) for a watcher whose config does not set it', async () => {
+		const client = new FakeClient();
+		client.replies.set('quit', async () => new Promise(() => undefined));
+		// As the supervisor answers: only the options the config set (ticker sets none of its own).
+		client.replies.set('options', (properties) => ({id: null, status: 'ok', time: 0, options: properties.name === 'ticker' ? {numprocesses: 1, pty: true} : {graceful_timeout: '5', numprocesses: 1, pty: true}}));
+		const {ui} = await mount({client, columns: 100});
+		await ui.press('q');
+		await ui.press('y');
+		await ui.waitForFrame((text) => text.includes('Stopping: waiting for ticker (30 s left), worker (5 s left)'));
+	});
+
 	test('attached, q detaches at once and asks the supervisor nothing', async () => {
 		const {client, ui, exited} = await mount({mode: 'attached'});
 		expect(ui.lastFrame().split('\n')[0]).toContain('ATTACHED');

@@ -1,4 +1,5 @@
 import {useCallback, useEffect, useRef, type Dispatch} from 'react';
+import {defaultGracefulTimeout} from '../../control/option-defaults.js';
 import {isErrorReply} from '../../control/protocol.js';
 import type {Overview} from '../../control/rows.js';
 import type {SupervisorClient} from '../../control/supervisor-client.js';
@@ -113,7 +114,8 @@ export function useQuit(options: QuitOptions): (kind: QuitKind) => void {
 		for (const watcher of live) {
 			void client.call('options', {name: watcher.name}).then((reply) => {
 				const options = isErrorReply(reply) ? undefined : reply.options as Record<string, unknown> | undefined;
-				const timeout = Number(options?.graceful_timeout);
+				// The reply holds only the options the config set: without graceful_timeout, it is the default.
+				const timeout = Number(options?.graceful_timeout ?? defaultGracefulTimeout);
 				if (options !== undefined && Number.isFinite(timeout)) {
 					dispatch({type: 'quit-timeouts', timeouts: {[watcher.name]: timeout}});
 				}
