@@ -35,7 +35,7 @@ function daemon(config: string, endpoint: string, dir: string, marker: string): 
 
 const watcherRow = (screen: string, name: string): string => screen.split('\n').find((line) => new RegExp(`[▸ ][●◐○✖?] ${name}\\b`, 'u').test(line)) ?? '';
 
-test('the daemon dies: rows unknown, "disconnected, retrying"; a daemon on the same endpoint again: rows live again', async () => {
+test('the daemon dies: rows, header totals and chart values unknown, "disconnected, retrying"; a daemon on the same endpoint again: rows live again', async () => {
 	const dir = tempDir();
 	cleanups.push(() => {
 		fs.rmSync(dir, {recursive: true, force: true});
@@ -61,6 +61,9 @@ cmd = while true; do echo "web alive $$"; sleep 0.3; done # ${marker}
 	text = await screen.waitFor((current) => watcherRow(current, 'web').includes('unknown'), 'the row unknown');
 	expect(watcherRow(text, 'web')).not.toContain('active');
 	expect(watcherRow(text, 'web')).toContain('?/1');
+	// The header's counts and totals and the charts' current values are unknown too, not the last ones seen.
+	expect(text.split('\n')[0]).toMatch(/ · \? watchers · \? (?:processes|procs)\b/u);
+	expect(text).toMatch(/│CPU \? /u);
 	for (const pid of pidsMatching(marker)) {
 		process.kill(pid, 'SIGKILL');
 	}

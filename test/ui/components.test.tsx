@@ -93,6 +93,11 @@ describe('frames', () => {
 		expect(show(<Header overview={overview} mode='attached' statsAt={1000} now={9000} lost={undefined} width={100}/>, 100)).toMatchInlineSnapshot(`" procui  circus.ini · 3 watchers · 4 procs · CPU 2.0% · MEM 40.0M ⚠ no update for 8 s      ATTACHED"`);
 	});
 
+	test('disconnected, the header\'s counts and totals read unknown', () => {
+		expect(show(<Header overview={overview} mode='attached' statsAt={1000} now={1500} lost='disconnected, retrying' width={100}/>, 100)).toMatchInlineSnapshot(`" procui  circus.ini · ? watchers · ? procs · CPU ? · MEM ? ✖ disconnected, retrying        ATTACHED"`);
+		expect(show(<Header overview={overview} mode='attached' statsAt={1000} now={1500} lost='disconnected, retrying' width={80}/>, 80)).toMatchInlineSnapshot(`" procui  circus.ini · ? watchers · ? procs… ✖ disconnected, retrying   ATTACHED"`);
+	});
+
 	test('the log pane shows the newest lines and what it is doing', () => {
 		const buffer = new LogBuffer();
 		buffer.append('worker', 201, ['booting', '\u001B[32mready\u001B[39m on :8080', 'GET / 200', 'GET /a 200', 'GET /b 404'].map((text, index) => ({seq: index + 1, time: 0, text})));
@@ -131,6 +136,20 @@ describe('frames', () => {
 			│  10%┤                       ⢀⢆ │
 			│    0┤                      ⡠⠜⠈⠦│
 			│MEM 14.0M             peak 14.0M│
+			│  20M┤                      ⣀⣀⠤⠤│
+			│    0┤                          │
+			╰────────────────────────────────╯"
+		`);
+	});
+
+	test('disconnected, the charts keep their history but not a current value', () => {
+		const samples = {cpu: [0, 1, 2, 4, 8, 4, 2, 1], rss: [10, 10, 12, 12, 14, 14, 14, 14].map((mib) => mib * 1024 * 1024)};
+		expect(show(<ChartPane unknown label='worker' samples={samples} version={1} width={34} height={8}/>, 34)).toMatchInlineSnapshot(`
+			"╭─ History · worker ────── 52 s ─╮
+			│CPU ?                  peak 8.0%│
+			│  10%┤                       ⢀⢆ │
+			│    0┤                      ⡠⠜⠈⠦│
+			│MEM ?                 peak 14.0M│
 			│  20M┤                      ⣀⣀⠤⠤│
 			│    0┤                          │
 			╰────────────────────────────────╯"

@@ -73,10 +73,10 @@ describe('an attached UI whose connection is gone', () => {
 		expect(frame.split('\n').slice(0, 7).join('\n')).toMatchInlineSnapshot(`
 			" procui  circus.ini · … ✖ disconnected, retrying   ATTACHED
 			╭─ Watchers (3) ─────────────────╮╭─ History · ticker ─────╮
-			│   WATCHER PROCS   ↻ DETAIL     ││CPU 0.5%       peak 0.5%│
+			│   WATCHER PROCS   ↻ DETAIL     ││CPU ?          peak 0.5%│
 			│▸? ticker    ?/1   0 unknown    ││   1%┤                 ⢀│
 			│ ? worker    ?/3   0 unknown    ││    0┤                  │
-			│ ? flaky     ?/1   4 unknown    ││MEM 10.0M     peak 10.0M│
+			│ ? flaky     ?/1   4 unknown    ││MEM ?         peak 10.0M│
 			│                                ││  20M┤                 ⢀│"
 		`);
 		const overviews = app.client.calls.filter((call) => call.command === 'overview').length;

@@ -342,7 +342,7 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 						<Box height={layout.topHeight} width={columns}>
 							{layout.watchersWidth > 0 ? <WatcherList rows={watchers} selected={selection.watcher?.name} focused={ui.focus === 'watchers'} width={layout.watchersWidth} height={layout.topHeight}/> : null}
 							{layout.processesWidth > 0 ? <ProcessTable watcher={selection.watcher} selected={selection.process?.pid} focused={ui.focus === 'processes'} width={layout.processesWidth} height={layout.topHeight} slot={(name, wid) => store.slots.get(name, wid)}/> : null}
-							<ChartPane label={target?.label} samples={samples} version={live.historyVersion} width={layout.chartsWidth} height={layout.topHeight}/>
+							<ChartPane label={target?.label} samples={samples} version={live.historyVersion} width={layout.chartsWidth} height={layout.topHeight} unknown={live.lost !== undefined}/>
 						</Box>
 					) : null}
 					<LogPane

@@ -15,6 +15,8 @@ type Props = {
 	readonly version: number;
 	readonly width: number;
 	readonly height: number;
+	/** The supervisor cannot be reached: the history stays, but the current values are unknown. */
+	readonly unknown?: boolean;
 };
 
 /** Columns left of the plot: the scale ("100%", "512M") and the axis. */
@@ -40,13 +42,13 @@ const memoryScale = (peak: number): {max: number; label: string} => {
 };
 
 /** A series as rows: a heading (name, now, peak), then the plot with its scale on the left. */
-function seriesRows(series: Series, width: number, rows: number): string[] {
+function seriesRows(series: Series, width: number, rows: number, unknown: boolean): string[] {
 	const {values} = series;
 	const current = values.at(-1);
 	const peak = values.length === 0 ? 0 : Math.max(...values);
 	const {max, label} = series.scale(peak);
 	const plot = renderChart(values, {width: Math.max(1, width - scaleWidth - 1), height: Math.max(1, rows - 1), max, color: series.color});
-	const heading = `${series.name} ${current === undefined ? '–' : series.format(current)}`;
+	const heading = `${series.name} ${unknown ? '?' : current === undefined ? '–' : series.format(current)}`;
 	const peakText = values.length === 0 ? 'no data yet' : `peak ${series.format(peak)}`;
 	const room = width - heading.length - 1;
 	return [
@@ -61,16 +63,16 @@ function timeSpan(samples: number): string {
 }
 
 /** CPU over memory history of the selection, drawn on blessed-contrib's braille canvas. */
-export function ChartPane({label, samples, version, width, height}: Props) {
+export function ChartPane({label, samples, version, width, height, unknown = false}: Props) {
 	const inner = Math.max(2, height - 2);
 	const cpuRows = Math.ceil(inner / 2);
 	const memoryRows = inner - cpuRows;
 	const rows = useMemo(() => {
 		const cpu: Series = {name: 'CPU', color: 'cyan', values: samples?.cpu ?? [], format: formatPercent, scale: cpuScale};
 		const memory: Series = {name: 'MEM', color: 'magenta', values: samples?.rss ?? [], format: formatBytes, scale: memoryScale};
-		return [...seriesRows(cpu, width - 2, cpuRows), ...(memoryRows >= 2 ? seriesRows(memory, width - 2, memoryRows) : [])];
+		return [...seriesRows(cpu, width - 2, cpuRows, unknown), ...(memoryRows >= 2 ? seriesRows(memory, width - 2, memoryRows, unknown) : [])];
 		// `version` stands for the samples, which grow in place.
-	}, [samples, version, width, cpuRows, memoryRows]);
+	}, [samples, version, width, cpuRows, memoryRows, unknown]);
 	return (
 		<Pane title={label === undefined ? 'History' : `History · ${label}`} right={timeSpan(Math.min(historyLength, (width - 2 - scaleWidth - 1) * 2))} width={width} height={height} focused={false}>
 			<Rows rows={rows} width={width - 2} height={inner}/>

@@ -45,13 +45,17 @@ export function Header({overview, mode, statsAt, now, lost, width}: Props) {
 	const stale = statsAt > 0 && now - statsAt > staleAfterMs;
 	const badge = mode === 'embedded' ? ' EMBEDDED ' : ' ATTACHED ';
 	const endpoint = overview?.endpoint ?? '';
+	// Disconnected: the last totals may no longer be true, so they read unknown, as the rows do.
+	const known = lost === undefined;
+	const watcherCount = known ? plural(watchers.length, 'watcher') : '? watchers';
+	const totals = known ? `CPU ${formatPercent(cpu)} · MEM ${formatBytes(rss)}` : 'CPU ? · MEM ?';
 	const long = overview === undefined
 		? 'connecting…'
-		: `${shortPath(overview.config)} · ${plural(watchers.length, 'watcher')} · ${plural(processes, 'process')} · CPU ${formatPercent(cpu)} · MEM ${formatBytes(rss)}`;
+		: `${shortPath(overview.config)} · ${watcherCount} · ${known ? plural(processes, 'process') : '? processes'} · ${totals}`;
 	// Narrow terminals: the same facts, shorter.
 	const short = overview === undefined
 		? long
-		: `${path.basename(overview.config)} · ${plural(watchers.length, 'watcher')} · ${processes} procs · CPU ${formatPercent(cpu)} · MEM ${formatBytes(rss)}`;
+		: `${path.basename(overview.config)} · ${watcherCount} · ${known ? processes : '?'} procs · ${totals}`;
 	let warning = '';
 	if (lost !== undefined) {
 		warning = ` ✖ ${lost}`;
