@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {stripAnsi} from '../../source/ui/text/ansi-text.js';
 import {LogBuffer} from '../../source/ui/logs/log-buffer.js';
-import {visibleRows, type LogRowOptions} from '../../source/ui/logs/log-rows.js';
+import {visibleRows, widestOverflow, type LogRowOptions} from '../../source/ui/logs/log-rows.js';
 
 const options: LogRowOptions = {width: 20, height: 3, wrap: false, hscroll: 0, timestamps: false, prefix: 'none', prefixWidth: 6, query: ''};
 const plain = (rows: string[]): string[] => rows.map((row) => stripAnsi(row));
@@ -50,6 +50,16 @@ describe('visibleRows', () => {
 	test('scrolls long lines sideways', () => {
 		const logs = buffer(['abcdefghijklmnopqrstuvwxyz']);
 		expect(visibleRows(logs, logs.end, {...options, hscroll: 8}).rows).toEqual(['ijklmnopqrstuvwxyz']);
+	});
+
+	test('can scroll sideways as far as the widest line shown overflows the pane, prefix included', () => {
+		const logs = buffer(['abcdefghijklmnopqrstuvwxyz', 'short', 'x'.repeat(24), 'y']);
+		// The three lines shown: the widest (24) needs 4 columns more than the 20 there are.
+		expect(widestOverflow(logs, logs.end, options)).toBe(4);
+		expect(plain(visibleRows(logs, logs.end, {...options, hscroll: 4}).rows)[1]).toBe('x'.repeat(20));
+		// Scrolled back to the alphabet (26), with the pid's 8 columns before it.
+		expect(widestOverflow(logs, 2, {...options, prefix: 'pid'})).toBe(14);
+		expect(widestOverflow(logs, logs.end, {...options, width: 30})).toBe(0);
 	});
 
 	test('prefixes the watcher in its colour, or the pid, and the time', () => {

@@ -80,12 +80,29 @@ describe('log view', () => {
 	});
 
 	test('sideways scrolling only when not wrapping; wrap resets it', () => {
-		const shifted = run([{type: 'hscroll', delta: 2}]);
+		const shifted = run([{type: 'hscroll', delta: 2, max: 100}]);
 		expect(shifted.hscroll).toBe(16);
-		expect(run([{type: 'hscroll', delta: -5}]).hscroll).toBe(0);
+		expect(run([{type: 'hscroll', delta: -5, max: 100}]).hscroll).toBe(0);
 		const wrapped = uiReducer(shifted, {type: 'toggle', option: 'wrap', extent});
 		expect(wrapped).toMatchObject({wrap: true, hscroll: 0});
-		expect(uiReducer(wrapped, {type: 'hscroll', delta: 1}).hscroll).toBe(0);
+		expect(uiReducer(wrapped, {type: 'hscroll', delta: 1, max: 100}).hscroll).toBe(0);
+	});
+
+	test('sideways scrolling stops at the widest line\'s end, so ← moves at once', () => {
+		const far = run(Array.from({length: 20}, () => ({type: 'hscroll', delta: 1, max: 37}) as const));
+		expect(far.hscroll).toBe(37);
+		expect(uiReducer(far, {type: 'hscroll', delta: -1, max: 37}).hscroll).toBe(29);
+		// Nothing wider than the pane: nowhere to go.
+		expect(run([{type: 'hscroll', delta: 1, max: 0}]).hscroll).toBe(0);
+	});
+
+	test('the help and a command\'s result scroll between their first and last page, so a key back moves at once', () => {
+		for (const opened of [{type: 'open-help'}, {type: 'show-result', title: 'stats', lines: ['a']}] as const) {
+			const far = run([opened, ...Array.from({length: 40}, () => ({type: 'modal-scroll', delta: 10, max: 25}) as const)]);
+			expect(far.modal).toMatchObject({scroll: 25});
+			expect(uiReducer(far, {type: 'modal-scroll', delta: -1, max: 25}).modal).toMatchObject({scroll: 24});
+			expect(uiReducer(far, {type: 'modal-scroll', delta: -100, max: 25}).modal).toMatchObject({scroll: 0});
+		}
 	});
 
 	test('a search match is brought into view with context below it, focusing the logs', () => {

@@ -17,6 +17,7 @@ import {hitTest} from './hit-test.js';
 import {computeLayout, minColumns, minRows} from './layout.js';
 import type {LiveStore} from '../live/live-store.js';
 import {sourceKey} from '../logs/log-source.js';
+import {viewBottom, widestOverflow} from '../logs/log-rows.js';
 import {chartTarget, logSourceOf, resolveSelection, terminalTargetOf} from '../state/selection.js';
 import {seriesKey} from '../live/history.js';
 import {uiReducer, type UiAction} from '../state/ui-reducer.js';
@@ -27,11 +28,11 @@ import {ChartPane} from './ChartPane.js';
 import {ConfirmQuit} from './ConfirmQuit.js';
 import {Footer} from './Footer.js';
 import {Header, staleAfterMs} from './Header.js';
-import {HelpOverlay} from './HelpOverlay.js';
+import {HelpOverlay, helpScrollMax} from './HelpOverlay.js';
 import {LogPane} from './LogPane.js';
 import {ProcessTable} from './ProcessTable.js';
 import {PromptLine} from './PromptLine.js';
-import {ResultOverlay} from './ResultOverlay.js';
+import {ResultOverlay, resultScrollMax} from './ResultOverlay.js';
 import {SignalPicker} from './SignalPicker.js';
 import {StatusLine} from './StatusLine.js';
 import {WatcherList} from './WatcherList.js';
@@ -128,6 +129,8 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 	}, [store, terminalKey]);
 	const paneColumns = Math.max(1, columns - 2);
 	const paneRows = Math.max(1, layout.logHeight - 2);
+	// Between the header and the status line: the help's height.
+	const middleHeight = rows - 3;
 	useEffect(() => {
 		store.terminal.setSize(paneColumns, paneRows);
 	}, [store, paneColumns, paneRows]);
@@ -221,6 +224,17 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 		},
 		clipboard: clipboard ?? (() => undefined),
 		logPrefix: {prefix, prefixWidth},
+		modalScrollMax(modal) {
+			if (modal.kind === 'help') {
+				return helpScrollMax(columns, middleHeight, mode, live.overview?.endpoint);
+			}
+
+			return modal.kind === 'result' ? resultScrollMax(modal.lines, rows) : 0;
+		},
+		hscrollMax(state) {
+			const logs = store.logs;
+			return widestOverflow(logs, viewBottom(logs, state.follow, state.anchor, paneRows), {width: paneColumns, height: paneRows, timestamps: state.timestamps, prefix, prefixWidth});
+		},
 		enterInput() {
 			const target = store.terminal.target;
 			if (target === undefined) {
@@ -328,7 +342,6 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 	const target = chartTarget(ui, selection);
 	const samples = target === undefined ? undefined : store.history.get(seriesKey(target));
 	const query = ui.modal.kind === 'prompt' && ui.modal.purpose === 'search' ? ui.modal.text : ui.search.query;
-	const middleHeight = rows - 3;
 	const hint = ui.modal.kind === 'prompt' ? ui.modal.hint : undefined;
 	const footerHints = typing && terminalTarget !== undefined
 		? [['Ctrl-]', 'leave input mode'], ['keys', `go to ${terminalTarget.name} ${terminalTarget.pid}`]] as const

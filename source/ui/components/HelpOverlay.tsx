@@ -122,10 +122,16 @@ function helpRows(width: number, mode: UiMode, endpoint: string | undefined): st
 	return Array.from({length: Math.max(left.length, right.length)}, (_, index) => `${padColumns(left[index] ?? '', columnWidth)} \u001B[90m│\u001B[39m ${right[index] ?? ''}`);
 }
 
+/** The last scroll position at which the help (`width` × `height`, with its border) is still full. */
+export function helpScrollMax(width: number, height: number, mode: UiMode, endpoint: string | undefined): number {
+	return Math.max(0, helpRows(width, mode, endpoint).length - Math.max(1, height - 2));
+}
+
 /** The help: the same key table the footer shows, all of it, in one or two columns. */
 export function HelpOverlay({width, height, scroll, mode, endpoint}: Props) {
 	const rows = useMemo(() => helpRows(width, mode, endpoint), [width, mode, endpoint]);
 	const visible = Math.max(1, height - 2);
+	// The reducer bounds the scroll, but a resize since may have made the help shorter.
 	const start = Math.min(scroll, Math.max(0, rows.length - visible));
 	return (
 		<Box flexDirection='column' width={width} height={height} borderStyle='round' borderColor='cyan'>

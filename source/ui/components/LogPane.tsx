@@ -1,6 +1,6 @@
 import {useMemo} from 'react';
 import type {LogBuffer} from '../logs/log-buffer.js';
-import {visibleRows, type LogRowOptions} from '../logs/log-rows.js';
+import {viewBottom, visibleRows, type LogRowOptions} from '../logs/log-rows.js';
 import {sourceTitle} from '../logs/log-source.js';
 import type {LogState} from '../live/live-store.js';
 import type {CopySelection} from '../state/ui-state.js';
@@ -59,8 +59,7 @@ export function LogPane(props: Props) {
 	const {buffer, log, version, follow, anchor, wrap, timestamps, hscroll, query, currentMatch, prefix, prefixWidth, width, height} = props;
 	const innerWidth = Math.max(1, width - 2);
 	const innerHeight = Math.max(1, height - 2);
-	// Lines scrolled back to may have been evicted since (a flood fills the buffer in seconds): then the oldest page held.
-	const bottom = follow ? buffer.end : Math.min(Math.max(anchor, Math.min(buffer.end, buffer.start + innerHeight)), buffer.end);
+	const bottom = viewBottom(buffer, follow, anchor, innerHeight);
 	const {copy} = props;
 	const rows = useMemo(
 		() => {

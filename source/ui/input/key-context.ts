@@ -34,6 +34,10 @@ export type KeyContext = {
 	readonly clipboard: (text: string) => void;
 	/** The prefix the log pane gives each line (watcher, pid or none), for lines written out as shown. */
 	readonly logPrefix: Pick<LogRowOptions, 'prefix' | 'prefixWidth'>;
+	/** How far the help or a command's result can scroll at this screen size (0 for other modals). */
+	readonly modalScrollMax: (modal: UiState['modal']) => number;
+	/** How far the log pane's lines can scroll sideways in this view: the widest line shown, less the pane's width. */
+	readonly hscrollMax: (ui: UiState) => number;
 	/** Run `action` (with the context of that moment) once the log source's lines are in. */
 	readonly whenLoaded: (action: (context: KeyContext) => void) => void;
 };

@@ -48,13 +48,13 @@ export function handleKey(context: KeyContext, input: string, key: Key): void {
 			if (key.escape || input === 'q' || input === '?' || key.return) {
 				dispatch({type: 'close-modal'});
 			} else if (key.upArrow || input === 'k') {
-				dispatch({type: 'modal-scroll', delta: -1});
+				dispatch({type: 'modal-scroll', delta: -1, max: context.modalScrollMax(ui.modal)});
 			} else if (key.downArrow || input === 'j') {
-				dispatch({type: 'modal-scroll', delta: 1});
+				dispatch({type: 'modal-scroll', delta: 1, max: context.modalScrollMax(ui.modal)});
 			} else if (key.pageUp) {
-				dispatch({type: 'modal-scroll', delta: -10});
+				dispatch({type: 'modal-scroll', delta: -10, max: context.modalScrollMax(ui.modal)});
 			} else if (key.pageDown || input === ' ') {
-				dispatch({type: 'modal-scroll', delta: 10});
+				dispatch({type: 'modal-scroll', delta: 10, max: context.modalScrollMax(ui.modal)});
 			}
 
 			return;
@@ -111,7 +111,7 @@ function act(context: KeyContext, intent: Intent): void {
 		}
 
 		case 'hscroll': {
-			dispatch({type: 'hscroll', delta: intent.delta});
+			dispatch({type: 'hscroll', delta: intent.delta, max: context.hscrollMax(ui)});
 			return;
 		}
 

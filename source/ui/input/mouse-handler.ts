@@ -18,7 +18,7 @@ export function handleMouse(context: KeyContext, event: MouseEvent, hit: Hit | u
 	const {ui, dispatch, selection} = context;
 	if (ui.modal.kind !== 'none') {
 		if (event.kind === 'wheel' && (ui.modal.kind === 'help' || ui.modal.kind === 'result')) {
-			dispatch({type: 'modal-scroll', delta: event.wheel * wheelLines});
+			dispatch({type: 'modal-scroll', delta: event.wheel * wheelLines, max: context.modalScrollMax(ui.modal)});
 		}
 
 		return;

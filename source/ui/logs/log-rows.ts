@@ -98,6 +98,33 @@ function entryRows(entry: LogEntry, index: number, options: LogRowOptions): stri
 }
 
 /**
+The entry the view ends just before (an absolute index): the newest while following, else the
+anchor. Lines scrolled back to may have been evicted since (a flood fills the buffer in seconds):
+then the oldest page held.
+*/
+export function viewBottom(buffer: LogBuffer, follow: boolean, anchor: number, height: number): number {
+	return follow ? buffer.end : Math.min(Math.max(anchor, Math.min(buffer.end, buffer.start + height)), buffer.end);
+}
+
+/**
+How far the lines that fill the pane (not wrapping: one row each) can scroll sideways: the columns
+the widest of them overflows the pane by. Scrolled further, the view would only grow emptier.
+*/
+export function widestOverflow(buffer: LogBuffer, bottom: number, options: Pick<LogRowOptions, 'width' | 'height' | 'timestamps' | 'prefix' | 'prefixWidth'>): number {
+	let widest = 0;
+	const end = Math.min(bottom, buffer.end);
+	for (let index = Math.max(buffer.start, end - options.height); index < end; index++) {
+		const entry = buffer.at(index)!;
+		if (entry.kind === 'line') {
+			const available = Math.max(1, options.width - textWidth(prefixOf(entry, options)));
+			widest = Math.max(widest, textWidth(expandTabs(entry.text)) - available);
+		}
+	}
+
+	return widest;
+}
+
+/**
 The rows that fill the pane with the entries ending just before `bottom` (an absolute index), the
 index of the first entry shown, and the entry each row belongs to.
 */

@@ -23,7 +23,8 @@ export type UiAction =
 	| {readonly type: 'back'}
 	| {readonly type: 'scroll'; readonly delta: number; readonly extent: LogExtent}
 	| {readonly type: 'log-edge'; readonly to: 'top' | 'bottom'; readonly extent: LogExtent}
-	| {readonly type: 'hscroll'; readonly delta: number}
+	/** `max`: the columns the widest line shown overflows the pane by (past it, nothing more shows). */
+	| {readonly type: 'hscroll'; readonly delta: number; readonly max: number}
 	| {readonly type: 'toggle'; readonly option: 'follow' | 'wrap' | 'timestamps' | 'zoom'; readonly extent: LogExtent}
 	| {readonly type: 'log-scope'; readonly scope: 'all' | 'supervisor'}
 	/** `T`: this process's log pane shows `view` until the process exits. */
@@ -36,7 +37,8 @@ export type UiAction =
 	| {readonly type: 'close-modal'}
 	| {readonly type: 'search'; readonly query: string; readonly match: number | undefined; readonly message: string | undefined; readonly extent: LogExtent}
 	| {readonly type: 'open-help'}
-	| {readonly type: 'modal-scroll'; readonly delta: number}
+	/** `max`: the last scroll position at which the modal's text still fills it. */
+	| {readonly type: 'modal-scroll'; readonly delta: number; readonly max: number}
 	| {readonly type: 'open-signal'; readonly target: {readonly name: string; readonly pid?: number}}
 	| {readonly type: 'signal-move'; readonly delta: number; readonly count: number}
 	| {readonly type: 'show-result'; readonly title: string; readonly lines: readonly string[]}
@@ -243,7 +245,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		}
 
 		case 'hscroll': {
-			return state.wrap ? state : {...state, hscroll: Math.max(0, state.hscroll + action.delta * hscrollStep)};
+			// Bounded on both sides, so that a key the other way moves the view at once.
+			return state.wrap ? state : {...state, hscroll: clamp(state.hscroll + action.delta * hscrollStep, 0, action.max)};
 		}
 
 		case 'toggle': {
@@ -308,7 +311,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 
 		case 'modal-scroll': {
 			if (state.modal.kind === 'help' || state.modal.kind === 'result') {
-				return {...state, modal: {...state.modal, scroll: Math.max(0, state.modal.scroll + action.delta)}};
+				// Bounded on both sides, so that a key the other way moves the text at once.
+				return {...state, modal: {...state.modal, scroll: clamp(state.modal.scroll + action.delta, 0, action.max)}};
 			}
 
 			return state;
