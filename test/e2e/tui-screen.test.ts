@@ -40,3 +40,25 @@ cmd = echo boom; exit 1
 	const later = await screen.waitFor(/\(×[3-9]\)|\(×\d\d+\)/u, 'three warnings or more, collapsed', 40_000);
 	expect(later).toContain('✓ stop zeta');
 });
+
+test('below the minimum size (40×12), q asks and y shows the graceful stop\'s progress, then procui exits', async () => {
+	const dir = tempDir();
+	dirs.push(dir);
+	// It ignores SIGTERM: the stop waits out graceful_timeout, long enough to be seen. (Should the
+	// test fail and procui be killed, it ends once the test's folder is removed.)
+	fs.writeFileSync(path.join(dir, 'circus.ini'), `[watcher:stubborn]
+shell = true
+cmd = trap '' TERM; echo up; while [ -e circus.ini ]; do sleep 0.1; done
+graceful_timeout = 3
+`);
+	const screen = runInTerminal(['circus.ini', '--endpoint', `ipc://${path.join(dir, 'procui.sock')}`], {cwd: dir, columns: 40, rows: 12});
+	screens.push(screen);
+	// Wrapped at 40 columns: read the screen as one text.
+	const text = (current: string): string => current.split('\n').map((line) => line.trim()).join(' ');
+	await screen.waitFor((current) => text(current).includes('Terminal too small (40×12)'), 'the too-small notice');
+	screen.type('q');
+	await screen.waitFor((current) => text(current).includes('Quit procui? This stops 1 running process gracefully.'), 'the quit question');
+	screen.type('y');
+	await screen.waitFor((current) => /Stopping: waiting for stubborn \([123] s left\)/u.test(text(current)), 'the stop\'s progress');
+	expect(await screen.exited).toBe(0);
+});

@@ -280,6 +280,29 @@ describe('the whole screen', () => {
 		await ui.waitForFrame((text) => text.includes('Stopping: waiting for ticker (30 s left), worker (5 s left)'));
 	});
 
+	test('too small (40×12): q shows the quit question, y what the graceful stop waits for, then it exits', async () => {
+		const client = new FakeClient();
+		let stopped = (): void => undefined;
+		client.replies.set('quit', async () => new Promise((resolve) => {
+			stopped = () => {
+				resolve({id: null, status: 'ok', time: 0});
+			};
+		}));
+		client.replies.set('options', () => ({id: null, status: 'ok', time: 0, options: {graceful_timeout: '5'}}));
+		const {ui, exited} = await mount({client});
+		await ui.resize(40, 12);
+		// The notice and the question wrap at 40 columns: read them as one text.
+		const text = (frame: string): string => frame.split('\n').map((line) => line.trim()).join(' ');
+		await ui.waitForFrame((frame) => text(frame).includes('Terminal too small (40×12)'));
+		await ui.press('q');
+		await ui.waitForFrame((frame) => text(frame).includes('Quit procui? This stops 4 running processes gracefully. y quits, n stays'));
+		await ui.press('y');
+		await ui.waitForFrame((frame) => text(frame).includes('Stopping: waiting for ticker (5 s left), worker (5 s left)'));
+		expect(text(ui.lastFrame())).not.toContain('Quit procui?');
+		stopped();
+		await until(exited);
+	});
+
 	test('attached, q detaches at once and asks the supervisor nothing', async () => {
 		const {client, ui, exited} = await mount({mode: 'attached'});
 		expect(ui.lastFrame().split('\n')[0]).toContain('ATTACHED');

@@ -1,4 +1,4 @@
-import {Box, Text, useInput, useStdin} from 'ink';
+import {Box, useInput, useStdin} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import {isErrorReply} from '../../control/protocol.js';
 import type {SupervisorClient} from '../../control/supervisor-client.js';
@@ -14,7 +14,7 @@ import {copyBindings} from '../input/keymap.js';
 import type {MouseEvents} from '../input/mouse.js';
 import {handleMouse} from '../input/mouse-handler.js';
 import {hitTest} from './hit-test.js';
-import {computeLayout, minColumns, minRows} from './layout.js';
+import {computeLayout} from './layout.js';
 import type {LiveStore} from '../live/live-store.js';
 import {sourceKey} from '../logs/log-source.js';
 import {viewBottom, widestOverflow} from '../logs/log-rows.js';
@@ -35,6 +35,7 @@ import {PromptLine} from './PromptLine.js';
 import {ResultOverlay, resultScrollMax} from './ResultOverlay.js';
 import {SignalPicker} from './SignalPicker.js';
 import {StatusLine} from './StatusLine.js';
+import {TooSmall} from './TooSmall.js';
 import {WatcherList} from './WatcherList.js';
 
 export type AppProps = {
@@ -332,11 +333,7 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 	);
 
 	if (layout.tooSmall) {
-		return (
-			<Box flexDirection='column' width={columns} height={rows}>
-				<Text wrap='wrap'>Terminal too small ({columns}×{rows}): procui needs {minColumns}×{minRows} at least, 80×24 or more to shine. q quits.</Text>
-			</Box>
-		);
+		return <TooSmall columns={columns} rows={rows} ui={ui} watchers={watchers} now={now}/>;
 	}
 
 	const target = chartTarget(ui, selection);
