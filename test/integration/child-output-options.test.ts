@@ -104,15 +104,33 @@ describe('close_child_stdout and close_child_stderr', () => {
 	});
 
 	it('with pty = true and stderr on the terminal, close_child_stdout leaves the terminal carrying stderr alone', async () => {
+		daemon = await startDaemon('[watcher:w]\ncmd = ./emit.sh\npty = true\nrespawn = false\nclose_child_stdout = true\n', {setup(dir) {
+			fs.writeFileSync(path.join(dir, 'emit.sh'), emitScript, {mode: 0o755});
+		}});
+		await waitFor(async () => (await daemon!.ok('status', {name: 'w'})).status === 'stopped', {what: 'the process to end'});
+		const lines = await waitFor(async () => {
+			const all = field<Array<{text: string}>>(await daemon!.ok('logs', {name: 'w', lines: 10}), 'lines').map((line) => line.text);
+			return all.length > 0 ? all : undefined;
+		}, {what: 'the stderr line in the scrollback'});
+		expect(lines).toHaveLength(1);
+		expect(lines[0]).toMatch(/^err-line fd1=\/dev\/null fd2=\/dev\/pts\/\d+$/);
+	});
+
+	// Circus reads no stream that is not set (stderr is circusd's own there): a stdout_stream alone
+	// never holds stderr, so stderr has a pipe of its own and out.log gets nothing.
+	it('with pty = true, close_child_stdout and only stdout_stream set, stderr goes to a pipe of its own, not to out.log', async () => {
 		daemon = await startDaemon('[watcher:w]\ncmd = ./emit.sh\npty = true\nrespawn = false\nclose_child_stdout = true\nstdout_stream.filename = out.log\n', {setup(dir) {
 			fs.writeFileSync(path.join(dir, 'emit.sh'), emitScript, {mode: 0o755});
 		}});
-		const out = path.join(daemon.dir, 'out.log');
 		await waitFor(async () => (await daemon!.ok('status', {name: 'w'})).status === 'stopped', {what: 'the process to end'});
-		await waitFor(() => readOr(out).includes('err-line'), {what: 'the stderr line in out.log'});
-		expect(readOr(out)).toMatch(/^err-line fd1=\/dev\/null fd2=\/dev\/pts\/\d+\n$/);
-		const lines = field<Array<{text: string}>>(await daemon.ok('logs', {name: 'w', lines: 10}), 'lines').map((line) => line.text.split(' ')[0]);
-		expect(lines).toEqual(['err-line']);
+		const lines = await waitFor(async () => {
+			const all = field<Array<{text: string; stderr?: boolean}>>(await daemon!.ok('logs', {name: 'w', lines: 10}), 'lines');
+			return all.length > 0 ? all : undefined;
+		}, {what: 'the stderr line in the scrollback'});
+		expect(lines).toHaveLength(1);
+		expect(lines[0]!.text).toMatch(/^err-line fd1=\/dev\/null fd2=socket:/);
+		expect(lines[0]!.stderr).toBe(true);
+		expect(readOr(path.join(daemon.dir, 'out.log'))).toBe('');
 	});
 });
 
