@@ -5,6 +5,8 @@ import {ScreenWriter} from '../../source/ui/screen/screen-writer.js';
 import {signalNames} from '../../source/ui/input/signals.js';
 import {completeLine, splitWords} from '../../source/ui/input/split-words.js';
 import {processRow, watcherRow} from './fixtures.js';
+import {summarize} from '../../source/ui/hooks/use-commands.js';
+import type {Reply} from '../../source/control/protocol.js';
 
 test('numbers read short', () => {
 	expect([formatBytes(0), formatBytes(512), formatBytes(1536), formatBytes(13.5 * 1024 * 1024), formatBytes(300 * 1024 * 1024)]).toEqual(['0B', '512B', '1.50K', '13.5M', '300M']);
@@ -124,5 +126,14 @@ describe('ScreenWriter', () => {
 		writer.invalidate();
 		writer.paint('a\nb\nc');
 		expect(writes.at(-1)).toContain('\u001B[1;1H');
+	});
+});
+
+describe('a command\'s summary in the status line', () => {
+	// The supervisor says so in `info` (README: a start a stop overtakes, and the reverse).
+	test('says what overtook it, for one watcher or several', () => {
+		expect(summarize('start', {id: '1', status: 'ok', time: 0, info: {superseded: 'stop web'}} as Reply)).toBe('superseded by `stop web`');
+		expect(summarize('stop', {id: '1', status: 'ok', time: 0, info: {web: {superseded: 'start'}, api: {}}} as Reply)).toBe('superseded by `start`');
+		expect(summarize('stop', {id: '1', status: 'ok', time: 0, info: null} as Reply)).toBe('ok');
 	});
 });

@@ -15,8 +15,8 @@ function elapsed(startedAt: number): string {
 
 /** A one-line summary of an ok reply: what changed, when the reply says more than "ok". */
 export function summarize(command: string, reply: Reply): string {
-	const superseded = (reply as Record<string, unknown>).superseded;
-	if (typeof superseded === 'string') {
+	const superseded = supersededBy(reply);
+	if (superseded !== undefined) {
 		return `superseded by \`${superseded}\``;
 	}
 
@@ -26,6 +26,29 @@ export function summarize(command: string, reply: Reply): string {
 	}
 
 	return text.includes('\n') ? 'ok' : text;
+}
+
+/** What overtook the command, when a later one did: the reply says so in `info` (`{"superseded":
+"stop web"}`, or one such per watcher when the command named several). */
+function supersededBy(reply: Reply): string | undefined {
+	const {info} = reply as {info?: unknown};
+	if (typeof info !== 'object' || info === null) {
+		return undefined;
+	}
+
+	const {superseded} = info as {superseded?: unknown};
+	if (typeof superseded === 'string') {
+		return superseded;
+	}
+
+	for (const entry of Object.values(info)) {
+		const inner = typeof entry === 'object' && entry !== null ? (entry as {superseded?: unknown}).superseded : undefined;
+		if (typeof inner === 'string') {
+			return inner;
+		}
+	}
+
+	return undefined;
 }
 
 /** Every action goes through here: a command on the supervisor's scheduler, via the client. */
