@@ -349,6 +349,11 @@ export class Watcher {
 	setNumprocesses(count: number): number {
 		this.#numprocesses = Math.max(0, this.config.singleton ? Math.min(1, count) : count);
 		if (this.desired === 'active') {
+			// What numprocesses lacks is owed, as a start's spawns are (Circus's incr runs
+			// spawn_processes: up to numprocesses, warmup_delay apart). Without it, with respawn = false
+			// the warmup timer found nothing owed and only the first new process was spawned; after a
+			// decr, a start owes no more than the new count lacks.
+			this.#toSpawn = Math.max(0, this.numprocesses - this.#runningCount());
 			this.reconcile(true);
 		}
 

@@ -105,3 +105,77 @@ describe('kernel: numprocesses', () => {
 		expect(k.arbiter.get('web').status).toBe('active');
 	});
 });
+
+describe('kernel: incr with warmup_delay', () => {
+	/** Spawn times relative to now, each process exec'ed as it starts. */
+	function spawnTimes(k: Kernel): number[] {
+		const t0 = k.clock.now();
+		const times: number[] = [];
+		k.children.onSpawn = (child) => {
+			times.push(k.clock.now() - t0);
+			queueMicrotask(() => {
+				child.exec();
+			});
+		};
+
+		return times;
+	}
+
+	for (const respawn of ['false', 'true']) {
+		it(`with respawn = ${respawn}, incr by 3 spawns all three, warmup_delay apart, and the watcher is then active`, async () => {
+			const k = kernel([watcher('web', {warmup_delay: '1', respawn})]);
+			await k.outcome(k.arbiter.startWatchers(['web']));
+			await k.clock.advance(5000);
+			const times = spawnTimes(k);
+			expect(await k.outcome(k.arbiter.incr('web', 3))).toEqual({state: 'resolved', value: {numprocesses: 4}});
+			await k.clock.advance(10_000);
+			expect(times).toEqual([0, 1000, 2000]);
+			expect(k.alive('web')).toHaveLength(4);
+			expect(k.arbiter.get('web').status).toBe('active');
+		});
+	}
+
+	it('with respawn = false, decr then incr spawns what the incr adds, warmup_delay apart', async () => {
+		const k = kernel([watcher('web', {numprocesses: '3', warmup_delay: '1', respawn: 'false'})]);
+		await k.outcome(k.arbiter.startWatchers(['web']));
+		await k.clock.advance(5000);
+		await k.outcome(k.arbiter.decr('web', 2));
+		await k.clock.advance(5000);
+		expect(k.alive('web')).toHaveLength(1);
+		const times = spawnTimes(k);
+		await k.outcome(k.arbiter.incr('web', 2));
+		await k.clock.advance(10_000);
+		expect(times).toEqual([0, 1000]);
+		expect(k.alive('web')).toHaveLength(3);
+		expect(k.arbiter.get('web').status).toBe('active');
+	});
+
+	it('with respawn = false, an incr during a start adds its spawns to what the start still owes', async () => {
+		const k = kernel([watcher('web', {numprocesses: '3', warmup_delay: '1', respawn: 'false'})]);
+		const times = spawnTimes(k);
+		const start = k.arbiter.startWatchers(['web']);
+		await k.clock.advance(500);
+		expect(times).toEqual([0]);
+		await k.outcome(k.arbiter.incr('web', 2));
+		await k.clock.advance(10_000);
+		expect(times).toEqual([0, 1000, 2000, 3000, 4000]);
+		expect((await k.outcome(start)).state).toBe('resolved');
+		expect(k.alive('web')).toHaveLength(5);
+		expect(k.arbiter.get('web').status).toBe('active');
+	});
+
+	it('with respawn = false, incr tops up to the new numprocesses as Circus\'s spawn_processes does: a process that died before it is replaced too', async () => {
+		const k = kernel([watcher('web', {numprocesses: '2', warmup_delay: '1', respawn: 'false'})]);
+		await k.outcome(k.arbiter.startWatchers(['web']));
+		await k.clock.advance(5000);
+		k.children.all[0]!.exit(1);
+		await k.settle();
+		expect(k.alive('web')).toHaveLength(1);
+		const times = spawnTimes(k);
+		await k.outcome(k.arbiter.incr('web', 1));
+		await k.clock.advance(10_000);
+		expect(k.arbiter.get('web').numprocesses).toBe(3);
+		expect(times).toEqual([0, 1000]);
+		expect(k.alive('web')).toHaveLength(3);
+	});
+});
