@@ -74,7 +74,19 @@ export function formatLogLine(line: LogLine, color: boolean): string {
 	return `\u001B[2m${stamp(line.time)}\u001B[0m \u001B[${colourOf(line.watcher)}m${label}\u001B[0m | ${line.text}\u001B[0m`;
 }
 
-/** `procui logs`: returns the exit status (for -f, once interrupted or the supervisor goes away). */
+/** With -f, the first wait before trying the endpoint again after the supervisor went away, and the
+longest: as `procui attach` waits (ReconnectingClient), each failure doubling the wait. */
+const firstRetryMs = 250;
+const maxRetryMs = 5000;
+
+/** Processes whose last printed line is remembered (to print none twice): far more than a scrollback
+holds, and a bounded memory however many processes a long `logs -f` sees come and go. */
+const printedPidsKept = 4096;
+
+/** What one connection ended with: an exit status, or `gone` (the supervisor went away, -f waits). */
+type SessionEnd = number | 'gone';
+
+/** `procui logs`: returns the exit status (for -f, once interrupted). */
 export async function runLogs(argv: readonly string[]): Promise<number> {
 	const flags = await parse(argv);
 	if ('exit' in flags) {
@@ -82,23 +94,49 @@ export async function runLogs(argv: readonly string[]): Promise<number> {
 	}
 
 	const {name, pid} = splitTarget(flags.target);
+	const endpoint = flags.endpoint ?? defaultEndpoint().url;
+	// The last line printed of each process, so none is printed twice: where the scrollback and the
+	// live stream meet, and after a reconnection to the same supervisor (its scrollback again). A new
+	// supervisor's process may have an old one's pid with seqs from 1 again: its lines are newer.
+	const printed = new Map<number, {seq: number; time: number}>();
 	const write = (line: LogLine): void => {
+		const last = printed.get(line.pid);
+		if (last !== undefined && line.seq <= last.seq && line.time <= last.time) {
+			return;
+		}
+
+		// Most recently printed last; the oldest is let go past the bound (a churning watcher's pids).
+		printed.delete(line.pid);
+		printed.set(line.pid, {seq: line.seq, time: line.time});
+		if (printed.size > printedPidsKept) {
+			printed.delete(printed.keys().next().value!);
+		}
+
 		process.stdout.write(flags.json ? `${JSON.stringify(line)}\n` : `${formatLogLine(line, flags.color)}\n`);
 	};
 
-	let client: SocketClient;
-	try {
-		client = await SocketClient.connect(flags.endpoint ?? defaultEndpoint().url, {timeoutMs: 5000});
-	} catch (error) {
-		process.stderr.write(`procui logs: ${error instanceof Error ? error.message : String(error)}\n`);
-		return 1;
-	}
+	// Once following, SIGINT and SIGTERM end it (exit 0), whatever the connection is doing. Not
+	// before: an interrupt while the scrollback is fetched ends logs at once, as it always did.
+	let interrupt: Interrupt | undefined;
+	const interruption = (): Interrupt => {
+		interrupt ??= onInterrupt();
+		return interrupt;
+	};
 
-	try {
+	/** One connection: the scrollback, then with -f the live output until interrupted or it closes. */
+	const session = async (client: SocketClient): Promise<SessionEnd> => {
+		const gone = new Promise<SessionEnd>((resolve) => {
+			if (client.closed) {
+				resolve('gone');
+			}
+
+			client.on('close', () => {
+				resolve('gone');
+			});
+		});
 		// Subscribe first, so no line falls between the scrollback and the live stream.
 		const live: LogLine[] = [];
 		let backlogDone = false;
-		const seen = new Map<number, number>();
 		const onEvent = (event: EventMessage): void => {
 			if (event.event === 'dropped') {
 				process.stderr.write(`procui logs: ${String(event.data.count)} events dropped: this reader was too slow\n`);
@@ -135,44 +173,52 @@ export async function runLogs(argv: readonly string[]): Promise<number> {
 		}
 
 		for (const line of (reply as unknown as {lines: LogLine[]}).lines) {
-			seen.set(line.pid, Math.max(seen.get(line.pid) ?? 0, line.seq));
 			write(line);
 		}
 
 		backlogDone = true;
 		for (const line of live) {
-			if (line.seq > (seen.get(line.pid) ?? 0)) {
-				write(line);
+			write(line);
+		}
+
+		return flags.follow ? Promise.race([interruption().done.then(() => 0), gone]) : 0;
+	};
+
+	let client: SocketClient | undefined;
+	try {
+		client = await SocketClient.connect(endpoint, {timeoutMs: 5000});
+	} catch (error) {
+		process.stderr.write(`procui logs: ${error instanceof Error ? error.message : String(error)}\n`);
+		return 1;
+	}
+
+	try {
+		for (;;) {
+			let end: SessionEnd;
+			try {
+				end = await session(client);
+			} catch (error) {
+				// A connection that closes mid-request is a supervisor gone away too: -f waits for the next.
+				if (!flags.follow || !(error instanceof ControlConnectionError)) {
+					throw error;
+				}
+
+				end = 'gone';
+			}
+
+			if (end !== 'gone') {
+				return end;
+			}
+
+			// A daemon restarting (or an ssh connection lost) is waited for, as `procui attach` does:
+			// -f gives live output until interrupted.
+			process.stderr.write('procui logs: the supervisor went away; waiting for it to come back\n');
+			await client.close();
+			client = await reconnect(endpoint, interruption());
+			if (client === undefined) {
+				return 0;
 			}
 		}
-
-		if (!flags.follow) {
-			return 0;
-		}
-
-		return await new Promise<number>((resolve) => {
-			let done = false;
-			const finish = (code: number): void => {
-				if (!done) {
-					done = true;
-					resolve(code);
-				}
-			};
-
-			process.once('SIGINT', () => {
-				finish(0);
-			});
-			process.once('SIGTERM', () => {
-				finish(0);
-			});
-			client.on('close', () => {
-				if (!done) {
-					process.stderr.write('procui logs: the supervisor went away\n');
-				}
-
-				finish(1);
-			});
-		});
 	} catch (error) {
 		if (error instanceof ControlConnectionError || error instanceof ControlTimeoutError) {
 			process.stderr.write(`procui logs: ${error.message}\n`);
@@ -181,6 +227,56 @@ export async function runLogs(argv: readonly string[]): Promise<number> {
 
 		throw error;
 	} finally {
+		await client?.close();
+	}
+}
+
+/** SIGINT or SIGTERM: `done` resolves, and `happened` says so at once. */
+type Interrupt = {readonly done: Promise<void>; happened: boolean};
+
+function onInterrupt(): Interrupt {
+	let resolveDone: () => void = () => undefined;
+	const interrupt: Interrupt = {
+		done: new Promise<void>((resolve) => {
+			resolveDone = resolve;
+		}),
+		happened: false,
+	};
+	const onSignal = (): void => {
+		interrupt.happened = true;
+		resolveDone();
+	};
+
+	process.once('SIGINT', onSignal);
+	process.once('SIGTERM', onSignal);
+	return interrupt;
+}
+
+/** Try `endpoint`, waiting longer each time, until a supervisor answers there (undefined: interrupted first). */
+async function reconnect(endpoint: string, interrupt: Interrupt): Promise<SocketClient | undefined> {
+	for (let waitMs = firstRetryMs; ; waitMs = Math.min(maxRetryMs, waitMs * 2)) {
+		let timer: NodeJS.Timeout | undefined;
+		await Promise.race([interrupt.done, new Promise((resolve) => {
+			timer = setTimeout(resolve, waitMs);
+		})]);
+		clearTimeout(timer);
+		if (interrupt.happened) {
+			return undefined;
+		}
+
+		let client: SocketClient;
+		try {
+			client = await SocketClient.connect(endpoint, {timeoutMs: 5000});
+		} catch {
+			// Nobody there yet.
+			continue;
+		}
+
+		if (!interrupt.happened) {
+			return client;
+		}
+
 		await client.close();
+		return undefined;
 	}
 }

@@ -142,6 +142,70 @@ describe('procui logs', () => {
 		})).toBe(0);
 	});
 
+	it('with -f, waits for a supervisor that went away and follows the one that comes back on the same endpoint', async () => {
+		const first = await startDaemon(`[watcher:talker]\ncmd = sh -c 'echo "from the first daemon"; exec sleep 1000'\n`);
+		let second: Daemon | undefined;
+		const follower = childProcess.spawn(process.execPath, [cliPath, 'logs', '--endpoint', first.endpoint, 'talker', '-f', '--json'], {stdio: ['ignore', 'pipe', 'pipe']});
+		try {
+			let out = '';
+			let errors = '';
+			follower.stdout.setEncoding('utf8');
+			follower.stdout.on('data', (chunk: string) => {
+				out += chunk;
+			});
+			follower.stderr.setEncoding('utf8');
+			follower.stderr.on('data', (chunk: string) => {
+				errors += chunk;
+			});
+			const exited = new Promise<number | null>((resolve) => {
+				follower.once('exit', resolve);
+			});
+			const texts = (): string[] => out.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as {text: string}).text);
+			await waitFor(() => texts().includes('from the first daemon'), {what: 'the first daemon\'s line'});
+			await first.call('quit');
+			await first.exited;
+			await waitFor(() => errors.includes('the supervisor went away; waiting for it to come back'), {what: 'logs to say it waits'});
+			second = await startDaemon(`[watcher:talker]\ncmd = sh -c 'echo "from the second daemon"; exec sleep 1000'\n`, {dir: first.dir});
+			await waitFor(() => texts().includes('from the second daemon'), {what: 'the second daemon\'s line', timeoutMs: 30_000});
+			expect(texts().filter((text) => text === 'from the first daemon')).toHaveLength(1);
+			expect(errors.match(/went away/g)).toHaveLength(1);
+			follower.kill('SIGINT');
+			expect(await exited).toBe(0);
+		} finally {
+			follower.kill('SIGKILL');
+			await second?.stop();
+			await first.stop();
+		}
+	});
+
+	it('with -f, an interrupt while it waits for the supervisor to come back ends it with status 0', async () => {
+		const gone = await startDaemon(`[watcher:talker]\ncmd = sh -c 'echo "ready"; exec sleep 1000'\n`);
+		const follower = childProcess.spawn(process.execPath, [cliPath, 'logs', '--endpoint', gone.endpoint, '-f', '--no-color'], {stdio: ['ignore', 'pipe', 'pipe']});
+		try {
+			let out = '';
+			follower.stdout.setEncoding('utf8');
+			follower.stdout.on('data', (chunk: string) => {
+				out += chunk;
+			});
+			let errors = '';
+			follower.stderr.setEncoding('utf8');
+			follower.stderr.on('data', (chunk: string) => {
+				errors += chunk;
+			});
+			const exited = new Promise<number | null>((resolve) => {
+				follower.once('exit', resolve);
+			});
+			await waitFor(() => out.includes('| ready'), {what: 'logs to print the scrollback'});
+			await gone.call('quit');
+			await waitFor(() => errors.includes('waiting for it to come back'), {what: 'logs to say it waits'});
+			follower.kill('SIGINT');
+			expect(await exited).toBe(0);
+		} finally {
+			follower.kill('SIGKILL');
+			await gone.stop();
+		}
+	});
+
 	it('names an unknown watcher and exits 3', async () => {
 		const result = run(['logs', '--endpoint', daemon.endpoint, 'nope']);
 		expect(result.code).toBe(3);
