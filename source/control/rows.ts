@@ -35,6 +35,9 @@ export type ProcessRow = {
 	readonly children: readonly number[];
 	/** Lines in its scrollback. */
 	readonly lines: number;
+	/** Stopped by a signal (SIGSTOP, SIGTSTP) or a debugger: the kernel's state `T` or `t` at the last
+	sample. Absent before the first sample. */
+	readonly paused?: boolean;
 };
 
 /** One watcher's summary. */

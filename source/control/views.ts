@@ -71,6 +71,7 @@ export function processRow(record: ProcessRecord, sample: ReadonlyMap<number, Pr
 		age: (now - record.startedAt) / 1000,
 		children: info?.children ?? [],
 		lines: record.ring.size,
+		...(info === undefined ? {} : {paused: info.state === 'T' || info.state === 't'}),
 	};
 }
 

@@ -122,6 +122,21 @@ describe('respawning', () => {
 		expect(row.last_exit.exit_code).toBe(3);
 	});
 
+	it('says a process stopped by SIGSTOP is paused, and running again after SIGCONT', async () => {
+		daemon = await startDaemon(`[watcher:napper]\ncmd = sleep ${uniqueSleep()}\npty = false\n`);
+		const [pid] = await waitFor(async () => {
+			const list = pids(await daemon!.ok('list', {name: 'napper'}));
+			return list.length === 1 ? list : undefined;
+		});
+		const paused = async (): Promise<boolean | undefined> => field<Array<{name: string; processes: Array<{pid: number; paused?: boolean}>}>>(await daemon!.ok('overview'), 'watchers')
+			.find((watcher) => watcher.name === 'napper')!.processes.find((row) => row.pid === pid)?.paused;
+		await waitFor(async () => (await paused()) === false, {what: 'a sample of the running process'});
+		process.kill(pid!, 'SIGSTOP');
+		await waitFor(async () => (await paused()) === true, {what: 'the process read as paused'});
+		process.kill(pid!, 'SIGCONT');
+		await waitFor(async () => (await paused()) === false, {what: 'the process read as running again'});
+	});
+
 	it('backs off a crash loop exponentially instead of spinning', async () => {
 		daemon = await startDaemon(`[watcher:crasher]\ncmd = false\ncheck_flapping = false\nautostart = false\n`);
 		const seen = await events(daemon, ['watcher.crasher.spawn', 'watcher.crasher.reap']);

@@ -76,6 +76,13 @@ describe('frames', () => {
 		expect(frame.split('\n').find((line) => line.includes('202'))).toMatch(/ 1│$/u);
 	});
 
+	test('a process stopped by a signal (SIGSTOP) reads paused, not running', () => {
+		const watcher = {...overview.watchers[1]!, processes: overview.watchers[1]!.processes.map((row, index) => (index === 0 ? {...row, paused: true} : row))};
+		const frame = show(<ProcessTable watcher={watcher} selected={undefined} focused width={80} height={7} slot={() => ({restarts: 0, pid: undefined, lastExit: undefined})}/>, 80);
+		expect(frame.split('\n').find((line) => line.includes('201'))).toMatch(/201 +1 paused /u);
+		expect(frame.split('\n').find((line) => line.includes('202'))).toMatch(/202 +2 running /u);
+	});
+
 	test('a stopped watcher\'s process table says how to start it', () => {
 		expect(show(<ProcessTable watcher={overview.watchers[2]} selected={undefined} focused={false} width={60} height={5} slot={() => ({restarts: 0, pid: undefined, lastExit: undefined})}/>, 60)).toMatchInlineSnapshot(`
 			"╭─ Processes · flaky 0/1 ── backing off: respawn in 0.4 s ─╮

@@ -31,7 +31,7 @@ const exitColor = (code: number | undefined): Cell['color'] => (code === undefin
 const columns = (restartsWidth: number): ReadonlyArray<Column<Line>> => [
 	{title: 'PID', width: 7, align: 'left', priority: 0, cell: ({row}) => ({text: String(row.pid)})},
 	{title: 'WID', width: 3, align: 'right', priority: 3, cell: ({row}) => ({text: String(row.wid)})},
-	{title: 'STATE', width: 8, align: 'left', priority: 0, cell: ({row, unknown}) => (unknown ? {text: unknownStatus, dim: true} : {text: row.state, color: toneColor[processTone(row)]})},
+	{title: 'STATE', width: 8, align: 'left', priority: 0, cell: ({row, unknown}) => (unknown ? {text: unknownStatus, dim: true} : {text: row.state === 'running' && row.paused ? 'paused' : row.state, color: toneColor[processTone(row)]})},
 	{title: 'CPU', width: 5, align: 'right', priority: 1, cell: ({row, unknown}) => (unknown ? {text: '?', dim: true} : {text: formatPercent(row.cpu)})},
 	{title: 'RSS', width: 6, align: 'right', priority: 1, cell: ({row, unknown}) => (unknown ? {text: '?', dim: true} : {text: formatBytes(row.rss)})},
 	{title: 'AGE', width: 6, align: 'right', priority: 2, cell: ({row}) => ({text: formatAge(row.age)})},

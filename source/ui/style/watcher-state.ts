@@ -96,7 +96,7 @@ export function fitDetail(detail: string, width: number, word?: string): string 
 export function processTone(row: ProcessRow): Tone {
 	switch (row.state) {
 		case 'running': {
-			return 'ok';
+			return row.paused ? 'busy' : 'ok';
 		}
 
 		case 'stopping': {
