@@ -303,6 +303,23 @@ describe('the whole screen', () => {
 		await until(exited);
 	});
 
+	test('too small: keys that would act unseen (x, s, r, +, -, K) do nothing; q still asks', async () => {
+		const client = new FakeClient();
+		const {ui} = await mount({client});
+		await ui.resize(40, 12);
+		const text = (frame: string): string => frame.split('\n').map((line) => line.trim()).join(' ');
+		await ui.waitForFrame((frame) => text(frame).includes('Terminal too small (40×12)'));
+		const before = client.calls.length;
+		for (const key of ['x', 's', 'r', '+', '-', 'K', 'R']) {
+			await ui.press(key);
+		}
+
+		// Keys are handled in order: once q's question shows, the keys before it were handled.
+		await ui.press('q');
+		await ui.waitForFrame((frame) => text(frame).includes('Quit procui?'));
+		expect(client.calls.slice(before).map((call) => call.command)).toEqual([]);
+	});
+
 	test('attached, q detaches at once and asks the supervisor nothing', async () => {
 		const {client, ui, exited} = await mount({mode: 'attached'});
 		expect(ui.lastFrame().split('\n')[0]).toContain('ATTACHED');

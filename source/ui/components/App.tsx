@@ -22,7 +22,7 @@ import {chartTarget, logSourceOf, resolveSelection, terminalTargetOf} from '../s
 import {seriesKey} from '../live/history.js';
 import {uiReducer, type UiAction} from '../state/ui-reducer.js';
 import {unknownOverview} from '../style/watcher-state.js';
-import {initialUiState, screenViewKey, type Modal} from '../state/ui-state.js';
+import {initialUiState, screenViewKey, type Modal, type UiState} from '../state/ui-state.js';
 import {textWidth} from '../text/ansi-text.js';
 import {ChartPane} from './ChartPane.js';
 import {ConfirmQuit} from './ConfirmQuit.js';
@@ -278,6 +278,8 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 	};
 	const contextRef = useRef(context);
 	contextRef.current = context;
+	const tooSmallRef = useRef(layout.tooSmall);
+	tooSmallRef.current = layout.tooSmall;
 	const overviewRef = useRef(overview);
 	overviewRef.current = overview;
 	const onInput = useCallback((input: string, inkKey: Parameters<typeof handleKey>[2]) => {
@@ -298,6 +300,12 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 
 			const rendered = contextRef.current;
 			const fresh = latestUi.current;
+			if (tooSmallRef.current && !tooSmallKey(press.input, press.key, fresh)) {
+				// Below the minimum size only quitting shows (TooSmall): a key that acted unseen
+				// (x stops a watcher, + adds a process) does nothing.
+				continue;
+			}
+
 			handleKey(fresh === rendered.ui ? rendered : {...rendered, ui: fresh, selection: resolveSelection(fresh, overviewRef.current)}, press.input, press.key);
 			const opened = latestUi.current.modal.kind;
 			if (opened !== fresh.modal.kind && opened !== 'prompt' && opened !== 'none') {
@@ -392,4 +400,9 @@ export function App({client, store, mode, onExit, quitRequests, onInputMode, mou
 			{ui.modal.kind === 'result' ? <ResultOverlay title={ui.modal.title} lines={ui.modal.lines} scroll={ui.modal.scroll} screenWidth={columns} screenHeight={rows}/> : null}
 		</Box>
 	);
+}
+
+/** The keys the too-small screen acts on: q and Ctrl-C (quit), and the answers to its question. */
+function tooSmallKey(input: string, key: Parameters<typeof handleKey>[2], ui: UiState): boolean {
+	return input === 'q' || (key.ctrl && input === 'c') || ui.modal.kind === 'confirm-quit';
 }
