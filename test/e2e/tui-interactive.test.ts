@@ -66,6 +66,12 @@ TERM = xterm
 
 	expect(inPane(await screen.waitFor(inPane, 'top\'s header inside procui\'s log pane', 30_000))).toBe(true);
 	await screen.waitFor(/PID USER/u, 'top\'s process table', 30_000);
+
+	// A search while the screen shows is in the lines: said, not silently done out of sight.
+	screen.type('/');
+	await screen.waitFor(/^\/\s*$/mu, 'the search prompt');
+	screen.type('root\r');
+	await screen.waitFor(/the search is in the lines: this process draws a screen/u, 'the status line saying where the search looked');
 });
 
 test('T switches a process between its screen and its lines, both ways, until the process exits', async () => {

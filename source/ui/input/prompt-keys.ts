@@ -43,12 +43,21 @@ export function promptKey(context: KeyContext, input: string, key: Key): void {
 	}
 }
 
+/** The pane shows a process's screen: the search (kept, shown in the title) is in its lines. */
+function searchBehindScreen(context: KeyContext): void {
+	if (context.showsScreen) {
+		notice(context, 'warn', 'the search is in the lines: this process draws a screen (T shows its lines and the matches)');
+	}
+}
+
 function submitSearch(context: KeyContext, query: string): void {
 	const {store, ui} = context;
 	if (query === '') {
 		context.dispatch({type: 'search', query: '', match: undefined, message: undefined, extent: extent(context)});
 		return;
 	}
+
+	searchBehindScreen(context);
 
 	if (store.log.loading) {
 		// The lines are on their way (a new selection): search them once they are in.
@@ -128,6 +137,7 @@ export function searchNext(context: KeyContext, direction: 'older' | 'newer'): v
 		return;
 	}
 
+	searchBehindScreen(context);
 	const current = ui.search.match ?? (ui.follow ? store.logs.end : ui.anchor);
 	const match = findMatch(store.logs, ui.search.query, direction === 'older' ? current - 1 : current + 1, direction);
 	if (match === undefined && direction === 'older' && !store.log.complete) {
