@@ -228,10 +228,12 @@ function renderSvg(terminal: Terminal, title: string): string {
 // ---------------------------------------------------------------------------------------------
 // The run.
 
-/** The repository: the nearest folder above this file with a package.json (works from dist/ too). */
+/** The repository: the nearest folder above this file with procui's package.json (works from
+dist/ too, whose folders hold package.json files that only say their module type). */
 function findRepoRoot(): string {
 	let dir = path.dirname(fileURLToPath(import.meta.url));
-	while (!fs.existsSync(path.join(dir, 'package.json'))) {
+	const isProcui = (file: string): boolean => fs.existsSync(file) && (JSON.parse(fs.readFileSync(file, 'utf8')) as {name?: string}).name === 'procui';
+	while (!isProcui(path.join(dir, 'package.json'))) {
 		const parent = path.dirname(dir);
 		if (parent === dir) {
 			throw new Error('cannot find the repository (no package.json above this script)');
