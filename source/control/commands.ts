@@ -33,8 +33,9 @@ function matchWatchers(arbiter: Arbiter, properties: Properties): string[] {
 		let pattern: RegExp;
 		try {
 			// Circus's glob is fnmatch.translate of the lower-cased pattern (circus/commands/restart.py),
-			// `[...]` sets included; watcher names are lower case.
-			pattern = match === 'glob' ? fnmatchToRegExp(name.toLowerCase()) : new RegExp(name);
+			// `[...]` sets included, and its regex the lower-cased pattern matched at the start of the
+			// name (Python's re.match); watcher names are lower case.
+			pattern = match === 'glob' ? fnmatchToRegExp(name.toLowerCase()) : new RegExp(`^(?:${name.toLowerCase()})`, 'u');
 		} catch {
 			throw new CommandError(`invalid ${match} pattern: ${name}`, 'message');
 		}

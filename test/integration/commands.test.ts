@@ -183,4 +183,15 @@ describe('start, stop, restart and reload match names as Circus does', () => {
 		expect(field(await daemon.ok('status'), 'statuses')).toEqual({w1: 'stopped', w2: 'active', w3: 'stopped'});
 		expect(await daemon.call('start', {name: 'w[4-9]'})).toMatchObject({status: 'error', errno: 3, reason: 'program w[4-9] not found'});
 	});
+
+	// circus/commands/restart.py: re.compile(name.lower()).match(watcher.name.lower()).
+	it('a regex is compared lower-cased and from the start of the name, as Python\'s re.match', async () => {
+		const sleep = uniqueSleep();
+		daemon = await startDaemon(['web', 'webworker', 'oldweb'].map((name) => `[watcher:${name}]\ncmd = sleep ${sleep}\nautostart = false\n`).join('\n'));
+		await daemon.ok('start', {name: 'WEB', match: 'regex'});
+		expect(field(await daemon.ok('status'), 'statuses')).toEqual({oldweb: 'stopped', web: 'active', webworker: 'active'});
+		await daemon.ok('stop', {name: 'web$', match: 'regex'});
+		expect(field(await daemon.ok('status'), 'statuses')).toEqual({oldweb: 'stopped', web: 'stopped', webworker: 'active'});
+		expect(await daemon.call('start', {name: 'eb', match: 'regex'})).toMatchObject({status: 'error', errno: 3, reason: 'program eb not found'});
+	});
 });
