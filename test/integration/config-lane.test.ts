@@ -65,7 +65,7 @@ describe('configuration changes, one at a time', () => {
 
 	it('a reload that changes check_delay changes the tick, and names the [circus] options that need a restart', async () => {
 		// The tick sleeps while nothing is in motion; a process that ignores its stop signal keeps it awake.
-		const body = `[watcher:w]\ncmd = sh -c 'trap "" TERM; sleep ${uniqueSleep()}'\ngraceful_timeout = 60\n`;
+		const body = `[watcher:w]\ncmd = sh -c 'trap "" TERM; sleep ${uniqueSleep()}'\ngraceful_timeout = 10\n`;
 		daemon = await startDaemon(`[circus]\ncheck_delay = 30\n\n${body}`);
 		fs.writeFileSync(path.join(daemon.dir, 'circus.ini'), `[circus]\ncheck_delay = 0.05\numask = 027\n\n${body}`);
 		const reply = await daemon.ok('reloadconfig');
@@ -76,6 +76,8 @@ describe('configuration changes, one at a time', () => {
 		// At 30 s a tick, 20 ticks would take ten minutes; at 0.05 s they come within a second.
 		const before = await ticks(daemon);
 		await waitFor(async () => await ticks(daemon!) >= before + 20, {what: '20 ticks at the new check_delay', timeoutMs: 20_000});
+		// The sleep too (the stop would wait graceful_timeout for it).
+		await daemon.ok('signal', {name: 'w', signum: 'KILL', children: true});
 		await daemon.ok('signal', {name: 'w', signum: 'KILL'});
 	});
 });
