@@ -41,7 +41,7 @@ export class SocketError extends Error {
 	override readonly name = 'SocketError';
 }
 
-type Listening = {spec: SocketSpec; server: net.Server; port?: number};
+type Listening = {spec: SocketSpec; server: net.Server; port?: number; link?: string};
 
 /** Unix socket files bound by this process, by path, with their inode: only ours are removed. */
 const ownFiles = new Map<string, number>();
@@ -83,8 +83,11 @@ export async function bindSockets(specs: readonly SocketSpec[], warn: (message: 
 	} catch (error) {
 		// Let listens still in flight (a next tick away) finish, so that closing catches them all.
 		await new Promise((resolve) => setImmediate(resolve));
-		for (const {server} of listening) {
+		for (const {server, link} of listening) {
 			server.close();
+			if (link !== undefined) {
+				fs.rmSync(link, {force: true});
+			}
 		}
 
 		for (const spec of specs) {
@@ -121,26 +124,26 @@ async function listen(spec: SocketSpec, host: string | undefined, listening: Lis
 	const ready = new Promise<void>((resolve, reject) => {
 		server.once('listening', resolve);
 		server.once('error', (error: NodeJS.ErrnoException) => {
-			// A Unix socket is bound under a temporary name first (listenOnFile): the message names the path the user gave.
-			const message = spec.path === undefined ? error.message : error.message.replace(/ \S*\/\.procui-\d+-\d+$/u, '');
-			reject(new SocketError(`socket ${spec.name}: cannot listen on ${spec.path ?? `${host ?? spec.host}:${spec.port}`}: ${message}`));
+			reject(new SocketError(`socket ${spec.name}: cannot listen on ${spec.path ?? `${host ?? spec.host}:${spec.port}`}: ${error.message}`));
 		});
 	});
 	if (spec.path === undefined) {
 		server.listen({host, port: spec.port, backlog: spec.backlog});
 	} else {
-		listenOnFile(spec as SocketSpec & {path: string}, server);
+		listening.at(-1)!.link = listenOnFile(spec as SocketSpec & {path: string}, server);
 	}
 
 	return ready;
 }
 
 /**
-A Unix socket is bound under a temporary name in the same folder and renamed into place: libuv
+A Unix socket is bound at its path, as Circus binds it (so its processes' getsockname() names that
+path), after removing an old socket file there when `replace` is set (as Circus does). libuv
 removes a pipe server's file when the server closes, and the server is closed at once (the socket
-lives on in the supervisor's bare handle). The rename also replaces an old socket file atomically.
+lives on in the supervisor's bare handle): a second name (a hard link in the same folder, returned
+here) keeps the file, and takeOver renames it back into place once the server is closed.
 */
-function listenOnFile(spec: SocketSpec & {path: string}, server: net.Server): void {
+function listenOnFile(spec: SocketSpec & {path: string}, server: net.Server): string | undefined {
 	const existing = fs.lstatSync(spec.path, {throwIfNoEntry: false});
 	if (existing && !spec.replace) {
 		throw new SocketError(`socket ${spec.name}: ${spec.path} exists (set replace = true to remove it)`);
@@ -155,19 +158,26 @@ function listenOnFile(spec: SocketSpec & {path: string}, server: net.Server): vo
 		throw new SocketError(`socket ${spec.name}: cannot bind ${spec.path}: ${folder === undefined ? 'its folder does not exist' : 'a part of its path is not a directory'}`);
 	}
 
-	const temporary = path.join(path.dirname(spec.path), `.procui-${process.pid}-${++temporaryNames}`);
+	if (existing) {
+		fs.rmSync(spec.path, {force: true});
+	}
+
 	const previous = process.umask(spec.umask);
 	try {
 		// Bound synchronously, so the umask applies to this file and nothing else.
-		server.listen({path: temporary, backlog: spec.backlog});
+		server.listen({path: spec.path, backlog: spec.backlog});
 	} finally {
 		process.umask(previous);
 	}
 
-	if (server.listening) {
-		fs.renameSync(temporary, spec.path);
-		ownFiles.set(spec.path, fs.statSync(spec.path).ino);
+	if (!server.listening) {
+		return undefined;
 	}
+
+	const link = path.join(path.dirname(spec.path), `.procui-${process.pid}-${++temporaryNames}`);
+	fs.linkSync(spec.path, link);
+	ownFiles.set(spec.path, fs.statSync(spec.path).ino);
+	return link;
 }
 
 /** Hand the listening sockets to the relay and close the servers, in this same tick. */
@@ -183,8 +193,12 @@ async function takeOver(listening: readonly Listening[]): Promise<RawSocketHandl
 		return fd;
 	});
 	const relayed = relaySockets(fds);
-	for (const {server} of listening) {
+	for (const {server, spec, link} of listening) {
+		// Closing removes the socket's file (libuv); its second name puts it back.
 		server.close();
+		if (link !== undefined) {
+			fs.renameSync(link, spec.path!);
+		}
 	}
 
 	return relayed;

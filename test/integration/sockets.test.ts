@@ -4,6 +4,7 @@ import net from 'node:net';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {Reply} from '../../source/control/protocol.js';
+import {field} from '../helpers/reply.js';
 import {pids, startDaemon, tempDir, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
 import {httpGet, pythonHttpServer, socketHolders, socketInode, tcpInodes, writeFile} from '../scenarios/helpers.js';
 
@@ -137,6 +138,20 @@ pty = false
 
 	it('refuses to start with a Unix socket whose folder is missing, naming the socket, its path and why', async () => {
 		await expect(startDaemon(`[watcher:w]\ncmd = sleep ${uniqueSleep()}\nuse_sockets = true\n[socket:web]\npath = missing/web.sock\n`)).rejects.toThrow(/exited with 1: .*socket web: cannot bind \/\S*\/missing\/web\.sock: its folder does not exist/s);
+	});
+
+	// circus/sockets.py binds the path itself: a process that asks its socket's name (gunicorn logs
+	// it, and removes it when it stops) gets that path.
+	it('a Unix socket is bound at its path: its processes\' getsockname() names it, and no other file is left', async () => {
+		const dir = scratch();
+		daemon = await startDaemon(`[socket:local]\npath = ${dir}/local.sock\n\n[watcher:ask]\ncmd = python3 -c "import socket, time; print('bound to', socket.socket(fileno=$(circus.sockets.local)).getsockname(), flush=True); time.sleep(1000)"\nuse_sockets = true\npty = false\n`);
+		const text = await waitFor(async () => {
+			const lines = field<Array<{text: string}>>(await daemon!.ok('logs', {name: 'ask'}), 'lines').map((line) => line.text);
+			return lines.find((line) => line.startsWith('bound to'));
+		}, {what: 'the process to say what its socket is bound to'});
+		expect(text).toBe(`bound to ${dir}/local.sock`);
+		expect(fs.readdirSync(dir)).toEqual(['local.sock']);
+		expect(fs.statSync(`${dir}/local.sock`).isSocket()).toBe(true);
 	});
 
 	it('closes the sockets on quit and removes the Unix socket file', async () => {
