@@ -114,7 +114,8 @@ export function useQuit(options: QuitOptions): (kind: QuitKind) => void {
 		for (const watcher of live) {
 			void client.call('options', {name: watcher.name}).then((reply) => {
 				const options = isErrorReply(reply) ? undefined : reply.options as Record<string, unknown> | undefined;
-				// The reply holds only the options the config set: without graceful_timeout, it is the default.
+				// Every option with its value in effect; a supervisor from before that gave only the options
+				// the config set, so without graceful_timeout it is the default.
 				const timeout = Number(options?.graceful_timeout ?? defaultGracefulTimeout);
 				if (options !== undefined && Number.isFinite(timeout)) {
 					dispatch({type: 'quit-timeouts', timeouts: {[watcher.name]: timeout}});
