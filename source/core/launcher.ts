@@ -1,3 +1,4 @@
+import os from 'node:os';
 import {signalGroup, signalProcess, spawnChild, type Child, type SpawnOptions} from '../io/spawn.js';
 
 /**
@@ -11,6 +12,9 @@ export type Launcher = {
 	signalGroup(pid: number, signal: number, exited?: boolean): boolean;
 	/** Signal one process. */
 	signalProcess(pid: number, signal: number): boolean;
+	/** Continue a child's process group (SIGCONT) if it is paused, so it takes the stop signal sent
+	before: a paused process holds a signal until then. Optional: the kernel tests' fakes never pause. */
+	wake?(pid: number, exited?: boolean): void;
 };
 
 /** Real processes, through procui-exec. */
@@ -18,4 +22,7 @@ export const realLauncher: Launcher = {
 	spawn: (options) => spawnChild(options),
 	signalGroup: (pid, signal, exited) => signalGroup(pid, signal, exited),
 	signalProcess: (pid, signal) => signalProcess(pid, signal),
+	wake(pid, exited) {
+		signalGroup(pid, os.constants.signals.SIGCONT, exited);
+	},
 };

@@ -731,6 +731,13 @@ export class Watcher {
 		// beside the signal: procui never holds a stop for a program.
 		this.#notify('before_signal', () => ({PROCUI_PID: String(record.pid), PROCUI_SIGNAL: String(signal)}));
 		this.#signalStop(record, signal);
+		if (signal !== os.constants.signals.SIGKILL) {
+			// A process paused with SIGSTOP (the UI's K menu, a debugger) holds the stop signal until it
+			// is continued: continued, as systemd does after its KillSignal, it stops now instead of
+			// at the SIGKILL graceful_timeout later. A running process ignores SIGCONT.
+			this.#ctx.launcher.wake?.(record.pid, record.exit !== undefined);
+		}
+
 		this.#notify('after_signal', () => ({PROCUI_PID: String(record.pid), PROCUI_SIGNAL: String(signal)}));
 		this.#ctx.emit(`watcher.${this.name}.kill`, {process_pid: record.pid, signal});
 		if (record.killTimer === undefined) {

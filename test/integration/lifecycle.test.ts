@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {EventMessage} from '../../source/control/protocol.js';
 import {field} from '../helpers/reply.js';
@@ -135,6 +136,21 @@ describe('respawning', () => {
 		await waitFor(async () => (await paused()) === true, {what: 'the process read as paused'});
 		process.kill(pid!, 'SIGCONT');
 		await waitFor(async () => (await paused()) === false, {what: 'the process read as running again'});
+	});
+
+	it('stops a paused (SIGSTOPped) process at once: it is continued to take the stop signal, not killed after graceful_timeout', async () => {
+		daemon = await startDaemon(`[watcher:napper]\ncmd = sleep ${uniqueSleep()}\npty = false\ngraceful_timeout = 60\n`);
+		const [pid] = await waitFor(async () => {
+			const list = pids(await daemon!.ok('list', {name: 'napper'}));
+			return list.length === 1 ? list : undefined;
+		});
+		process.kill(pid!, 'SIGSTOP');
+		await waitFor(() => /^State:\s+T/mu.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8')), {what: 'the process paused'});
+		// Well within graceful_timeout (60 s): a reply at all says the stop did not wait for SIGKILL.
+		const reply = await daemon.client.call('stop', {name: 'napper', waiting: true}, {timeoutMs: 20_000});
+		expect(reply).toMatchObject({status: 'ok'});
+		expect(alive(pid!)).toBe(false);
+		expect(daemon.stderr()).not.toMatch(/did not stop within 60 s/u);
 	});
 
 	it('backs off a crash loop exponentially instead of spinning', async () => {
