@@ -49,6 +49,12 @@ function watcherOptions(config: WatcherConfig, numprocesses: number): Record<str
 		// Options of the watcher that Circus keeps outside `optnames`, and procui's own.
 		autostart: config.autostart,
 		copy_path: config.copyPath,
+		// Whether the flapping rule is on (off too with `flapping.active = false`), and its settings.
+		check_flapping: config.flapping.enabled,
+		'flapping.attempts': config.flapping.attempts,
+		'flapping.window': config.flapping.window,
+		'flapping.retry_in': config.flapping.retryIn,
+		'flapping.max_retry': config.flapping.maxRetry,
 		pty: config.pty,
 		'procui.backoff': config.backoff,
 		'procui.scrollback': config.scrollback,

@@ -30,6 +30,8 @@ describe('options and get', () => {
 		daemon = await startDaemon('[watcher:web]\ncmd = sleep 1000\nworking_dir = $(circus.env.procui_test_dir)\nenv = A=1\nautostart = false\n', {env: {PROCUI_TEST_DIR: '/tmp'}});
 		const got = field<Record<string, unknown>>(await daemon.ok('get', {name: 'web', keys: ['env', 'uid', 'warmup_delay', 'max_age', 'working_dir', 'autostart']}), 'options');
 		expect(got).toEqual({env: {A: '1'}, uid: null, warmup_delay: 0, max_age: 0, working_dir: '/tmp', autostart: false});
+		// The flapping rule's switch and settings, which README lists among the watcher's options.
+		expect(field(await daemon.ok('get', {name: 'web', keys: ['check_flapping', 'flapping.attempts', 'flapping.retry_in']}), 'options')).toEqual({check_flapping: true, 'flapping.attempts': 2, 'flapping.retry_in': 7});
 		for (const key of ['nope', 'constructor', '__proto__', 'toString']) {
 			expect(await daemon.call('get', {name: 'web', keys: [key]})).toMatchObject({status: 'error', errno: 3});
 		}
