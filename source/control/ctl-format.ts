@@ -87,9 +87,32 @@ function replyText(command: string, reply: Reply): string {
 		}
 
 		default: {
-			return 'ok';
+			// A start or stop a later command overtook did not take effect: said (circusctl prints ok).
+			const superseded = supersededBy(reply);
+			return superseded === undefined ? 'ok' : `ok, superseded by \`${superseded}\``;
 		}
 	}
+}
+
+/** What overtook a command, when a later one did: the reply says so in `info` (`{"superseded":
+"stop web"}`, or one such per watcher when the command named several). */
+export function supersededBy(reply: Reply): string | undefined {
+	const {info} = reply as {info?: unknown};
+	if (!isRecord(info)) {
+		return undefined;
+	}
+
+	if (typeof info.superseded === 'string') {
+		return info.superseded;
+	}
+
+	for (const entry of Object.values(info)) {
+		if (isRecord(entry) && typeof entry.superseded === 'string') {
+			return entry.superseded;
+		}
+	}
+
+	return undefined;
 }
 
 function optionLines(options: Readonly<Record<string, unknown>>, sort: boolean): string {

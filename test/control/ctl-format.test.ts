@@ -21,6 +21,11 @@ describe('formatCtlReply', () => {
 		expect(formatCtlReply('stop', ok({info: null}))).toBe('ok');
 	});
 
+	it('says when a later command overtook a start or stop, for one watcher or several', () => {
+		expect(formatCtlReply('stop', ok({info: {superseded: 'start'}}))).toBe('ok, superseded by `start`');
+		expect(formatCtlReply('start', ok({info: {web: {superseded: 'stop web'}, api: {}}}))).toBe('ok, superseded by `stop web`');
+	});
+
 	it('prints what input and resize did, and for screen (the prompt\'s line; ctl prints the screen itself) its size in bytes', () => {
 		expect(formatCtlReply('input', ok({pid: 12, bytes: 3}))).toBe('3 bytes typed into 12');
 		expect(formatCtlReply('resize', ok({pid: 12, columns: 100, rows: 30}))).toBe('12: 100x30');

@@ -1,5 +1,5 @@
 import {useCallback, useRef, type Dispatch} from 'react';
-import {formatCtlReply} from '../../control/ctl-format.js';
+import {formatCtlReply, supersededBy} from '../../control/ctl-format.js';
 import {isErrorReply, type Properties, type Reply} from '../../control/protocol.js';
 import type {SupervisorClient} from '../../control/supervisor-client.js';
 import type {UiAction} from '../state/ui-reducer.js';
@@ -26,29 +26,6 @@ export function summarize(command: string, reply: Reply): string {
 	}
 
 	return text.includes('\n') ? 'ok' : text;
-}
-
-/** What overtook the command, when a later one did: the reply says so in `info` (`{"superseded":
-"stop web"}`, or one such per watcher when the command named several). */
-function supersededBy(reply: Reply): string | undefined {
-	const {info} = reply as {info?: unknown};
-	if (typeof info !== 'object' || info === null) {
-		return undefined;
-	}
-
-	const {superseded} = info as {superseded?: unknown};
-	if (typeof superseded === 'string') {
-		return superseded;
-	}
-
-	for (const entry of Object.values(info)) {
-		const inner = typeof entry === 'object' && entry !== null ? (entry as {superseded?: unknown}).superseded : undefined;
-		if (typeof inner === 'string') {
-			return inner;
-		}
-	}
-
-	return undefined;
 }
 
 /** Every action goes through here: a command on the supervisor's scheduler, via the client. */
