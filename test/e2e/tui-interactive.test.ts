@@ -71,7 +71,7 @@ TERM = xterm
 	screen.type('/');
 	await screen.waitFor(/^\/\s*$/mu, 'the search prompt');
 	screen.type('root\r');
-	await screen.waitFor(/the search is in the lines: this process draws a screen/u, 'the status line saying where the search looked');
+	await screen.waitFor(/searched the lines, not the screen: T shows them/u, 'the status line saying where the search looked');
 });
 
 test('T switches a process between its screen and its lines, both ways, until the process exits', async () => {

@@ -46,7 +46,7 @@ export function promptKey(context: KeyContext, input: string, key: Key): void {
 /** The pane shows a process's screen: the search (kept, shown in the title) is in its lines. */
 function searchBehindScreen(context: KeyContext): void {
 	if (context.showsScreen) {
-		notice(context, 'warn', 'the search is in the lines: this process draws a screen (T shows its lines and the matches)');
+		notice(context, 'warn', 'searched the lines, not the screen: T shows them');
 	}
 }
 
