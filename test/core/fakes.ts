@@ -446,3 +446,18 @@ export function kernel(watchers: readonly WatcherConfig[], options: {arbiter?: P
 		},
 	};
 }
+
+/** Record when each child spawns (ms since the test's start); every child execs, then `then` runs. */
+export function recordSpawns(k: Kernel, then: (child: FakeChild) => void = () => undefined): number[] {
+	const t0 = k.clock.now();
+	const times: number[] = [];
+	k.children.onSpawn = (child) => {
+		times.push(k.clock.now() - t0);
+		queueMicrotask(() => {
+			child.exec();
+			then(child);
+		});
+	};
+
+	return times;
+}

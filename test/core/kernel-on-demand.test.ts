@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {SocketSource} from '../../source/core/on-demand.js';
-import {kernel, watcher, type Kernel} from './fakes.js';
+import {kernel, recordSpawns, watcher, type Kernel} from './fakes.js';
 
 /* on_demand: socket activation as commands on the scheduler, with a fake socket source. */
 
@@ -102,15 +102,9 @@ describe('kernel: on_demand', () => {
 
 	it('does not restart in a tight loop a process that dies at each connection: the back-off holds across activations', async () => {
 		const {k, sockets} = onDemandKernel({check_flapping: 'false'});
-		const t0 = k.clock.now();
-		const times: number[] = [];
-		k.children.onSpawn = (child) => {
-			times.push(k.clock.now() - t0);
-			queueMicrotask(() => {
-				child.exec();
-				child.exit(1);
-			});
-		};
+		const times = recordSpawns(k, (child) => {
+			child.exit(1);
+		});
 
 		await k.arbiter.start();
 		for (let connection = 0; connection < 5; connection++) {

@@ -1,23 +1,9 @@
 import {describe, expect, it} from 'vitest';
 import {SpawnError} from '../../source/io/spawn.js';
-import {kernel, watcher, type FakeChild, type Kernel, SIGKILL, SIGTERM} from './fakes.js';
+import {kernel, recordSpawns, watcher, type Kernel, SIGKILL, SIGTERM} from './fakes.js';
 
 /* Respawn, back-off, spawn failures, flapping, max_age and warmup_delay, on fake time. */
 
-/** Record when each child spawns (ms since the test's start); every child execs, then `then` runs. */
-function recordSpawns(k: Kernel, then: (child: FakeChild) => void = () => undefined): number[] {
-	const t0 = k.clock.now();
-	const times: number[] = [];
-	k.children.onSpawn = (child) => {
-		times.push(k.clock.now() - t0);
-		queueMicrotask(() => {
-			child.exec();
-			then(child);
-		});
-	};
-
-	return times;
-}
 
 /** Differences between consecutive times. */
 function gaps(times: readonly number[]): number[] {

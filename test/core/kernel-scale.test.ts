@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {Kernel} from './fakes.js';
-import {kernel, watcher, SIGTERM} from './fakes.js';
+import {kernel, recordSpawns, watcher, SIGTERM} from './fakes.js';
 
 /* incr, decr and numprocesses, as the control commands apply them (one command each). */
 
@@ -107,26 +107,12 @@ describe('kernel: numprocesses', () => {
 });
 
 describe('kernel: incr with warmup_delay', () => {
-	/** Spawn times relative to now, each process exec'ed as it starts. */
-	function spawnTimes(k: Kernel): number[] {
-		const t0 = k.clock.now();
-		const times: number[] = [];
-		k.children.onSpawn = (child) => {
-			times.push(k.clock.now() - t0);
-			queueMicrotask(() => {
-				child.exec();
-			});
-		};
-
-		return times;
-	}
-
 	for (const respawn of ['false', 'true']) {
 		it(`with respawn = ${respawn}, incr by 3 spawns all three, warmup_delay apart, and the watcher is then active`, async () => {
 			const k = kernel([watcher('web', {warmup_delay: '1', respawn})]);
 			await k.outcome(k.arbiter.startWatchers(['web']));
 			await k.clock.advance(5000);
-			const times = spawnTimes(k);
+			const times = recordSpawns(k);
 			expect(await k.outcome(k.arbiter.incr('web', 3))).toEqual({state: 'resolved', value: {numprocesses: 4}});
 			await k.clock.advance(10_000);
 			expect(times).toEqual([0, 1000, 2000]);
@@ -142,7 +128,7 @@ describe('kernel: incr with warmup_delay', () => {
 		await k.outcome(k.arbiter.decr('web', 2));
 		await k.clock.advance(5000);
 		expect(k.alive('web')).toHaveLength(1);
-		const times = spawnTimes(k);
+		const times = recordSpawns(k);
 		await k.outcome(k.arbiter.incr('web', 2));
 		await k.clock.advance(10_000);
 		expect(times).toEqual([0, 1000]);
@@ -152,7 +138,7 @@ describe('kernel: incr with warmup_delay', () => {
 
 	it('with respawn = false, an incr during a start adds its spawns to what the start still owes', async () => {
 		const k = kernel([watcher('web', {numprocesses: '3', warmup_delay: '1', respawn: 'false'})]);
-		const times = spawnTimes(k);
+		const times = recordSpawns(k);
 		const start = k.arbiter.startWatchers(['web']);
 		await k.clock.advance(500);
 		expect(times).toEqual([0]);
@@ -171,7 +157,7 @@ describe('kernel: incr with warmup_delay', () => {
 		k.children.all[0]!.exit(1);
 		await k.settle();
 		expect(k.alive('web')).toHaveLength(1);
-		const times = spawnTimes(k);
+		const times = recordSpawns(k);
 		await k.outcome(k.arbiter.incr('web', 1));
 		await k.clock.advance(10_000);
 		expect(k.arbiter.get('web').numprocesses).toBe(3);
