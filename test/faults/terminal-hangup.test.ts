@@ -86,7 +86,8 @@ describe('a foreground daemon whose terminal hangs up', () => {
 			expect(alive(pid!)).toBe(true);
 		}
 
-		expect(pidsMatching(marker)).toHaveLength(1);
+		// The SIGHUP's reload starts new processes before it stops the old ones: once it is done, one.
+		await waitFor(() => pidsMatching(marker).length === 1, {what: 'one quiet process, the reload done'});
 		expect(await client.call('status')).toMatchObject({statuses: {quiet: 'active', talker: 'active'}});
 	});
 });
