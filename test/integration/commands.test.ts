@@ -1,4 +1,4 @@
-import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
 import {isErrorReply} from '../../source/control/protocol.js';
 import {field} from '../helpers/reply.js';
 import {alive, pids, startDaemon, uniqueSleep, waitFor, type Daemon} from '../helpers/daemon.js';
@@ -170,8 +170,10 @@ autostart = false
 describe('start, stop, restart and reload match names as Circus does', () => {
 	let daemon: Daemon | undefined;
 
-	afterAll(async () => {
+	// Each test starts its own daemon: each is stopped after it.
+	afterEach(async () => {
 		await daemon?.stop();
+		daemon = undefined;
 	});
 
 	it('a glob takes fnmatch\'s [...] sets, and is compared lower-cased', async () => {
