@@ -60,14 +60,10 @@ export function shlexSplit(line: string): string[] {
 }
 
 /**
-`word` as one shlex word, as Python's `shlex.quote` writes it: bare when it holds only safe
-characters, else in single quotes (a single quote as `'"'"'`). `shlexSplit` gives the word back
-exactly; `add` stores a list of `args` this way, since `args` is kept as one line.
+`word` as one word for a POSIX shell and for `shlexSplit`, which give it back exactly: bare when it
+holds only safe characters, else in single quotes (a single quote as `'\''`; the empty word `''`).
+For `add`'s list of `args` (kept as one line), a Procfile's lines and the command ssh runs.
 */
 export function shlexQuote(word: string): string {
-	if (word === '') {
-		return "''";
-	}
-
-	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'"'"'`)}'`;
+	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }

@@ -1,2 +1,2 @@
 /** Shell-like word splitting for clients (the TUI's `:` prompt), the same the supervisor uses for `cmd`. */
-export {shlexSplit} from '../config/shlex.js';
+export {shlexQuote, shlexSplit} from '../config/shlex.js';

@@ -1,5 +1,5 @@
 import {EndpointError} from './errors.js';
-import {shlexSplit} from './shell-words.js';
+import {shlexQuote, shlexSplit} from './shell-words.js';
 
 /** A supervisor on another host, reached through the system `ssh`: `ssh://[user@]host[:port][/path/to.sock]`. */
 export type SshEndpoint = {
@@ -56,16 +56,12 @@ export function parseSshEndpoint(text: string): SshEndpoint {
 	};
 }
 
-/** Quote one word for a POSIX shell (the remote side reads the command through one). */
-function shellQuote(word: string): string {
-	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll('\'', '\'\\\'\'')}'`;
-}
 
 /** The `ssh` argument list: options, then the host, then the remote command (`procui proxy`). */
 export function sshArguments(endpoint: SshEndpoint, env: NodeJS.ProcessEnv = process.env): string[] {
 	const options = shlexSplit(env[sshOptionsVariable] ?? '');
 	const remote = env[remoteCommandVariable]?.trim() || 'procui';
-	const command = `${remote} proxy${endpoint.remoteEndpoint === undefined ? '' : ` --endpoint ${shellQuote(endpoint.remoteEndpoint)}`}`;
+	const command = `${remote} proxy${endpoint.remoteEndpoint === undefined ? '' : ` --endpoint ${shlexQuote(endpoint.remoteEndpoint)}`}`;
 	return [
 		// No terminal: the connection carries JSON lines, and without one ssh has no escape character.
 		'-T',

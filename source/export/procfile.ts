@@ -4,7 +4,7 @@ says a name and a shell command per line, and nothing else: every other option i
 and `numprocesses` a comment in foreman's terms (`-m web=3`).
 */
 import path from 'node:path';
-import {shlexSplit} from '../config/shlex.js';
+import {shlexQuote, shlexSplit} from '../config/shlex.js';
 import {substituteCircus} from '../config/substitute.js';
 import type {Config, WatcherConfig} from '../config/types.js';
 import type {ExportWarning} from './unit-text.js';
@@ -43,7 +43,7 @@ export function exportProcfile(config: Config): ProcfileExport {
 		}
 
 		if (watcher.workingDir !== folder) {
-			command = `cd ${shellQuote(watcher.workingDir)} && ${command}`;
+			command = `cd ${shlexQuote(watcher.workingDir)} && ${command}`;
 		}
 
 		const left = Object.keys(watcher.raw).filter(key => !expressed.has(key) && key !== 'env');
@@ -118,12 +118,8 @@ function commandLine(watcher: WatcherConfig, warn: (message: string) => void): s
 		});
 		return marked.split(/(\uE000\d+\uE001)/).filter(piece => piece !== '').map(piece => {
 			const index = /^\uE000(\d+)\uE001$/.exec(piece);
-			return index ? `"${parts[Number(index[1])]!}"` : shellQuote(piece);
+			return index ? `"${parts[Number(index[1])]!}"` : shlexQuote(piece);
 		}).join('') || "''";
 	}).join(' ');
 }
 
-/** `word` as one sh word: bare when safe, else in single quotes. */
-export function shellQuote(word: string): string {
-	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
-}
